@@ -1,0 +1,3 @@
+"""WebSocket routes (live updates arrive with the automated-clearance work)."""
+
+websocket_urlpatterns: list = []

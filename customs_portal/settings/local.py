@@ -1,0 +1,11 @@
+"""Development on localhost: safe defaults so `make run` works with no configuration."""
+import os
+
+os.environ.setdefault("SECRET_KEY", "dev-only-insecure-secret-key-change-me")
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("BANK_CALLBACK_SECRET", "dev-bank-callback-secret")
+
+from .base import *  # noqa: E402,F401,F403
+from .base import env  # noqa: E402
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])

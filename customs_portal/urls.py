@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from customs_portal.accounts.api.views import TokenObtainView
+
+api_v1 = [
+    path("auth/token/", TokenObtainView.as_view(), name="auth-token"),
+    path("", include("declarations.api.urls")),
+]
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="declarations:list", permanent=False)),
+    path("accounts/", include("customs_portal.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("declarations/", include("declarations.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.STATIC_URL, document_root=settings.STATIC_ROOT)

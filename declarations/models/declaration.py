@@ -1,0 +1,150 @@
+"""The customs declaration (tờ khai hải quan): a header and 1..50 goods items."""
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from declarations.lifecycle import Channel, Status
+
+VND = dict(max_digits=20, decimal_places=0, default=Decimal("0"))
+MONEY = dict(max_digits=18, decimal_places=2)
+
+
+class Direction(models.TextChoices):
+    IMPORT = "import", _("Import")
+    EXPORT = "export", _("Export")
+
+
+class TransportMode(models.TextChoices):
+    SEA = "sea", _("Sea")
+    AIR = "air", _("Air")
+    ROAD = "road", _("Road")
+    RAIL = "rail", _("Rail")
+    OTHER = "other", _("Other")
+
+
+class PaymentStatus(models.TextChoices):
+    NOT_DUE = "not_due", _("Not due")
+    UNPAID = "unpaid", _("Unpaid")
+    PAID = "paid", _("Paid")
+
+
+class Declaration(models.Model):
+    number = models.CharField(_("number"), max_length=12, unique=True, null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    direction = models.CharField(_("direction"), max_length=6, choices=Direction.choices)
+    type_code = models.CharField(_("type code"), max_length=3)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    channel = models.CharField(_("channel"), max_length=6, choices=Channel.choices, null=True, blank=True)
+
+    enterprise = models.ForeignKey(
+        "accounts.Enterprise", on_delete=models.PROTECT, related_name="declarations", verbose_name=_("enterprise")
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    customs_office = models.ForeignKey(
+        "declarations.CustomsOffice", on_delete=models.PROTECT, related_name="declarations"
+    )
+
+    partner_name = models.CharField(_("partner name"), max_length=255)
+    partner_address = models.CharField(_("partner address"), max_length=500, blank=True)
+    partner_country = models.ForeignKey("declarations.Country", on_delete=models.PROTECT, related_name="+")
+
+    transport_mode = models.CharField(_("transport mode"), max_length=5, choices=TransportMode.choices)
+    bill_of_lading = models.CharField(_("bill of lading / airway bill"), max_length=35, blank=True)
+    vessel_flight = models.CharField(_("vessel / flight"), max_length=100, blank=True)
+    port_of_loading = models.ForeignKey("declarations.Port", on_delete=models.PROTECT, related_name="+")
+    port_of_discharge = models.ForeignKey("declarations.Port", on_delete=models.PROTECT, related_name="+")
+    arrival_date = models.DateField(_("arrival date"), null=True, blank=True)
+    departure_date = models.DateField(_("departure date"), null=True, blank=True)
+    packages = models.PositiveIntegerField(_("packages"))
+    gross_weight_kg = models.DecimalField(_("gross weight (kg)"), max_digits=14, decimal_places=3)
+
+    invoice_number = models.CharField(_("invoice number"), max_length=50)
+    invoice_date = models.DateField(_("invoice date"))
+    invoice_currency = models.ForeignKey("declarations.Currency", on_delete=models.PROTECT, related_name="+")
+    incoterm = models.CharField(_("Incoterm"), max_length=3)
+    invoice_total = models.DecimalField(_("invoice total"), **MONEY)
+    freight = models.DecimalField(_("freight"), default=Decimal("0"), **MONEY)
+    insurance = models.DecimalField(_("insurance"), default=Decimal("0"), **MONEY)
+
+    # VND per unit of the invoice currency: the rate in force on the registration date
+    # (for a draft, the rate in force today, used for the preview).
+    exchange_rate = models.DecimalField(_("exchange rate"), max_digits=18, decimal_places=4, null=True, blank=True)
+    exchange_rate_date = models.DateField(null=True, blank=True)
+
+    import_duty = models.DecimalField(**VND)
+    export_duty = models.DecimalField(**VND)
+    special_consumption_tax = models.DecimalField(**VND)
+    environmental_tax = models.DecimalField(**VND)
+    vat = models.DecimalField(**VND)
+    tax_total = models.DecimalField(**VND)
+    amount_due = models.DecimalField(**VND)
+    payment_status = models.CharField(max_length=8, choices=PaymentStatus.choices, default=PaymentStatus.NOT_DUE)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    registered_at = models.DateTimeField(null=True, blank=True)
+    assessed_at = models.DateTimeField(null=True, blank=True)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["enterprise", "-created_at"], name="decl_enterprise_created"),
+            models.Index(fields=["status", "registered_at"], name="decl_status_registered"),
+            models.Index(fields=["registered_at"], name="decl_registered_at"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(invoice_total__gt=0), name="decl_invoice_total_positive"),
+            models.CheckConstraint(
+                condition=models.Q(freight__gte=0) & models.Q(insurance__gte=0), name="decl_costs_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(number__isnull=False), name="decl_numbered_after_draft"
+            ),
+        ]
+
+    def __str__(self):
+        return self.number or f"draft #{self.pk}"
+
+
+class GoodsItem(models.Model):
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="items")
+    line_no = models.PositiveSmallIntegerField()
+    hs_code = models.CharField(_("HS code"), max_length=8)
+    tariff_line = models.ForeignKey("declarations.TariffLine", on_delete=models.PROTECT, related_name="+")
+    description = models.CharField(_("description"), max_length=500)
+    origin_country = models.ForeignKey("declarations.Country", on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(_("quantity"), max_digits=18, decimal_places=3)
+    unit = models.ForeignKey("declarations.Unit", on_delete=models.PROTECT, related_name="+")
+    unit_price = models.DecimalField(_("unit price"), max_digits=18, decimal_places=4)
+    line_value = models.DecimalField(_("line value"), **MONEY)
+    preference = models.CharField(_("preference"), max_length=8, default="MFN")
+    certificate_of_origin = models.CharField(_("certificate of origin number"), max_length=50, blank=True)
+
+    # Computed by declarations.services.taxes (customs value in invoice currency, the rest in VND).
+    customs_value = models.DecimalField(max_digits=20, decimal_places=4, default=Decimal("0"))
+    taxable_value = models.DecimalField(**VND)
+    import_duty = models.DecimalField(**VND)
+    export_duty = models.DecimalField(**VND)
+    special_consumption_tax = models.DecimalField(**VND)
+    environmental_tax = models.DecimalField(**VND)
+    vat = models.DecimalField(**VND)
+    rates = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["declaration", "line_no"]
+        constraints = [
+            models.UniqueConstraint(fields=["declaration", "line_no"], name="goods_item_line_unique"),
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="goods_item_quantity_positive"),
+            models.CheckConstraint(condition=models.Q(unit_price__gte=0), name="goods_item_price_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.declaration} #{self.line_no} {self.hs_code}"
+
+    @property
+    def tax_total(self) -> Decimal:
+        return self.import_duty + self.export_duty + self.special_consumption_tax + self.environmental_tax + self.vat

@@ -1,0 +1,168 @@
+"""Reference tables: the HS nomenclature, Vietnam's tariff, code lists, offices, exchange rates.
+
+Loaded from the files under `declarations/data/` by `manage.py load_reference_data`;
+VAT, special consumption tax, environmental tax and exchange rates are maintained by admins.
+"""
+from decimal import Decimal
+
+from django.contrib.postgres.indexes import GinIndex
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class HSSection(models.Model):
+    number = models.CharField(max_length=5, primary_key=True)  # Roman numeral, I..XXI
+    name = models.CharField(max_length=255)
+
+    def __str__(self):
+        return f"{self.number} {self.name}"
+
+
+class HSCode(models.Model):
+    """An HS 2022 chapter (2 digits), heading (4) or subheading (6)."""
+
+    code = models.CharField(max_length=6, primary_key=True)
+    description = models.TextField()
+    level = models.PositiveSmallIntegerField()
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    section = models.ForeignKey(HSSection, null=True, on_delete=models.PROTECT, related_name="codes")
+
+    def __str__(self):
+        return f"{self.code} {self.description}"
+
+
+class TariffLine(models.Model):
+    """An 8-digit line of Vietnam's tariff with its rates.
+
+    Rates are percentages. `*_raw` keep the source notation; the parsed preferential
+    rates live in `preferential` as {agreement column: {"rate", "excluded", "country_rates",
+    "alternatives", "note"}} (see `declarations.tariff_notation`).
+    """
+
+    hs_code = models.CharField(max_length=8, unique=True)
+    description_vi = models.TextField()
+    description_en = models.TextField(blank=True)
+    standard_rate = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)
+    standard_rate_raw = models.CharField(max_length=120, blank=True)
+    mfn_rate = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)
+    mfn_rate_raw = models.CharField(max_length=120, blank=True)
+    mfn_rate_note = models.CharField(max_length=255, blank=True)
+    preferential = models.JSONField(default=dict, blank=True)
+    export_duty_rate = models.DecimalField(
+        _("export duty rate (%)"), max_digits=7, decimal_places=3, null=True, blank=True
+    )
+    vat_rate = models.DecimalField(
+        _("VAT rate (%)"), max_digits=5, decimal_places=2, default=Decimal("10"), validators=[MinValueValidator(0)]
+    )
+    special_consumption_tax_rate = models.DecimalField(
+        _("special consumption tax rate (%)"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    environmental_tax_per_unit = models.DecimalField(
+        _("environmental tax per unit (VND)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    environmental_tax_unit = models.CharField(_("environmental tax unit"), max_length=3, blank=True)
+    specialised_procedures = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["hs_code"]
+        indexes = [
+            GinIndex(name="tariff_desc_vi_trgm", fields=["description_vi"], opclasses=["gin_trgm_ops"]),
+            GinIndex(name="tariff_desc_en_trgm", fields=["description_en"], opclasses=["gin_trgm_ops"]),
+        ]
+
+    def __str__(self):
+        return f"{self.hs_code} {self.description_en or self.description_vi}"
+
+    @property
+    def hs6(self) -> str:
+        return self.hs_code[:6]
+
+
+class Country(models.Model):
+    code = models.CharField(max_length=2, primary_key=True)  # ISO 3166-1 alpha-2
+    name = models.CharField(max_length=120)
+    mfn_treatment = models.BooleanField(
+        _("most-favoured-nation treatment"),
+        default=True,
+        help_text=_("Goods from countries without MFN treatment pay the standard rate (150 % of MFN)."),
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "countries"
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class Currency(models.Model):
+    code = models.CharField(max_length=3, primary_key=True)  # ISO 4217
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "currencies"
+
+    def __str__(self):
+        return self.code
+
+
+class Unit(models.Model):
+    code = models.CharField(max_length=3, primary_key=True)  # UN/ECE Recommendation 20
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class Port(models.Model):
+    """A UN/LOCODE location: Vietnam's full list plus the main foreign ports and airports."""
+
+    locode = models.CharField(max_length=5, primary_key=True)
+    name = models.CharField(max_length=120)
+    country = models.CharField(max_length=2)
+    subdivision = models.CharField(max_length=10, blank=True)
+    function = models.CharField(max_length=8, blank=True)
+    iata = models.CharField(max_length=3, blank=True)
+
+    class Meta:
+        ordering = ["locode"]
+
+    def __str__(self):
+        return f"{self.locode} {self.name}"
+
+
+class CustomsOffice(models.Model):
+    code = models.CharField(max_length=4, primary_key=True)
+    name = models.CharField(max_length=255)
+    name_en = models.CharField(max_length=255, blank=True)
+    province = models.CharField(max_length=80, blank=True)
+    kind = models.CharField(max_length=20, blank=True)  # seaport, airport, border, inland
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class ExchangeRate(models.Model):
+    """VND per one unit of a currency, in force from `valid_on` until the next rate."""
+
+    currency = models.ForeignKey(Currency, on_delete=models.PROTECT, related_name="rates")
+    valid_on = models.DateField()
+    rate = models.DecimalField(max_digits=18, decimal_places=4, validators=[MinValueValidator(Decimal("0.0001"))])
+
+    class Meta:
+        ordering = ["currency", "-valid_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "valid_on"], name="exchange_rate_unique_per_day"),
+            models.CheckConstraint(condition=models.Q(rate__gt=0), name="exchange_rate_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.currency_id} {self.valid_on}: {self.rate}"

@@ -1,0 +1,1 @@
+"""Models arrive with the work that needs them (see the issues)."""
