@@ -1,0 +1,162 @@
+"""Declaration API: request bodies are parsed here; business rules live in the services."""
+from decimal import Decimal
+
+from django.conf import settings
+from rest_framework import serializers
+
+from declarations.agreements import PREFERENCE_CODES
+from declarations.incoterms import INCOTERMS
+from declarations.lifecycle import Channel, Status
+from declarations.models import Declaration, Direction, GoodsItem, PaymentStatus, TransportMode
+
+CODE = {"trim_whitespace": True}
+
+
+class UpperCodeField(serializers.CharField):
+    """A code such as a country, currency, unit or UN/LOCODE: trimmed and upper-cased."""
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(data).upper()
+
+
+class PartnerSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=255)
+    address = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    country = UpperCodeField(min_length=2, max_length=2, help_text="ISO 3166-1 alpha-2")
+
+
+class InvoiceSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=50)
+    date = serializers.DateField()
+    currency = UpperCodeField(min_length=3, max_length=3, help_text="ISO 4217")
+    incoterm = serializers.ChoiceField(choices=list(INCOTERMS), help_text="Incoterms 2020")
+    total = serializers.DecimalField(max_digits=18, decimal_places=2, min_value=Decimal("0.01"))
+
+
+class GoodsItemWriteSerializer(serializers.Serializer):
+    hs_code = serializers.RegexField(r"^\d{1,10}$", max_length=10, help_text="8-digit AHTN code",
+                                     error_messages={"invalid": "An HS code is made of digits only."})
+    description = serializers.CharField(max_length=500)
+    origin_country = UpperCodeField(min_length=2, max_length=2, help_text="ISO 3166-1 alpha-2")
+    quantity = serializers.DecimalField(max_digits=18, decimal_places=3)
+    unit = UpperCodeField(min_length=2, max_length=3, help_text="UN/ECE Recommendation 20 code")
+    unit_price = serializers.DecimalField(max_digits=18, decimal_places=4, help_text="in invoice currency")
+    line_value = serializers.DecimalField(max_digits=18, decimal_places=2, required=False,
+                                          help_text="quantity × unit price; computed when omitted")
+    preference = serializers.ChoiceField(choices=PREFERENCE_CODES, default="MFN")
+    certificate_of_origin = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+
+
+class DeclarationWriteSerializer(serializers.Serializer):
+    direction = serializers.ChoiceField(choices=Direction.choices)
+    type_code = UpperCodeField(max_length=3)
+    customs_office = UpperCodeField(max_length=4)
+    partner = PartnerSerializer()
+    transport_mode = serializers.ChoiceField(choices=TransportMode.choices)
+    bill_of_lading = serializers.CharField(max_length=35, required=False, allow_blank=True, default="")
+    vessel_flight = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    port_of_loading = UpperCodeField(min_length=5, max_length=5, help_text="UN/LOCODE")
+    port_of_discharge = UpperCodeField(min_length=5, max_length=5, help_text="UN/LOCODE")
+    arrival_date = serializers.DateField(required=False, allow_null=True, default=None, help_text="imports")
+    departure_date = serializers.DateField(required=False, allow_null=True, default=None, help_text="exports")
+    packages = serializers.IntegerField(min_value=1, max_value=10_000_000)
+    gross_weight_kg = serializers.DecimalField(max_digits=14, decimal_places=3, min_value=Decimal("0.001"))
+    invoice = InvoiceSerializer()
+    freight = serializers.DecimalField(max_digits=18, decimal_places=2, min_value=Decimal("0"), required=False, default=Decimal("0"))
+    insurance = serializers.DecimalField(max_digits=18, decimal_places=2, min_value=Decimal("0"), required=False, default=Decimal("0"))
+    items = GoodsItemWriteSerializer(many=True, allow_empty=False, max_length=settings.DECLARATION_MAX_ITEMS)
+
+
+class RateSerializer(serializers.Serializer):
+    rate = serializers.CharField()
+    basis = serializers.CharField(required=False)
+    note = serializers.CharField(required=False)
+    preference_requested = serializers.CharField(required=False)
+    preference_applied = serializers.BooleanField(required=False)
+    preference_refused_reason = serializers.CharField(required=False)
+    per_unit = serializers.CharField(required=False)
+    unit = serializers.CharField(required=False)
+
+
+class RatesSerializer(serializers.Serializer):
+    import_duty = RateSerializer(required=False)
+    export_duty = RateSerializer(required=False)
+    special_consumption_tax = RateSerializer(required=False)
+    environmental_tax = RateSerializer(required=False)
+    vat = RateSerializer(required=False)
+
+
+class GoodsItemSerializer(serializers.ModelSerializer):
+    origin_country = serializers.CharField(source="origin_country_id")
+    unit = serializers.CharField(source="unit_id")
+    rates = RatesSerializer()
+    tax_total = serializers.DecimalField(max_digits=20, decimal_places=0, read_only=True)
+
+    class Meta:
+        model = GoodsItem
+        fields = [
+            "line_no", "hs_code", "description", "origin_country", "quantity", "unit", "unit_price", "line_value",
+            "preference", "certificate_of_origin", "customs_value", "taxable_value", "import_duty", "export_duty",
+            "special_consumption_tax", "environmental_tax", "vat", "tax_total", "rates",
+        ]
+        read_only_fields = fields
+
+
+class TaxesSerializer(serializers.Serializer):
+    import_duty = serializers.DecimalField(max_digits=20, decimal_places=0)
+    export_duty = serializers.DecimalField(max_digits=20, decimal_places=0)
+    special_consumption_tax = serializers.DecimalField(max_digits=20, decimal_places=0)
+    environmental_tax = serializers.DecimalField(max_digits=20, decimal_places=0)
+    vat = serializers.DecimalField(max_digits=20, decimal_places=0)
+    total = serializers.DecimalField(max_digits=20, decimal_places=0, source="tax_total")
+
+
+class PartnerOutSerializer(serializers.Serializer):
+    name = serializers.CharField(source="partner_name")
+    address = serializers.CharField(source="partner_address")
+    country = serializers.CharField(source="partner_country_id")
+
+
+class InvoiceOutSerializer(serializers.Serializer):
+    number = serializers.CharField(source="invoice_number")
+    date = serializers.DateField(source="invoice_date")
+    currency = serializers.CharField(source="invoice_currency_id")
+    incoterm = serializers.CharField()
+    total = serializers.DecimalField(max_digits=18, decimal_places=2, source="invoice_total")
+
+
+class DeclarationSerializer(serializers.ModelSerializer):
+    """A declaration as every role may see it (never with risk details for traders)."""
+
+    status = serializers.ChoiceField(choices=Status.choices)
+    channel = serializers.ChoiceField(choices=Channel.choices, allow_null=True)
+    payment_status = serializers.ChoiceField(choices=PaymentStatus.choices)
+    enterprise = serializers.CharField(source="enterprise.tax_code")
+    customs_office = serializers.CharField(source="customs_office_id")
+    partner = PartnerOutSerializer(source="*")
+    port_of_loading = serializers.CharField(source="port_of_loading_id")
+    port_of_discharge = serializers.CharField(source="port_of_discharge_id")
+    invoice = InvoiceOutSerializer(source="*")
+    taxes = TaxesSerializer(source="*")
+    items = GoodsItemSerializer(many=True)
+
+    class Meta:
+        model = Declaration
+        fields = [
+            "id", "number", "version", "direction", "type_code", "status", "channel", "enterprise", "customs_office",
+            "partner", "transport_mode", "bill_of_lading", "vessel_flight", "port_of_loading", "port_of_discharge",
+            "arrival_date", "departure_date", "packages", "gross_weight_kg", "invoice", "freight", "insurance",
+            "exchange_rate", "exchange_rate_date", "items", "taxes", "amount_due", "payment_status", "created_at",
+            "updated_at", "registered_at", "assessed_at", "cleared_at", "released_at",
+        ]
+        read_only_fields = fields
+
+
+class DeclarationListSerializer(DeclarationSerializer):
+    """The list omits items (no query per row); fetch one declaration for its items."""
+
+    item_count = serializers.IntegerField(read_only=True)
+
+    class Meta(DeclarationSerializer.Meta):
+        fields = [f for f in DeclarationSerializer.Meta.fields if f != "items"] + ["item_count"]
+        read_only_fields = fields

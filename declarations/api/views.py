@@ -1,0 +1,101 @@
+"""Declaration API (api.md, "Declarations"). Views parse, call one service, render."""
+from django.db.models import Count
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from customs_portal.accounts.permissions import IsTrader, IsTraderOrCustomsStaff
+from declarations.filters import DeclarationFilter
+from declarations.lifecycle import Action, check_transition
+from declarations.selectors import declaration_get, declarations_visible_to
+from declarations.services.declarations import (
+    declaration_as_data,
+    declaration_create,
+    declaration_submit,
+    declaration_update,
+)
+
+from .serializers import DeclarationListSerializer, DeclarationSerializer, DeclarationWriteSerializer
+
+ERRORS = {
+    400: OpenApiResponse(description="Validation errors by field"),
+    403: OpenApiResponse(description="Not allowed for this role"),
+    404: OpenApiResponse(description="No such declaration for this user"),
+}
+
+
+def merge_patch(current: dict, patch: dict) -> dict:
+    """Apply a PATCH body to a full body: nested objects merge field by field, `items` is replaced whole."""
+    merged = dict(current)
+    for key, value in patch.items():
+        if isinstance(value, dict) and isinstance(current.get(key), dict):
+            merged[key] = {**current[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List declarations", responses={200: DeclarationListSerializer(many=True)}),
+    retrieve=extend_schema(summary="Get one declaration", responses={200: DeclarationSerializer, **ERRORS}),
+)
+class DeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = DeclarationSerializer
+    filterset_class = DeclarationFilter
+    permission_classes = [IsTraderOrCustomsStaff]
+    queryset = None
+
+    def get_permissions(self):
+        if self.action in ("create", "partial_update", "submit"):
+            return [IsTrader()]
+        return super().get_permissions()
+
+    def get_queryset(self):
+        qs = declarations_visible_to(user=self.request.user)
+        if self.action == "list":
+            return qs.annotate(item_count=Count("items")).order_by("-created_at", "-id")
+        return qs
+
+    def get_serializer_class(self):
+        return DeclarationListSerializer if self.action == "list" else DeclarationSerializer
+
+    def get_object(self):
+        declaration = declaration_get(user=self.request.user, pk=self.kwargs["pk"])
+        self.check_object_permissions(self.request, declaration)
+        return declaration
+
+    def _render(self, declaration, status_code):
+        fresh = declaration_get(user=self.request.user, pk=declaration.pk)
+        return Response(DeclarationSerializer(fresh, context=self.get_serializer_context()).data, status=status_code)
+
+    @extend_schema(summary="Create a draft", request=DeclarationWriteSerializer, responses={201: DeclarationSerializer, **ERRORS})
+    def create(self, request):
+        body = DeclarationWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        declaration = declaration_create(user=request.user, data=body.validated_data)
+        return self._render(declaration, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Edit a draft",
+        request=DeclarationWriteSerializer(partial=True),
+        responses={200: DeclarationSerializer, 409: OpenApiResponse(description="Not a draft: use amend"), **ERRORS},
+    )
+    def partial_update(self, request, pk=None):
+        declaration = self.get_object()
+        check_transition(Action.EDIT, declaration.status)
+        body = DeclarationWriteSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        data = merge_patch(declaration_as_data(declaration=declaration), body.validated_data)
+        declaration = declaration_update(declaration=declaration, user=request.user, data=data)
+        return self._render(declaration, status.HTTP_200_OK)
+
+    @extend_schema(
+        summary="Register (submit) a draft",
+        request=None,
+        responses={202: DeclarationSerializer, 409: OpenApiResponse(description="Not a draft"), **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        declaration = declaration_submit(declaration=self.get_object(), user=request.user)
+        return self._render(declaration, status.HTTP_202_ACCEPTED)

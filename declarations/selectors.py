@@ -1,0 +1,59 @@
+"""Reads: what a user may see, reference look-ups."""
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from declarations.models import Declaration, ExchangeRate, TariffLine
+
+VND_RATE = Decimal("1")
+
+
+def declarations_visible_to(*, user) -> QuerySet[Declaration]:
+    """Traders see their own enterprise's declarations; officers, risk admins and superusers see all."""
+    qs = Declaration.objects.select_related("enterprise", "customs_office", "invoice_currency")
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_customs_staff:
+        return qs
+    if user.is_trader and user.enterprise_id:
+        return qs.filter(enterprise_id=user.enterprise_id)
+    return qs.none()
+
+
+def declaration_get(*, user, pk, with_items: bool = True) -> Declaration:
+    """One declaration the user may see, or Http404 (never 403: existence must not leak)."""
+    qs = declarations_visible_to(user=user).select_related(
+        "partner_country", "port_of_loading", "port_of_discharge", "created_by"
+    )
+    if with_items:
+        qs = qs.prefetch_related("items__unit", "items__origin_country", "items__tariff_line")
+    try:
+        return qs.get(pk=pk)
+    except (Declaration.DoesNotExist, ValueError, TypeError):
+        raise Http404
+
+
+def exchange_rate_in_force(*, currency: str, on: date) -> tuple[Decimal, date] | None:
+    """The VND rate of `currency` in force on `on` (the latest rate dated on or before it), with its date."""
+    if currency == "VND":
+        return VND_RATE, on
+    rate = ExchangeRate.objects.filter(currency_id=currency, valid_on__lte=on).order_by("-valid_on").first()
+    return (rate.rate, rate.valid_on) if rate else None
+
+
+def tariff_search(*, q: str, limit: int = 20) -> QuerySet[TariffLine]:
+    """Tariff lines by code prefix (digits, dots and spaces ignored) or by words of the description."""
+    q = (q or "").strip()
+    digits = q.replace(".", "").replace(" ", "")
+    qs = TariffLine.objects.all()
+    if not q:
+        return qs.none()
+    if digits.isdigit():
+        return qs.filter(hs_code__startswith=digits[:8]).order_by("hs_code")[:limit]
+    words = [w for w in q.split() if w]
+    condition = Q()
+    for word in words:
+        condition &= Q(description_vi__icontains=word) | Q(description_en__icontains=word)
+    return qs.filter(condition).order_by("hs_code")[:limit]

@@ -1,0 +1,217 @@
+"""Create, edit and submit declarations. The API and the browser both call these."""
+from datetime import date
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customs_portal.errors import DomainValidationError
+from declarations.lifecycle import Action, Status, check_transition
+from declarations.models import Declaration, GoodsItem, PaymentStatus
+from declarations.selectors import exchange_rate_in_force
+from declarations.services.audit import audit_record
+from declarations.services.taxes import TAX_NAMES, ItemTaxInput, RateUnavailable, taxes_compute
+from declarations.services.validation import declaration_data_validate
+
+HEADER_FIELDS = (
+    "direction", "type_code", "customs_office", "partner_country", "transport_mode", "bill_of_lading",
+    "vessel_flight", "port_of_loading", "port_of_discharge", "arrival_date", "departure_date", "packages",
+    "gross_weight_kg", "freight", "insurance", "invoice_currency",
+)
+ITEM_FIELDS = (
+    "hs_code", "tariff_line", "description", "origin_country", "quantity", "unit", "unit_price", "line_value",
+    "preference", "certificate_of_origin",
+)
+
+
+def _header_values(resolved: dict) -> dict:
+    values = {name: resolved.get(name) for name in HEADER_FIELDS}
+    values["bill_of_lading"] = values["bill_of_lading"] or ""
+    values["vessel_flight"] = values["vessel_flight"] or ""
+    values["freight"] = values["freight"] or Decimal("0")
+    values["insurance"] = values["insurance"] or Decimal("0")
+    values["partner_name"] = resolved["partner"]["name"]
+    values["partner_address"] = resolved["partner"].get("address") or ""
+    invoice = resolved["invoice"]
+    values.update(
+        invoice_number=invoice["number"],
+        invoice_date=invoice["date"],
+        incoterm=invoice["incoterm"],
+        invoice_total=invoice["total"],
+    )
+    return values
+
+
+def _build_items(declaration: Declaration, resolved_items: list[dict]) -> list[GoodsItem]:
+    items = []
+    for line_no, entry in enumerate(resolved_items, start=1):
+        values = {name: entry.get(name) for name in ITEM_FIELDS}
+        values["certificate_of_origin"] = values["certificate_of_origin"] or ""
+        items.append(GoodsItem(declaration=declaration, line_no=line_no, **values))
+    return items
+
+
+def declaration_taxes_apply(*, declaration: Declaration, items: list[GoodsItem], on: date) -> None:
+    """Compute the taxes with the exchange rate in force on `on`, and store them on the rows (unsaved)."""
+    found = exchange_rate_in_force(currency=declaration.invoice_currency_id, on=on)
+    if found is None:
+        raise DomainValidationError(
+            {"invoice": {"currency": [_("No exchange rate is in force for %(code)s on %(date)s.") % {
+                "code": declaration.invoice_currency_id, "date": on.isoformat()}]}}
+        )
+    declaration.exchange_rate, declaration.exchange_rate_date = found
+    try:
+        result = taxes_compute(
+            direction=declaration.direction,
+            incoterm=declaration.incoterm,
+            freight=declaration.freight,
+            insurance=declaration.insurance,
+            exchange_rate=declaration.exchange_rate,
+            items=[
+                ItemTaxInput(
+                    line=item.tariff_line,
+                    origin=item.origin_country,
+                    quantity=item.quantity,
+                    unit=item.unit_id,
+                    line_value=item.line_value,
+                    preference=item.preference,
+                )
+                for item in items
+            ],
+        )
+    except RateUnavailable as exc:
+        raise DomainValidationError({"items": [str(exc)]})
+    for item, taxes in zip(items, result.items):
+        item.customs_value = taxes.customs_value
+        item.taxable_value = taxes.taxable_value
+        for name in TAX_NAMES:
+            setattr(item, name, getattr(taxes, name))
+        item.rates = taxes.rates
+    totals = result.as_json()
+    for name in TAX_NAMES:
+        setattr(declaration, name, totals[name])
+    declaration.tax_total = totals["total"]
+
+
+def declaration_preview(*, user, data: dict) -> tuple[Declaration, list[GoodsItem]]:
+    """Validate and compute taxes with today's rate without saving anything (the form's live preview)."""
+    resolved = declaration_data_validate(data=data)
+    declaration = Declaration(enterprise_id=user.enterprise_id, created_by=user, status=Status.DRAFT, **_header_values(resolved))
+    items = _build_items(declaration, resolved["items"])
+    declaration_taxes_apply(declaration=declaration, items=items, on=timezone.localdate())
+    return declaration, items
+
+
+@transaction.atomic
+def declaration_create(*, user, data: dict) -> Declaration:
+    """Create a draft for the user's enterprise (never one named in the body)."""
+    declaration, items = declaration_preview(user=user, data=data)
+    declaration.save()
+    GoodsItem.objects.bulk_create(items)
+    audit_record(declaration=declaration, actor=user, action=Action.CREATE, to_status=Status.DRAFT,
+                 data={"items": len(items)})
+    return declaration
+
+
+def _lock(declaration_id: int) -> Declaration:
+    return Declaration.objects.select_for_update().get(pk=declaration_id)
+
+
+@transaction.atomic
+def declaration_update(*, declaration: Declaration, user, data: dict) -> Declaration:
+    """Replace a draft's content with `data` (a full, validated body)."""
+    locked = _lock(declaration.pk)
+    check_transition(Action.EDIT, locked.status)
+    resolved = declaration_data_validate(data=data)
+    before = {name: str(getattr(locked, name)) for name in ("invoice_total", "tax_total")}
+    for name, value in _header_values(resolved).items():
+        setattr(locked, name, value)
+    items = _build_items(locked, resolved["items"])
+    declaration_taxes_apply(declaration=locked, items=items, on=timezone.localdate())
+    locked.save()
+    locked.items.all().delete()
+    GoodsItem.objects.bulk_create(items)
+    audit_record(declaration=locked, actor=user, action=Action.EDIT, from_status=locked.status, to_status=locked.status,
+                 data={"before": before, "after": {"invoice_total": str(locked.invoice_total), "tax_total": str(locked.tax_total)},
+                       "items": len(items)})
+    return locked
+
+
+def _next_number(direction: str) -> str:
+    """12 digits: 10 (import) or 30 (export), then a never-reused sequence number."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval('declaration_number_seq')")
+        (value,) = cursor.fetchone()
+    return f"{'10' if direction == 'import' else '30'}{value:010d}"
+
+
+@transaction.atomic
+def declaration_submit(*, declaration: Declaration, user) -> Declaration:
+    """Register a draft: number it, fix the exchange rate of the registration date, recompute taxes."""
+    locked = _lock(declaration.pk)
+    check_transition(Action.SUBMIT, locked.status)
+    items = list(locked.items.select_related("tariff_line", "origin_country").order_by("line_no"))
+    data = declaration_as_data(declaration=locked, items=items)
+    declaration_data_validate(data=data)
+    now = timezone.now()
+    declaration_taxes_apply(declaration=locked, items=items, on=timezone.localdate(now))
+    locked.number = _next_number(locked.direction)
+    locked.status = Status.REGISTERED
+    locked.registered_at = now
+    locked.amount_due = locked.tax_total
+    locked.payment_status = PaymentStatus.UNPAID if locked.tax_total > 0 else PaymentStatus.NOT_DUE
+    locked.save()
+    GoodsItem.objects.bulk_update(items, ["customs_value", "taxable_value", *TAX_NAMES, "rates"])
+    audit_record(
+        declaration=locked, actor=user, action=Action.SUBMIT, from_status=Status.DRAFT, to_status=Status.REGISTERED,
+        data={"number": locked.number, "exchange_rate": str(locked.exchange_rate), "tax_total": str(locked.tax_total)},
+    )
+    return locked
+
+
+def declaration_as_data(*, declaration: Declaration, items=None) -> dict:
+    """The declaration as the body of api.md (parsed values), for edits that change part of it."""
+    items = items if items is not None else declaration.items.all().order_by("line_no")
+    return {
+        "direction": declaration.direction,
+        "type_code": declaration.type_code,
+        "customs_office": declaration.customs_office_id,
+        "partner": {
+            "name": declaration.partner_name,
+            "address": declaration.partner_address,
+            "country": declaration.partner_country_id,
+        },
+        "transport_mode": declaration.transport_mode,
+        "bill_of_lading": declaration.bill_of_lading,
+        "vessel_flight": declaration.vessel_flight,
+        "port_of_loading": declaration.port_of_loading_id,
+        "port_of_discharge": declaration.port_of_discharge_id,
+        "arrival_date": declaration.arrival_date,
+        "departure_date": declaration.departure_date,
+        "packages": declaration.packages,
+        "gross_weight_kg": declaration.gross_weight_kg,
+        "invoice": {
+            "number": declaration.invoice_number,
+            "date": declaration.invoice_date,
+            "currency": declaration.invoice_currency_id,
+            "incoterm": declaration.incoterm,
+            "total": declaration.invoice_total,
+        },
+        "freight": declaration.freight,
+        "insurance": declaration.insurance,
+        "items": [
+            {
+                "hs_code": item.hs_code,
+                "description": item.description,
+                "origin_country": item.origin_country_id,
+                "quantity": item.quantity,
+                "unit": item.unit_id,
+                "unit_price": item.unit_price,
+                "line_value": item.line_value,
+                "preference": item.preference,
+                "certificate_of_origin": item.certificate_of_origin,
+            }
+            for item in items
+        ],
+    }

@@ -1,0 +1,187 @@
+"""Business validation of declaration data, shared by the API and the browser form.
+
+Input is the declaration body of api.md with values already parsed to Python types
+(the serializer does that). Output is the same dict with codes resolved to rows, or a
+DomainValidationError whose `errors` map fields to messages (items as a list aligned
+with the input items, as DRF reports nested errors).
+"""
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customs_portal.errors import DomainValidationError
+from declarations.agreements import AGREEMENTS
+from declarations.incoterms import INCOTERMS
+from declarations.models import Country, Currency, CustomsOffice, Port, TariffLine, Unit
+from declarations.selectors import exchange_rate_in_force
+from declarations.type_codes import TYPE_CODES
+
+LINE_VALUE_TOLERANCE = Decimal("0.01")
+
+
+class _Errors:
+    def __init__(self, item_count: int):
+        self.header: dict[str, list] = defaultdict(list)
+        self.nested: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        self.items: list[dict[str, list]] = [defaultdict(list) for _ in range(item_count)]
+
+    def add(self, field: str, message: str) -> None:
+        if "." in field:
+            group, name = field.split(".", 1)
+            self.nested[group][name].append(message)
+        else:
+            self.header[field].append(message)
+
+    def item(self, index: int, field: str, message: str) -> None:
+        self.items[index][field].append(message)
+
+    def raise_if_any(self) -> None:
+        errors: dict = {k: v for k, v in self.header.items()}
+        for group, fields in self.nested.items():
+            errors[group] = dict(fields)
+        if any(self.items):
+            errors["items"] = [dict(e) for e in self.items]
+        if errors:
+            raise DomainValidationError(errors)
+
+
+def line_value_of(item: dict) -> Decimal:
+    return (item["quantity"] * item["unit_price"]).quantize(Decimal("0.01"))
+
+
+def declaration_data_validate(*, data: dict, today: date | None = None) -> dict:
+    """Check every business rule of a declaration's data; return it with codes resolved to rows."""
+    today = today or timezone.localdate()
+    items = data.get("items") or []
+    errors = _Errors(len(items))
+    direction = data["direction"]
+    importing = direction == "import"
+
+    # Header codes.
+    type_code = data["type_code"]
+    if type_code not in TYPE_CODES[direction]:
+        other = "export" if importing else "import"
+        if type_code in TYPE_CODES[other]:
+            errors.add("type_code", _("%(code)s is an %(other)s type code; an %(direction)s declaration needs one of %(allowed)s.") % {
+                "code": type_code, "other": other, "direction": direction, "allowed": ", ".join(TYPE_CODES[direction])})
+        else:
+            errors.add("type_code", _("Unknown type code %(code)s; allowed: %(allowed)s.") % {
+                "code": type_code, "allowed": ", ".join(TYPE_CODES[direction])})
+
+    resolved = dict(data)
+    office = CustomsOffice.objects.filter(code=data["customs_office"]).first()
+    if office is None:
+        errors.add("customs_office", _("Unknown customs office %(code)s.") % {"code": data["customs_office"]})
+    resolved["customs_office"] = office
+
+    country_codes = {data["partner"]["country"], *(item["origin_country"] for item in items)}
+    countries = Country.objects.in_bulk(country_codes)
+    partner_country = countries.get(data["partner"]["country"])
+    if partner_country is None:
+        errors.add("partner.country", _("Unknown country code %(code)s.") % {"code": data["partner"]["country"]})
+    resolved["partner_country"] = partner_country
+
+    ports = Port.objects.in_bulk({data["port_of_loading"], data["port_of_discharge"]})
+    for field in ("port_of_loading", "port_of_discharge"):
+        if data[field] not in ports:
+            errors.add(field, _("Unknown UN/LOCODE %(code)s.") % {"code": data[field]})
+        resolved[field] = ports.get(data[field])
+    vietnamese_port = "port_of_discharge" if importing else "port_of_loading"
+    if resolved[vietnamese_port] is not None and resolved[vietnamese_port].country != "VN":
+        errors.add(vietnamese_port, _("The port of %(kind)s of an %(direction)s declaration must be in Vietnam.") % {
+            "kind": _("discharge") if importing else _("loading"), "direction": direction})
+
+    # Dates.
+    transport_date_field = "arrival_date" if importing else "departure_date"
+    transport_date = data.get(transport_date_field)
+    if transport_date is None:
+        errors.add(transport_date_field, _("This field is required for an %(direction)s declaration.") % {"direction": direction})
+    invoice = data["invoice"]
+    if invoice["date"] > today:
+        errors.add("invoice.date", _("The invoice date cannot be in the future."))
+    if transport_date is not None and invoice["date"] > transport_date:
+        errors.add("invoice.date", _("The invoice date must not be after the %(field)s.") % {
+            "field": _("arrival date") if importing else _("departure date")})
+
+    # Invoice.
+    currency = Currency.objects.filter(code=invoice["currency"]).first()
+    if currency is None:
+        errors.add("invoice.currency", _("Unknown currency %(code)s.") % {"code": invoice["currency"]})
+    elif exchange_rate_in_force(currency=currency.code, on=today) is None:
+        errors.add("invoice.currency", _("No exchange rate is in force for %(code)s on %(date)s.") % {"code": currency.code, "date": today.isoformat()})
+    resolved["invoice_currency"] = currency
+    term = INCOTERMS.get(invoice["incoterm"])
+    if term is None:
+        errors.add("invoice.incoterm", _("Unknown Incoterms 2020 term %(code)s; allowed: %(allowed)s.") % {
+            "code": invoice["incoterm"], "allowed": ", ".join(INCOTERMS)})
+    elif importing and not term.includes_freight and not data.get("freight"):
+        errors.add("freight", _("Imports are valued CIF: give the freight, which %(term)s does not include.") % {"term": term.code})
+
+    # Items.
+    max_items = settings.DECLARATION_MAX_ITEMS
+    if not items:
+        errors.add("items", _("A declaration needs at least one goods item."))
+    elif len(items) > max_items:
+        errors.add("items", _("A declaration has at most %(max)d goods items; this one has %(count)d.") % {"max": max_items, "count": len(items)})
+    hs_codes = {item["hs_code"] for item in items if len(item["hs_code"]) == 8}
+    lines = {line.hs_code: line for line in TariffLine.objects.filter(hs_code__in=hs_codes)}
+    units = Unit.objects.in_bulk({item["unit"] for item in items})
+    resolved_items = []
+    value_sum = Decimal("0")
+    for index, item in enumerate(items):
+        entry = dict(item)
+        code = item["hs_code"]
+        line = lines.get(code)
+        if len(code) != 8:
+            errors.item(index, "hs_code", _("An HS code has 8 digits (AHTN); %(code)s has %(n)d.") % {"code": code, "n": len(code)})
+        elif line is None:
+            errors.item(index, "hs_code", _("HS code %(code)s is not in the tariff.") % {"code": code})
+        elif importing and line.mfn_rate is None:
+            errors.item(index, "hs_code", _("The duty rate of HS %(code)s is set by a special rule (%(note)s) and cannot be computed automatically.") % {
+                "code": code, "note": line.mfn_rate_note or line.mfn_rate_raw})
+        entry["tariff_line"] = line
+        origin = countries.get(item["origin_country"])
+        if origin is None:
+            errors.item(index, "origin_country", _("Unknown country code %(code)s.") % {"code": item["origin_country"]})
+        entry["origin_country"] = origin
+        unit = units.get(item["unit"])
+        if unit is None:
+            errors.item(index, "unit", _("Unknown unit %(code)s (use UN/ECE Recommendation 20 codes such as KGM, PCE, LTR).") % {"code": item["unit"]})
+        elif line is not None and importing and line.environmental_tax_per_unit is not None and line.environmental_tax_unit and unit.code != line.environmental_tax_unit:
+            errors.item(index, "unit", _("Environmental tax on HS %(code)s is charged per %(unit)s: declare the quantity in %(unit)s.") % {
+                "code": code, "unit": line.environmental_tax_unit})
+        entry["unit"] = unit
+        if item["quantity"] <= 0:
+            errors.item(index, "quantity", _("The quantity must be greater than zero."))
+        if item["unit_price"] <= 0:
+            errors.item(index, "unit_price", _("The unit price must be greater than zero."))
+        computed = line_value_of(item)
+        given = item.get("line_value")
+        if given is not None and abs(given - computed) > LINE_VALUE_TOLERANCE:
+            errors.item(index, "line_value", _("The line value %(given)s does not equal quantity × unit price (%(computed)s).") % {
+                "given": given, "computed": computed})
+        entry["line_value"] = given if given is not None else computed
+        value_sum += entry["line_value"]
+        preference = item.get("preference") or "MFN"
+        entry["preference"] = preference
+        if preference != "MFN":
+            if not importing:
+                errors.item(index, "preference", _("Preferential rates apply to imports only."))
+            elif preference not in AGREEMENTS:
+                errors.item(index, "preference", _("Unknown preference %(code)s.") % {"code": preference})
+            elif not item.get("certificate_of_origin"):
+                errors.item(index, "certificate_of_origin", _("A %(agreement)s preference needs the number of its certificate of origin (form %(form)s).") % {
+                    "agreement": preference, "form": AGREEMENTS[preference].certificate})
+        resolved_items.append(entry)
+    resolved["items"] = resolved_items
+
+    if items and abs(value_sum - invoice["total"]) > LINE_VALUE_TOLERANCE * len(items):
+        errors.add("invoice.total", _("The invoice total %(total)s does not match the sum of the item values (%(sum)s).") % {
+            "total": invoice["total"], "sum": value_sum})
+
+    errors.raise_if_any()
+    return resolved
