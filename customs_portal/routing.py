@@ -1,3 +1,8 @@
-"""WebSocket routes (live updates arrive with the automated-clearance work)."""
+"""WebSocket routes."""
+from django.urls import path
 
-websocket_urlpatterns: list = []
+from declarations.consumers import DeclarationUpdatesConsumer
+
+websocket_urlpatterns = [
+    path("ws/declarations/", DeclarationUpdatesConsumer.as_asgi()),
+]

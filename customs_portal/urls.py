@@ -9,6 +9,7 @@ from customs_portal.accounts.api.views import TokenObtainView
 api_v1 = [
     path("auth/token/", TokenObtainView.as_view(), name="auth-token"),
     path("", include("declarations.api.urls")),
+    path("", include("risk.api.urls")),
 ]
 
 urlpatterns = [

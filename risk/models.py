@@ -1,1 +1,147 @@
-"""Models arrive with the work that needs them (see the issues)."""
+"""Risk rules and their immutable versions, risk settings, watchlists, reference prices,
+assessments with their explanations, and backtests."""
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from declarations.lifecycle import Channel
+
+
+class RiskRule(models.Model):
+    """A rule's identity. Its content lives in versions; `current` is the one in force now."""
+
+    current = models.OneToOneField(
+        "risk.RiskRuleVersion", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.current.name if self.current_id else f"rule #{self.pk}"
+
+
+class RiskRuleVersion(models.Model):
+    """One version of a rule. Never updated: a change creates the next version."""
+
+    rule = models.ForeignKey(RiskRule, on_delete=models.PROTECT, related_name="versions")
+    version = models.PositiveIntegerField()
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    conditions = models.JSONField(_("conditions"), default=list)
+    score = models.IntegerField(_("score"), default=0, validators=[MinValueValidator(-1000), MaxValueValidator(1000)])
+    min_channel = models.CharField(_("minimum channel"), max_length=6, choices=Channel.choices, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    change_note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["rule_id", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "version"], name="risk_rule_version_unique"),
+            models.CheckConstraint(
+                condition=models.Q(valid_from__isnull=True) | models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
+                name="risk_rule_validity_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} v{self.version}"
+
+
+class RiskSettings(models.Model):
+    """The thresholds and random-selection rates. One row; every change is audited by version."""
+
+    yellow_threshold = models.IntegerField(_("yellow threshold"), default=30)
+    red_threshold = models.IntegerField(_("red threshold"), default=70)
+    random_yellow_rate = models.DecimalField(
+        _("random green→yellow rate"), max_digits=5, decimal_places=4, default=Decimal("0.02"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    random_red_rate = models.DecimalField(
+        _("random green→red rate"), max_digits=5, decimal_places=4, default=Decimal("0.01"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name_plural = "risk settings"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(red_threshold__gt=models.F("yellow_threshold")), name="risk_thresholds_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(random_yellow_rate__gte=0) & models.Q(random_red_rate__gte=0)
+                & models.Q(random_yellow_rate__lte=1) & models.Q(random_red_rate__lte=1),
+                name="risk_random_rates_in_range",
+            ),
+        ]
+
+
+class WatchlistedPartner(models.Model):
+    """A foreign partner (exporter or importer) under watch."""
+
+    name = models.CharField(_("partner name"), max_length=255)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["name", "country"], name="watchlisted_partner_unique")]
+
+    def __str__(self):
+        return f"{self.name} ({self.country})" if self.country else self.name
+
+
+class ReferencePrice(models.Model):
+    """The expected unit price of goods of an HS code (prefix) in a unit, in VND, for valuation checks."""
+
+    hs_code = models.CharField(_("HS code or prefix"), max_length=8)
+    unit = models.ForeignKey("declarations.Unit", on_delete=models.PROTECT, related_name="+")
+    price_vnd = models.DecimalField(_("reference unit price (VND)"), max_digits=18, decimal_places=2,
+                                    validators=[MinValueValidator(Decimal("0.01"))])
+    note = models.CharField(max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["hs_code", "unit"]
+        constraints = [models.UniqueConstraint(fields=["hs_code", "unit"], name="reference_price_unique")]
+
+    def __str__(self):
+        return f"{self.hs_code} {self.unit_id}: {self.price_vnd}"
+
+
+class Assessment(models.Model):
+    """The automated decision on one version of a declaration, with its full explanation. Never changed."""
+
+    declaration = models.ForeignKey("declarations.Declaration", on_delete=models.PROTECT, related_name="assessments")
+    declaration_version = models.PositiveIntegerField()
+    score = models.IntegerField()
+    score_channel = models.CharField(max_length=6, choices=Channel.choices)
+    channel = models.CharField(max_length=6, choices=Channel.choices)
+    fired_rules = models.JSONField(default=list)
+    thresholds = models.JSONField(default=dict)
+    random_draw = models.DecimalField(max_digits=10, decimal_places=8)
+    random_selection = models.BooleanField(default=False)
+    rule_versions = models.ManyToManyField(RiskRuleVersion, related_name="assessments", blank=True)
+    engine_micros = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["declaration", "declaration_version"], name="assessment_once_per_version"),
+        ]
+
+    def __str__(self):
+        return f"{self.declaration} v{self.declaration_version}: {self.channel} ({self.score})"

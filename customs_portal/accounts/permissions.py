@@ -2,25 +2,38 @@
 from rest_framework.permissions import BasePermission
 
 
-class IsTrader(BasePermission):
+class _RolePermission(BasePermission):
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and self.allowed(user))
+
+    def allowed(self, user) -> bool:
+        raise NotImplementedError
+
+
+class IsTrader(_RolePermission):
     message = "Only traders of an enterprise can do this."
 
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and user.is_trader and user.enterprise_id)
+    def allowed(self, user):
+        return user.is_trader and bool(user.enterprise_id)
 
 
-class IsCustomsStaff(BasePermission):
+class IsCustomsStaff(_RolePermission):
     message = "Only customs officers and risk administrators can do this."
 
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and user.is_customs_staff)
+    def allowed(self, user):
+        return user.is_customs_staff
 
 
-class IsTraderOrCustomsStaff(BasePermission):
+class IsRiskAdmin(_RolePermission):
+    message = "Only risk administrators can do this."
+
+    def allowed(self, user):
+        return user.is_risk_admin
+
+
+class IsTraderOrCustomsStaff(_RolePermission):
     message = "Only traders and customs staff can see declarations."
 
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and (user.is_customs_staff or (user.is_trader and user.enterprise_id)))
+    def allowed(self, user):
+        return user.is_customs_staff or (user.is_trader and bool(user.enterprise_id))

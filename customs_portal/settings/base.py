@@ -159,3 +159,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+CELERY_TASK_ROUTES = {
+    "risk.*": {"queue": "risk"},
+    "payments.*": {"queue": "payments"},
+}
+CELERY_BEAT_SCHEDULE = {
+    "risk-sweep-unassessed": {"task": "risk.sweep_unassessed", "schedule": 30.0},
+}

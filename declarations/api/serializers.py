@@ -160,3 +160,20 @@ class DeclarationListSerializer(DeclarationSerializer):
     class Meta(DeclarationSerializer.Meta):
         fields = [f for f in DeclarationSerializer.Meta.fields if f != "items"] + ["item_count"]
         read_only_fields = fields
+
+
+class DeclarationStaffSerializer(DeclarationSerializer):
+    """Officers and risk admins also get the risk explanation; traders never do."""
+
+    risk = serializers.SerializerMethodField()
+
+    class Meta(DeclarationSerializer.Meta):
+        fields = DeclarationSerializer.Meta.fields + ["risk"]
+        read_only_fields = fields
+
+    def get_risk(self, declaration) -> dict | None:
+        from risk.api.serializers import RiskExplanationSerializer
+        from risk.selectors import assessment_latest
+
+        assessment = assessment_latest(declaration_id=declaration.pk)
+        return RiskExplanationSerializer(assessment).data if assessment else None

@@ -16,7 +16,12 @@ from declarations.services.declarations import (
     declaration_update,
 )
 
-from .serializers import DeclarationListSerializer, DeclarationSerializer, DeclarationWriteSerializer
+from .serializers import (
+    DeclarationListSerializer,
+    DeclarationSerializer,
+    DeclarationStaffSerializer,
+    DeclarationWriteSerializer,
+)
 
 ERRORS = {
     400: OpenApiResponse(description="Validation errors by field"),
@@ -38,7 +43,11 @@ def merge_patch(current: dict, patch: dict) -> dict:
 
 @extend_schema_view(
     list=extend_schema(summary="List declarations", responses={200: DeclarationListSerializer(many=True)}),
-    retrieve=extend_schema(summary="Get one declaration", responses={200: DeclarationSerializer, **ERRORS}),
+    retrieve=extend_schema(
+        summary="Get one declaration",
+        description="Officers and risk admins also get `risk`; traders never do.",
+        responses={200: DeclarationStaffSerializer, **ERRORS},
+    ),
 )
 class DeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = DeclarationSerializer
@@ -58,7 +67,12 @@ class DeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return qs
 
     def get_serializer_class(self):
-        return DeclarationListSerializer if self.action == "list" else DeclarationSerializer
+        if self.action == "list":
+            return DeclarationListSerializer
+        return self.detail_serializer_class()
+
+    def detail_serializer_class(self):
+        return DeclarationStaffSerializer if self.request.user.is_customs_staff else DeclarationSerializer
 
     def get_object(self):
         declaration = declaration_get(user=self.request.user, pk=self.kwargs["pk"])
@@ -67,7 +81,7 @@ class DeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     def _render(self, declaration, status_code):
         fresh = declaration_get(user=self.request.user, pk=declaration.pk)
-        return Response(DeclarationSerializer(fresh, context=self.get_serializer_context()).data, status=status_code)
+        return Response(self.detail_serializer_class()(fresh, context=self.get_serializer_context()).data, status=status_code)
 
     @extend_schema(summary="Create a draft", request=DeclarationWriteSerializer, responses={201: DeclarationSerializer, **ERRORS})
     def create(self, request):

@@ -11,6 +11,7 @@ from declarations.lifecycle import Action, Status, check_transition
 from declarations.models import Declaration, GoodsItem, PaymentStatus
 from declarations.selectors import exchange_rate_in_force
 from declarations.services.audit import audit_record
+from declarations.services.lifecycle import declaration_lock, declaration_transition
 from declarations.services.taxes import TAX_NAMES, ItemTaxInput, RateUnavailable, taxes_compute
 from declarations.services.validation import declaration_data_validate
 
@@ -114,14 +115,10 @@ def declaration_create(*, user, data: dict) -> Declaration:
     return declaration
 
 
-def _lock(declaration_id: int) -> Declaration:
-    return Declaration.objects.select_for_update().get(pk=declaration_id)
-
-
 @transaction.atomic
 def declaration_update(*, declaration: Declaration, user, data: dict) -> Declaration:
     """Replace a draft's content with `data` (a full, validated body)."""
-    locked = _lock(declaration.pk)
+    locked = declaration_lock(declaration_id=declaration.pk)
     check_transition(Action.EDIT, locked.status)
     resolved = declaration_data_validate(data=data)
     before = {name: str(getattr(locked, name)) for name in ("invoice_total", "tax_total")}
@@ -148,24 +145,31 @@ def _next_number(direction: str) -> str:
 
 @transaction.atomic
 def declaration_submit(*, declaration: Declaration, user) -> Declaration:
-    """Register a draft: number it, fix the exchange rate of the registration date, recompute taxes."""
-    locked = _lock(declaration.pk)
+    """Register a draft: number it, fix the exchange rate of the registration date, recompute the
+    taxes, and queue the automated risk assessment once the registration is committed."""
+    from risk.tasks import risk_assess_enqueue
+
+    locked = declaration_lock(declaration_id=declaration.pk)
     check_transition(Action.SUBMIT, locked.status)
     items = list(locked.items.select_related("tariff_line", "origin_country").order_by("line_no"))
-    data = declaration_as_data(declaration=locked, items=items)
-    declaration_data_validate(data=data)
+    declaration_data_validate(data=declaration_as_data(declaration=locked, items=items))
     now = timezone.now()
     declaration_taxes_apply(declaration=locked, items=items, on=timezone.localdate(now))
-    locked.number = _next_number(locked.direction)
-    locked.status = Status.REGISTERED
-    locked.registered_at = now
-    locked.amount_due = locked.tax_total
-    locked.payment_status = PaymentStatus.UNPAID if locked.tax_total > 0 else PaymentStatus.NOT_DUE
-    locked.save()
     GoodsItem.objects.bulk_update(items, ["customs_value", "taxable_value", *TAX_NAMES, "rates"])
-    audit_record(
-        declaration=locked, actor=user, action=Action.SUBMIT, from_status=Status.DRAFT, to_status=Status.REGISTERED,
-        data={"number": locked.number, "exchange_rate": str(locked.exchange_rate), "tax_total": str(locked.tax_total)},
+    number = _next_number(locked.direction)
+    declaration_transition(
+        declaration=locked,
+        action=Action.SUBMIT,
+        to_status=Status.REGISTERED,
+        actor=user,
+        data={"number": number, "exchange_rate": str(locked.exchange_rate), "tax_total": str(locked.tax_total)},
+        fields={
+            "number": number,
+            "registered_at": now,
+            "amount_due": locked.tax_total,
+            "payment_status": PaymentStatus.UNPAID if locked.tax_total > 0 else PaymentStatus.NOT_DUE,
+        },
+        on_commit=[lambda: risk_assess_enqueue(declaration_id=locked.pk)],
     )
     return locked
 

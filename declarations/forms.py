@@ -1,0 +1,320 @@
+"""The declaration form of the browser UI.
+
+The form does not validate anything itself: it turns the POSTed fields into the same
+nested body as the REST API (api.md), which `DeclarationWriteSerializer` parses and the
+declaration services validate, so the browser and the API can never disagree. It keeps
+what the trader typed and places the errors of either (both shaped like DRF errors) next
+to the right input.
+"""
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop, pgettext
+
+from declarations.api.serializers import DeclarationWriteSerializer
+
+# DRF's messages that this form can show and that DRF's own Vietnamese catalogue lacks;
+# listed here so `makemessages` collects them into the project's catalogue.
+DRF_MESSAGES = (
+    gettext_noop("This field may not be null."),
+    gettext_noop("Ensure this field has no more than {max_length} characters."),
+    gettext_noop("Ensure this field has at least {min_length} characters."),
+    gettext_noop("This value does not match the required pattern."),
+    gettext_noop("A valid integer is required."),
+    gettext_noop("A valid number is required."),
+    gettext_noop("Ensure this value is less than or equal to {max_value}."),
+    gettext_noop("Ensure this value is greater than or equal to {min_value}."),
+    gettext_noop("Ensure that there are no more than {max_digits} digits in total."),
+    gettext_noop("Ensure that there are no more than {max_decimal_places} decimal places."),
+    gettext_noop("Ensure that there are no more than {max_whole_digits} digits before the decimal point."),
+    gettext_noop("Date has wrong format. Use one of these formats instead: {format}."),
+    gettext_noop('"{input}" is not a valid choice.'),
+    gettext_noop("Ensure this field has no more than {max_length} elements."),
+    gettext_noop("An HS code is made of digits only."),
+)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    key: str  # name in templates
+    path: str  # path in the API body ("partner.country")
+    label: str
+
+    @property
+    def name(self) -> str:
+        """The POST name: nested paths joined with a dash (partner-country)."""
+        return self.path.replace(".", "-")
+
+
+HEADER_FIELDS = [
+    FieldSpec("direction", "direction", _("Direction")),
+    FieldSpec("type_code", "type_code", _("Type code")),
+    FieldSpec("customs_office", "customs_office", _("Customs office")),
+    FieldSpec("partner_name", "partner.name", _("Partner name")),
+    FieldSpec("partner_address", "partner.address", _("Partner address")),
+    FieldSpec("partner_country", "partner.country", _("Partner country")),
+    FieldSpec("transport_mode", "transport_mode", _("Transport mode")),
+    FieldSpec("bill_of_lading", "bill_of_lading", _("Bill of lading / airway bill")),
+    FieldSpec("vessel_flight", "vessel_flight", _("Vessel / flight")),
+    FieldSpec("port_of_loading", "port_of_loading", _("Port of loading")),
+    FieldSpec("port_of_discharge", "port_of_discharge", _("Port of discharge")),
+    FieldSpec("arrival_date", "arrival_date", _("Arrival date")),
+    FieldSpec("departure_date", "departure_date", _("Departure date")),
+    FieldSpec("packages", "packages", _("Packages")),
+    FieldSpec("gross_weight_kg", "gross_weight_kg", _("Gross weight (kg)")),
+    FieldSpec("invoice_number", "invoice.number", _("Invoice number")),
+    FieldSpec("invoice_date", "invoice.date", _("Invoice date")),
+    FieldSpec("invoice_currency", "invoice.currency", _("Currency")),
+    FieldSpec("invoice_incoterm", "invoice.incoterm", _("Incoterm")),
+    FieldSpec("invoice_total", "invoice.total", _("Invoice total")),
+    FieldSpec("freight", "freight", _("Freight")),
+    FieldSpec("insurance", "insurance", _("Insurance")),
+]
+HEADER_BY_PATH = {spec.path: spec for spec in HEADER_FIELDS}
+
+ITEM_FIELDS = [
+    FieldSpec("hs_code", "hs_code", _("HS code")),
+    FieldSpec("description", "description", _("Description of goods")),
+    FieldSpec("origin_country", "origin_country", _("Origin")),
+    FieldSpec("quantity", "quantity", _("Quantity")),
+    FieldSpec("unit", "unit", _("Unit")),
+    FieldSpec("unit_price", "unit_price", _("Unit price")),
+    FieldSpec("preference", "preference", _("Preference")),
+    FieldSpec("certificate_of_origin", "certificate_of_origin", _("C/O number")),
+]
+ITEM_KEYS = [spec.key for spec in ITEM_FIELDS]
+ITEM_LABELS = {spec.key: spec.label for spec in ITEM_FIELDS} | {"line_value": _("Line value")}
+ITEM_NAME = re.compile(r"^items-(\d{1,4})-(\w+)$")
+ITEM_DEFAULTS = {"preference": "MFN"}
+
+GROUP_LABELS = {"partner": _("Partner"), "invoice": _("Invoice"), "items": _("Goods items")}
+NON_FIELD = "non_field_errors"
+DEFAULTS = {"direction": "import", "type_code": "A11", "transport_mode": "sea", "invoice_currency": "USD"}
+
+
+@dataclass
+class BoundValue:
+    """One input as the template renders it: its name, id, current value and errors."""
+
+    key: str
+    name: str
+    label: str
+    value: str
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return f"id_{self.name}"
+
+
+@dataclass
+class ItemRow:
+    index: int | str
+    fields: dict[str, BoundValue]
+    errors: list[str]  # errors of the row that belong to no input (e.g. the line value)
+
+    @property
+    def number(self) -> int | str:
+        return self.index + 1 if isinstance(self.index, int) else ""
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors) or any(f.errors for f in self.fields.values())
+
+
+def _text(value) -> str:
+    """A parsed value back as the text of an input."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        text = format(value, "f")
+        if "." in text:
+            text = text.rstrip("0").rstrip(".") if len(text.split(".")[1]) > 2 else text
+        return text
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def flatten_errors(errors, prefix: str = "") -> dict[str, list[str]]:
+    """DRF-shaped errors (nested dicts, per-item lists) as {"items.0.hs_code": [messages]}."""
+    flat: dict[str, list[str]] = {}
+
+    def add(path: str, message) -> None:
+        flat.setdefault(path, []).append(str(message))
+
+    def walk(node, path: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, path if key == NON_FIELD else (f"{path}.{key}" if path else str(key)))
+        elif isinstance(node, (list, tuple)):
+            if all(not isinstance(entry, (dict, list, tuple)) for entry in node):
+                for message in node:
+                    add(path, message)
+            else:
+                for index, entry in enumerate(node):
+                    if isinstance(entry, (dict, list, tuple)):
+                        walk(entry, f"{path}.{index}" if path else str(index))
+                    else:
+                        add(path, entry)
+        elif node:
+            add(path, node)
+
+    walk(errors, prefix)
+    return flat
+
+
+class DeclarationForm:
+    """The header fields and goods items of a declaration, as typed, with their errors."""
+
+    def __init__(self, *, data=None, initial: dict | None = None):
+        self.errors: dict[str, list[str]] = {}
+        if data is not None:
+            self.values = {spec.key: (data.get(spec.name) or "").strip() for spec in HEADER_FIELDS}
+            self.rows = self._rows_from_post(data)
+        elif initial is not None:
+            self.values, self.rows = self._from_body(initial)
+        else:
+            self.values = {spec.key: DEFAULTS.get(spec.key, "") for spec in HEADER_FIELDS}
+            self.rows = []
+        if not self.rows:
+            self.rows = [{key: ITEM_DEFAULTS.get(key, "") for key in ITEM_KEYS}]
+
+    @staticmethod
+    def _rows_from_post(data) -> list[dict[str, str]]:
+        """Goods items from items-<i>-<field>, in index order; rows left entirely blank are dropped."""
+        by_index: dict[int, dict[str, str]] = {}
+        for name in data.keys():
+            match = ITEM_NAME.match(name)
+            if match and match.group(2) in ITEM_KEYS:
+                by_index.setdefault(int(match.group(1)), {})[match.group(2)] = (data.get(name) or "").strip()
+        rows = []
+        for index in sorted(by_index):
+            row = {key: by_index[index].get(key, "") for key in ITEM_KEYS}
+            if any(value and value != ITEM_DEFAULTS.get(key) for key, value in row.items()):
+                row["preference"] = row["preference"] or "MFN"
+                rows.append(row)
+        return rows
+
+    @staticmethod
+    def _from_body(body: dict) -> tuple[dict[str, str], list[dict[str, str]]]:
+        values = {}
+        for spec in HEADER_FIELDS:
+            node = body
+            for part in spec.path.split("."):
+                node = node.get(part) if isinstance(node, dict) else None
+            values[spec.key] = _text(node)
+        rows = [{key: _text(item.get(key)) for key in ITEM_KEYS} for item in body.get("items", [])]
+        return values, rows
+
+    @property
+    def direction(self) -> str:
+        return self.values.get("direction") or "import"
+
+    def body(self) -> dict:
+        """The API body of what was typed; blank inputs are left out so defaults and 'required' apply."""
+        body: dict = {"partner": {}, "invoice": {}}
+        skipped = "departure_date" if self.direction == "import" else "arrival_date"
+        for spec in HEADER_FIELDS:
+            value = self.values.get(spec.key, "")
+            if not value or spec.key == skipped:
+                continue
+            if "." in spec.path:
+                group, name = spec.path.split(".", 1)
+                body[group][name] = value
+            else:
+                body[spec.path] = value
+        body["items"] = [{key: value for key, value in row.items() if value} for row in self.rows]
+        return body
+
+    def validated_data(self) -> dict | None:
+        """Parse the body with the API's serializer; None (and errors set) when its shape is wrong."""
+        serializer = DeclarationWriteSerializer(data=self.body())
+        if serializer.is_valid():
+            return serializer.validated_data
+        self.set_errors(serializer.errors)
+        return None
+
+    def set_errors(self, errors) -> None:
+        self.errors = flatten_errors(errors)
+
+    @property
+    def fields(self) -> dict[str, BoundValue]:
+        return {
+            spec.key: BoundValue(spec.key, spec.name, spec.label, self.values.get(spec.key, ""), self.errors.get(spec.path, []))
+            for spec in HEADER_FIELDS
+        }
+
+    @property
+    def items(self) -> list[ItemRow]:
+        result = []
+        for index, row in enumerate(self.rows):
+            fields = {
+                spec.key: BoundValue(
+                    spec.key, f"items-{index}-{spec.key}", spec.label, row.get(spec.key, ""),
+                    self.errors.get(f"items.{index}.{spec.key}", []),
+                )
+                for spec in ITEM_FIELDS
+            }
+            other = [
+                f"{ITEM_LABELS.get(path.rsplit('.', 1)[1], path.rsplit('.', 1)[1])}: {message}"
+                for path, messages in self.errors.items()
+                if path.startswith(f"items.{index}.") and path.rsplit(".", 1)[1] not in ITEM_KEYS
+                for message in messages
+            ]
+            result.append(ItemRow(index, fields, other))
+        return result
+
+    @property
+    def blank_row(self) -> ItemRow:
+        """The row that the page's script copies when the trader adds an item."""
+        fields = {
+            spec.key: BoundValue(spec.key, f"items-__prefix__-{spec.key}", spec.label, ITEM_DEFAULTS.get(spec.key, ""))
+            for spec in ITEM_FIELDS
+        }
+        return ItemRow("__prefix__", fields, [])
+
+    @property
+    def items_errors(self) -> list[str]:
+        """Errors about the list of items as a whole (none, too many)."""
+        return self.errors.get("items", [])
+
+    @property
+    def max_items(self) -> int:
+        return settings.DECLARATION_MAX_ITEMS
+
+    @property
+    def summary(self) -> list[dict]:
+        """Every error with a readable place and the id of the input to jump to."""
+        return error_summary(self.errors)
+
+
+def error_label(path: str) -> tuple[str, str]:
+    """The readable place of an error path, and the id of its input ('' when there is none)."""
+    if path in HEADER_BY_PATH:
+        spec = HEADER_BY_PATH[path]
+        return str(spec.label), f"id_{spec.name}"
+    parts = path.split(".")
+    if parts[0] == "items" and len(parts) >= 2 and parts[1].isdigit():
+        number = int(parts[1]) + 1
+        if len(parts) == 2:
+            return pgettext("goods item", "Item %(number)d") % {"number": number}, ""
+        label = ITEM_LABELS.get(parts[2], parts[2])
+        anchor = f"id_items-{parts[1]}-{parts[2]}" if parts[2] in ITEM_KEYS else ""
+        return f"{pgettext('goods item', 'Item %(number)d') % {'number': number}} · {label}", anchor
+    if parts[0] in GROUP_LABELS:
+        return " · ".join([str(GROUP_LABELS[parts[0]]), *parts[1:]]), ""
+    return path or str(_("Declaration")), ""
+
+
+def error_summary(errors: dict[str, list[str]]) -> list[dict]:
+    summary = []
+    for path, messages in errors.items():
+        label, anchor = error_label(path)
+        for message in messages:
+            summary.append({"label": label, "message": message, "anchor": anchor})
+    return summary

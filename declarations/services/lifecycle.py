@@ -1,0 +1,56 @@
+"""The one way a declaration changes status: lock, check the transition table, save,
+audit, and schedule side effects (live updates, queued work) on commit."""
+from collections.abc import Callable
+
+from django.db import transaction
+
+from declarations.lifecycle import check_transition
+from declarations.live import declaration_change_publish
+from declarations.models import Declaration
+from declarations.services.audit import audit_record
+
+
+def declaration_lock(*, declaration_id: int) -> Declaration:
+    """The row, locked until the end of the caller's transaction."""
+    return Declaration.objects.select_for_update().get(pk=declaration_id)
+
+
+def declaration_transition(
+    *,
+    declaration: Declaration,
+    action: str,
+    to_status: str,
+    actor=None,
+    reason: str = "",
+    data: dict | None = None,
+    fields: dict | None = None,
+    on_commit: list[Callable[[], None]] | None = None,
+) -> Declaration:
+    """Move a declaration locked by the caller (see `declaration_lock`) from its status to `to_status`.
+
+    `fields` are other attributes set in the same save (timestamps, channel, number …).
+    Must run inside the caller's transaction.
+    """
+    assert transaction.get_connection().in_atomic_block, "declaration_transition needs a transaction"
+    from_status = declaration.status
+    check_transition(action, from_status, to_status)
+    declaration.status = to_status
+    for name, value in (fields or {}).items():
+        setattr(declaration, name, value)
+    declaration.save()
+    audit_record(
+        declaration=declaration, actor=actor, action=action, from_status=from_status, to_status=to_status,
+        reason=reason, data=data,
+    )
+    snapshot = {
+        "id": declaration.pk,
+        "enterprise_id": declaration.enterprise_id,
+        "number": declaration.number,
+        "status": declaration.status,
+        "channel": declaration.channel,
+        "version": declaration.version,
+    }
+    transaction.on_commit(lambda: declaration_change_publish(**snapshot))
+    for callback in on_commit or []:
+        transaction.on_commit(callback)
+    return declaration

@@ -1,0 +1,242 @@
+"""The trader's browser UI: list, create/edit, preview, detail and submit of declarations.
+
+Views parse the request, call one selector or service (the same as the REST API), and
+render. Validation is the API's: the form builds the API body and the serializer and
+services judge it (see declarations.forms).
+"""
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.forms import DateInput, Select
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from customs_portal.errors import DomainConflict, DomainValidationError
+from declarations.agreements import AGREEMENTS, PREFERENCE_CODES
+from declarations.filters import DeclarationFilter
+from declarations.forms import DeclarationForm, error_summary, flatten_errors
+from declarations.incoterms import INCOTERMS
+from declarations.lifecycle import Status
+from declarations.models import Country, Currency, CustomsOffice, Direction, HSCode, Port, TransportMode, Unit
+from declarations.selectors import declaration_get, declarations_visible_to, tariff_search
+from declarations.services.declarations import (
+    declaration_as_data,
+    declaration_create,
+    declaration_preview,
+    declaration_submit,
+    declaration_update,
+)
+from declarations.type_codes import TYPE_CODES
+
+PAGE_SIZE = 25
+HS_LOOKUP_LIMIT = 12
+HS_LOOKUP_MIN_LENGTH = 2
+PREVIEW_MAX_PROBLEMS = 8
+# DRF's messages for an empty input: the preview lists those fields as "still to fill in".
+MISSING_MESSAGES = ("This field is required.", "This field may not be blank.", "This list may not be empty.")
+
+
+def trader_required(view):
+    """Only traders file declarations; other signed-in roles get 403 (they know the page exists)."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_trader:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _style_filter_form(form) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, Select):
+            widget.attrs["class"] = "form-select form-select-sm"
+        else:
+            widget.attrs["class"] = "form-control form-control-sm"
+        if isinstance(widget, DateInput):
+            widget.input_type = "date"
+            widget.format = "%Y-%m-%d"
+    form.fields["number"].widget.attrs.update(inputmode="numeric", placeholder="10xxxxxxxxxx")
+
+
+@login_required
+@require_GET
+def declaration_list(request):
+    declarations = declarations_visible_to(user=request.user).order_by("-created_at", "-id")
+    filterset = DeclarationFilter(request.GET or None, queryset=declarations)
+    _style_filter_form(filterset.form)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    labels = _type_code_labels()
+    for declaration in page.object_list:
+        declaration.type_code_label = labels.get(declaration.type_code, "")
+    filtered = any(request.GET.get(name) for name in filterset.form.fields)
+    return render(request, "declarations/list.html", {"filterset": filterset, "page": page, "filtered": filtered})
+
+
+def _type_code_labels() -> dict[str, str]:
+    return {code: label for codes in TYPE_CODES.values() for code, label in codes.items()}
+
+
+def _form_context(form: DeclarationForm, *, declaration=None) -> dict:
+    return {
+        "form": form,
+        "f": form.fields,
+        "declaration": declaration,
+        "directions": Direction.choices,
+        "type_codes": [(direction, label, list(TYPE_CODES[direction].items())) for direction, label in Direction.choices],
+        "offices": CustomsOffice.objects.order_by("code").only("code", "name", "name_en"),
+        "countries": Country.objects.order_by("code").only("code", "name"),
+        "currencies": Currency.objects.order_by("code"),
+        "units": Unit.objects.order_by("code"),
+        "ports": Port.objects.order_by("locode").only("locode", "name", "country"),
+        "transport_modes": TransportMode.choices,
+        "incoterms": INCOTERMS.values(),
+        "preferences": [(code, AGREEMENTS[code].name if code in AGREEMENTS else _("Most-favoured-nation rate"))
+                        for code in PREFERENCE_CODES],
+        "english": (get_language() or "").startswith("en"),
+    }
+
+
+def _render_form(request, form, *, declaration=None):
+    return render(request, "declarations/form.html", _form_context(form, declaration=declaration))
+
+
+@trader_required
+@require_http_methods(["GET", "POST"])
+def declaration_create_view(request):
+    if request.method == "GET":
+        return _render_form(request, DeclarationForm())
+    form = DeclarationForm(data=request.POST)
+    data = form.validated_data()
+    if data is not None:
+        try:
+            declaration = declaration_create(user=request.user, data=data)
+        except DomainValidationError as exc:
+            form.set_errors(exc.errors)
+        else:
+            messages.success(request, _("Draft saved. Check it, then submit it to customs."))
+            return redirect("declarations:detail", pk=declaration.pk)
+    return _render_form(request, form)
+
+
+@trader_required
+@require_http_methods(["GET", "POST"])
+def declaration_edit_view(request, pk):
+    declaration = declaration_get(user=request.user, pk=pk)
+    if declaration.status != Status.DRAFT:
+        messages.warning(request, _("Only a draft can be edited; this declaration is %(status)s.") % {
+            "status": declaration.get_status_display().lower()})
+        return redirect("declarations:detail", pk=declaration.pk)
+    if request.method == "GET":
+        form = DeclarationForm(initial=declaration_as_data(declaration=declaration, items=declaration.items.all()))
+        return _render_form(request, form, declaration=declaration)
+    form = DeclarationForm(data=request.POST)
+    data = form.validated_data()
+    if data is not None:
+        try:
+            declaration_update(declaration=declaration, user=request.user, data=data)
+        except DomainConflict as exc:
+            messages.error(request, str(exc))
+            return redirect("declarations:detail", pk=declaration.pk)
+        except DomainValidationError as exc:
+            form.set_errors(exc.errors)
+        else:
+            messages.success(request, _("Draft saved."))
+            return redirect("declarations:detail", pk=declaration.pk)
+    return _render_form(request, form, declaration=declaration)
+
+
+@trader_required
+@require_POST
+def declaration_submit_view(request, pk):
+    declaration = declaration_get(user=request.user, pk=pk, with_items=False)
+    try:
+        declaration = declaration_submit(declaration=declaration, user=request.user)
+    except DomainConflict as exc:
+        messages.error(request, str(exc))
+    except DomainValidationError as exc:
+        problems = "; ".join(f"{e['label']}: {e['message']}" for e in error_summary(flatten_errors(exc.errors)))
+        messages.error(request, _("The declaration cannot be registered: %(problems)s") % {"problems": problems})
+    else:
+        messages.success(request, _("Declaration registered with number %(number)s.") % {"number": declaration.number})
+    return redirect("declarations:detail", pk=declaration.pk)
+
+
+@login_required
+@require_GET
+def declaration_detail(request, pk):
+    declaration = declaration_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "declarations/detail.html",
+        {
+            "declaration": declaration,
+            "items": list(declaration.items.all()),
+            "type_code_label": _type_code_labels().get(declaration.type_code, ""),
+            "incoterm": INCOTERMS.get(declaration.incoterm),
+            "can_edit": request.user.is_trader and declaration.status == Status.DRAFT,
+        },
+    )
+
+
+@trader_required
+@require_POST
+def declaration_preview_view(request):
+    """The live tax preview of the form (htmx): taxes with today's rate, or what is still missing."""
+    form = DeclarationForm(data=request.POST)
+    data = form.validated_data()
+    if data is not None:
+        try:
+            declaration, items = declaration_preview(user=request.user, data=data)
+        except DomainValidationError as exc:
+            form.set_errors(exc.errors)
+        else:
+            return render(request, "declarations/_preview.html", {"declaration": declaration, "items": items})
+    missing_messages = {_(message) for message in MISSING_MESSAGES}
+    summary = form.summary
+    return render(request, "declarations/_preview.html", {
+        "declaration": None,
+        "missing": [e["label"] for e in summary if e["message"] in missing_messages],
+        "problems": [e for e in summary if e["message"] not in missing_messages][:PREVIEW_MAX_PROBLEMS],
+    })
+
+
+def _plain_description(text: str) -> str:
+    """Tariff descriptions are indented with dashes ("- - Laptops"); drop them."""
+    return text.lstrip("- –").strip()
+
+
+@login_required
+@require_GET
+def hs_lookup(request):
+    """Tariff lines matching what is typed in an item's HS code (htmx), with their rates."""
+    query = request.GET.get("q")
+    if query is None:
+        query = next((value for name, value in request.GET.items() if name.endswith("hs_code")), "")
+    query = query.strip()
+    lines = list(tariff_search(q=query, limit=HS_LOOKUP_LIMIT)) if len(query) >= HS_LOOKUP_MIN_LENGTH else []
+    english = (get_language() or "").startswith("en")
+    headings = HSCode.objects.in_bulk({line.hs_code[:6] for line in lines} | {line.hs_code[:4] for line in lines})
+    results = []
+    for line in lines:
+        description = (line.description_en if english and line.description_en else line.description_vi)
+        heading = headings.get(line.hs_code[:6]) or headings.get(line.hs_code[:4])
+        results.append({
+            "line": line,
+            "description": _plain_description(description),
+            "heading": heading.description if heading else "",
+        })
+    return render(
+        request,
+        "declarations/_hs_results.html",
+        {"results": results, "query": query,
+         "too_short": len(query) < HS_LOOKUP_MIN_LENGTH},
+    )

@@ -1,0 +1,106 @@
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from customs_portal.accounts.models import ComplianceLevel, Enterprise
+from declarations.lifecycle import Channel
+from risk.models import Assessment, RiskRule, RiskRuleVersion, RiskSettings
+
+
+class ConditionSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    op = serializers.CharField()
+    value = serializers.JSONField(help_text="a string, number, boolean, or a list for in/not_in")
+
+
+class RuleWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    conditions = serializers.JSONField(help_text="list of {field, op, value}; all must hold")
+    score = serializers.IntegerField(min_value=-1000, max_value=1000, default=0)
+    min_channel = serializers.ChoiceField(choices=Channel.choices, required=False, allow_blank=True, allow_null=True, default="")
+    active = serializers.BooleanField(default=True)
+    valid_from = serializers.DateField(required=False, allow_null=True, default=None)
+    valid_to = serializers.DateField(required=False, allow_null=True, default=None)
+
+    def validate_min_channel(self, value):
+        return value or ""
+
+
+class RuleVersionSerializer(serializers.ModelSerializer):
+    conditions = ConditionSerializer(many=True)
+    created_by = serializers.CharField(source="created_by.username", allow_null=True, default=None)
+
+    class Meta:
+        model = RiskRuleVersion
+        fields = ["id", "version", "name", "description", "conditions", "score", "min_channel", "active",
+                  "valid_from", "valid_to", "created_at", "created_by", "change_note"]
+
+
+class RuleSerializer(serializers.ModelSerializer):
+    """A rule as it is now (its current version), with the version number."""
+
+    name = serializers.CharField(source="current.name")
+    description = serializers.CharField(source="current.description")
+    conditions = ConditionSerializer(many=True, source="current.conditions")
+    score = serializers.IntegerField(source="current.score")
+    min_channel = serializers.CharField(source="current.min_channel")
+    active = serializers.BooleanField(source="current.active")
+    valid_from = serializers.DateField(source="current.valid_from", allow_null=True)
+    valid_to = serializers.DateField(source="current.valid_to", allow_null=True)
+    version = serializers.IntegerField(source="current.version")
+    updated_at = serializers.DateTimeField(source="current.created_at")
+
+    class Meta:
+        model = RiskRule
+        fields = ["id", "name", "description", "conditions", "score", "min_channel", "active", "valid_from",
+                  "valid_to", "version", "created_at", "updated_at"]
+
+
+class RuleDetailSerializer(RuleSerializer):
+    versions = RuleVersionSerializer(many=True)
+
+    class Meta(RuleSerializer.Meta):
+        fields = RuleSerializer.Meta.fields + ["versions"]
+
+
+class RiskSettingsSerializer(serializers.ModelSerializer):
+    random_yellow_rate = serializers.DecimalField(max_digits=5, decimal_places=4, min_value=Decimal("0"), max_value=Decimal("1"))
+    random_red_rate = serializers.DecimalField(max_digits=5, decimal_places=4, min_value=Decimal("0"), max_value=Decimal("1"))
+    yellow_threshold = serializers.IntegerField(min_value=-100000, max_value=100000)
+    red_threshold = serializers.IntegerField(min_value=-100000, max_value=100000)
+
+    class Meta:
+        model = RiskSettings
+        fields = ["yellow_threshold", "red_threshold", "random_yellow_rate", "random_red_rate", "version", "updated_at"]
+        read_only_fields = ["version", "updated_at"]
+
+
+class ComplianceSerializer(serializers.ModelSerializer):
+    compliance_level = serializers.ChoiceField(choices=ComplianceLevel.choices)
+    on_watchlist = serializers.BooleanField()
+
+    class Meta:
+        model = Enterprise
+        fields = ["tax_code", "name", "established_on", "compliance_level", "on_watchlist"]
+        read_only_fields = ["tax_code", "name", "established_on"]
+
+
+class FiredRuleSerializer(serializers.Serializer):
+    rule = serializers.IntegerField()
+    version = serializers.IntegerField()
+    name = serializers.CharField()
+    score = serializers.IntegerField()
+    min_channel = serializers.CharField(allow_null=True)
+    reason = serializers.ListField(child=serializers.DictField())
+
+
+class RiskExplanationSerializer(serializers.ModelSerializer):
+    """The `risk` block of a declaration for officers and risk admins (api.md)."""
+
+    fired_rules = FiredRuleSerializer(many=True)
+
+    class Meta:
+        model = Assessment
+        fields = ["score", "score_channel", "channel", "fired_rules", "random_selection", "random_draw", "thresholds",
+                  "declaration_version", "created_at"]

@@ -1,0 +1,80 @@
+"""What the engine sees of a declaration, gathered in a fixed number of queries."""
+from decimal import Decimal
+
+from django.db.models import Q
+
+from declarations.models import Declaration
+from declarations.specialised import procedures_applicable
+from risk.engine import Facts
+from risk.models import ReferencePrice, WatchlistedPartner
+
+RATIO_PLACES = Decimal("0.0001")
+
+
+def _reference_prices(items) -> dict[tuple[str, str], Decimal]:
+    prefixes = {item.hs_code[:length] for item in items for length in range(2, 9)}
+    units = {item.unit_id for item in items}
+    return {
+        (price.hs_code, price.unit_id): price.price_vnd
+        for price in ReferencePrice.objects.filter(hs_code__in=prefixes, unit_id__in=units)
+    }
+
+
+def _reference_for(prices: dict, hs_code: str, unit: str) -> Decimal | None:
+    for length in range(8, 1, -1):
+        price = prices.get((hs_code[:length], unit))
+        if price is not None:
+            return price
+    return None
+
+
+def partner_on_watchlist(*, name: str, country: str) -> bool:
+    return WatchlistedPartner.objects.filter(
+        Q(country="") | Q(country=country), name__iexact=name.strip(), active=True
+    ).exists()
+
+
+def declaration_facts(*, declaration: Declaration, items=None) -> Facts:
+    items = items if items is not None else list(declaration.items.select_related("tariff_line").order_by("line_no"))
+    enterprise = declaration.enterprise
+    on = (declaration.registered_at or declaration.created_at).date()
+    rate = declaration.exchange_rate or Decimal("0")
+    prices = _reference_prices(items)
+    header = {
+        "direction": declaration.direction,
+        "type_code": declaration.type_code,
+        "customs_office": declaration.customs_office_id,
+        "enterprise.tax_code": enterprise.tax_code,
+        "enterprise.compliance_level": enterprise.compliance_level,
+        "enterprise.age_days": Decimal(enterprise.age_days(on)),
+        "enterprise.on_watchlist": enterprise.on_watchlist,
+        "partner.country": declaration.partner_country_id,
+        "partner.name": declaration.partner_name.casefold(),
+        "partner.on_watchlist": partner_on_watchlist(name=declaration.partner_name, country=declaration.partner_country_id),
+        "transport_mode": declaration.transport_mode,
+        "port_of_loading": declaration.port_of_loading_id,
+        "port_of_discharge": declaration.port_of_discharge_id,
+        "invoice.currency": declaration.invoice_currency_id,
+        "invoice.incoterm": declaration.incoterm,
+        "invoice.total": declaration.invoice_total,
+        "taxes.total": declaration.tax_total,
+        "item_count": Decimal(len(items)),
+    }
+    facts_items = []
+    for item in items:
+        reference = _reference_for(prices, item.hs_code, item.unit_id)
+        ratio = None
+        if reference and rate:
+            ratio = (item.unit_price * rate / reference).quantize(RATIO_PLACES)
+        facts_items.append(
+            {
+                "line_no": item.line_no,
+                "items.hs_code": item.hs_code,
+                "items.origin_country": item.origin_country_id,
+                "items.preference": item.preference,
+                "items.description": item.description.casefold(),
+                "items.unit_price_vs_reference": ratio,
+                "items.specialised_management": bool(procedures_applicable(item.tariff_line.specialised_procedures)),
+            }
+        )
+    return Facts(header=header, items=facts_items, on=on)

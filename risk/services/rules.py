@@ -1,0 +1,84 @@
+"""Risk rules, settings, compliance levels and watchlists: every change is versioned or audited."""
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from customs_portal.errors import DomainValidationError
+from risk.conditions import ConditionError, conditions_validate
+from risk.models import RiskRule, RiskRuleVersion, RiskSettings
+
+RULE_FIELDS = ("name", "description", "conditions", "score", "min_channel", "active", "valid_from", "valid_to")
+
+
+def _validated(data: dict) -> dict:
+    errors = {}
+    try:
+        data["conditions"] = conditions_validate(data.get("conditions", []))
+    except ConditionError as exc:
+        errors["conditions"] = [str(exc)]
+    if data.get("valid_from") and data.get("valid_to") and data["valid_to"] < data["valid_from"]:
+        errors["valid_to"] = [_("The end of validity must not be before its start.")]
+    if errors:
+        raise DomainValidationError(errors)
+    return data
+
+
+@transaction.atomic
+def risk_rule_create(*, user, data: dict, change_note: str = "") -> RiskRule:
+    values = _validated({name: data.get(name) for name in RULE_FIELDS if name in data})
+    rule = RiskRule.objects.create(created_by=user)
+    version = RiskRuleVersion.objects.create(rule=rule, version=1, created_by=user, change_note=change_note, **values)
+    rule.current = version
+    rule.save(update_fields=["current"])
+    return rule
+
+
+@transaction.atomic
+def risk_rule_update(*, rule: RiskRule, user, data: dict, change_note: str = "") -> RiskRule:
+    """A new version with the changed fields; earlier versions stay as they were."""
+    locked = RiskRule.objects.select_for_update(of=("self",)).select_related("current").get(pk=rule.pk)
+    current = locked.current
+    values = {name: getattr(current, name) for name in RULE_FIELDS}
+    values.update({name: data[name] for name in RULE_FIELDS if name in data})
+    values = _validated(values)
+    version = RiskRuleVersion.objects.create(
+        rule=locked, version=current.version + 1, created_by=user, change_note=change_note, **values
+    )
+    locked.current = version
+    locked.save(update_fields=["current"])
+    return locked
+
+
+def risk_rule_deactivate(*, rule: RiskRule, user) -> RiskRule:
+    return risk_rule_update(rule=rule, user=user, data={"active": False}, change_note="deactivated")
+
+
+@transaction.atomic
+def risk_settings_update(*, user, data: dict) -> RiskSettings:
+    settings, _created = RiskSettings.objects.select_for_update().get_or_create(pk=1)
+    for name in ("yellow_threshold", "red_threshold", "random_yellow_rate", "random_red_rate"):
+        if name in data:
+            setattr(settings, name, data[name])
+    if settings.red_threshold <= settings.yellow_threshold:
+        raise DomainValidationError({"red_threshold": [_("The red threshold must be above the yellow threshold.")]})
+    if settings.random_yellow_rate + settings.random_red_rate > 1:
+        raise DomainValidationError({"random_red_rate": [_("The random rates together cannot exceed 1.")]})
+    settings.version += 1
+    settings.updated_by = user
+    settings.save()
+    return settings
+
+
+def enterprise_compliance_update(*, enterprise, user, compliance_level: str, on_watchlist: bool):
+    """Set an enterprise's compliance level and watchlist flag; the change is audited."""
+    from customs_portal.accounts.models import Enterprise
+    from declarations.services.audit import audit_record
+
+    locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    before = {"compliance_level": locked.compliance_level, "on_watchlist": locked.on_watchlist}
+    locked.compliance_level = compliance_level
+    locked.on_watchlist = on_watchlist
+    locked.save(update_fields=["compliance_level", "on_watchlist"])
+    audit_record(declaration=None, actor=user, action="enterprise_compliance", data={
+        "enterprise": locked.tax_code, "before": before,
+        "after": {"compliance_level": compliance_level, "on_watchlist": on_watchlist}})
+    return locked

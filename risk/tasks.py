@@ -1,0 +1,55 @@
+"""Celery tasks of the automated clearance. Thin: they call `risk_assess`, which is idempotent."""
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+from django.utils import timezone
+
+from declarations.lifecycle import Status
+from declarations.models import Declaration
+from risk.services.assessment import risk_assess
+
+logger = logging.getLogger(__name__)
+RISK_QUEUE = "risk"
+SWEEP_AFTER = timedelta(minutes=1)
+
+
+@shared_task(
+    name="risk.assess",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=1,
+    retry_backoff_max=30,
+    max_retries=8,
+)
+def risk_assess_task(declaration_id: int) -> None:
+    assessment = risk_assess(declaration_id=declaration_id)
+    if assessment is not None:
+        logger.info("declaration %s assessed: %s", declaration_id, assessment.channel)
+
+
+def risk_assess_enqueue(*, declaration_id: int) -> None:
+    """Queue an assessment. If the broker is unreachable the sweeper picks the declaration up later."""
+    try:
+        risk_assess_task.apply_async(args=[declaration_id], queue=RISK_QUEUE, retry=False)
+    except Exception:
+        logger.warning("could not enqueue the assessment of declaration %s; the sweeper will", declaration_id,
+                       exc_info=True)
+
+
+@shared_task(name="risk.sweep_unassessed", acks_late=True)
+def risk_sweep_unassessed() -> int:
+    """Re-enqueue registered declarations left unassessed for more than a minute."""
+    cutoff = timezone.now() - SWEEP_AFTER
+    ids = list(
+        Declaration.objects.filter(status=Status.REGISTERED, registered_at__lt=cutoff)
+        .order_by("registered_at")
+        .values_list("id", flat=True)[:5000]
+    )
+    for declaration_id in ids:
+        risk_assess_enqueue(declaration_id=declaration_id)
+    if ids:
+        logger.info("sweeper re-enqueued %d unassessed declarations", len(ids))
+    return len(ids)

@@ -1,0 +1,72 @@
+"""Request bodies of api.md used across tests."""
+from datetime import timedelta
+
+from django.utils import timezone
+
+
+def import_body(**overrides) -> dict:
+    """A valid 2-item FOB import from China through Hai Phong."""
+    today = timezone.localdate()
+    body = {
+        "direction": "import",
+        "type_code": "A11",
+        "customs_office": "03CE",
+        "partner": {"name": "Shenzhen Example Co.", "address": "1 Nanshan Road, Shenzhen", "country": "CN"},
+        "transport_mode": "sea",
+        "bill_of_lading": "COSU6312345670",
+        "vessel_flight": "COSCO HAIPHONG V.123",
+        "port_of_loading": "CNSHK",
+        "port_of_discharge": "VNHPH",
+        "arrival_date": (today - timedelta(days=1)).isoformat(),
+        "packages": 12,
+        "gross_weight_kg": "1530.5",
+        "invoice": {"number": "INV-2026-001", "date": (today - timedelta(days=10)).isoformat(), "currency": "USD",
+                    "incoterm": "FOB", "total": "26500.00"},
+        "freight": "1200.00",
+        "insurance": "80.00",
+        "items": [
+            {"hs_code": "84713020", "description": "Laptop computers", "origin_country": "CN",
+             "quantity": "100", "unit": "PCE", "unit_price": "250.00", "preference": "MFN"},
+            {"hs_code": "08051010", "description": "Fresh oranges", "origin_country": "CN",
+             "quantity": "1000", "unit": "KGM", "unit_price": "1.50", "preference": "ACFTA",
+             "certificate_of_origin": "E263000012345"},
+        ],
+    }
+    body.update(overrides)
+    return body
+
+
+def export_body(**overrides) -> dict:
+    today = timezone.localdate()
+    body = import_body(
+        direction="export",
+        type_code="B11",
+        partner={"name": "Tokyo Trading K.K.", "address": "Minato, Tokyo", "country": "JP"},
+        port_of_loading="VNHPH",
+        port_of_discharge="JPTYO",
+        arrival_date=None,
+        departure_date=(today + timedelta(days=3)).isoformat(),
+        invoice={"number": "EXP-1", "date": today.isoformat(), "currency": "USD", "incoterm": "FOB", "total": "2500.00"},
+        freight="0",
+        insurance="0",
+        items=[{"hs_code": "84713020", "description": "Laptops", "origin_country": "VN", "quantity": "10",
+                "unit": "PCE", "unit_price": "250", "preference": "MFN"}],
+    )
+    body.update(overrides)
+    return body
+
+
+def plain_import_body(**overrides) -> dict:
+    """An import of goods under no specialised management (keyboards, men's cotton T-shirts):
+    green under the default rules for an established enterprise."""
+    body = import_body(
+        items=[
+            {"hs_code": "84716030", "description": "Computer keyboards", "origin_country": "CN",
+             "quantity": "200", "unit": "PCE", "unit_price": "12.50", "preference": "MFN"},
+            {"hs_code": "61091010", "description": "Men's cotton T-shirts", "origin_country": "CN",
+             "quantity": "1000", "unit": "PCE", "unit_price": "3.00", "preference": "MFN"},
+        ],
+    )
+    body["invoice"] = {**body["invoice"], "total": "5500.00"}
+    body.update(overrides)
+    return body
