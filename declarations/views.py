@@ -59,6 +59,7 @@ def _style_filter_form(form) -> None:
         widget = field.widget
         if isinstance(widget, Select):
             widget.attrs["class"] = "form-select form-select-sm"
+            field.choices = [("", _("Any"))] + [choice for choice in field.choices if choice[0] != ""]
         else:
             widget.attrs["class"] = "form-control form-control-sm"
         if isinstance(widget, DateInput):

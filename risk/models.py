@@ -145,3 +145,30 @@ class Assessment(models.Model):
 
     def __str__(self):
         return f"{self.declaration} v{self.declaration_version}: {self.channel} ({self.score})"
+
+
+class BacktestRun(models.Model):
+    """A candidate rule set run over past declarations (see risk.services.backtest)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    date_from = models.DateField()
+    date_to = models.DateField()
+    rules = models.JSONField(help_text="the candidate rules as validated rule bodies, with their origin")
+    include_current = models.BooleanField(default=False)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.CheckConstraint(condition=models.Q(date_to__gte=models.F("date_from")), name="backtest_dates_ordered")]

@@ -53,3 +53,18 @@ def risk_sweep_unassessed() -> int:
     if ids:
         logger.info("sweeper re-enqueued %d unassessed declarations", len(ids))
     return len(ids)
+
+
+@shared_task(name="risk.backtest", acks_late=True, reject_on_worker_lost=True,
+             autoretry_for=(OperationalError, InterfaceError), retry_backoff=2, max_retries=5)
+def backtest_run_task(run_id: int) -> None:
+    from risk.services.backtest import backtest_execute
+
+    backtest_execute(run_id=run_id)
+
+
+def backtest_run_enqueue(*, run_id: int) -> None:
+    try:
+        backtest_run_task.apply_async(args=[run_id], queue="batch", retry=False)
+    except Exception:
+        logger.warning("could not enqueue backtest %s", run_id, exc_info=True)

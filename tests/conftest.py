@@ -6,8 +6,10 @@ transaction that is rolled back, which keeps that data; `transaction=True` tests
 would flush it, so browser tests use their own database (tests/e2e/conftest.py).
 """
 from datetime import date
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -26,6 +28,12 @@ def pytest_collection_modifyitems(config, items):
     ordering the e2e tests after the others keeps the two apart (and puts the slow tests last).
     """
     items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def static_root_exists():
+    """WhiteNoise warns on every request handler it builds when STATIC_ROOT is missing (a fresh clone)."""
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(scope="session")

@@ -8,17 +8,18 @@ from customs_portal.accounts.models import ComplianceLevel, Enterprise, Role, Us
 
 
 def tax_code_for(n: int) -> str:
-    """The n-th valid 10-digit tax code of the test province prefix 08.
+    """The n-th test tax code: province prefix 08, then n+1 on six digits, a free digit, the check digit.
 
-    One serial in eleven has no valid check digit (it would be "10"); two consecutive
-    serials never both lack one, so serial 2n+1 or 2n+2 always gives a unique code.
+    The free (ninth) digit has weight 3 in the checksum, so of its values 0 and 1 at most
+    one gives no valid check digit (a remainder of 0); the code for n is unique because
+    its first eight digits are.
     """
-    for serial in (2 * n + 1, 2 * n + 2):
-        base = f"08{serial:07d}"
+    for free_digit in "01":
+        base = f"08{n + 1:06d}{free_digit}"
         check_digit = mst.calc_check_digit(base)
         if len(check_digit) == 1:
             return base + check_digit
-    raise AssertionError("unreachable: two consecutive serials cannot both lack a check digit")
+    raise AssertionError("unreachable: free digits 0 and 1 cannot both lack a check digit")
 
 
 class EnterpriseFactory(factory.django.DjangoModelFactory):

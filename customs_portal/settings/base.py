@@ -141,6 +141,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "DeclarationStatusEnum": "declarations.lifecycle.Status",
+        "ChannelEnum": "declarations.lifecycle.Channel",
     },
 }
 
@@ -161,6 +162,7 @@ LOGGING = {
 }
 
 CELERY_TASK_ROUTES = {
+    "risk.backtest": {"queue": "batch"},
     "risk.*": {"queue": "risk"},
     "payments.*": {"queue": "payments"},
 }

@@ -104,3 +104,29 @@ class RiskExplanationSerializer(serializers.ModelSerializer):
         model = Assessment
         fields = ["score", "score_channel", "channel", "fired_rules", "random_selection", "random_draw", "thresholds",
                   "declaration_version", "created_at"]
+
+
+class BacktestRequestSerializer(serializers.Serializer):
+    rules = serializers.ListField(child=serializers.JSONField(), min_length=1, max_length=2000,
+                                  help_text="rule ids (their current version) or inline rules {name, conditions, score, min_channel}")
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    include_current = serializers.BooleanField(default=False, help_text="add the candidate rules to the rules in force")
+
+    def to_internal_value(self, data):
+        # api.md names the range `from` / `to`.
+        if isinstance(data, dict):
+            data = {**data}
+            for short, long in (("from", "date_from"), ("to", "date_to")):
+                if short in data and long not in data:
+                    data[long] = data.pop(short)
+        return super().to_internal_value(data)
+
+
+class BacktestRunSerializer(serializers.ModelSerializer):
+    class Meta:
+        from risk.models import BacktestRun
+
+        model = BacktestRun
+        fields = ["id", "state", "date_from", "date_to", "include_current", "rules", "total", "processed", "result",
+                  "error", "created_at", "finished_at"]

@@ -8,7 +8,8 @@ from rest_framework.views import APIView
 
 from customs_portal.accounts.models import Enterprise
 from customs_portal.accounts.permissions import IsRiskAdmin
-from risk.models import RiskRule
+from risk.models import BacktestRun, RiskRule
+from risk.services.backtest import backtest_start
 from risk.selectors import risk_rules
 from risk.services.assessment import risk_settings_current
 from risk.services.rules import (
@@ -20,6 +21,8 @@ from risk.services.rules import (
 )
 
 from .serializers import (
+    BacktestRequestSerializer,
+    BacktestRunSerializer,
     ComplianceSerializer,
     RiskSettingsSerializer,
     RuleDetailSerializer,
@@ -93,3 +96,23 @@ class EnterpriseComplianceView(APIView):
         with transaction.atomic():
             enterprise = enterprise_compliance_update(enterprise=enterprise, user=request.user, **body.validated_data)
         return Response(ComplianceSerializer(enterprise).data)
+
+
+class BacktestView(APIView):
+    permission_classes = [IsRiskAdmin]
+
+    @extend_schema(request=BacktestRequestSerializer, responses={202: BacktestRunSerializer, **ERRORS},
+                   description="Runs as a background task; poll GET /api/v1/risk/backtest/{id}/ for progress and the result.")
+    def post(self, request):
+        body = BacktestRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        run = backtest_start(user=request.user, **body.validated_data)
+        return Response(BacktestRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+class BacktestDetailView(APIView):
+    permission_classes = [IsRiskAdmin]
+
+    @extend_schema(responses={200: BacktestRunSerializer, 404: OpenApiResponse(description="No such backtest"), **ERRORS})
+    def get(self, request, pk):
+        return Response(BacktestRunSerializer(get_object_or_404(BacktestRun, pk=pk)).data)
