@@ -4,6 +4,7 @@ Views parse the request, call one selector or service (the same as the REST API)
 render. Validation is the API's: the form builds the API body and the serializer and
 services judge it (see declarations.forms).
 """
+from decimal import Decimal
 from functools import wraps
 
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.forms import DateInput, Select
 from django.shortcuts import redirect, render
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -39,6 +41,16 @@ HS_LOOKUP_MIN_LENGTH = 2
 PREVIEW_MAX_PROBLEMS = 8
 # DRF's messages for an empty input: the preview lists those fields as "still to fill in".
 MISSING_MESSAGES = ("This field is required.", "This field may not be blank.", "This list may not be empty.")
+
+
+def decimal_as_given(value: Decimal | None) -> str:
+    """A quantity or price with its significant decimals only (3.5000 -> 3.5), grouped for the language."""
+    if value is None:
+        return ""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return number_format(Decimal(text), force_grouping=True)
 
 
 def trader_required(view):
@@ -175,15 +187,21 @@ def declaration_submit_view(request, pk):
 @require_GET
 def declaration_detail(request, pk):
     declaration = declaration_get(user=request.user, pk=pk)
+    items = list(declaration.items.all())
+    for item in items:
+        item.quantity_display = decimal_as_given(item.quantity)
+        item.unit_price_display = decimal_as_given(item.unit_price)
     return render(
         request,
         "declarations/detail.html",
         {
             "declaration": declaration,
-            "items": list(declaration.items.all()),
+            "items": items,
+            "gross_weight": decimal_as_given(declaration.gross_weight_kg),
             "type_code_label": _type_code_labels().get(declaration.type_code, ""),
             "incoterm": INCOTERMS.get(declaration.incoterm),
             "can_edit": request.user.is_trader and declaration.status == Status.DRAFT,
+            "english": (get_language() or "").startswith("en"),
         },
     )
 

@@ -194,7 +194,10 @@ def ports_load(*, data_dir: Path, report: LoadReport) -> TableCount:
             report.warnings.append(f"foreign_ports.csv: {port.locode} lists country {row['country']!r}")
         ports.setdefault(port.locode, port)
     return _upsert(
-        Port, list(ports.values()), unique_fields=["locode"], update_fields=["name", "country", "subdivision", "function", "iata"]
+        Port,
+        list(ports.values()),
+        unique_fields=["locode"],
+        update_fields=["name", "country", "subdivision", "function", "iata"],
     )
 
 
@@ -295,18 +298,19 @@ class _TaxSeeds:
 
 
 def _seed_taxes_on_existing(seeds, codes) -> dict[str, int]:
-    """Fill seeded taxes on lines created before the seed existed, only where the field is still empty/default."""
-    sct, env, vat = defaultdict(list), defaultdict(list), defaultdict(list)
+    """Fill seeded SCT and environmental tax on lines created before the seed existed, only where still empty.
+
+    VAT is seeded only when a line is created: on an existing line 10 % may be an admin's choice.
+    An admin who wants no SCT on a seeded line sets 0, not empty."""
+    sct, env = defaultdict(list), defaultdict(list)
     for code in codes:
         seed = seeds.get(code)
         if "sct_rate" in seed:
             sct[seed["sct_rate"]].append(code)
         if "env_tax_per_unit" in seed:
             env[(seed["env_tax_per_unit"], seed["env_tax_unit"])].append(code)
-        if "vat_rate" in seed and seed["vat_rate"] != DEFAULT_VAT_RATE:
-            vat[seed["vat_rate"]].append(code)
     lines = TariffLine.objects
-    updated = {"special_consumption_tax_rate": 0, "environmental_tax_per_unit": 0, "vat_rate": 0}
+    updated = {"special_consumption_tax_rate": 0, "environmental_tax_per_unit": 0}
     for rate, group in sct.items():
         updated["special_consumption_tax_rate"] += lines.filter(
             hs_code__in=group, special_consumption_tax_rate__isnull=True
@@ -315,8 +319,6 @@ def _seed_taxes_on_existing(seeds, codes) -> dict[str, int]:
         updated["environmental_tax_per_unit"] += lines.filter(
             hs_code__in=group, environmental_tax_per_unit__isnull=True
         ).update(environmental_tax_per_unit=amount, environmental_tax_unit=unit)
-    for rate, group in vat.items():
-        updated["vat_rate"] += lines.filter(hs_code__in=group, vat_rate=DEFAULT_VAT_RATE).update(vat_rate=rate)
     return updated
 
 

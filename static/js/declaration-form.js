@@ -222,6 +222,12 @@
     }
   });
 
+  // Leaving an HS code cell (by keyboard or mouse) closes its list.
+  document.addEventListener("focusin", function (event) {
+    var cell = event.target.closest ? event.target.closest(".hs-cell") : null;
+    closeResults(cell ? cell.querySelector(".hs-results") : null);
+  });
+
   form.addEventListener("input", function (event) {
     var name = event.target.name || "";
     if (/-(quantity|unit_price)$/.test(name) || event.target.hasAttribute("data-invoice-total")) {
@@ -285,7 +291,8 @@
     if (!box || !box.classList || !box.classList.contains("hs-results")) {
       return;
     }
-    if (!box.querySelector("[data-hs-results]")) {
+    // An empty answer, or one that arrives after the trader moved on, shows nothing.
+    if (!box.querySelector("[data-hs-results]") || !box.parentElement.contains(document.activeElement)) {
       box.innerHTML = "";
     }
     closeResults(box);
