@@ -42,7 +42,8 @@ trap 'exit 143' TERM
 # pool's children) is signalled at once.
 setsid "$bin/uvicorn" customs_portal.asgi:application --host "$host" --port "$port" --lifespan off &
 pids+=($!)
-setsid "$bin/celery" -A customs_portal worker -l info -Q default,risk,payments &
+mkdir -p var
+setsid "$bin/celery" -A customs_portal worker -B -s var/celerybeat-schedule -l info -Q default,risk,payments,batch &
 pids+=($!)
 
 echo "run_dev: portal on http://$host:$port/ (uvicorn pid ${pids[0]}, celery pid ${pids[1]}); Ctrl-C stops both"

@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from customs_portal.accounts.models import Enterprise
 from customs_portal.accounts.permissions import IsRiskAdmin
-from risk.models import BacktestRun, RiskRule
+from risk.models import BacktestRun
 from risk.services.backtest import backtest_start
 from risk.selectors import risk_rules
 from risk.services.assessment import risk_settings_current

@@ -7,7 +7,6 @@ its report is that of a re-load and must create nothing.
 import csv
 from decimal import Decimal
 from io import StringIO
-from pathlib import Path
 
 import pycountry
 import pytest
