@@ -3,6 +3,7 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
@@ -12,7 +13,6 @@ from risk.services.assessment import risk_assess
 
 logger = logging.getLogger(__name__)
 RISK_QUEUE = "risk"
-SWEEP_AFTER = timedelta(minutes=1)
 
 
 @shared_task(
@@ -42,7 +42,7 @@ def risk_assess_enqueue(*, declaration_id: int) -> None:
 @shared_task(name="risk.sweep_unassessed", acks_late=True)
 def risk_sweep_unassessed() -> int:
     """Re-enqueue registered declarations left unassessed for more than a minute."""
-    cutoff = timezone.now() - SWEEP_AFTER
+    cutoff = timezone.now() - timedelta(seconds=settings.RISK_SWEEP_AFTER_SECONDS)
     ids = list(
         Declaration.objects.filter(status=Status.REGISTERED, registered_at__lt=cutoff)
         .order_by("registered_at")

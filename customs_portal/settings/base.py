@@ -87,6 +87,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Group thousands (1.234.567 in Vietnamese, 1,234,567 in English): Django's Vietnamese
+# formats define the separators but no grouping, which would print VND amounts ungrouped.
+NUMBER_GROUPING = 3
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -166,6 +169,14 @@ CELERY_TASK_ROUTES = {
     "risk.*": {"queue": "risk"},
     "payments.*": {"queue": "payments"},
 }
+# Registered declarations still unassessed after RISK_SWEEP_AFTER_SECONDS are queued again
+# by the sweeper, which beat runs every RISK_SWEEP_INTERVAL_SECONDS.
+RISK_SWEEP_AFTER_SECONDS = env.int("RISK_SWEEP_AFTER_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE = {
-    "risk-sweep-unassessed": {"task": "risk.sweep_unassessed", "schedule": 30.0},
+    "risk-sweep-unassessed": {
+        "task": "risk.sweep_unassessed",
+        "schedule": env.float("RISK_SWEEP_INTERVAL_SECONDS", default=30.0),
+    },
 }
+# A message taken by a worker that died is given to another worker after this long (Redis broker).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
