@@ -177,3 +177,21 @@ class DeclarationStaffSerializer(DeclarationSerializer):
 
         assessment = assessment_latest(declaration_id=declaration.pk)
         return RiskExplanationSerializer(assessment).data if assessment else None
+
+
+class DeclarationAmendSerializer(DeclarationWriteSerializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="",
+                                   help_text="why the declaration is amended")
+
+
+class DeclarationVersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    status = serializers.CharField()
+    channel = serializers.CharField(allow_null=True)
+    content = serializers.JSONField()
+    taxes = serializers.JSONField()
+    exchange_rate = serializers.DecimalField(max_digits=18, decimal_places=4, allow_null=True)
+    registered_at = serializers.DateTimeField(allow_null=True)
+    assessed_at = serializers.DateTimeField(allow_null=True)
+    superseded_at = serializers.DateTimeField()
+    reason = serializers.CharField()

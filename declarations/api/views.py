@@ -10,6 +10,7 @@ from declarations.filters import DeclarationFilter
 from declarations.lifecycle import Action, check_transition
 from declarations.selectors import declaration_get, declarations_visible_to
 from declarations.services.declarations import (
+    declaration_amend,
     declaration_as_data,
     declaration_create,
     declaration_submit,
@@ -17,9 +18,11 @@ from declarations.services.declarations import (
 )
 
 from .serializers import (
+    DeclarationAmendSerializer,
     DeclarationListSerializer,
     DeclarationSerializer,
     DeclarationStaffSerializer,
+    DeclarationVersionSerializer,
     DeclarationWriteSerializer,
 )
 
@@ -56,7 +59,7 @@ class DeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     queryset = None
 
     def get_permissions(self):
-        if self.action in ("create", "partial_update", "submit"):
+        if self.action in ("create", "partial_update", "submit", "amend"):
             return [IsTrader()]
         return super().get_permissions()
 
@@ -113,3 +116,29 @@ class DeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def submit(self, request, pk=None):
         declaration = declaration_submit(declaration=self.get_object(), user=request.user)
         return self._render(declaration, status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        summary="Amend a registered, uncleared declaration",
+        description="Same body as PATCH (plus an optional `reason`). The current version stays readable under "
+                    "`versions/`; the declaration is registered again as the next version and reassessed.",
+        request=DeclarationAmendSerializer(partial=True),
+        responses={202: DeclarationSerializer, 409: OpenApiResponse(description="Draft, cleared or closed"), **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def amend(self, request, pk=None):
+        declaration = self.get_object()
+        check_transition(Action.AMEND, declaration.status)
+        body = DeclarationAmendSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        patch = dict(body.validated_data)
+        reason = patch.pop("reason", "")
+        data = merge_patch(declaration_as_data(declaration=declaration), patch)
+        declaration = declaration_amend(declaration=declaration, user=request.user, data=data, reason=reason)
+        return self._render(declaration, status.HTTP_202_ACCEPTED)
+
+    @extend_schema(summary="Earlier versions of an amended declaration", request=None,
+                   responses={200: DeclarationVersionSerializer(many=True), **ERRORS})
+    @action(detail=True, methods=["get"])
+    def versions(self, request, pk=None):
+        declaration = self.get_object()
+        return Response(DeclarationVersionSerializer(declaration.versions.order_by("version"), many=True).data)

@@ -1,5 +1,5 @@
 from .audit import AuditEvent
-from .declaration import Declaration, Direction, GoodsItem, PaymentStatus, TransportMode
+from .declaration import Declaration, DeclarationVersion, Direction, GoodsItem, PaymentStatus, TransportMode
 from .reference import (
     Country,
     Currency,
@@ -18,6 +18,7 @@ __all__ = [
     "Currency",
     "CustomsOffice",
     "Declaration",
+    "DeclarationVersion",
     "Direction",
     "ExchangeRate",
     "GoodsItem",

@@ -148,3 +148,27 @@ class GoodsItem(models.Model):
     @property
     def tax_total(self) -> Decimal:
         return self.import_duty + self.export_duty + self.special_consumption_tax + self.environmental_tax + self.vat
+
+
+class DeclarationVersion(models.Model):
+    """A declaration as it was before an amendment: its content, taxes, channel and status, readable forever."""
+
+    declaration = models.ForeignKey(Declaration, on_delete=models.PROTECT, related_name="versions")
+    version = models.PositiveIntegerField()
+    status = models.CharField(max_length=20, choices=Status.choices)
+    channel = models.CharField(max_length=6, choices=Channel.choices, null=True, blank=True)
+    content = models.JSONField(help_text="the declaration body of api.md, with each item's taxes and rates")
+    taxes = models.JSONField()
+    exchange_rate = models.DecimalField(max_digits=18, decimal_places=4, null=True)
+    registered_at = models.DateTimeField(null=True)
+    assessed_at = models.DateTimeField(null=True)
+    superseded_at = models.DateTimeField(auto_now_add=True)
+    superseded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["declaration", "version"]
+        constraints = [models.UniqueConstraint(fields=["declaration", "version"], name="declaration_version_unique")]
+
+    def __str__(self):
+        return f"{self.declaration} v{self.version}"

@@ -1,14 +1,16 @@
-"""Create, edit and submit declarations. The API and the browser both call these."""
+"""Create, edit, submit and amend declarations. The API and the browser both call these."""
+import json
 from datetime import date
 from decimal import Decimal
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customs_portal.errors import DomainValidationError
 from declarations.lifecycle import Action, Status, check_transition
-from declarations.models import Declaration, GoodsItem, PaymentStatus
+from declarations.models import Declaration, DeclarationVersion, GoodsItem, PaymentStatus
 from declarations.selectors import exchange_rate_in_force
 from declarations.services.audit import audit_record
 from declarations.services.lifecycle import declaration_lock, declaration_transition
@@ -219,3 +221,67 @@ def declaration_as_data(*, declaration: Declaration, items=None) -> dict:
             for item in items
         ],
     }
+
+
+def _version_snapshot(*, declaration: Declaration, items: list[GoodsItem], user, reason: str) -> DeclarationVersion:
+    content = declaration_as_data(declaration=declaration, items=items)
+    for entry, item in zip(content["items"], items):
+        entry.update(
+            {name: getattr(item, name) for name in ("customs_value", "taxable_value", *TAX_NAMES)},
+            rates=item.rates,
+        )
+    taxes = {name: getattr(declaration, name) for name in TAX_NAMES}
+    taxes.update(total=declaration.tax_total, amount_due=declaration.amount_due)
+    return DeclarationVersion.objects.create(
+        declaration=declaration,
+        version=declaration.version,
+        status=declaration.status,
+        channel=declaration.channel,
+        content=json.loads(json.dumps(content, cls=DjangoJSONEncoder)),
+        taxes=json.loads(json.dumps(taxes, cls=DjangoJSONEncoder)),
+        exchange_rate=declaration.exchange_rate,
+        registered_at=declaration.registered_at,
+        assessed_at=declaration.assessed_at,
+        superseded_by=user,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def declaration_amend(*, declaration: Declaration, user, data: dict, reason: str = "") -> Declaration:
+    """Amend a registered, uncleared declaration: keep the current version readable, apply the
+    new content as the next version (taxes at the exchange rate of the original registration
+    date), and send it back to the automated assessment."""
+    from risk.tasks import risk_assess_enqueue
+
+    locked = declaration_lock(declaration_id=declaration.pk)
+    check_transition(Action.AMEND, locked.status)
+    resolved = declaration_data_validate(data=data, today=timezone.localdate(locked.registered_at))
+    if resolved["direction"] != locked.direction:
+        raise DomainValidationError({"direction": [_("An amendment cannot change the direction of a declaration.")]})
+    previous_items = list(locked.items.order_by("line_no"))
+    snapshot = _version_snapshot(declaration=locked, items=previous_items, user=user, reason=reason)
+    for name, value in _header_values(resolved).items():
+        setattr(locked, name, value)
+    items = _build_items(locked, resolved["items"])
+    declaration_taxes_apply(declaration=locked, items=items, on=timezone.localdate(locked.registered_at))
+    locked.items.all().delete()
+    GoodsItem.objects.bulk_create(items)
+    declaration_transition(
+        declaration=locked,
+        action=Action.AMEND,
+        to_status=Status.REGISTERED,
+        actor=user,
+        reason=reason,
+        data={"from_version": snapshot.version, "to_version": snapshot.version + 1,
+              "tax_total_before": str(snapshot.taxes["total"]), "tax_total_after": str(locked.tax_total)},
+        fields={
+            "version": snapshot.version + 1,
+            "channel": None,
+            "assessed_at": None,
+            "amount_due": locked.tax_total,
+            "payment_status": PaymentStatus.UNPAID if locked.tax_total > 0 else PaymentStatus.NOT_DUE,
+        },
+        on_commit=[lambda: risk_assess_enqueue(declaration_id=locked.pk)],
+    )
+    return locked

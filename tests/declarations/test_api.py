@@ -309,3 +309,59 @@ class TestAuthToken:
 
     def test_schema_is_served(self, api_client_for):
         assert api_client_for(None).get("/api/schema/").status_code == 200
+
+
+class TestAmend:
+    def test_amend_keeps_the_old_version_and_reassesses(self, trader1, officer, api_client_for):
+        from risk.models import Assessment
+        from risk.services.assessment import risk_assess
+
+        client = api_client_for(trader1)
+        data = create(client)
+        client.post(f"{URL}{data['id']}/submit/")
+        first = risk_assess(declaration_id=data["id"])
+        before = client.get(f"{URL}{data['id']}/").json()
+        body = import_body()
+        response = client.post(f"{URL}{data['id']}/amend/", {"items": body["items"][:1], "invoice": {"total": "25000.00"},
+                                                               "reason": "oranges not shipped"}, format="json")
+        assert response.status_code == 202, response.json()
+        amended = response.json()
+        assert (amended["version"], amended["status"], amended["channel"], amended["number"]) == (2, "registered", None, before["number"])
+        assert len(amended["items"]) == 1
+        versions = client.get(f"{URL}{data['id']}/versions/").json()
+        assert [v["version"] for v in versions] == [1]
+        assert versions[0]["channel"] == before["channel"] and versions[0]["reason"] == "oranges not shipped"
+        assert len(versions[0]["content"]["items"]) == 2
+        assert versions[0]["taxes"]["total"] == before["taxes"]["total"]
+        second = risk_assess(declaration_id=data["id"])
+        assert second.pk != first.pk and second.declaration_version == 2
+        assert Assessment.objects.filter(declaration_id=data["id"]).count() == 2
+        risk = api_client_for(officer).get(f"{URL}{data['id']}/").json()["risk"]
+        assert risk["declaration_version"] == 2
+
+    def test_amend_a_draft_is_409(self, trader1, api_client_for):
+        client = api_client_for(trader1)
+        data = create(client)
+        assert client.post(f"{URL}{data['id']}/amend/", {"packages": 3}, format="json").status_code == 409
+
+    def test_amend_after_clearance_is_409(self, trader1, api_client_for):
+        from risk.models import RiskSettings
+        from risk.services.assessment import risk_assess
+
+        RiskSettings.objects.update_or_create(pk=1, defaults={"random_yellow_rate": 0, "random_red_rate": 0})
+        client = api_client_for(trader1)
+        data = create(client, export_body())
+        client.post(f"{URL}{data['id']}/submit/")
+        risk_assess(declaration_id=data["id"])
+        assert client.get(f"{URL}{data['id']}/").json()["status"] == "cleared"
+        response = client.post(f"{URL}{data['id']}/amend/", {"packages": 3}, format="json")
+        assert response.status_code == 409
+        assert Declaration.objects.get(pk=data["id"]).version == 1
+
+    def test_other_enterprise_cannot_amend(self, trader1, trader2, api_client_for):
+        client = api_client_for(trader1)
+        data = create(client)
+        client.post(f"{URL}{data['id']}/submit/")
+        assert api_client_for(trader2).post(f"{URL}{data['id']}/amend/", {"packages": 3}, format="json").status_code == 404
+        assert api_client_for(trader2).get(f"{URL}{data['id']}/versions/").status_code == 404
+        assert Declaration.objects.get(pk=data["id"]).version == 1
