@@ -57,3 +57,38 @@ def tariff_search(*, q: str, limit: int = 20) -> QuerySet[TariffLine]:
     for word in words:
         condition &= Q(description_vi__icontains=word) | Q(description_en__icontains=word)
     return qs.filter(condition).order_by("hs_code")[:limit]
+
+
+REVIEW_STATUSES = ("under_review", "under_inspection")
+
+
+def review_queue(*, officer, channel: str = "", office: str = "", enterprise: str = "", hs_chapter: str = "",
+                 min_wait_minutes: int | None = None) -> QuerySet[Declaration]:
+    """Yellow and red declarations waiting for an officer of the officer's offices, oldest first.
+
+    One query: the risk score and fired rules of the current assessment come as annotations.
+    """
+    from django.db.models import Exists, OuterRef, Subquery
+    from django.utils import timezone
+
+    from declarations.models import GoodsItem
+    from risk.models import Assessment
+
+    qs = Declaration.objects.filter(status__in=REVIEW_STATUSES).select_related("enterprise", "customs_office")
+    if not officer.all_offices:
+        qs = qs.filter(customs_office__in=officer.offices.all())
+    if channel:
+        qs = qs.filter(channel=channel)
+    if office:
+        qs = qs.filter(customs_office_id=office)
+    if enterprise:
+        qs = qs.filter(Q(enterprise__tax_code=enterprise) | Q(enterprise__name__icontains=enterprise))
+    if hs_chapter:
+        qs = qs.filter(Exists(GoodsItem.objects.filter(declaration=OuterRef("pk"), hs_code__startswith=hs_chapter)))
+    if min_wait_minutes:
+        qs = qs.filter(assessed_at__lte=timezone.now() - timezone.timedelta(minutes=min_wait_minutes))
+    current = Assessment.objects.filter(declaration=OuterRef("pk"), declaration_version=OuterRef("version"))
+    return qs.annotate(
+        risk_score=Subquery(current.values("score")[:1]),
+        fired_rules=Subquery(current.values("fired_rules")[:1]),
+    ).order_by("assessed_at", "id")

@@ -2,7 +2,7 @@
 from rest_framework.permissions import BasePermission
 
 
-class _RolePermission(BasePermission):
+class RolePermission(BasePermission):
     def has_permission(self, request, view):
         user = request.user
         return bool(user and user.is_authenticated and self.allowed(user))
@@ -11,28 +11,28 @@ class _RolePermission(BasePermission):
         raise NotImplementedError
 
 
-class IsTrader(_RolePermission):
+class IsTrader(RolePermission):
     message = "Only traders of an enterprise can do this."
 
     def allowed(self, user):
         return user.is_trader and bool(user.enterprise_id)
 
 
-class IsCustomsStaff(_RolePermission):
+class IsCustomsStaff(RolePermission):
     message = "Only customs officers and risk administrators can do this."
 
     def allowed(self, user):
         return user.is_customs_staff
 
 
-class IsRiskAdmin(_RolePermission):
+class IsRiskAdmin(RolePermission):
     message = "Only risk administrators can do this."
 
     def allowed(self, user):
         return user.is_risk_admin
 
 
-class IsTraderOrCustomsStaff(_RolePermission):
+class IsTraderOrCustomsStaff(RolePermission):
     message = "Only traders and customs staff can see declarations."
 
     def allowed(self, user):

@@ -195,3 +195,61 @@ class DeclarationVersionSerializer(serializers.Serializer):
     assessed_at = serializers.DateTimeField(allow_null=True)
     superseded_at = serializers.DateTimeField()
     reason = serializers.CharField()
+
+
+class DecisionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=["release", "request_documents", "escalate", "reject", "record_inspection"])
+    note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    discrepancy = serializers.BooleanField(required=False, allow_null=True, default=None,
+                                           help_text="record_inspection: whether the goods differ from the declaration")
+    findings = serializers.CharField(max_length=8000, required=False, allow_blank=True, default="")
+
+
+class AuditEventSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    action = serializers.CharField()
+    actor = serializers.CharField(source="actor.username", allow_null=True, default=None)
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    reason = serializers.CharField()
+    data = serializers.JSONField()
+    created_at = serializers.DateTimeField()
+
+
+class DecisionResultSerializer(serializers.Serializer):
+    event = AuditEventSerializer()
+    declaration = DeclarationStaffSerializer()
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+
+
+class ReviewQueueEntrySerializer(DeclarationListSerializer):
+    risk_score = serializers.IntegerField(allow_null=True)
+    fired_rules = serializers.JSONField(allow_null=True)
+    waiting_seconds = serializers.SerializerMethodField()
+
+    class Meta(DeclarationListSerializer.Meta):
+        fields = [f for f in DeclarationListSerializer.Meta.fields if f != "item_count"] + [
+            "risk_score", "fired_rules", "waiting_seconds"]
+        read_only_fields = fields
+
+    def get_waiting_seconds(self, declaration) -> int | None:
+        from django.utils import timezone
+
+        return int((timezone.now() - declaration.assessed_at).total_seconds()) if declaration.assessed_at else None
+
+
+class ReviewQueueFilterSerializer(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=["yellow", "red"], required=False)
+    office = serializers.CharField(max_length=4, required=False)
+    enterprise = serializers.CharField(max_length=255, required=False, help_text="tax code or part of the name")
+    hs_chapter = serializers.RegexField(r"^\d{2,8}$", required=False, help_text="HS chapter or longer prefix")
+    min_wait_minutes = serializers.IntegerField(min_value=0, max_value=10**6, required=False)
+
+
+class GateReleaseSerializer(serializers.Serializer):
+    declaration_number = serializers.CharField(max_length=200, help_text="the 12-digit number, or the QR content of the printed declaration")
+    container_numbers = serializers.ListField(child=serializers.CharField(max_length=20), max_length=500, default=list)

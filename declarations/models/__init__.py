@@ -1,5 +1,6 @@
 from .audit import AuditEvent
 from .declaration import Declaration, DeclarationVersion, Direction, GoodsItem, PaymentStatus, TransportMode
+from .review import Document, DocumentKind, DocumentRequest, GateRelease, InspectionResult
 from .reference import (
     Country,
     Currency,
@@ -20,10 +21,15 @@ __all__ = [
     "Declaration",
     "DeclarationVersion",
     "Direction",
+    "Document",
+    "DocumentKind",
+    "DocumentRequest",
     "ExchangeRate",
+    "GateRelease",
     "GoodsItem",
     "HSCode",
     "HSSection",
+    "InspectionResult",
     "PaymentStatus",
     "Port",
     "TariffLine",

@@ -95,6 +95,10 @@ class Declaration(models.Model):
             models.Index(fields=["enterprise", "-created_at"], name="decl_enterprise_created"),
             models.Index(fields=["status", "registered_at"], name="decl_status_registered"),
             models.Index(fields=["registered_at"], name="decl_registered_at"),
+            models.Index(
+                fields=["assessed_at", "id"], name="decl_review_queue",
+                condition=models.Q(status__in=["under_review", "under_inspection"]),
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(invoice_total__gt=0), name="decl_invoice_total_positive"),

@@ -1,0 +1,113 @@
+"""Officers' decisions and review queue, cancellation, and the gate (api.md)."""
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from customs_portal.accounts.permissions import RolePermission
+from declarations.selectors import declaration_get, review_queue
+from declarations.services.review import declaration_cancel, declaration_decide, gate_release
+
+from .serializers import (
+    AuditEventSerializer,
+    CancelSerializer,
+    DeclarationSerializer,
+    DeclarationStaffSerializer,
+    DecisionResultSerializer,
+    DecisionSerializer,
+    GateReleaseSerializer,
+    ReviewQueueEntrySerializer,
+    ReviewQueueFilterSerializer,
+)
+
+CONFLICT = OpenApiResponse(description="Not allowed in the declaration's current state (or already decided); the body says why")
+
+
+class IsOfficer(RolePermission):
+    message = "Only customs officers can do this."
+
+    def allowed(self, user):
+        return user.is_officer
+
+
+class IsGate(RolePermission):
+    message = "Only the gate system can do this."
+
+    def allowed(self, user):
+        return user.is_gate
+
+
+class CanCancel(BasePermission):
+    message = "Only the declaring trader or a customs officer can cancel."
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and (user.is_officer or (user.is_trader and user.enterprise_id)))
+
+
+class DecisionView(APIView):
+    permission_classes = [IsOfficer]
+
+    @extend_schema(summary="Record an officer's decision", request=DecisionSerializer,
+                   responses={201: DecisionResultSerializer, 400: OpenApiResponse(description="Missing note, reason or findings"),
+                              403: OpenApiResponse(description="Not an officer"), 404: OpenApiResponse(description="No such declaration"),
+                              409: CONFLICT})
+    def post(self, request, pk):
+        declaration = declaration_get(user=request.user, pk=pk, with_items=False)
+        body = DecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        event = declaration_decide(declaration_id=declaration.pk, officer=request.user, **body.validated_data)
+        fresh = declaration_get(user=request.user, pk=pk)
+        return Response({"event": AuditEventSerializer(event).data, "declaration": DeclarationStaffSerializer(fresh).data},
+                        status=status.HTTP_201_CREATED)
+
+
+class CancelView(APIView):
+    permission_classes = [CanCancel]
+
+    @extend_schema(summary="Cancel a declaration before clearance", request=CancelSerializer,
+                   responses={200: DeclarationSerializer, 403: OpenApiResponse(description="Not the trader or an officer"),
+                              404: OpenApiResponse(description="No such declaration"), 409: CONFLICT})
+    def post(self, request, pk):
+        declaration = declaration_get(user=request.user, pk=pk, with_items=False)
+        body = CancelSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        declaration_cancel(declaration_id=declaration.pk, user=request.user, reason=body.validated_data["reason"])
+        fresh = declaration_get(user=request.user, pk=pk)
+        serializer = DeclarationStaffSerializer if request.user.is_customs_staff else DeclarationSerializer
+        return Response(serializer(fresh).data)
+
+
+class ReviewQueueView(generics.ListAPIView):
+    permission_classes = [IsOfficer]
+    serializer_class = ReviewQueueEntrySerializer
+    filter_backends: list = []
+
+    @extend_schema(summary="Yellow and red declarations awaiting an officer, oldest first",
+                   parameters=[ReviewQueueFilterSerializer])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        filters = ReviewQueueFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return review_queue(officer=self.request.user, **filters.validated_data)
+
+
+class GateReleaseView(APIView):
+    permission_classes = [IsGate]
+
+    @extend_schema(summary="Release the goods of a cleared declaration at the gate", request=GateReleaseSerializer,
+                   responses={200: DeclarationSerializer, 400: OpenApiResponse(description="Malformed number or container numbers"),
+                              403: OpenApiResponse(description="Not the gate"),
+                              409: OpenApiResponse(description="Unknown, tampered, not cleared or already released: the body says which")})
+    def post(self, request):
+        body = GateReleaseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        declaration = gate_release(user=request.user, scanned=body.validated_data["declaration_number"],
+                                   container_numbers=body.validated_data["container_numbers"])
+        return Response({
+            "number": declaration.number, "status": declaration.status, "released_at": declaration.released_at,
+            "container_numbers": declaration.gate_release.container_numbers,
+        })

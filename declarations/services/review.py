@@ -1,0 +1,180 @@
+"""Officers' decisions, cancellation and gate release: every one goes through the state
+machine (declarations.lifecycle) under a row lock, audited, side effects on commit.
+
+Two officers deciding at once: the second waits for the first's lock, then finds the
+status changed and gets a conflict naming who decided and when.
+"""
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum import iso6346
+
+from customs_portal.errors import DomainConflict, DomainValidationError
+from declarations.lifecycle import Action, Channel, IllegalTransition, Status, check_transition
+from declarations.models import AuditEvent, Declaration, DocumentRequest, GateRelease, InspectionResult, PaymentStatus
+from declarations.services.lifecycle import declaration_lock, declaration_transition
+from declarations.services.verification import qr_payload_parse, verification_code_valid
+
+DECISIONS = (Action.REQUEST_DOCUMENTS, Action.ESCALATE, Action.RECORD_INSPECTION, Action.RELEASE, Action.REJECT)
+
+
+def officer_may_decide(*, officer, declaration: Declaration) -> bool:
+    if not officer.is_officer:
+        return False
+    return officer.all_offices or officer.offices.filter(pk=declaration.customs_office_id).exists()
+
+
+def _conflict(declaration: Declaration, action: str) -> DomainConflict:
+    """An illegal transition, explained by the last change if someone else made it."""
+    last = (
+        AuditEvent.objects.filter(declaration=declaration).exclude(from_status="").select_related("actor")
+        .order_by("-created_at", "-id").first()
+    )
+    base = IllegalTransition(action, declaration.status)
+    if last is None or last.actor is None:
+        return base
+    when = timezone.localtime(last.created_at).strftime("%Y-%m-%d %H:%M:%S")
+    return DomainConflict(
+        _("%(message)s %(who)s already recorded “%(what)s” at %(when)s.")
+        % {"message": str(base), "who": last.actor.get_username(), "what": last.action, "when": when},
+        code="already_decided",
+    )
+
+
+def _required(value: str, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise DomainValidationError({field: [message]})
+    return value
+
+
+def _cleared_or_awaiting_payment(declaration: Declaration) -> str:
+    if declaration.amount_due > 0 and declaration.payment_status != PaymentStatus.PAID:
+        return Status.ASSESSED
+    return Status.CLEARED
+
+
+@transaction.atomic
+def declaration_decide(
+    *,
+    declaration_id: int,
+    officer,
+    action: str,
+    note: str = "",
+    reason: str = "",
+    discrepancy: bool | None = None,
+    findings: str = "",
+) -> AuditEvent:
+    """One officer decision on a declaration under review or inspection."""
+    if action not in DECISIONS:
+        raise DomainValidationError({"action": [_("Unknown action %(action)s.") % {"action": action}]})
+    declaration = declaration_lock(declaration_id=declaration_id)
+    status = declaration.status
+    targets = {
+        Action.REQUEST_DOCUMENTS: status,
+        Action.ESCALATE: Status.UNDER_INSPECTION,
+        Action.RECORD_INSPECTION: status,
+        Action.RELEASE: _cleared_or_awaiting_payment(declaration),
+        Action.REJECT: Status.REJECTED,
+    }
+    try:
+        check_transition(action, status, targets[action])
+    except IllegalTransition:
+        raise _conflict(declaration, action) from None
+
+    if not officer_may_decide(officer=officer, declaration=declaration):
+        raise DomainConflict(_("This declaration is lodged at an office you do not work for."), code="wrong_office")
+    fields: dict = {}
+    data: dict = {}
+    if action == Action.REQUEST_DOCUMENTS:
+        note = _required(note, "note", _("Say which documents are needed."))
+        request = DocumentRequest.objects.create(declaration=declaration, requested_by=officer, note=note)
+        data["document_request"] = request.pk
+    elif action == Action.ESCALATE:
+        note = _required(note or reason, "note", _("Say why the goods must be inspected."))
+        fields["channel"] = Channel.RED
+    elif action == Action.RECORD_INSPECTION:
+        if discrepancy is None:
+            raise DomainValidationError({"discrepancy": [_("Say whether the inspection found a discrepancy.")]})
+        if discrepancy:
+            findings = _required(findings, "findings", _("Describe the discrepancy found."))
+        result = InspectionResult.objects.create(
+            declaration=declaration, declaration_version=declaration.version, inspected_by=officer,
+            discrepancy=discrepancy, findings=findings.strip(), tax_total_before=declaration.tax_total,
+            tax_total_after=declaration.tax_total,
+        )
+        data.update(inspection=result.pk, discrepancy=discrepancy, findings=findings.strip())
+    elif action == Action.RELEASE:
+        if status == Status.UNDER_INSPECTION and not declaration.inspections.filter(
+            declaration_version=declaration.version
+        ).exists():
+            raise DomainConflict(_("Record the result of the physical inspection before releasing the goods."),
+                                 code="inspection_missing")
+        if targets[action] == Status.CLEARED:
+            fields["cleared_at"] = timezone.now()
+    elif action == Action.REJECT:
+        reason = _required(reason or note, "reason", _("A rejection needs a reason."))
+    declaration_transition(
+        declaration=declaration, action=action, to_status=targets[action], actor=officer,
+        reason=reason or note, data={**data, "note": note} if note else data, fields=fields,
+    )
+    return AuditEvent.objects.filter(declaration=declaration).order_by("-id").first()
+
+
+@transaction.atomic
+def declaration_cancel(*, declaration_id: int, user, reason: str = "") -> Declaration:
+    """The trader cancels before clearance; an officer may cancel too, with a reason."""
+    declaration = declaration_lock(declaration_id=declaration_id)
+    if user.is_officer:
+        reason = _required(reason, "reason", _("A cancellation by customs needs a reason."))
+        if not officer_may_decide(officer=user, declaration=declaration):
+            raise DomainConflict(_("This declaration is lodged at an office you do not work for."), code="wrong_office")
+    try:
+        check_transition(Action.CANCEL, declaration.status, Status.CANCELLED)
+    except IllegalTransition:
+        raise _conflict(declaration, Action.CANCEL) from None
+    return declaration_transition(
+        declaration=declaration, action=Action.CANCEL, to_status=Status.CANCELLED, actor=user, reason=reason.strip()
+    )
+
+
+@transaction.atomic
+def gate_release(*, user, scanned: str, container_numbers: list[str]) -> Declaration:
+    """Record that the goods of a cleared declaration left the controlled area.
+
+    `scanned` is the QR payload of the printed declaration or the bare number typed by hand.
+    Refused (DomainConflict) when unknown, tampered with, not cleared, or already released.
+    """
+    bad = [c for c in container_numbers if c and c.strip() and not iso6346.is_valid(c)]
+    if bad:
+        raise DomainValidationError({"container_numbers": [
+            _("%(number)s is not a valid ISO 6346 container number.") % {"number": c} for c in bad]})
+    number, code = qr_payload_parse(scanned)
+    if not number.isdigit() or len(number) != 12:
+        raise DomainValidationError({"declaration_number": [_("A declaration number has 12 digits.")]})
+    if code is not None and not verification_code_valid(number=number, code=code):
+        raise DomainConflict(_("The verification code does not match declaration %(number)s: the printout may have been altered.")
+                             % {"number": number}, code="tampered")
+    found = Declaration.objects.filter(number=number).values_list("pk", flat=True).first()
+    if found is None:
+        raise DomainConflict(_("No declaration has the number %(number)s.") % {"number": number}, code="unknown")
+    declaration = declaration_lock(declaration_id=found)
+    if declaration.status == Status.RELEASED:
+        release = declaration.gate_release
+        raise DomainConflict(
+            _("Declaration %(number)s was already released at %(when)s.")
+            % {"number": number, "when": timezone.localtime(release.released_at).strftime("%Y-%m-%d %H:%M")},
+            code="already_released",
+        )
+    if declaration.status != Status.CLEARED:
+        raise DomainConflict(
+            _("Declaration %(number)s is not cleared (status: %(status)s); the goods may not leave.")
+            % {"number": number, "status": Status(declaration.status).label},
+            code="not_cleared",
+        )
+    containers = [iso6346.compact(c) for c in container_numbers if c and c.strip()]
+    GateRelease.objects.create(declaration=declaration, released_by=user, container_numbers=containers)
+    return declaration_transition(
+        declaration=declaration, action=Action.GATE_RELEASE, to_status=Status.RELEASED, actor=user,
+        data={"container_numbers": containers}, fields={"released_at": timezone.now()},
+    )

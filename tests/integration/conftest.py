@@ -1,0 +1,49 @@
+"""Real portal processes for integration tests: uvicorn and Celery workers on a database
+of their own (customs_portal_integration) with the reference data and demo accounts, and a
+Redis database of their own, so they never disturb other tests."""
+import os
+import sys
+
+import pytest
+import redis
+
+from tests.processes import database_recreate, database_urls, free_port, manage, server_answers, spawn, stop, wait_until
+
+REDIS_URL = "redis://127.0.0.1:6379/11"
+DATABASE = "customs_portal_integration"
+
+
+@pytest.fixture(scope="session")
+def portal(tmp_path_factory):
+    log_dir = tmp_path_factory.mktemp("clearance")
+    database_url, maintenance_url = database_urls(DATABASE)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "customs_portal.settings.test",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": REDIS_URL,
+        "CELERY_BROKER_URL": REDIS_URL,
+        "CHANNEL_LAYER_URL": REDIS_URL,
+        "STATIC_ROOT": str(log_dir / "static"),
+        "MEDIA_ROOT": str(log_dir / "media"),
+        "RISK_SWEEP_AFTER_SECONDS": "5",
+        "RISK_SWEEP_INTERVAL_SECONDS": "2",
+        "PYTHONUNBUFFERED": "1",
+    }
+    database_recreate(maintenance_url=maintenance_url, name=DATABASE)
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    for command in (["migrate", "--noinput"], ["load_reference_data"], ["seed_demo", "--force"]):
+        manage(*command, env=env, log_dir=log_dir)
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    server = spawn("uvicorn", [sys.executable, "-m", "uvicorn", "customs_portal.asgi:application", "--host", "127.0.0.1",
+                               "--port", str(port), "--lifespan", "off"], env=env, log_dir=log_dir)
+    wait_until(lambda: server_answers(f"{base_url}/accounts/login/"), what="uvicorn", processes={"uvicorn": server})
+    state = {"env": env, "log_dir": log_dir, "base_url": base_url, "database_url": database_url, "processes": [server]}
+    try:
+        yield state
+    finally:
+        for process, _ in state["processes"]:
+            stop(process)
+
+
