@@ -160,10 +160,10 @@ def gate_release(*, user, scanned: str, container_numbers: list[str]) -> Declara
         raise DomainConflict(_("No declaration has the number %(number)s.") % {"number": number}, code="unknown")
     declaration = declaration_lock(declaration_id=found)
     if declaration.status == Status.RELEASED:
-        release = declaration.gate_release
+        when = declaration.released_at or declaration.updated_at
         raise DomainConflict(
             _("Declaration %(number)s was already released at %(when)s.")
-            % {"number": number, "when": timezone.localtime(release.released_at).strftime("%Y-%m-%d %H:%M")},
+            % {"number": number, "when": timezone.localtime(when).strftime("%Y-%m-%d %H:%M")},
             code="already_released",
         )
     if declaration.status != Status.CLEARED:

@@ -259,7 +259,7 @@ class TestEdit:
         assert input_value(html, "partner-name") == "Shenzhen Example Co."
         assert input_value(html, "items-0-hs_code") == "84713020"
         assert input_value(html, "items-0-quantity") == "100"
-        assert input_value(html, "items-0-unit_price") == "250.00"
+        assert input_value(html, "items-0-unit_price") == "250"
         assert input_value(html, "gross_weight_kg") == "1530.5"
 
     def test_edit_replaces_the_draft(self, trader1):
