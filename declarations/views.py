@@ -71,7 +71,8 @@ def _style_filter_form(form) -> None:
         widget = field.widget
         if isinstance(widget, Select):
             widget.attrs["class"] = "form-select form-select-sm"
-            field.choices = [("", _("Any"))] + [choice for choice in field.choices if choice[0] != ""]
+            field.empty_label = _("Any")
+            widget.choices = field.choices  # the widget's copy of the choices still points at the filter's field
         else:
             widget.attrs["class"] = "form-control form-control-sm"
         if isinstance(widget, DateInput):

@@ -1,6 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
+from .document_views import DocumentDownloadView, DocumentRequestsView, DocumentsView
 from .reference_views import reference_urlpatterns
 from .review_views import CancelView, DecisionView, GateReleaseView, ReviewQueueView
 from .views import DeclarationViewSet
@@ -11,6 +12,10 @@ router.register("declarations", DeclarationViewSet, basename="declaration")
 urlpatterns = [
     path("declarations/<int:pk>/decisions/", DecisionView.as_view(), name="declaration-decisions"),
     path("declarations/<int:pk>/cancel/", CancelView.as_view(), name="declaration-cancel"),
+    path("declarations/<int:pk>/documents/", DocumentsView.as_view(), name="declaration-documents"),
+    path("declarations/<int:pk>/documents/<int:document_id>/download/", DocumentDownloadView.as_view(),
+         name="declaration-document-download"),
+    path("declarations/<int:pk>/document-requests/", DocumentRequestsView.as_view(), name="declaration-document-requests"),
     path("review-queue/", ReviewQueueView.as_view(), name="review-queue"),
     path("gate/release/", GateReleaseView.as_view(), name="gate-release"),
     path("", include(router.urls)),

@@ -1,0 +1,86 @@
+"""Documents of a declaration and officers' requests for them (api.md: POST …/documents/)."""
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from customs_portal.accounts.permissions import IsTrader, IsTraderOrCustomsStaff
+from declarations.models import DocumentKind
+from declarations.selectors import declaration_get
+from declarations.services.documents import document_upload
+
+
+class DocumentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=DocumentKind.choices)
+    name = serializers.CharField(source="original_name")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    uploaded_at = serializers.DateTimeField()
+    uploaded_by = serializers.CharField(source="uploaded_by.username")
+    answers = serializers.IntegerField(source="answers_id", allow_null=True)
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=DocumentKind.choices)
+    file = serializers.FileField(allow_empty_file=False, max_length=255)
+    request = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1,
+                                       help_text="the document request this answers")
+
+
+class DocumentRequestSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    note = serializers.CharField()
+    requested_by = serializers.CharField(source="requested_by.username")
+    created_at = serializers.DateTimeField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+
+
+class DocumentsView(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get_permissions(self):
+        return [IsTraderOrCustomsStaff()] if self.request.method in SAFE_METHODS else [IsTrader()]
+
+    @extend_schema(summary="Documents of a declaration", responses={200: DocumentSerializer(many=True)})
+    def get(self, request, pk):
+        declaration = declaration_get(user=request.user, pk=pk, with_items=False)
+        return Response(DocumentSerializer(declaration.documents.select_related("uploaded_by"), many=True).data)
+
+    @extend_schema(summary="Attach a document (PDF, PNG or JPEG)", request={"multipart/form-data": DocumentUploadSerializer},
+                   responses={201: DocumentSerializer, 400: OpenApiResponse(description="Type, size or count refused"),
+                              404: OpenApiResponse(description="No such declaration"),
+                              409: OpenApiResponse(description="Declaration closed")})
+    def post(self, request, pk):
+        declaration = declaration_get(user=request.user, pk=pk, with_items=False)
+        body = DocumentUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        document = document_upload(declaration_id=declaration.pk, user=request.user, kind=body.validated_data["kind"],
+                                   uploaded=body.validated_data["file"], answers_request=body.validated_data["request"])
+        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+
+class DocumentDownloadView(APIView):
+    permission_classes = [IsTraderOrCustomsStaff]
+
+    @extend_schema(summary="Download a document", responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, pk, document_id):
+        declaration = declaration_get(user=request.user, pk=pk, with_items=False)
+        document = get_object_or_404(declaration.documents, pk=document_id)
+        return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
+                            content_type=document.content_type)
+
+
+class DocumentRequestsView(APIView):
+    permission_classes = [IsTraderOrCustomsStaff]
+
+    @extend_schema(summary="Officers' requests for documents", responses={200: DocumentRequestSerializer(many=True)})
+    def get(self, request, pk):
+        declaration = declaration_get(user=request.user, pk=pk, with_items=False)
+        return Response(DocumentRequestSerializer(declaration.document_requests.select_related("requested_by"), many=True).data)
