@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("customs_portal.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("declarations/", include("declarations.urls")),
+    path("risk/", include("risk.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

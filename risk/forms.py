@@ -10,8 +10,10 @@ the operators each kind allows and the values of choice fields all come from the
 """
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from decimal import Decimal
+from typing import ClassVar
 
 from django import forms
 from django.http import QueryDict
@@ -132,8 +134,8 @@ class ConditionRow:
     index: int
     field: str = ""
     op: str = ""
-    values: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    values: list[str] = dataclass_field(default_factory=list)
+    errors: list[str] = dataclass_field(default_factory=list)
 
     @property
     def prefix(self) -> str:
@@ -236,7 +238,7 @@ class RuleForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.rows = rows if rows is not None else []
         self._conditions_errors: list[str] = []
-        for name, bound in self.fields.items():
+        for bound in self.fields.values():
             if isinstance(bound.widget, forms.CheckboxInput):
                 bound.widget.attrs.setdefault("class", "form-check-input")
             elif isinstance(bound.widget, forms.Select):
@@ -293,7 +295,7 @@ class RuleForm(forms.Form):
             messages = messages if isinstance(messages, list) else [messages]
             for message in map(str, messages):
                 if key == "conditions":
-                    match = re.match(r"^\[(\d+)\]\s*(.*)$", message, re.S)
+                    match = re.match(r"^\[(\d+)\]\s*(.*)$", message, re.DOTALL)
                     if match and int(match.group(1)) < len(self.rows):
                         self.rows[int(match.group(1))].errors.append(match.group(2))
                     else:
@@ -328,7 +330,7 @@ class RiskSettingsForm(forms.Form):
                                             max_digits=5, decimal_places=2,
                                             help_text=_("Share of otherwise-green declarations sent to red at random."))
 
-    SERVICE_FIELDS = {"random_yellow_rate": "random_yellow_percent", "random_red_rate": "random_red_percent"}
+    SERVICE_FIELDS: ClassVar[dict] = {"random_yellow_rate": "random_yellow_percent", "random_red_rate": "random_red_percent"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -430,7 +432,7 @@ class BacktestForm(forms.Form):
                                          help_text=_("Otherwise the candidate rules are tried on their own."),
                                          widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
 
-    SERVICE_FIELDS = {"to": "date_to", "from": "date_from"}
+    SERVICE_FIELDS: ClassVar[dict] = {"to": "date_to", "from": "date_from"}
 
     def __init__(self, *args, rule_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -462,7 +464,7 @@ class BacktestForm(forms.Form):
                     name = self.SERVICE_FIELDS.get(key, key)
                     self.add_error(name if name in self.fields else None, message)
                     continue
-                match = re.match(r"^\[(\d+)\]\s*(.*)$", message, re.S)
+                match = re.match(r"^\[(\d+)\]\s*(.*)$", message, re.DOTALL)
                 if match and int(match.group(1)) < len(candidates):
                     position = int(match.group(1))
                     entry = candidates[position]

@@ -14,3 +14,5 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/customs_portal_test_media")
+# Tests assert English messages unless they ask for Vietnamese (Accept-Language or translation.override).
+LANGUAGE_CODE = "en"

@@ -204,6 +204,8 @@ class DecisionSerializer(serializers.Serializer):
     discrepancy = serializers.BooleanField(required=False, allow_null=True, default=None,
                                            help_text="record_inspection: whether the goods differ from the declaration")
     findings = serializers.CharField(max_length=8000, required=False, allow_blank=True, default="")
+    items = GoodsItemWriteSerializer(many=True, required=False, allow_empty=False, max_length=settings.DECLARATION_MAX_ITEMS,
+                                     help_text="record_inspection: the goods as found, when they differ; taxes are reassessed")
 
 
 class AuditEventSerializer(serializers.Serializer):

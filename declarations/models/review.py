@@ -63,6 +63,7 @@ class InspectionResult(models.Model):
     findings = models.TextField(blank=True)
     tax_total_before = models.DecimalField(max_digits=20, decimal_places=0)
     tax_total_after = models.DecimalField(max_digits=20, decimal_places=0)
+    goods_before = models.JSONField(null=True, blank=True, help_text="the goods as declared, when the inspection changed them")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

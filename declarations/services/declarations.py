@@ -15,7 +15,7 @@ from declarations.selectors import exchange_rate_in_force
 from declarations.services.audit import audit_record
 from declarations.services.lifecycle import declaration_lock, declaration_transition
 from declarations.services.taxes import TAX_NAMES, ItemTaxInput, RateUnavailable, taxes_compute
-from declarations.services.validation import declaration_data_validate
+from declarations.services.validation import declaration_data_validate, line_value_of
 
 HEADER_FIELDS = (
     "direction", "type_code", "customs_office", "partner_country", "transport_mode", "bill_of_lading",
@@ -285,3 +285,33 @@ def declaration_amend(*, declaration: Declaration, user, data: dict, reason: str
         on_commit=[lambda: risk_assess_enqueue(declaration_id=locked.pk)],
     )
     return locked
+
+
+def declaration_goods_reassess(*, declaration: Declaration, items: list[dict]) -> list[dict]:
+    """Replace the goods of a locked declaration with the goods found at inspection and reassess
+    its taxes (exchange rate of the registration date). Returns the goods as they were declared.
+
+    What was already paid counts: the amount due changes by the difference in taxes.
+    """
+    data = declaration_as_data(declaration=declaration)
+    previous = list(declaration.items.order_by("line_no"))
+    before = json.loads(json.dumps(data["items"], cls=DjangoJSONEncoder))
+    for entry, item in zip(before, previous):
+        entry.update(taxable_value=str(item.taxable_value), tax_total=str(item.tax_total))
+    data["items"] = items
+    data["invoice"] = {**data["invoice"], "total": sum((line_value_of(item) if item.get("line_value") is None
+                                                        else item["line_value"] for item in items), Decimal("0"))}
+    resolved = declaration_data_validate(data=data, today=timezone.localdate(declaration.registered_at))
+    old_total = declaration.tax_total
+    new_items = _build_items(declaration, resolved["items"])
+    declaration_taxes_apply(declaration=declaration, items=new_items, on=timezone.localdate(declaration.registered_at))
+    declaration.invoice_total = data["invoice"]["total"]
+    declaration.amount_due = max(declaration.amount_due + declaration.tax_total - old_total, Decimal("0"))
+    if declaration.amount_due > 0:
+        declaration.payment_status = PaymentStatus.UNPAID
+    elif declaration.payment_status == PaymentStatus.UNPAID:
+        declaration.payment_status = PaymentStatus.NOT_DUE
+    declaration.save()
+    declaration.items.all().delete()
+    GoodsItem.objects.bulk_create(new_items)
+    return before

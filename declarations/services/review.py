@@ -12,6 +12,7 @@ from stdnum import iso6346
 from customs_portal.errors import DomainConflict, DomainValidationError
 from declarations.lifecycle import Action, Channel, IllegalTransition, Status, check_transition
 from declarations.models import AuditEvent, Declaration, DocumentRequest, GateRelease, InspectionResult, PaymentStatus
+from declarations.services.declarations import declaration_goods_reassess
 from declarations.services.lifecycle import declaration_lock, declaration_transition
 from declarations.services.verification import qr_payload_parse, verification_code_valid
 
@@ -64,8 +65,13 @@ def declaration_decide(
     reason: str = "",
     discrepancy: bool | None = None,
     findings: str = "",
+    items: list[dict] | None = None,
 ) -> AuditEvent:
-    """One officer decision on a declaration under review or inspection."""
+    """One officer decision on a declaration under review or inspection.
+
+    `record_inspection` may carry the goods as found (`items`, the body's item list): the
+    items are replaced and the taxes reassessed; the goods as declared stay in the result.
+    """
     if action not in DECISIONS:
         raise DomainValidationError({"action": [_("Unknown action %(action)s.") % {"action": action}]})
     declaration = declaration_lock(declaration_id=declaration_id)
@@ -98,12 +104,19 @@ def declaration_decide(
             raise DomainValidationError({"discrepancy": [_("Say whether the inspection found a discrepancy.")]})
         if discrepancy:
             findings = _required(findings, "findings", _("Describe the discrepancy found."))
+        if items and not discrepancy:
+            raise DomainValidationError({"items": [_("Goods that differ from the declaration are a discrepancy.")]})
+        tax_before = declaration.tax_total
+        goods_before = None
+        if items:
+            goods_before = declaration_goods_reassess(declaration=declaration, items=items)
         result = InspectionResult.objects.create(
             declaration=declaration, declaration_version=declaration.version, inspected_by=officer,
-            discrepancy=discrepancy, findings=findings.strip(), tax_total_before=declaration.tax_total,
-            tax_total_after=declaration.tax_total,
+            discrepancy=discrepancy, findings=findings.strip(), tax_total_before=tax_before,
+            tax_total_after=declaration.tax_total, goods_before=goods_before,
         )
-        data.update(inspection=result.pk, discrepancy=discrepancy, findings=findings.strip())
+        data.update(inspection=result.pk, discrepancy=discrepancy, findings=findings.strip(),
+                    tax_total_before=str(tax_before), tax_total_after=str(declaration.tax_total))
     elif action == Action.RELEASE:
         if status == Status.UNDER_INSPECTION and not declaration.inspections.filter(
             declaration_version=declaration.version

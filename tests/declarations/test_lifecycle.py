@@ -184,3 +184,27 @@ class TestGate:
         with pytest.raises(DomainValidationError):
             gate_release(user=gate_user, scanned=cleared.number, container_numbers=["CSQU3054384"])
         assert Declaration.objects.get(pk=cleared.pk).status == "cleared"
+
+
+def test_inspection_that_finds_other_goods_reassesses_the_taxes(trader1, officer):
+    from decimal import Decimal
+
+    declaration = registered(trader1, plain_import_body())
+    Declaration.objects.filter(pk=declaration.pk).update(status="under_inspection", channel="red")
+    declaration.refresh_from_db()
+    before_total, before_due = declaration.tax_total, declaration.amount_due
+    found = [dict(item) for item in parsed(plain_import_body())["items"]]
+    found[1]["quantity"] = Decimal("2000")  # twice the T-shirts declared
+    declaration_decide(declaration_id=declaration.pk, officer=officer, action="record_inspection", discrepancy=True,
+                       findings="2,000 T-shirts, not 1,000", items=found)
+    declaration.refresh_from_db()
+    inspection = InspectionResult.objects.get(declaration=declaration)
+    assert inspection.tax_total_before == before_total and inspection.tax_total_after == declaration.tax_total
+    assert declaration.tax_total > before_total
+    assert declaration.amount_due == before_due + (declaration.tax_total - before_total)
+    assert declaration.invoice_total == Decimal("8500.00")
+    assert [item["quantity"] for item in inspection.goods_before] == ["200.000", "1000.000"]
+    assert declaration.items.get(line_no=2).quantity == Decimal("2000")
+    assert declaration.status == "under_inspection"
+    event = AuditEvent.objects.get(declaration=declaration, action="record_inspection")
+    assert event.data["tax_total_after"] == str(declaration.tax_total)

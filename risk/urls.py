@@ -1,0 +1,23 @@
+from django.urls import path
+
+from risk import views
+
+app_name = "risk"
+
+urlpatterns = [
+    path("rules/", views.rule_list, name="rule-list"),
+    path("rules/new/", views.rule_create, name="rule-create"),
+    path("rules/<int:pk>/", views.rule_detail, name="rule-detail"),
+    path("rules/<int:pk>/edit/", views.rule_edit, name="rule-edit"),
+    path("rules/<int:pk>/deactivate/", views.rule_deactivate, name="rule-deactivate"),
+    path("settings/", views.settings_edit, name="settings"),
+    path("enterprises/", views.enterprise_list, name="enterprise-list"),
+    path("enterprises/<str:tax_code>/compliance/", views.enterprise_compliance, name="enterprise-compliance"),
+    path("watchlist/", views.watchlist, name="watchlist"),
+    path("watchlist/<int:pk>/deactivate/", views.watchlist_deactivate, name="watchlist-deactivate"),
+    path("reference-prices/", views.reference_price_list, name="reference-price-list"),
+    path("reference-prices/<int:pk>/edit/", views.reference_price_edit, name="reference-price-edit"),
+    path("reference-prices/<int:pk>/delete/", views.reference_price_remove, name="reference-price-delete"),
+    path("backtest/", views.backtest, name="backtest"),
+    path("backtest/<int:pk>/", views.backtest_run, name="backtest-run"),
+]

@@ -1,0 +1,517 @@
+"""The risk administration pages: rules and their versions, settings, enterprises' compliance,
+watchlisted partners, reference prices and backtests. Risk admins only; others get 403.
+
+Views parse the request with a form, call one service (the same as the REST API) and
+render; the services' validation errors are shown next to the inputs they concern.
+"""
+import json
+from datetime import timedelta
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from customs_portal.accounts.models import ComplianceLevel, Enterprise
+from customs_portal.errors import DomainConflict, DomainValidationError
+from declarations.lifecycle import Channel
+from declarations.models import Country, HSCode, TariffLine, Unit
+from risk import forms
+from risk.models import BacktestRun, ReferencePrice, WatchlistedPartner
+from risk.selectors import risk_rules
+from risk.services.assessment import risk_settings_current
+from risk.services.backtest import backtest_start
+from risk.services.reference_prices import (
+    reference_price_delete,
+    reference_price_set,
+    reference_prices,
+)
+from risk.services.rules import (
+    RULE_FIELDS,
+    enterprise_compliance_update,
+    risk_rule_create,
+    risk_rule_deactivate,
+    risk_rule_update,
+    risk_settings_update,
+)
+from risk.services.watchlists import (
+    watchlisted_partner_add,
+    watchlisted_partner_deactivate,
+    watchlisted_partners,
+)
+
+PAGE_SIZE = 25
+RECENT_BACKTESTS = 10
+BACKTEST_DEFAULT_DAYS = 90
+CHANNELS = ("green", "yellow", "red")
+
+
+def risk_admin_required(view):
+    """Risk admins only: anonymous users are sent to log in, other roles get 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_risk_admin:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+# --- Rules -------------------------------------------------------------------------------------
+
+def _validity(version, today) -> str:
+    """"inactive", "scheduled" (not yet valid), "expired" or "in_force"."""
+    if not version.active:
+        return "inactive"
+    if version.valid_from and version.valid_from > today:
+        return "scheduled"
+    if version.valid_to and version.valid_to < today:
+        return "expired"
+    return "in_force"
+
+
+@risk_admin_required
+@require_GET
+def rule_list(request):
+    filters = forms.RuleFilterForm(request.GET or None)
+    rules = risk_rules()
+    counts = {"all": rules.count(), "active": rules.filter(current__active=True).count()}
+    if filters.is_valid():
+        state, q = filters.cleaned_data["state"], filters.cleaned_data["q"].strip()
+        if state:
+            rules = rules.filter(current__active=state == "active")
+        if q:
+            rules = rules.filter(current__name__icontains=q)
+    rules = list(rules)
+    today = timezone.localdate()
+    for rule in rules:
+        rule.summary = forms.conditions_describe(rule.current.conditions)
+        rule.validity = _validity(rule.current, today)
+    return render(request, "risk/rule_list.html", {
+        "rules": rules, "filters": filters, "counts": counts,
+        "filtered": any(request.GET.get(name) for name in filters.fields),
+    })
+
+
+def _rule_form_context(form, *, rule=None) -> dict:
+    return {
+        "form": form,
+        "rule": rule,
+        "field_groups": forms.grouped_fields(),
+        "fields_json": json.dumps(forms.fields_spec(), ensure_ascii=False),
+        "ops_json": json.dumps(forms.ops_spec(), ensure_ascii=False),
+        "bool_labels": {"true": forms.BOOL_LABELS[True], "false": forms.BOOL_LABELS[False]},
+        "channels": Channel.choices,
+    }
+
+
+@risk_admin_required
+@require_http_methods(["GET", "POST"])
+def rule_create(request):
+    if request.method == "GET":
+        return render(request, "risk/rule_form.html", _rule_form_context(forms.RuleForm()))
+    form = forms.RuleForm.from_post(request.POST)
+    if form.is_valid():
+        try:
+            rule = risk_rule_create(user=request.user, data=form.rule_data(), change_note=form.cleaned_data["change_note"])
+        except DomainValidationError as exc:
+            form.set_service_errors(exc.errors)
+        else:
+            messages.success(request, _("Rule “%(name)s” created (version 1).") % {"name": rule.current.name})
+            return redirect("risk:rule-list")
+    return render(request, "risk/rule_form.html", _rule_form_context(form))
+
+
+@risk_admin_required
+@require_http_methods(["GET", "POST"])
+def rule_edit(request, pk):
+    rule = get_object_or_404(risk_rules(), pk=pk)
+    if request.method == "GET":
+        return render(request, "risk/rule_form.html", _rule_form_context(forms.RuleForm.for_version(rule.current), rule=rule))
+    form = forms.RuleForm.from_post(request.POST)
+    if form.is_valid():
+        try:
+            rule = risk_rule_update(rule=rule, user=request.user, data=form.rule_data(),
+                                    change_note=form.cleaned_data["change_note"])
+        except DomainValidationError as exc:
+            form.set_service_errors(exc.errors)
+        else:
+            messages.success(request, _("Rule “%(name)s” saved as version %(version)d.") % {
+                "name": rule.current.name, "version": rule.current.version})
+            return redirect("risk:rule-detail", pk=rule.pk)
+    return render(request, "risk/rule_form.html", _rule_form_context(form, rule=rule))
+
+
+@risk_admin_required
+@require_POST
+def rule_deactivate(request, pk):
+    rule = get_object_or_404(risk_rules(), pk=pk)
+    if not rule.current.active:
+        messages.info(request, _("Rule “%(name)s” is already inactive.") % {"name": rule.current.name})
+    else:
+        rule = risk_rule_deactivate(rule=rule, user=request.user)
+        messages.success(request, _("Rule “%(name)s” deactivated (version %(version)d). Declarations already assessed keep their explanation.")
+                         % {"name": rule.current.name, "version": rule.current.version})
+    return redirect(_safe_next(request, reverse("risk:rule-list")))
+
+
+def _field_value(name: str, value) -> str:
+    if name == "min_channel":
+        return str(dict(Channel.choices).get(value, _("none"))) if value else _("none")
+    if name == "active":
+        return _("yes") if value else _("no")
+    if name in ("valid_from", "valid_to"):
+        return date_format(value, "SHORT_DATE_FORMAT") if value else "—"
+    return str(value) if value not in (None, "") else "—"
+
+
+def _version_changes(older, newer) -> list[dict]:
+    """What `newer` changed compared with `older`: scalar fields before → after, conditions added and removed."""
+    labels = {"name": _("Name"), "description": _("Description"), "score": _("Score"),
+              "min_channel": _("Minimum channel"), "active": _("Active"), "valid_from": _("Valid from"),
+              "valid_to": _("Valid to")}
+    changes = []
+    for name in RULE_FIELDS:
+        before, after = getattr(older, name), getattr(newer, name)
+        if before == after:
+            continue
+        if name == "conditions":
+            keyed_before = {json.dumps(c, sort_keys=True): c for c in before}
+            keyed_after = {json.dumps(c, sort_keys=True): c for c in after}
+            changes.append({
+                "label": _("Conditions"), "conditions": True,
+                "added": forms.conditions_describe([c for k, c in keyed_after.items() if k not in keyed_before]),
+                "removed": forms.conditions_describe([c for k, c in keyed_before.items() if k not in keyed_after]),
+            })
+        else:
+            changes.append({"label": labels[name], "before": _field_value(name, before), "after": _field_value(name, after)})
+    return changes
+
+
+@risk_admin_required
+@require_GET
+def rule_detail(request, pk):
+    rule = get_object_or_404(risk_rules(with_versions=True), pk=pk)
+    versions = list(rule.versions.all())  # newest first
+    for position, version in enumerate(versions):
+        version.summary = forms.conditions_describe(version.conditions)
+        older = versions[position + 1] if position + 1 < len(versions) else None
+        version.changes = _version_changes(older, version) if older else None
+    return render(request, "risk/rule_detail.html", {
+        "rule": rule, "current": rule.current, "versions": versions,
+        "validity": _validity(rule.current, timezone.localdate()),
+        "summary": forms.conditions_describe(rule.current.conditions),
+    })
+
+
+# --- Settings ----------------------------------------------------------------------------------
+
+@risk_admin_required
+@require_http_methods(["GET", "POST"])
+def settings_edit(request):
+    current = risk_settings_current()
+    if request.method == "GET":
+        form = forms.RiskSettingsForm.for_settings(current)
+    else:
+        form = forms.RiskSettingsForm(data=request.POST)
+        if form.is_valid():
+            try:
+                current = risk_settings_update(user=request.user, data=form.settings_data())
+            except DomainValidationError as exc:
+                form.set_service_errors(exc.errors)
+            else:
+                messages.success(request, _("Risk settings saved (version %(version)d).") % {"version": current.version})
+                return redirect("risk:settings")
+    return render(request, "risk/settings.html", {"form": form, "settings": current})
+
+
+# --- Enterprises -------------------------------------------------------------------------------
+
+@risk_admin_required
+@require_GET
+def enterprise_list(request):
+    search = forms.EnterpriseSearchForm(request.GET or None)
+    enterprises = Enterprise.objects.order_by("name", "tax_code")
+    if search.is_valid():
+        q, level, watchlist = (search.cleaned_data[name] for name in ("q", "level", "watchlist"))
+        q = q.strip()
+        if q:
+            enterprises = enterprises.filter(Q(tax_code__startswith=q) | Q(name__icontains=q))
+        if level:
+            enterprises = enterprises.filter(compliance_level=level)
+        if watchlist:
+            enterprises = enterprises.filter(on_watchlist=watchlist == "yes")
+    page = Paginator(enterprises, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "risk/enterprise_list.html", {
+        "search": search, "page": page, "levels": ComplianceLevel.choices,
+        "filtered": any(request.GET.get(name) for name in search.fields),
+    })
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+@risk_admin_required
+@require_POST
+def enterprise_compliance(request, tax_code):
+    enterprise = get_object_or_404(Enterprise, tax_code=tax_code)
+    form = forms.ComplianceForm(data=request.POST)
+    saved = False
+    if form.is_valid():
+        with transaction.atomic():
+            enterprise = enterprise_compliance_update(enterprise=enterprise, user=request.user, **form.cleaned_data)
+        saved = True
+    if _is_htmx(request):
+        return render(request, "risk/_enterprise_row.html", {
+            "enterprise": enterprise, "levels": ComplianceLevel.choices, "saved": saved,
+            "errors": [e for errors in form.errors.values() for e in errors],
+            "next": _safe_next(request, reverse("risk:enterprise-list")),
+        })
+    if saved:
+        messages.success(request, _("%(enterprise)s: compliance level %(level)s, %(watchlist)s.") % {
+            "enterprise": enterprise.name, "level": enterprise.get_compliance_level_display(),
+            "watchlist": _("on the watchlist") if enterprise.on_watchlist else _("not on the watchlist")})
+    else:
+        messages.error(request, _("Nothing saved: %(errors)s") % {
+            "errors": "; ".join(e for errors in form.errors.values() for e in errors)})
+    return redirect(_safe_next(request, reverse("risk:enterprise-list")))
+
+
+# --- Watchlisted partners ----------------------------------------------------------------------
+
+WATCHLIST_SHOW = {"active": True, "inactive": False, "all": None}
+
+
+@risk_admin_required
+@require_http_methods(["GET", "POST"])
+def watchlist(request):
+    form = forms.WatchlistedPartnerForm()
+    if request.method == "POST":
+        form = forms.WatchlistedPartnerForm(data=request.POST)
+        if form.is_valid():
+            try:
+                partner = watchlisted_partner_add(user=request.user, **form.cleaned_data)
+            except DomainValidationError as exc:
+                form.set_service_errors(exc.errors)
+            else:
+                messages.success(request, _("%(partner)s is on the watchlist.") % {"partner": partner})
+                return redirect("risk:watchlist")
+    show = request.GET.get("show") if request.GET.get("show") in WATCHLIST_SHOW else "active"
+    q = request.GET.get("q", "").strip()[:100]
+    partners = watchlisted_partners(active=WATCHLIST_SHOW[show], q=q)
+    page = Paginator(partners, PAGE_SIZE).get_page(request.GET.get("page"))
+    countries = dict(Country.objects.values_list("code", "name"))
+    for partner in page.object_list:
+        partner.country_name = countries.get(partner.country, "")
+    return render(request, "risk/watchlist.html", {
+        "form": form, "page": page, "show": show, "q": q,
+        "countries": Country.objects.order_by("code").only("code", "name"),
+    })
+
+
+@risk_admin_required
+@require_POST
+def watchlist_deactivate(request, pk):
+    partner = get_object_or_404(WatchlistedPartner, pk=pk)
+    try:
+        partner = watchlisted_partner_deactivate(partner=partner, user=request.user)
+    except DomainConflict as exc:
+        messages.info(request, str(exc))
+    else:
+        messages.success(request, _("%(partner)s was taken off the watchlist.") % {"partner": partner})
+    return redirect(_safe_next(request, reverse("risk:watchlist")))
+
+
+# --- Reference prices --------------------------------------------------------------------------
+
+def _hs_descriptions(codes) -> dict[str, str]:
+    """The tariff description of each 8-digit code, the HS description of each 2/4/6-digit prefix."""
+    english = _english()
+    found = {}
+    for line in TariffLine.objects.filter(hs_code__in=[c for c in codes if len(c) == 8]).only(
+            "hs_code", "description_vi", "description_en"):
+        found[line.hs_code] = (line.description_en if english and line.description_en else line.description_vi).lstrip("- –")
+    for heading in HSCode.objects.filter(code__in=[c for c in codes if len(c) in (2, 4, 6)]).only("code", "description"):
+        found[heading.code] = heading.description
+    return found
+
+
+def _reference_price_context(form, *, price=None) -> dict:
+    return {"form": form, "price": price, "units": Unit.objects.order_by("code")}
+
+
+@risk_admin_required
+@require_http_methods(["GET", "POST"])
+def reference_price_list(request):
+    form = forms.ReferencePriceForm()
+    if request.method == "POST":
+        form = forms.ReferencePriceForm(data=request.POST)
+        if form.is_valid():
+            try:
+                price = reference_price_set(user=request.user, **form.price_data())
+            except DomainValidationError as exc:
+                form.set_service_errors(exc.errors)
+            else:
+                messages.success(request, _("Reference price for %(code)s in %(unit)s saved.") % {
+                    "code": price.hs_code, "unit": price.unit_id})
+                return redirect("risk:reference-price-list")
+    q = request.GET.get("q", "").strip()[:20]
+    page = Paginator(reference_prices(q=q), PAGE_SIZE).get_page(request.GET.get("page"))
+    descriptions = _hs_descriptions({price.hs_code for price in page.object_list})
+    for price in page.object_list:
+        price.description = descriptions.get(price.hs_code, "")
+    return render(request, "risk/reference_price_list.html", {**_reference_price_context(form), "page": page, "q": q})
+
+
+@risk_admin_required
+@require_http_methods(["GET", "POST"])
+def reference_price_edit(request, pk):
+    price = get_object_or_404(ReferencePrice.objects.select_related("unit"), pk=pk)
+    if request.method == "GET":
+        form = forms.ReferencePriceForm(initial={"hs_code": price.hs_code, "unit": price.unit_id,
+                                                 "price_vnd": price.price_vnd, "note": price.note})
+    else:
+        form = forms.ReferencePriceForm(data=request.POST)
+        if form.is_valid():
+            try:
+                price = reference_price_set(user=request.user, reference_price=price, **form.price_data())
+            except DomainValidationError as exc:
+                form.set_service_errors(exc.errors)
+            else:
+                messages.success(request, _("Reference price for %(code)s in %(unit)s saved.") % {
+                    "code": price.hs_code, "unit": price.unit_id})
+                return redirect("risk:reference-price-list")
+    price.description = _hs_descriptions({price.hs_code}).get(price.hs_code, "")
+    return render(request, "risk/reference_price_form.html", _reference_price_context(form, price=price))
+
+
+@risk_admin_required
+@require_POST
+def reference_price_remove(request, pk):
+    price = get_object_or_404(ReferencePrice, pk=pk)
+    reference_price_delete(reference_price=price, user=request.user)
+    messages.success(request, _("Reference price for %(code)s in %(unit)s deleted.") % {
+        "code": price.hs_code, "unit": price.unit_id})
+    return redirect("risk:reference-price-list")
+
+
+# --- Backtests ---------------------------------------------------------------------------------
+
+def _rule_choices(rules) -> list[tuple[int, str]]:
+    return [(rule.pk, rule.current.name) for rule in rules]
+
+
+@risk_admin_required
+@require_http_methods(["GET", "POST"])
+def backtest(request):
+    rules = list(risk_rules())
+    today = timezone.localdate()
+    if request.method == "GET":
+        form = forms.BacktestForm(rule_choices=_rule_choices(rules), initial={
+            "date_from": today - timedelta(days=BACKTEST_DEFAULT_DAYS), "date_to": today})
+    else:
+        form = forms.BacktestForm(data=request.POST, rule_choices=_rule_choices(rules))
+        if form.is_valid():
+            try:
+                run = backtest_start(user=request.user, rules=form.candidate_rules(), date_from=form.cleaned_data["date_from"],
+                                     date_to=form.cleaned_data["date_to"], include_current=form.cleaned_data["include_current"])
+            except DomainValidationError as exc:
+                form.set_service_errors(exc.errors)
+            else:
+                return redirect("risk:backtest-run", pk=run.pk)
+    for rule in rules:
+        rule.summary = forms.conditions_describe(rule.current.conditions)
+    selected = {str(value) for value in (form["rules"].value() or [])}
+    runs = BacktestRun.objects.select_related("created_by").order_by("-created_at")[:RECENT_BACKTESTS]
+    return render(request, "risk/backtest.html", {
+        "form": form, "rules": rules, "selected": selected, "runs": runs,
+        "example": json.dumps([{"name": "Tobacco from new enterprises", "score": 40, "min_channel": "red", "conditions": [
+            {"field": "items.hs_code", "op": "startswith", "value": "2402"},
+            {"field": "enterprise.age_days", "op": "lt", "value": 365}]}], indent=2, ensure_ascii=False),
+    })
+
+
+def _percent(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+def _backtest_report(run: BacktestRun) -> dict | None:
+    """The result of a finished run shaped for the page: mixes, moves, fired rules, hits."""
+    result = run.result or {}
+    if run.state != BacktestRun.State.DONE or not result:
+        return None
+    total = result.get("declarations", 0)
+    now, candidate = result.get("channel_mix_now", {}), result.get("channel_mix_candidate", {})
+    labels = {**dict(Channel.choices), "unassessed": _("Not assessed")}
+    before_channels = [*CHANNELS, *(["unassessed"] if now.get("unassessed") else [])]
+    mix = []
+    for channel in before_channels:
+        n, c = now.get(channel, 0), candidate.get(channel, 0)
+        mix.append({"channel": channel, "label": labels[channel], "now": n, "now_pct": _percent(n, total),
+                    "candidate": c, "candidate_pct": _percent(c, total), "delta": c - n})
+    moves = result.get("moves", {})
+    matrix = [{"channel": before, "label": labels[before],
+               "cells": [{"channel": after, "count": moves.get(f"{before}->{after}", 0), "same": before == after}
+                         for after in CHANNELS]}
+              for before in before_channels]
+    moved = sum(count for key, count in moves.items() if key.split("->")[0] != key.split("->")[-1])
+    inspections = result.get("inspections_with_discrepancy", 0)
+    selected_now = result.get("discrepancies_selected_now", 0)
+    selected_candidate = result.get("discrepancies_selected_candidate", 0)
+    checked_now = now.get("yellow", 0) + now.get("red", 0)
+    checked_candidate = candidate.get("yellow", 0) + candidate.get("red", 0)
+    fired = [{"name": name, "count": count, "pct": _percent(count, total)} for name, count in result.get("fired_rules", {}).items()]
+    return {
+        "total": total, "mix": mix, "matrix": matrix, "channels": [(c, labels[c]) for c in CHANNELS], "moved": moved,
+        "fired": fired, "thresholds": result.get("thresholds", {}),
+        "hits": {
+            "inspections": inspections,
+            "now": selected_now, "now_pct": _percent(selected_now, inspections),
+            "candidate": selected_candidate, "candidate_pct": _percent(selected_candidate, inspections),
+            "red_candidate": result.get("discrepancies_red_candidate", 0),
+            "checked_now": checked_now, "checked_candidate": checked_candidate,
+            "rate_now": _percent(selected_now, checked_now), "rate_candidate": _percent(selected_candidate, checked_candidate),
+        },
+    }
+
+
+@risk_admin_required
+@require_GET
+def backtest_run(request, pk):
+    run = get_object_or_404(BacktestRun.objects.select_related("created_by"), pk=pk)
+    for rule in run.rules:
+        rule["summary"] = forms.conditions_describe(rule.get("conditions"))
+    context = {
+        "run": run,
+        "report": _backtest_report(run),
+        "polling": run.state in (BacktestRun.State.PENDING, BacktestRun.State.RUNNING),
+        "progress_pct": _percent(run.processed, run.total) if run.total else (100.0 if run.state == BacktestRun.State.DONE else 0.0),
+    }
+    if _is_htmx(request):
+        return render(request, "risk/_backtest_status.html", context)
+    return render(request, "risk/backtest_run.html", context)
