@@ -1,6 +1,6 @@
 from django.urls import path
 
-from declarations import views
+from declarations import pdf_views, views
 
 app_name = "declarations"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/", views.declaration_detail, name="detail"),
     path("<int:pk>/edit/", views.declaration_edit_view, name="edit"),
     path("<int:pk>/submit/", views.declaration_submit_view, name="submit"),
+    path("<int:pk>/pdf/", pdf_views.declaration_pdf_download, name="pdf"),
 ]

@@ -215,11 +215,25 @@ def condition_rows_from_post(data: QueryDict) -> list[ConditionRow]:
     return rows
 
 
+class PortalForm(forms.Form):
+    """A form whose inputs with errors are marked for Bootstrap and assistive technologies."""
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                classes = attrs.get("class", "").split()
+                if "is-invalid" not in classes:
+                    attrs["class"] = " ".join([*classes, "is-invalid"])
+                attrs.update({"aria-invalid": "true", "aria-describedby": f"{self[name].auto_id}-error"})
+
+
 def _date_input():
     return forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 
 
-class RuleForm(forms.Form):
+class RuleForm(PortalForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     description = forms.CharField(label=_("Description"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 2}))
@@ -283,6 +297,23 @@ class RuleForm(forms.Form):
             raise forms.ValidationError(gettext("Some conditions are incomplete."), code="conditions")
         return cleaned
 
+    @property
+    def summary(self) -> list[dict]:
+        """Every problem of the form for the error summary: {"anchor", "label", "message"}."""
+        items = []
+        for name, errors in self.errors.items():
+            if name == forms.forms.NON_FIELD_ERRORS:
+                continue
+            items += [{"anchor": self[name].auto_id, "label": self.fields[name].label, "message": e} for e in errors]
+        for position, row in enumerate(self.rows, start=1):
+            label = gettext("Condition %(number)d") % {"number": position}
+            items += [{"anchor": f"{row.prefix}-field", "label": label, "message": e} for e in row.errors]
+        items += [{"anchor": "conditions", "label": gettext("Conditions"), "message": e} for e in self._conditions_errors]
+        for error in self.non_field_errors().as_data():
+            if error.code != "conditions":
+                items += [{"anchor": "", "label": gettext("Rule"), "message": m} for m in error.messages]
+        return items
+
     def rule_data(self) -> dict:
         data = {name: self.cleaned_data[name] for name in
                 ("name", "description", "score", "min_channel", "active", "valid_from", "valid_to")}
@@ -306,7 +337,7 @@ class RuleForm(forms.Form):
                     self.add_error(None, message)
 
 
-class RuleFilterForm(forms.Form):
+class RuleFilterForm(PortalForm):
     state = forms.ChoiceField(
         label=_("State"), required=False,
         choices=[("", _("All rules")), ("active", _("Active")), ("inactive", _("Inactive"))],
@@ -316,7 +347,7 @@ class RuleFilterForm(forms.Form):
                         widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "type": "search"}))
 
 
-class RiskSettingsForm(forms.Form):
+class RiskSettingsForm(PortalForm):
     """Rates are entered as percentages (2 %) and stored as fractions (0.02)."""
 
     yellow_threshold = forms.IntegerField(label=_("Yellow threshold"), min_value=-100000, max_value=100000,
@@ -362,7 +393,7 @@ class RiskSettingsForm(forms.Form):
                 self.add_error(name if name in self.fields else None, str(message))
 
 
-class EnterpriseSearchForm(forms.Form):
+class EnterpriseSearchForm(PortalForm):
     q = forms.CharField(label=_("Tax code or name"), required=False, max_length=100,
                         widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "type": "search"}))
     level = forms.ChoiceField(label=_("Compliance level"), required=False,
@@ -373,7 +404,7 @@ class EnterpriseSearchForm(forms.Form):
                                   widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
 
 
-class ComplianceForm(forms.Form):
+class ComplianceForm(PortalForm):
     compliance_level = forms.ChoiceField(label=_("Compliance level"), choices=ComplianceLevel.choices)
     on_watchlist = forms.BooleanField(label=_("On the watchlist"), required=False)
 
@@ -384,7 +415,7 @@ def _set_errors(form: forms.Form, errors: dict) -> None:
             form.add_error(key if key in form.fields else None, str(message))
 
 
-class WatchlistedPartnerForm(forms.Form):
+class WatchlistedPartnerForm(PortalForm):
     name = forms.CharField(label=_("Partner name"), max_length=255,
                            widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}))
     country = forms.CharField(label=_("Country"), max_length=2, required=False,
@@ -398,7 +429,7 @@ class WatchlistedPartnerForm(forms.Form):
     set_service_errors = _set_errors
 
 
-class ReferencePriceForm(forms.Form):
+class ReferencePriceForm(PortalForm):
     hs_code = forms.CharField(label=_("HS code or prefix"), max_length=10,
                               help_text=_("2 to 8 digits; the longest prefix with a price in the item's unit applies."),
                               widget=forms.TextInput(attrs={"class": "form-control font-monospace", "inputmode": "numeric",
@@ -418,7 +449,7 @@ class ReferencePriceForm(forms.Form):
         return {name: self.cleaned_data[name] for name in ("hs_code", "unit", "price_vnd", "note")}
 
 
-class BacktestForm(forms.Form):
+class BacktestForm(PortalForm):
     rules = forms.TypedMultipleChoiceField(label=_("Existing rules"), required=False, coerce=int,
                                            widget=forms.CheckboxSelectMultiple)
     inline_rules = forms.CharField(

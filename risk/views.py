@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -123,6 +123,7 @@ def _rule_form_context(form, *, rule=None) -> dict:
         "ops_json": json.dumps(forms.ops_spec(), ensure_ascii=False),
         "bool_labels": {"true": forms.BOOL_LABELS[True], "false": forms.BOOL_LABELS[False]},
         "channels": Channel.choices,
+        "blank_row": forms.ConditionRow(index="__prefix__"),
     }
 
 
@@ -243,7 +244,11 @@ def settings_edit(request):
             else:
                 messages.success(request, _("Risk settings saved (version %(version)d).") % {"version": current.version})
                 return redirect("risk:settings")
-    return render(request, "risk/settings.html", {"form": form, "settings": current})
+    return render(request, "risk/settings.html", {
+        "form": form, "settings": current,
+        "random_yellow_pct": number_format((current.random_yellow_rate * 100).normalize()),
+        "random_red_pct": number_format((current.random_red_rate * 100).normalize()),
+    })
 
 
 # --- Enterprises -------------------------------------------------------------------------------

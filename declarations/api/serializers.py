@@ -2,6 +2,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from declarations.agreements import PREFERENCE_CODES
@@ -35,7 +36,7 @@ class InvoiceSerializer(serializers.Serializer):
 
 class GoodsItemWriteSerializer(serializers.Serializer):
     hs_code = serializers.RegexField(r"^\d{1,10}$", max_length=10, help_text="8-digit AHTN code",
-                                     error_messages={"invalid": "An HS code is made of digits only."})
+                                     error_messages={"invalid": _("An HS code is made of digits only.")})
     description = serializers.CharField(max_length=500)
     origin_country = UpperCodeField(min_length=2, max_length=2, help_text="ISO 3166-1 alpha-2")
     quantity = serializers.DecimalField(max_digits=18, decimal_places=3)

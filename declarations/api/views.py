@@ -1,9 +1,15 @@
 """Declaration API (api.md, "Declarations"). Views parse, call one service, render."""
+import json
+
 from django.db.models import Count
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, renderers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from customs_portal.accounts.permissions import IsTrader, IsTraderOrCustomsStaff
 from declarations.filters import DeclarationFilter
@@ -16,6 +22,7 @@ from declarations.services.declarations import (
     declaration_submit,
     declaration_update,
 )
+from declarations.services.pdf import declaration_pdf_filename, declaration_pdf_render
 
 from .serializers import (
     DeclarationAmendSerializer,
@@ -31,6 +38,18 @@ ERRORS = {
     403: OpenApiResponse(description="Not allowed for this role"),
     404: OpenApiResponse(description="No such declaration for this user"),
 }
+
+
+class PDFRenderer(renderers.BaseRenderer):
+    """Lets a client ask for `Accept: application/pdf`; errors still come as a JSON body."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes) else json.dumps(data).encode()
 
 
 def merge_patch(current: dict, patch: dict) -> dict:
@@ -142,3 +161,13 @@ class DeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def versions(self, request, pk=None):
         declaration = self.get_object()
         return Response(DeclarationVersionSerializer(declaration.versions.order_by("version"), many=True).data)
+
+    @extend_schema(summary="The declaration as a printable PDF (with the QR code the gate scans)", request=None,
+                   responses={(200, "application/pdf"): OpenApiTypes.BINARY, **ERRORS})
+    @action(detail=True, methods=["get"], renderer_classes=[*api_settings.DEFAULT_RENDERER_CLASSES, PDFRenderer])
+    def pdf(self, request, pk=None):
+        declaration = self.get_object()
+        response = HttpResponse(declaration_pdf_render(declaration=declaration), content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=declaration_pdf_filename(declaration=declaration))
+        return response

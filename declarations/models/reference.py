@@ -85,7 +85,7 @@ class Country(models.Model):
     mfn_treatment = models.BooleanField(
         _("most-favoured-nation treatment"),
         default=True,
-        help_text=_("Goods from countries without MFN treatment pay the standard rate (150 % of MFN)."),
+        help_text=_("Goods from countries without MFN treatment pay the standard rate, one and a half times the MFN rate."),
     )
 
     class Meta:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from customs_portal.errors import DomainValidationError
 from declarations.agreements import AGREEMENTS
 from declarations.incoterms import INCOTERMS
-from declarations.models import Country, Currency, CustomsOffice, Port, TariffLine, Unit
+from declarations.models import Country, Currency, CustomsOffice, Direction, Port, TariffLine, Unit
 from declarations.selectors import exchange_rate_in_force
 from declarations.type_codes import TYPE_CODES
 
@@ -43,7 +43,7 @@ class _Errors:
         errors: dict = {k: v for k, v in self.header.items()}
         for group, fields in self.nested.items():
             errors[group] = dict(fields)
-        if any(self.items):
+        if any(self.items) and "items" not in errors:  # a list-level error (count) says more than per-item ones
             errors["items"] = [dict(e) for e in self.items]
         if errors:
             raise DomainValidationError(errors)
@@ -60,14 +60,16 @@ def declaration_data_validate(*, data: dict, today: date | None = None) -> dict:
     errors = _Errors(len(items))
     direction = data["direction"]
     importing = direction == "import"
+    direction_label = str(Direction(direction).label).lower()
 
     # Header codes.
     type_code = data["type_code"]
     if type_code not in TYPE_CODES[direction]:
         other = "export" if importing else "import"
         if type_code in TYPE_CODES[other]:
-            errors.add("type_code", _("%(code)s is an %(other)s type code; an %(direction)s declaration needs one of %(allowed)s.") % {
-                "code": type_code, "other": other, "direction": direction, "allowed": ", ".join(TYPE_CODES[direction])})
+            errors.add("type_code", _("%(code)s is a type code for %(other)s; a declaration for %(direction)s needs one of %(allowed)s.") % {
+                "code": type_code, "other": str(Direction(other).label).lower(), "direction": direction_label,
+                "allowed": ", ".join(TYPE_CODES[direction])})
         else:
             errors.add("type_code", _("Unknown type code %(code)s; allowed: %(allowed)s.") % {
                 "code": type_code, "allowed": ", ".join(TYPE_CODES[direction])})
@@ -92,14 +94,15 @@ def declaration_data_validate(*, data: dict, today: date | None = None) -> dict:
         resolved[field] = ports.get(data[field])
     vietnamese_port = "port_of_discharge" if importing else "port_of_loading"
     if resolved[vietnamese_port] is not None and resolved[vietnamese_port].country != "VN":
-        errors.add(vietnamese_port, _("The port of %(kind)s of an %(direction)s declaration must be in Vietnam.") % {
-            "kind": _("discharge") if importing else _("loading"), "direction": direction})
+        errors.add(vietnamese_port, _("The port of discharge of an import must be in Vietnam.") if importing
+                   else _("The port of loading of an export must be in Vietnam."))
 
     # Dates.
     transport_date_field = "arrival_date" if importing else "departure_date"
     transport_date = data.get(transport_date_field)
     if transport_date is None:
-        errors.add(transport_date_field, _("This field is required for an %(direction)s declaration.") % {"direction": direction})
+        errors.add(transport_date_field, _("The arrival date is required for an import.") if importing
+                   else _("The departure date is required for an export."))
     invoice = data["invoice"]
     if invoice["date"] > today:
         errors.add("invoice.date", _("The invoice date cannot be in the future."))

@@ -130,3 +130,35 @@ class BacktestRunSerializer(serializers.ModelSerializer):
         model = BacktestRun
         fields = ["id", "state", "date_from", "date_to", "include_current", "rules", "total", "processed", "result",
                   "error", "created_at", "finished_at"]
+
+
+class WatchlistedPartnerSerializer(serializers.ModelSerializer):
+    class Meta:
+        from risk.models import WatchlistedPartner
+
+        model = WatchlistedPartner
+        fields = ["id", "name", "country", "reason", "active", "created_at"]
+
+
+class WatchlistedPartnerWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=255)
+    country = serializers.CharField(max_length=2, required=False, allow_blank=True, default="",
+                                    help_text="ISO 3166 alpha-2 code; empty means in any country")
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class ReferencePriceSerializer(serializers.ModelSerializer):
+    unit = serializers.CharField(source="unit_id")
+
+    class Meta:
+        from risk.models import ReferencePrice
+
+        model = ReferencePrice
+        fields = ["id", "hs_code", "unit", "price_vnd", "note", "updated_at"]
+
+
+class ReferencePriceWriteSerializer(serializers.Serializer):
+    hs_code = serializers.CharField(max_length=10, help_text="an HS code or prefix of 2 to 8 digits that starts some tariff line")
+    unit = serializers.CharField(max_length=3, help_text="a unit code (UN/ECE Recommendation 20), e.g. PCE, KGM")
+    price_vnd = serializers.DecimalField(max_digits=18, decimal_places=2, help_text="reference unit price in VND, above 0")
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")

@@ -1,7 +1,17 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from .views import BacktestDetailView, BacktestView, EnterpriseComplianceView, RiskRuleViewSet, RiskSettingsView
+from .views import (
+    BacktestDetailView,
+    BacktestView,
+    EnterpriseComplianceView,
+    ReferencePriceDetailView,
+    ReferencePriceListView,
+    RiskRuleViewSet,
+    RiskSettingsView,
+    WatchlistedPartnerDetailView,
+    WatchlistedPartnerListView,
+)
 
 router = SimpleRouter()
 router.register("risk/rules", RiskRuleViewSet, basename="risk-rule")
@@ -11,5 +21,9 @@ urlpatterns = [
     path("risk/settings/", RiskSettingsView.as_view(), name="risk-settings"),
     path("risk/backtest/", BacktestView.as_view(), name="risk-backtest"),
     path("risk/backtest/<int:pk>/", BacktestDetailView.as_view(), name="risk-backtest-detail"),
+    path("risk/watchlist/partners/", WatchlistedPartnerListView.as_view(), name="risk-watchlist-partners"),
+    path("risk/watchlist/partners/<int:pk>/", WatchlistedPartnerDetailView.as_view(), name="risk-watchlist-partner"),
+    path("risk/reference-prices/", ReferencePriceListView.as_view(), name="risk-reference-prices"),
+    path("risk/reference-prices/<int:pk>/", ReferencePriceDetailView.as_view(), name="risk-reference-price"),
     path("enterprises/<str:tax_code>/compliance/", EnterpriseComplianceView.as_view(), name="enterprise-compliance"),
 ]

@@ -2,14 +2,16 @@
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import generics, mixins, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from customs_portal.accounts.models import Enterprise
 from customs_portal.accounts.permissions import IsRiskAdmin
-from risk.models import BacktestRun
+from risk.models import BacktestRun, ReferencePrice, WatchlistedPartner
 from risk.services.backtest import backtest_start
+from risk.services.reference_prices import reference_price_delete, reference_price_set, reference_prices
+from risk.services.watchlists import watchlisted_partner_add, watchlisted_partner_deactivate, watchlisted_partners
 from risk.selectors import risk_rules
 from risk.services.assessment import risk_settings_current
 from risk.services.rules import (
@@ -24,10 +26,14 @@ from .serializers import (
     BacktestRequestSerializer,
     BacktestRunSerializer,
     ComplianceSerializer,
+    ReferencePriceSerializer,
+    ReferencePriceWriteSerializer,
     RiskSettingsSerializer,
     RuleDetailSerializer,
     RuleSerializer,
     RuleWriteSerializer,
+    WatchlistedPartnerSerializer,
+    WatchlistedPartnerWriteSerializer,
 )
 
 ERRORS = {400: OpenApiResponse(description="Validation errors by field"), 403: OpenApiResponse(description="Not a risk admin")}
@@ -116,3 +122,89 @@ class BacktestDetailView(APIView):
     @extend_schema(responses={200: BacktestRunSerializer, 404: OpenApiResponse(description="No such backtest"), **ERRORS})
     def get(self, request, pk):
         return Response(BacktestRunSerializer(get_object_or_404(BacktestRun, pk=pk)).data)
+
+
+class WatchlistedPartnerListView(generics.GenericAPIView):
+    """Watchlisted foreign partners; `?active=false` or `?active=all` for the ones taken off, `?q=` by name or country."""
+
+    permission_classes = [IsRiskAdmin]
+    serializer_class = WatchlistedPartnerSerializer
+    filter_backends: list = []
+    ACTIVE = {"true": True, "false": False, "all": None}
+
+    def get_queryset(self):
+        active = self.ACTIVE.get(self.request.query_params.get("active", "true").lower(), True)
+        return watchlisted_partners(active=active, q=self.request.query_params.get("q", "")[:100])
+
+    @extend_schema(responses={200: WatchlistedPartnerSerializer(many=True), **ERRORS})
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(WatchlistedPartnerSerializer(page, many=True).data)
+
+    @extend_schema(request=WatchlistedPartnerWriteSerializer, responses={201: WatchlistedPartnerSerializer, **ERRORS},
+                   description="Adding a partner that was taken off the watchlist puts it back with the new reason.")
+    def post(self, request):
+        body = WatchlistedPartnerWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        partner = watchlisted_partner_add(user=request.user, **body.validated_data)
+        return Response(WatchlistedPartnerSerializer(partner).data, status=status.HTTP_201_CREATED)
+
+
+class WatchlistedPartnerDetailView(APIView):
+    permission_classes = [IsRiskAdmin]
+
+    @extend_schema(responses={200: WatchlistedPartnerSerializer, 404: OpenApiResponse(description="No such partner"), **ERRORS})
+    def get(self, request, pk):
+        return Response(WatchlistedPartnerSerializer(get_object_or_404(WatchlistedPartner, pk=pk)).data)
+
+    @extend_schema(request=None, responses={200: WatchlistedPartnerSerializer, 404: OpenApiResponse(description="No such partner"),
+                                            409: OpenApiResponse(description="Already taken off the watchlist"), **ERRORS},
+                   description="Takes the partner off the watchlist; the entry is kept, inactive, for the record.")
+    def delete(self, request, pk):
+        partner = watchlisted_partner_deactivate(partner=get_object_or_404(WatchlistedPartner, pk=pk), user=request.user)
+        return Response(WatchlistedPartnerSerializer(partner).data)
+
+
+class ReferencePriceListView(generics.GenericAPIView):
+    """Reference unit prices for the valuation check; `?q=` an HS code prefix or a unit code."""
+
+    permission_classes = [IsRiskAdmin]
+    serializer_class = ReferencePriceSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return reference_prices(q=self.request.query_params.get("q", "")[:20])
+
+    @extend_schema(responses={200: ReferencePriceSerializer(many=True), **ERRORS})
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(ReferencePriceSerializer(page, many=True).data)
+
+    @extend_schema(request=ReferencePriceWriteSerializer, responses={201: ReferencePriceSerializer, **ERRORS})
+    def post(self, request):
+        body = ReferencePriceWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        price = reference_price_set(user=request.user, **body.validated_data)
+        return Response(ReferencePriceSerializer(price).data, status=status.HTTP_201_CREATED)
+
+
+class ReferencePriceDetailView(APIView):
+    permission_classes = [IsRiskAdmin]
+    NOT_FOUND = {404: OpenApiResponse(description="No such reference price")}
+
+    @extend_schema(responses={200: ReferencePriceSerializer, **NOT_FOUND, **ERRORS})
+    def get(self, request, pk):
+        return Response(ReferencePriceSerializer(get_object_or_404(ReferencePrice, pk=pk)).data)
+
+    @extend_schema(request=ReferencePriceWriteSerializer, responses={200: ReferencePriceSerializer, **NOT_FOUND, **ERRORS})
+    def put(self, request, pk):
+        price = get_object_or_404(ReferencePrice, pk=pk)
+        body = ReferencePriceWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        price = reference_price_set(user=request.user, reference_price=price, **body.validated_data)
+        return Response(ReferencePriceSerializer(price).data)
+
+    @extend_schema(request=None, responses={204: None, **NOT_FOUND, **ERRORS})
+    def delete(self, request, pk):
+        reference_price_delete(reference_price=get_object_or_404(ReferencePrice, pk=pk), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,54 +1,87 @@
 /*
- * Live updates of declarations (see README, "Live updates").
- * Any element with data-live-declaration="<id>" is updated when that declaration changes:
- *   [data-live-field="status"]  gets the new status label (text) and data-status,
- *   [data-live-field="channel"] gets the new channel label and data-channel.
- * Labels come from data-status-labels / data-channel-labels (JSON) on <body>, so they follow the language.
- * Elements with data-live-refresh (e.g. a list) reload their hx-get when any declaration changes.
+ * Live updates of declarations over the WebSocket /ws/declarations/ (README, "Live updates").
+ * Elements carrying data-declaration-id="<id>" are updated when that declaration changes:
+ *   [data-status]  → the new status label, data-status and the status-* class;
+ *   [data-channel] → the new channel label ("Green" or, with data-channel-format="long", "Green channel");
+ *   [data-number]  → the declaration number.
+ * Labels, in the page's language, come from the JSON script #live-labels.
+ * Each change is also announced in a small notice, a region marked data-live-refresh="<id>" is
+ * fetched again, and a "declaration:changed" event is dispatched.
  */
 (function () {
   "use strict";
-  var body = document.body;
-  if (!body || body.dataset.liveUpdates !== "on") { return; }
-  var statusLabels = JSON.parse(body.dataset.statusLabels || "{}");
-  var channelLabels = JSON.parse(body.dataset.channelLabels || "{}");
+  var labelsNode = document.getElementById("live-labels");
+  if (!labelsNode || !window.WebSocket) { return; }
+  var labels = JSON.parse(labelsNode.textContent);
   var retry = 1000;
 
+  function swapClass(el, prefix, value) {
+    Array.prototype.slice.call(el.classList).forEach(function (name) {
+      if (name.indexOf(prefix) === 0) { el.classList.remove(name); }
+    });
+    el.classList.add(prefix + value);
+  }
+
+  function announce(declaration) {
+    var host = document.getElementById("live-notices");
+    if (!host || !declaration.number) { return; }
+    var text = labels.changed
+      .replace("%(number)s", declaration.number)
+      .replace("%(status)s", labels.status[declaration.status] || declaration.status);
+    var note = document.createElement("div");
+    note.className = "alert alert-info shadow-sm py-2 mb-2 live-notice";
+    note.setAttribute("role", "status");
+    note.textContent = text;
+    host.appendChild(note);
+    setTimeout(function () { note.remove(); }, 8000);
+  }
+
+  // A page that shows one declaration in full (data-live-refresh="<id>") fetches itself again,
+  // so its actions and amounts follow the new status; the page is not reloaded.
+  function refresh(declaration) {
+    var region = document.querySelector('[data-live-refresh="' + declaration.id + '"]');
+    if (!region || !window.htmx || !region.id) { return; }
+    window.htmx.ajax("GET", window.location.href, { target: "#" + region.id, select: "#" + region.id, swap: "outerHTML" });
+  }
+
   function apply(declaration) {
-    var nodes = document.querySelectorAll('[data-live-declaration="' + declaration.id + '"]');
-    nodes.forEach(function (node) {
-      node.querySelectorAll('[data-live-field="status"]').forEach(function (el) {
-        el.textContent = statusLabels[declaration.status] || declaration.status;
-        el.dataset.status = declaration.status;
-        el.className = el.className.replace(/\bstatus-\S+/g, "") + " status-" + declaration.status;
-      });
-      node.querySelectorAll('[data-live-field="channel"]').forEach(function (el) {
-        if (!declaration.channel) { return; }
-        el.textContent = channelLabels[declaration.channel] || declaration.channel;
-        el.dataset.channel = declaration.channel;
-        el.className = el.className.replace(/\bchannel-\S+/g, "") + " channel-" + declaration.channel;
-        el.hidden = false;
-      });
-      node.querySelectorAll('[data-live-field="number"]').forEach(function (el) {
-        if (declaration.number) { el.textContent = declaration.number; }
-      });
+    var selector = '[data-declaration-id="' + declaration.id + '"]';
+    var touched = false;
+    document.querySelectorAll(selector + "[data-status]").forEach(function (el) {
+      if (el.dataset.status !== declaration.status) { touched = true; }
+      el.dataset.status = declaration.status;
+      el.textContent = labels.status[declaration.status] || declaration.status;
+      swapClass(el, "status-", declaration.status);
     });
-    document.querySelectorAll("[data-live-refresh]").forEach(function (el) {
-      if (window.htmx) { window.htmx.trigger(el, "live-refresh"); }
+    document.querySelectorAll(selector + "[data-channel]").forEach(function (el) {
+      var channel = declaration.channel || "";
+      el.dataset.channel = channel;
+      if (channel) {
+        var map = el.dataset.channelFormat === "long" ? labels.channel_long : labels.channel;
+        el.textContent = map[channel] || channel;
+      }
+      swapClass(el, "channel-", channel || "none");
     });
+    document.querySelectorAll(selector + "[data-number]").forEach(function (el) {
+      if (declaration.number) { el.textContent = declaration.number; el.hidden = false; }
+    });
+    if (touched) {
+      announce(declaration);
+      refresh(declaration);
+    }
     document.dispatchEvent(new CustomEvent("declaration:changed", { detail: declaration }));
   }
 
   function connect() {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     var socket = new WebSocket(scheme + window.location.host + "/ws/declarations/");
-    socket.onopen = function () { retry = 1000; body.dataset.liveConnected = "yes"; };
+    socket.onopen = function () { retry = 1000; document.body.dataset.live = "connected"; };
     socket.onmessage = function (event) {
       var message = JSON.parse(event.data);
       if (message.type === "declaration.changed") { apply(message.declaration); }
     };
     socket.onclose = function (event) {
-      body.dataset.liveConnected = "no";
+      document.body.dataset.live = "disconnected";
       if (event.code === 4401 || event.code === 4403) { return; }
       setTimeout(connect, retry);
       retry = Math.min(retry * 2, 30000);

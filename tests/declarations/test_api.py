@@ -91,7 +91,7 @@ class TestValidation:
         assert "8 digits" in errors["items"][1]["hs_code"][0]
 
     def test_wrong_direction_type_code(self, client):
-        assert "export type code" in self.post(client, import_body(type_code="B11"))["type_code"][0]
+        assert "B11 is a type code for export" in self.post(client, import_body(type_code="B11"))["type_code"][0]
 
     def test_unknown_codes(self, client):
         body = import_body(customs_office="ZZZZ", port_of_loading="XXQQQ")

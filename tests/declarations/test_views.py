@@ -313,7 +313,7 @@ class TestDetailAndSubmit:
         assert re.fullmatch(r"10\d{10}", declaration.number)
         html = html_of(response)
         assert f"Declaration registered with number {declaration.number}." in html
-        assert f'id="declaration-number">{declaration.number}<' in html
+        assert f'id="declaration-number" data-declaration-id="{declaration.pk}" data-number>{declaration.number}<' in html
         assert 'data-status="registered"' in html
         assert 'id="submit-declaration"' not in html
 
@@ -386,16 +386,21 @@ class TestHsLookup:
 
 
 class TestLanguage:
-    def test_vietnamese_is_the_default(self, trader1):
+    def test_vietnamese_is_the_default(self, trader1, settings):
+        settings.LANGUAGE_CODE = "vi"  # the portal's setting (the test settings default to English)
         client = Client()
         client.force_login(trader1)
         html = html_of(client.get(LIST_URL))
         assert '<html lang="vi">' in html
         assert "Tờ khai của tôi" in html
 
-    def test_switching_to_english(self, trader1):
+    def test_switching_language(self, trader1):
         client = Client()
         client.force_login(trader1)
+        response = client.post(reverse("set_language"), {"language": "vi", "next": LIST_URL}, follow=True)
+        html = html_of(response)
+        assert '<html lang="vi">' in html
+        assert "Tờ khai của tôi" in html
         response = client.post(reverse("set_language"), {"language": "en", "next": LIST_URL}, follow=True)
         html = html_of(response)
         assert '<html lang="en">' in html

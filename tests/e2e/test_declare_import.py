@@ -7,18 +7,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.e2e.support import log_in
+
 pytestmark = pytest.mark.e2e
 
 FORM_SCREENSHOT = "/tmp/e2e-declaration-form.png"
 DETAIL_SCREENSHOT = "/tmp/e2e-declaration-detail.png"
-
-
-def log_in(page, username="trader1", password="demo12345"):
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("#login-submit")
-    page.wait_for_url("**/declarations/")
 
 
 def fill_item(page, index, *, hs_code=None, description=None, origin, quantity, unit, unit_price,

@@ -1,0 +1,19 @@
+"""Template context shared by every page."""
+from django.utils.translation import gettext as _
+
+from declarations.lifecycle import Channel, Status
+
+
+def live_updates(request) -> dict:
+    """Labels that static/js/live.js puts on badges when a declaration changes, in the page's language."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not (user.is_customs_staff or user.is_trader):
+        return {}
+    return {
+        "live_labels": {
+            "status": {value: str(label) for value, label in Status.choices},
+            "channel": {value: str(label) for value, label in Channel.choices},
+            "channel_long": {value: _("%(channel)s channel") % {"channel": label} for value, label in Channel.choices},
+            "changed": _("Declaration %(number)s is now: %(status)s."),
+        }
+    }
