@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from customs_portal.accounts.api.views import TokenObtainView
 
@@ -17,11 +17,12 @@ urlpatterns = [
     path("accounts/", include("customs_portal.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("declarations/", include("declarations.urls")),
+    path("gate/", include("declarations.gate_views")),
     path("risk/", include("risk.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]
 
 if settings.DEBUG:
