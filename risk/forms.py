@@ -499,9 +499,14 @@ class BacktestForm(PortalForm):
                 if match and int(match.group(1)) < len(candidates):
                     position = int(match.group(1))
                     entry = candidates[position]
+                    detail = match.group(2)
+                    inner = re.match(r"^\[(\d+)\]\s*(.*)$", detail, re.DOTALL)  # the index of the condition
                     if isinstance(entry, int):
                         where = gettext("Rule #%(id)s") % {"id": entry}
                     else:
                         where = gettext("Candidate rule %(number)d") % {"number": position - len(self.cleaned_data["rules"]) + 1}
-                    message = f"{where}: {match.group(2)}"
+                    if inner:
+                        where = gettext("%(rule)s, condition %(number)d") % {"rule": where, "number": int(inner.group(1)) + 1}
+                        detail = inner.group(2)
+                    message = f"{where}: {detail}"
                 self.rule_errors.append(message)

@@ -1,0 +1,50 @@
+"""What the declaration page shows about paying it: the amount due (with late interest), the Pay
+button for the declaring trader, payments under way, and receipts. Used by the template tag of
+templates/payments/_declaration_panel.html and by the panel's htmx refresh."""
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from declarations.lifecycle import UNCLEARED
+from declarations.models import Declaration
+from declarations.models import PaymentStatus as DeclarationPaymentStatus
+from payments.gateway import bank_configured, bank_payment_url
+from payments.models import PaymentStatus
+from payments.selectors import declaration_payments
+from payments.services.balance import DAILY_RATE, declaration_balance_update
+
+# While a payment started this recently is pending, the panel asks the server again every few seconds
+# (in case the live update over the WebSocket is missed).
+POLL_PENDING_FOR = timedelta(minutes=15)
+
+
+def payment_panel_context(*, request, declaration: Declaration) -> dict:
+    user = request.user
+    registered = bool(declaration.number)
+    payments = list(declaration_payments(declaration=declaration)) if registered else []
+    open_for_payment = registered and declaration.status in UNCLEARED
+    balance = declaration_balance_update(declaration=declaration, save=False) if open_for_payment else None
+    amount_due = balance.amount_due if balance else declaration.amount_due
+    owner = bool(user.is_authenticated and user.is_trader and user.enterprise_id == declaration.enterprise_id)
+    return_url = request.build_absolute_uri(reverse("declarations:detail", args=[declaration.pk]))
+    pending = [payment for payment in payments if payment.status == PaymentStatus.PENDING]
+    if owner and bank_configured():
+        for payment in pending:
+            payment.bank_url = request.build_absolute_uri(bank_payment_url(payment=payment, return_url=return_url))
+    now = timezone.now()
+    return {
+        "declaration": declaration,
+        "registered": registered,
+        "balance": balance,
+        "amount_due": amount_due,
+        "daily_rate_percent": DAILY_RATE * 100,
+        "paid": declaration.payment_status == DeclarationPaymentStatus.PAID,
+        "can_pay": (owner and open_for_payment and amount_due > 0
+                    and declaration.payment_status != DeclarationPaymentStatus.PAID and bank_configured()),
+        "owner": owner,
+        "pending": pending,
+        "receipts": [payment for payment in payments if payment.status == PaymentStatus.CREDITED],
+        "failed": [payment for payment in payments if payment.status == PaymentStatus.FAILED],
+        "poll": any(now - payment.created_at < POLL_PENDING_FOR for payment in pending),
+    }
