@@ -28,7 +28,7 @@ def reference_prices(*, q: str = "") -> QuerySet[ReferencePrice]:
         # Prices under the prefix, and the shorter prefixes that would apply to it.
         prices = prices.filter(Q(hs_code__startswith=q[:8]) | Q(hs_code__in=[q[:n] for n in range(2, min(len(q), 8) + 1)]))
     elif q:
-        prices = prices.filter(unit_id__iexact=q)
+        prices = prices.filter(unit_id=q.upper())
     return prices
 
 

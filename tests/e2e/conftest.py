@@ -123,9 +123,17 @@ def browser():
 
 @pytest.fixture
 def page(live_portal, browser):
-    """A fresh page in a fresh context (English, no cookies) whose relative URLs go to the live portal."""
+    """A fresh page in a fresh context (English, no cookies) whose relative URLs go to the live portal.
+
+    A Content Security Policy violation or an uncaught script error on any page fails the test.
+    """
     context = browser.new_context(locale="en-US", base_url=live_portal)
+    problems: list[str] = []
+    context.on("weberror", lambda error: problems.append(f"uncaught: {error.error}"))
+    context.on("console", lambda message: problems.append(f"console: {message.text}")
+               if message.type == "error" and "Content Security Policy" in message.text else None)
     try:
         yield context.new_page()
     finally:
         context.close()
+    assert not problems, "\n".join(problems)

@@ -12,6 +12,7 @@ from tests.payloads import export_body
 pytestmark = pytest.mark.e2e
 
 GATE_SCREENSHOT = "/tmp/e2e-gate.png"
+REFUSAL_SCREENSHOT = "/tmp/e2e-gate-refused.png"
 CLEARANCE_TIMEOUT = 60
 NO_RANDOM_SELECTION = (
     "from risk.models import RiskSettings; "
@@ -28,8 +29,10 @@ def api_token(page, username: str) -> dict:
 def cleared_export(page) -> tuple[dict, bytes]:
     """A green export filed and submitted through the API as trader1, once cleared: (declaration, its PDF)."""
     headers = api_token(page, "trader1")
-    body = export_body()
-    body["items"][0]["description"] = "Máy tính xách tay lắp ráp tại Việt Nam"
+    # Men's cotton T-shirts: no specialised management, so no default rule sends them to an officer.
+    body = export_body(items=[{"hs_code": "61091010", "description": "Áo phông nam bằng bông, sản xuất tại Việt Nam",
+                               "origin_country": "VN", "quantity": "1000", "unit": "PCE", "unit_price": "2.50",
+                               "preference": "MFN"}])
     created = page.request.post("/api/v1/declarations/", data=body, headers=headers)
     assert created.status == 201, created.text()
     pk = created.json()["id"]
@@ -89,6 +92,7 @@ def test_gate_officer_releases_a_cleared_export_by_scanning_its_pdf(page, live_p
     expect(result).to_have_attribute("data-result", "refused")
     expect(result).to_have_attribute("data-code", "already_released")
     expect(page.locator("#gate-refusal-reason")).to_contain_text(f"Declaration {number} was already released at")
+    page.screenshot(path=REFUSAL_SCREENSHOT, full_page=True)
 
 
 def test_other_roles_cannot_open_the_gate_page(page):

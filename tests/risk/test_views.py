@@ -482,7 +482,7 @@ def test_backtest_start_creates_a_run_whose_page_shows_progress_then_the_result(
     assert [(m["channel"], m["now"], m["candidate"]) for m in report["mix"]] == [("green", 4, 3), ("yellow", 0, 0), ("red", 0, 1)]
     assert report["fired"] == [{"name": "Tobacco", "count": 1, "pct": 25.0}]
     assert (report["hits"]["inspections"], report["hits"]["now"], report["hits"]["candidate"]) == (1, 0, 1)
-    assert 'data-move="green-&gt;red">1</td>' in html
+    assert 'data-move="green->red">1</td>' in html
     assert 'id="fired-rules"' in html and "Tobacco" in html
 
 

@@ -1,0 +1,65 @@
+"""The simulated bank's pages: where the trader confirms or declines a payment, and the statement."""
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods
+
+from payments.bank_simulator.models import Delivery, Outcome
+from payments.bank_simulator.services import statement_csv, transaction_book
+from payments.signing import SIGNATURE_HEADER, signature_compute
+
+
+def _amount(text: str) -> Decimal | None:
+    try:
+        amount = Decimal((text or "").strip())
+    except InvalidOperation:
+        return None
+    return amount if amount.is_finite() and amount == amount.to_integral_value() else None
+
+
+@require_http_methods(["GET", "POST"])
+def pay(request, reference):
+    """?amount=…&return_url=…[&delivery=once|twice|none]: the amount to debit is editable, to try a wrong one."""
+    source = request.POST if request.method == "POST" else request.GET
+    context = {
+        "reference": reference,
+        "amount": source.get("amount", ""),
+        "currency": source.get("currency", "VND"),
+        "return_url": source.get("return_url", ""),
+        "delivery": source.get("delivery") if source.get("delivery") in Delivery.values else Delivery.ONCE,
+        "deliveries": Delivery.choices,
+    }
+    if request.method == "GET":
+        return render(request, "payments/bank_simulator/pay.html", context)
+    amount = _amount(source.get("amount"))
+    if amount is None:
+        context["error"] = "The amount must be a whole number of dong."
+        return render(request, "payments/bank_simulator/pay.html", context, status=400)
+    outcome = Outcome.FAILED if source.get("decision") == "decline" else Outcome.SUCCESS
+    callback_url = settings.BANK_SIMULATOR_CALLBACK_URL or request.build_absolute_uri(reverse("payment-bank-callback"))
+    booked = transaction_book(reference=reference, amount=amount, outcome=outcome,
+                              delivery=context["delivery"] if outcome == Outcome.SUCCESS else Delivery.ONCE,
+                              callback_url=callback_url)
+    return_url = context["return_url"]
+    if return_url and url_has_allowed_host_and_scheme(return_url, allowed_hosts={request.get_host()},
+                                                      require_https=request.is_secure()):
+        return redirect(return_url)
+    return render(request, "payments/bank_simulator/done.html", {**context, "booked": booked})
+
+
+@require_GET
+def statement(request, day):
+    try:
+        statement_date = date.fromisoformat(day)
+    except ValueError:
+        raise Http404
+    content = statement_csv(day=statement_date)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response[SIGNATURE_HEADER] = signature_compute(body=content, secret=settings.BANK_CALLBACK_SECRET)
+    response["Content-Disposition"] = f'inline; filename="statement-{statement_date.isoformat()}.csv"'
+    return response
