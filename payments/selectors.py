@@ -1,7 +1,7 @@
 """Reads: the payments a user may see, a declaration's payments, reconciliation reports."""
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from declarations.models import Declaration
@@ -29,7 +29,8 @@ def declaration_payments(*, declaration: Declaration) -> QuerySet[Payment]:
 
 
 def reconciliation_reports() -> QuerySet[ReconciliationReport]:
-    return ReconciliationReport.objects.select_related("run_by").order_by("-statement_date")
+    return ReconciliationReport.objects.select_related("run_by").annotate(
+        difference_count=Count("differences")).order_by("-statement_date")
 
 
 def reconciliation_report_get(*, statement_date: date) -> ReconciliationReport:

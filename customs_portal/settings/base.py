@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "channels",
     "csp",
+    "axes",
     "customs_portal.accounts",
     "declarations",
     "risk",
@@ -46,7 +47,21 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins an account is locked
+# for AXES_COOLOFF_MINUTES; the login page and the token endpoint say so.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = __import__("datetime").timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "customs_portal.accounts.lockout.locked_out"
+AXES_VERBOSE = False
 
 # Content Security Policy: scripts, styles and everything else from this origin only; no inline scripts.
 CONTENT_SECURITY_POLICY = {
@@ -155,6 +170,24 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "customs_portal.api.exceptions.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "customs_portal.api.throttling.TokenRateThrottle",
+        "customs_portal.api.throttling.AnonymousRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env("API_RATE_PER_TOKEN", default="6000/min"),
+        "anonymous": env("API_RATE_ANONYMOUS", default="120/min"),
+    },
+}
+
+# The cache holds API rate-limit counters. Redis by default; when Redis is down the limits
+# are not enforced rather than the API failing (customs_portal.api.throttling).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("CACHE_URL", default=REDIS_URL),
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    },
 }
 
 SPECTACULAR_SETTINGS = {

@@ -163,7 +163,7 @@ class DeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return Response(DeclarationVersionSerializer(declaration.versions.order_by("version"), many=True).data)
 
     @extend_schema(summary="The declaration as a printable PDF (with the QR code the gate scans)", request=None,
-                   responses={(200, "application/pdf"): OpenApiTypes.BINARY, **ERRORS})
+                   responses={(200, "application/pdf"): OpenApiTypes.BINARY, 403: ERRORS[403], 404: ERRORS[404]})
     @action(detail=True, methods=["get"], renderer_classes=[*api_settings.DEFAULT_RENDERER_CLASSES, PDFRenderer])
     def pdf(self, request, pk=None):
         declaration = self.get_object()

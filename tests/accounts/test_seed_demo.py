@@ -3,6 +3,7 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate
+from django.test import RequestFactory
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
@@ -73,7 +74,7 @@ def test_seed_demo_passwords_work(debug_on):
     seed()
 
     for username in DEMO_USERNAMES:
-        assert authenticate(username=username, password="demo12345") is not None, username
+        assert authenticate(RequestFactory().post("/accounts/login/"), username=username, password="demo12345") is not None, username
 
 
 def test_seed_demo_prints_the_password(debug_on):
@@ -99,8 +100,8 @@ def test_seed_demo_is_idempotent_and_resets_the_demo_state(debug_on, offices):
     assert dict(User.objects.filter(username__in=DEMO_USERNAMES).values_list("username", "id")) == ids
     assert User.objects.count() == len(DEMO_USERNAMES)
     assert set(Enterprise.objects.values_list("id", flat=True)) == enterprise_ids
-    assert authenticate(username="trader1", password="demo12345") is not None
-    assert authenticate(username="trader1", password="something-else-1") is None
+    assert authenticate(RequestFactory().post("/accounts/login/"), username="trader1", password="demo12345") is not None
+    assert authenticate(RequestFactory().post("/accounts/login/"), username="trader1", password="something-else-1") is None
     assert Enterprise.objects.get(tax_code="0318765402").compliance_level == ComplianceLevel.NEW
     assert set(User.objects.get(username="officer1").offices.all()) == offices
 

@@ -1,3 +1,4 @@
+from django.contrib.auth.signals import user_logged_in
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions
 from rest_framework.authtoken.models import Token
@@ -17,5 +18,8 @@ class TokenObtainView(APIView):
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        user = serializer.validated_data["user"]
+        # A successful login: updates last_login and clears failed attempts (django-axes).
+        user_logged_in.send(sender=user.__class__, request=request._request, user=user)
+        token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

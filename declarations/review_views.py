@@ -1,0 +1,467 @@
+"""The officer's workspace in the browser: the review queue and the review page of one declaration.
+
+The queue reads through `review_queue` (the selector behind `GET /api/v1/review-queue/`) and
+validates its filters with the API's filter serializer; decisions go to `declaration_decide`
+and `declaration_cancel`, parsed by the API's serializers, so the page and the API accept and
+refuse exactly the same things.
+"""
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from customs_portal.errors import DomainConflict, DomainValidationError
+from declarations.api.serializers import CancelSerializer, DecisionSerializer, ReviewQueueFilterSerializer
+from declarations.forms import flatten_errors
+from declarations.lifecycle import UNCLEARED, Action, Channel, Status, allowed_actions
+from declarations.models import AuditEvent, CustomsOffice, Declaration, InspectionResult
+from declarations.selectors import REVIEW_STATUSES, declaration_get, review_queue
+from declarations.services.review import DECISIONS, declaration_cancel, declaration_decide, officer_may_decide
+
+QUEUE_PAGE_SIZE = 25
+HISTORY_SIZE = 10
+WAIT_CHOICES = [  # minutes → label of the "waiting at least" filter
+    (30, gettext_lazy("30 min")),
+    (60, gettext_lazy("1 h")),
+    (120, gettext_lazy("2 h")),
+    (240, gettext_lazy("4 h")),
+    (480, gettext_lazy("8 h")),
+    (1440, gettext_lazy("1 day")),
+    (4320, gettext_lazy("3 days")),
+]
+WAIT_WARNING = 4 * 3600  # seconds after which the waiting time shows as late, then overdue
+WAIT_OVERDUE = 24 * 3600
+
+# What each officer action asks for, in the order the buttons appear.
+OFFICER_ACTIONS = {
+    Action.RELEASE: {"fields": ["note"], "style": "success", "required": [],
+                     "help": gettext_lazy("Clears the declaration; if taxes are still owed it waits for payment first.")},
+    Action.REQUEST_DOCUMENTS: {"fields": ["note"], "style": "primary", "required": ["note"],
+                               "help": gettext_lazy("The trader sees your note on the declaration and answers by uploading.")},
+    Action.ESCALATE: {"fields": ["note"], "style": "warning", "required": ["note"],
+                      "help": gettext_lazy("Moves the declaration to the red channel for a physical inspection.")},
+    Action.RECORD_INSPECTION: {"fields": ["discrepancy", "findings"], "style": "primary", "required": ["discrepancy"],
+                               "help": gettext_lazy("Record what the physical inspection of this version found.")},
+    Action.REJECT: {"fields": ["reason"], "style": "danger", "required": ["reason"],
+                    "help": gettext_lazy("Refuses the declaration for good; the reason is shown to the trader.")},
+    Action.CANCEL: {"fields": ["reason"], "style": "secondary", "required": ["reason"],
+                    "help": gettext_lazy("Cancels the declaration on behalf of customs (e.g. a duplicate).")},
+}
+FIELD_LABELS = {
+    "note": gettext_lazy("Note"),
+    "reason": gettext_lazy("Reason"),
+    "discrepancy": gettext_lazy("Result"),
+    "findings": gettext_lazy("Findings"),
+}
+NOTE_PLACEHOLDERS = {
+    Action.RELEASE: gettext_lazy("Optional: what you checked"),
+    Action.REQUEST_DOCUMENTS: gettext_lazy("Which documents are needed, e.g. the certificate of origin form E"),
+    Action.ESCALATE: gettext_lazy("Why the goods must be inspected"),
+}
+# Audit actions that are not state-machine actions.
+EXTRA_ACTION_LABELS = {"document_upload": gettext_lazy("Document uploaded")}
+
+
+def officer_required(view):
+    """Officers only: anonymous users go to the login page, other roles get 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_officer:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def duration_label(seconds: float | None) -> str:
+    """A waiting time as an officer reads it: "12 min", "2 h 15 min", "3 d 4 h"."""
+    if seconds is None:
+        return "—"
+    minutes = int(seconds // 60)
+    if minutes < 1:
+        return _("< 1 min")
+    if minutes < 60:
+        return _("%(minutes)d min") % {"minutes": minutes}
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
+    days, hours = divmod(hours, 24)
+    return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
+
+
+def wait_level(seconds: float | None) -> str:
+    if seconds is None or seconds < WAIT_WARNING:
+        return "normal"
+    return "late" if seconds < WAIT_OVERDUE else "overdue"
+
+
+def action_label(action: str) -> str:
+    if action in Action.values:
+        return str(Action(action).label)
+    return str(EXTRA_ACTION_LABELS.get(action, action.replace("_", " ")))
+
+
+def status_label(status: str) -> str:
+    return str(Status(status).label) if status in Status.values else status
+
+
+def _office_name(office) -> str:
+    english = (get_language() or "").startswith("en")
+    return office.name_en if english and office.name_en else office.name
+
+
+# The queue
+
+
+def _queue_filters(request) -> tuple[dict, dict, dict]:
+    """(valid filters for the selector, errors by field, the values as typed) from the query string."""
+    typed = {name: request.GET.get(name, "").strip() for name in ReviewQueueFilterSerializer().fields}
+    given = {name: value for name, value in typed.items() if value}
+    serializer = ReviewQueueFilterSerializer(data=given)
+    if serializer.is_valid():
+        return dict(serializer.validated_data), {}, typed
+    errors = {name: [str(message) for message in messages_] for name, messages_ in serializer.errors.items()}
+    valid = ReviewQueueFilterSerializer(data={k: v for k, v in given.items() if k not in errors})
+    valid.is_valid()
+    return dict(valid.validated_data), errors, typed
+
+
+@officer_required
+@require_GET
+def review_queue_view(request):
+    filters, errors, typed = _queue_filters(request)
+    queue = review_queue(officer=request.user, **filters)
+    counts = queue.order_by().aggregate(
+        total=Count("id"), yellow=Count("id", filter=Q(channel=Channel.YELLOW)), red=Count("id", filter=Q(channel=Channel.RED)),
+    )
+    paginator = Paginator(queue, QUEUE_PAGE_SIZE)
+    paginator.count = counts["total"]  # already counted above: no second count query
+    page = paginator.get_page(request.GET.get("page"))
+    now = timezone.now()
+    for declaration in page.object_list:
+        waited = (now - declaration.assessed_at).total_seconds() if declaration.assessed_at else None
+        declaration.waited = duration_label(waited)
+        declaration.wait_level = wait_level(waited)
+        declaration.rule_names = [rule.get("name", "") for rule in declaration.fired_rules or []]
+        declaration.office_name = _office_name(declaration.customs_office)
+    user = request.user
+    offices = CustomsOffice.objects.order_by("code").only("code", "name", "name_en")
+    if not user.all_offices:
+        offices = offices.filter(officers=user)
+    return render(request, "declarations/review/queue.html", {
+        "page": page,
+        "counts": counts,
+        "typed": typed,
+        "errors": errors,
+        "filtered": any(typed.values()),
+        "offices": [(office.code, _office_name(office)) for office in offices],
+        "channels": [(Channel.YELLOW, Channel.YELLOW.label), (Channel.RED, Channel.RED.label)],
+        "wait_choices": WAIT_CHOICES,
+    })
+
+
+# The review page
+
+
+def _staff_declaration(request, pk, *, officers_only: bool) -> Declaration:
+    """The declaration for customs staff; traders get 404 for other enterprises' (existence must not
+    leak) and 403 for their own (the review page shows the risk explanation); other roles 403."""
+    user = request.user
+    allowed = user.is_officer if officers_only else user.is_customs_staff
+    if not allowed:
+        if user.is_trader:
+            declaration_get(user=user, pk=pk, with_items=False)
+        raise PermissionDenied
+    return declaration_get(user=user, pk=pk)
+
+
+def _risk_context(declaration: Declaration) -> dict | None:
+    from risk.models import RiskRuleVersion
+    from risk.selectors import assessment_latest
+
+    assessment = assessment_latest(declaration_id=declaration.pk)
+    if assessment is None:
+        return None
+    fired = assessment.fired_rules or []
+    keys = {(rule.get("rule"), rule.get("version")) for rule in fired}
+    descriptions = {
+        (version.rule_id, version.version): version.description
+        for version in RiskRuleVersion.objects.filter(rule_id__in={rule for rule, _ in keys}).only("rule_id", "version", "description")
+        if (version.rule_id, version.version) in keys
+    }
+    rules = []
+    for rule in fired:
+        rules.append({
+            **rule,
+            "description": descriptions.get((rule.get("rule"), rule.get("version")), ""),
+            "reasons": [_reason_display(reason) for reason in rule.get("reason") or []],
+        })
+    thresholds = assessment.thresholds or {}
+    yellow, red = thresholds.get("yellow"), thresholds.get("red")
+    scale = max(int(red or 0) * 3 // 2, assessment.score, 1)
+    return {
+        "assessment": assessment,
+        "rules": rules,
+        "thresholds": thresholds,
+        "yellow": yellow,
+        "red": red,
+        "scale": scale,
+        "meter_value": max(assessment.score, 0),
+        "random_yellow_pct": _percent(thresholds.get("random_yellow_rate")),
+        "random_red_pct": _percent(thresholds.get("random_red_rate")),
+        "stale": assessment.declaration_version != declaration.version,
+    }
+
+
+def _percent(rate) -> str:
+    if rate in (None, ""):
+        return "—"
+    from decimal import Decimal
+
+    return number_format(Decimal(str(rate)) * 100, decimal_pos=None).rstrip("0").rstrip(".,") + " %"
+
+
+OPERATORS = {"eq": "=", "ne": "≠", "lt": "<", "lte": "≤", "gt": ">", "gte": "≥", "in": "∈", "not_in": "∉",
+             "startswith": gettext_lazy("starts with")}
+
+
+def _value_text(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(_value_text(v) for v in value)
+    if value is True:
+        return _("yes")
+    if value is False:
+        return _("no")
+    return "—" if value is None else str(value)
+
+
+def _reason_display(reason: dict) -> dict:
+    return {
+        "field": reason.get("field", ""),
+        "op": str(OPERATORS.get(reason.get("op"), reason.get("op", ""))),
+        "value": _value_text(reason.get("value")),
+        "actual": _value_text(reason.get("actual")),
+        "item": reason.get("item"),
+    }
+
+
+def _audit_trail(declaration: Declaration) -> list[dict]:
+    events = AuditEvent.objects.filter(declaration=declaration).select_related("actor").order_by("created_at", "id")
+    trail = []
+    for event in events:
+        data = event.data or {}
+        details = []
+        note = data.get("note")
+        if note and note != event.reason:
+            details.append(note)
+        if "discrepancy" in data:
+            details.append(_("Discrepancy: %(findings)s") % {"findings": data.get("findings") or "—"}
+                           if data["discrepancy"] else _("No discrepancy"))
+        if data.get("tax_total_before") and data.get("tax_total_after") and data["tax_total_before"] != data["tax_total_after"]:
+            details.append(_("Taxes %(before)s → %(after)s VND") % {
+                "before": number_format(int(float(data["tax_total_before"])), force_grouping=True),
+                "after": number_format(int(float(data["tax_total_after"])), force_grouping=True)})
+        if event.action == "document_upload":
+            details.append(data.get("name", ""))
+        if data.get("number") and event.action == Action.SUBMIT:
+            details.append(_("Number %(number)s") % {"number": data["number"]})
+        if data.get("channel") and event.action == Action.ASSESS:
+            details.append(_("%(channel)s channel") % {"channel": Channel(data["channel"]).label})
+        if data.get("container_numbers"):
+            details.append(", ".join(data["container_numbers"]))
+        if data.get("from_version"):
+            details.append(_("Version %(from)s → %(to)s") % {"from": data["from_version"], "to": data.get("to_version")})
+        if data.get("reference") and event.action == Action.PAY:
+            details.append(_("Payment %(reference)s") % {"reference": data["reference"]})
+        trail.append({
+            "event": event,
+            "action": event.action,
+            "action_label": action_label(event.action),
+            "actor": (event.actor.get_full_name() or event.actor.get_username()) if event.actor else _("System"),
+            "actor_username": event.actor.get_username() if event.actor else "",
+            "from_label": status_label(event.from_status) if event.from_status else "",
+            "to_label": status_label(event.to_status) if event.to_status else "",
+            "changed": bool(event.from_status) and event.from_status != event.to_status,
+            "details": [d for d in details if d],
+        })
+    return trail
+
+
+def versions_for_display(declaration: Declaration) -> list[dict]:
+    """Earlier versions of an amended declaration, readable: header, items with their taxes, totals."""
+    tax_names = ("import_duty", "export_duty", "special_consumption_tax", "environmental_tax", "vat")
+    versions = []
+    for version in declaration.versions.select_related("superseded_by").order_by("-version"):
+        content = version.content or {}
+        items = []
+        for number, item in enumerate(content.get("items") or [], start=1):
+            taxes = sum(float(item.get(name) or 0) for name in tax_names)
+            items.append({**item, "line_no": number, "tax_total": round(taxes)})
+        versions.append({
+            "version": version,
+            "content": content,
+            "items": items,
+            "invoice": content.get("invoice") or {},
+            "partner": content.get("partner") or {},
+            "taxes": version.taxes or {},
+            "by": (version.superseded_by.get_full_name() or version.superseded_by.get_username()) if version.superseded_by else "",
+        })
+    return versions
+
+
+def _enterprise_context(declaration: Declaration) -> dict:
+    enterprise = declaration.enterprise
+    others = Declaration.objects.filter(enterprise=enterprise).exclude(pk=declaration.pk).exclude(status=Status.DRAFT)
+    stats = others.order_by().aggregate(
+        total=Count("id"),
+        green=Count("id", filter=Q(channel=Channel.GREEN)),
+        yellow=Count("id", filter=Q(channel=Channel.YELLOW)),
+        red=Count("id", filter=Q(channel=Channel.RED)),
+        rejected=Count("id", filter=Q(status=Status.REJECTED)),
+    )
+    history = list(others.select_related(None).only("pk", "number", "status", "channel", "registered_at", "customs_office_id")
+                   .order_by("-registered_at", "-id")[:HISTORY_SIZE])
+    inspections = list(
+        InspectionResult.objects.filter(declaration__enterprise=enterprise).exclude(declaration=declaration)
+        .select_related("declaration", "inspected_by").order_by("-created_at", "-id")[:HISTORY_SIZE]
+    )
+    return {
+        "enterprise": enterprise,
+        "enterprise_stats": stats,
+        "enterprise_history": history,
+        "enterprise_inspections": inspections,
+        "enterprise_discrepancies": sum(1 for result in inspections if result.discrepancy),
+    }
+
+
+def _action_forms(declaration: Declaration, user, *, may_decide: bool, open_action: str = "",
+                  values: dict | None = None, errors: dict | None = None) -> list[dict]:
+    if not (user.is_officer and may_decide):
+        return []
+    status = declaration.status
+    allowed = set(allowed_actions(status))
+    forms = []
+    for action, spec in OFFICER_ACTIONS.items():
+        if action not in allowed or (action not in DECISIONS and action != Action.CANCEL):
+            continue
+        if action == Action.CANCEL and status not in UNCLEARED:
+            continue
+        is_open = action == open_action
+        forms.append({
+            "action": str(action),
+            "label": action_label(action),
+            "style": spec["style"],
+            "help": spec["help"],
+            "open": is_open,
+            "fields": [
+                {
+                    "name": name,
+                    "label": FIELD_LABELS[name],
+                    "required": name in spec["required"],
+                    "value": (values or {}).get(name, "") if is_open else "",
+                    "errors": (errors or {}).get(name, []) if is_open else [],
+                    "placeholder": NOTE_PLACEHOLDERS.get(action, "") if name == "note" else "",
+                }
+                for name in spec["fields"]
+            ],
+        })
+    return forms
+
+
+def _review_context(request, declaration: Declaration, **form_state) -> dict:
+    user = request.user
+    may_decide = user.is_officer and officer_may_decide(officer=user, declaration=declaration)
+    items = list(declaration.items.all())
+    now = timezone.now()
+    waited = (now - declaration.assessed_at).total_seconds() if declaration.assessed_at else None
+    trail = _audit_trail(declaration)
+    in_review = declaration.status in REVIEW_STATUSES
+    last_decision = next((entry for entry in reversed(trail) if entry["changed"]), None)
+    next_in_queue = None
+    if user.is_officer:
+        next_in_queue = review_queue(officer=user).exclude(pk=declaration.pk).values_list("pk", flat=True).first()
+    return {
+        "declaration": declaration,
+        "items": items,
+        "risk": _risk_context(declaration),
+        "trail": trail,
+        "last_decision": last_decision,
+        "in_review": in_review,
+        "waited": duration_label(waited) if in_review else "",
+        "wait_level": wait_level(waited),
+        "documents": list(declaration.documents.select_related("uploaded_by", "answers").order_by("uploaded_at", "id")),
+        "document_requests": list(declaration.document_requests.select_related("requested_by", "answered_by")
+                                  .prefetch_related("documents").order_by("created_at", "id")),
+        "inspections": list(declaration.inspections.select_related("inspected_by").order_by("created_at", "id")),
+        "versions": versions_for_display(declaration),
+        "may_decide": may_decide,
+        "action_forms": _action_forms(declaration, user, may_decide=may_decide, **form_state),
+        "office_name": _office_name(declaration.customs_office),
+        "next_in_queue": next_in_queue,
+        "english": (get_language() or "").startswith("en"),
+        **_enterprise_context(declaration),
+    }
+
+
+def _decide(request, declaration: Declaration, action: str) -> None:
+    """Parse the action's fields with the API's serializer and call the one service; raises domain errors."""
+    if action == Action.CANCEL:
+        body = CancelSerializer(data={"reason": request.POST.get("reason", "")})
+        if not body.is_valid():
+            raise DomainValidationError(body.errors)
+        declaration_cancel(declaration_id=declaration.pk, user=request.user, reason=body.validated_data["reason"])
+        return
+    data = {name: request.POST.get(name, "") for name in ("note", "reason", "findings")}
+    data["action"] = action
+    if request.POST.get("discrepancy") in ("true", "false"):
+        data["discrepancy"] = request.POST["discrepancy"]
+    body = DecisionSerializer(data=data)
+    if not body.is_valid():
+        raise DomainValidationError(body.errors)
+    declaration_decide(declaration_id=declaration.pk, officer=request.user, **body.validated_data)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_view(request, pk):
+    """GET: the review page (officers; risk admins read it without actions). POST: one decision."""
+    declaration = _staff_declaration(request, pk, officers_only=request.method == "POST")
+    if request.method == "GET":
+        return render(request, "declarations/review/review.html", _review_context(request, declaration))
+
+    action = request.POST.get("action", "")
+    values = {name: request.POST.get(name, "") for name in ("note", "reason", "findings", "discrepancy")}
+    if action not in {*DECISIONS, Action.CANCEL}:
+        messages.error(request, _("Unknown action."))
+        return redirect("declarations:review", pk=declaration.pk)
+    try:
+        _decide(request, declaration, action)
+    except DomainValidationError as exc:
+        flat = flatten_errors(exc.errors)
+        field_errors = {name: flat.pop(name) for name in list(flat) if name in FIELD_LABELS}
+        for messages_ in flat.values():
+            for message in messages_:
+                messages.error(request, message)
+        context = _review_context(request, declaration, open_action=action, values=values, errors=field_errors)
+        return render(request, "declarations/review/review.html", context, status=400)
+    except DomainConflict as exc:
+        fresh = declaration_get(user=request.user, pk=pk)
+        context = _review_context(request, fresh)
+        typed = [values[name] for name in ("note", "reason", "findings") if values[name].strip()]
+        context["conflict"] = {"message": str(exc), "action_label": action_label(action), "typed": typed}
+        return render(request, "declarations/review/review.html", context, status=409)
+    fresh = Declaration.objects.only("status", "number").get(pk=declaration.pk)
+    messages.success(request, _("%(action)s recorded for declaration %(number)s: it is now %(status)s.") % {
+        "action": action_label(action), "number": fresh.number, "status": status_label(fresh.status).lower()})
+    return redirect("declarations:review", pk=declaration.pk)
