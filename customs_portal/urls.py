@@ -10,6 +10,7 @@ api_v1 = [
     path("auth/token/", TokenObtainView.as_view(), name="auth-token"),
     path("", include("declarations.api.urls")),
     path("", include("risk.api.urls")),
+    path("", include("payments.api.urls")),
 ]
 
 urlpatterns = [
@@ -19,11 +20,15 @@ urlpatterns = [
     path("declarations/", include("declarations.urls")),
     path("gate/", include("declarations.gate_views")),
     path("risk/", include("risk.urls")),
+    path("payments/", include("payments.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]
+
+if settings.BANK_SIMULATOR_ENABLED:
+    urlpatterns.append(path("bank-simulator/", include("payments.bank_simulator.urls")))
 
 if settings.DEBUG:
     from django.conf.urls.static import static

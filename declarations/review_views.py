@@ -5,6 +5,7 @@ validates its filters with the API's filter serializer; decisions go to `declara
 and `declaration_cancel`, parsed by the API's serializers, so the page and the API accept and
 refuse exactly the same things.
 """
+from decimal import Decimal
 from functools import wraps
 
 from django.contrib import messages
@@ -26,7 +27,9 @@ from declarations.lifecycle import UNCLEARED, Action, Channel, Status, allowed_a
 from declarations.models import AuditEvent, CustomsOffice, Declaration, InspectionResult
 from declarations.selectors import REVIEW_STATUSES, declaration_get, review_queue
 from declarations.services.review import DECISIONS, declaration_cancel, declaration_decide, officer_may_decide
+from declarations.type_codes import TYPE_CODES
 
+TYPE_LABELS = {code: label for codes in TYPE_CODES.values() for code, label in codes.items()}
 QUEUE_PAGE_SIZE = 25
 HISTORY_SIZE = 10
 WAIT_CHOICES = [  # minutes → label of the "waiting at least" filter
@@ -43,17 +46,20 @@ WAIT_OVERDUE = 24 * 3600
 
 # What each officer action asks for, in the order the buttons appear.
 OFFICER_ACTIONS = {
-    Action.RELEASE: {"fields": ["note"], "style": "success", "required": [],
+    Action.RELEASE: {"fields": ["note"], "style": "success", "required": [], "submit": gettext_lazy("Clear the declaration"),
                      "help": gettext_lazy("Clears the declaration; if taxes are still owed it waits for payment first.")},
-    Action.REQUEST_DOCUMENTS: {"fields": ["note"], "style": "primary", "required": ["note"],
+    Action.REQUEST_DOCUMENTS: {"fields": ["note"], "style": "primary", "required": ["note"], "submit": gettext_lazy("Send the request"),
                                "help": gettext_lazy("The trader sees your note on the declaration and answers by uploading.")},
-    Action.ESCALATE: {"fields": ["note"], "style": "warning", "required": ["note"],
+    Action.ESCALATE: {"fields": ["note"], "style": "warning", "required": ["note"], "submit": gettext_lazy("Escalate to red"),
                       "help": gettext_lazy("Moves the declaration to the red channel for a physical inspection.")},
     Action.RECORD_INSPECTION: {"fields": ["discrepancy", "findings"], "style": "primary", "required": ["discrepancy"],
+                               "submit": gettext_lazy("Record the result"),
                                "help": gettext_lazy("Record what the physical inspection of this version found.")},
-    Action.REJECT: {"fields": ["reason"], "style": "danger", "required": ["reason"],
+    Action.REJECT: {"fields": ["reason"], "style": "danger", "required": ["reason"], "submit": gettext_lazy("Reject the declaration"),
+                    "confirm": gettext_lazy("Reject this declaration for good?"),
                     "help": gettext_lazy("Refuses the declaration for good; the reason is shown to the trader.")},
-    Action.CANCEL: {"fields": ["reason"], "style": "secondary", "required": ["reason"],
+    Action.CANCEL: {"fields": ["reason"], "style": "secondary", "required": ["reason"], "submit": gettext_lazy("Cancel the declaration"),
+                    "confirm": gettext_lazy("Cancel this declaration on behalf of customs?"),
                     "help": gettext_lazy("Cancels the declaration on behalf of customs (e.g. a duplicate).")},
 }
 FIELD_LABELS = {
@@ -227,9 +233,14 @@ def _risk_context(declaration: Declaration) -> dict | None:
 def _percent(rate) -> str:
     if rate in (None, ""):
         return "—"
-    from decimal import Decimal
+    return f"{_decimal_text(Decimal(str(rate)) * 100)} %"
 
-    return number_format(Decimal(str(rate)) * 100, decimal_pos=None).rstrip("0").rstrip(".,") + " %"
+
+def _decimal_text(value: Decimal | None) -> str:
+    """A quantity or rate with its significant decimals only (3.5000 -> 3.5), grouped for the language."""
+    if value is None:
+        return ""
+    return number_format(Decimal(format(value.normalize(), "f")), force_grouping=True)
 
 
 OPERATORS = {"eq": "=", "ne": "≠", "lt": "<", "lte": "≤", "gt": ">", "gte": "≥", "in": "∈", "not_in": "∉",
@@ -363,6 +374,8 @@ def _action_forms(declaration: Declaration, user, *, may_decide: bool, open_acti
             "label": action_label(action),
             "style": spec["style"],
             "help": spec["help"],
+            "submit": spec["submit"],
+            "confirm": spec.get("confirm", ""),
             "open": is_open,
             "fields": [
                 {
@@ -383,6 +396,9 @@ def _review_context(request, declaration: Declaration, **form_state) -> dict:
     user = request.user
     may_decide = user.is_officer and officer_may_decide(officer=user, declaration=declaration)
     items = list(declaration.items.all())
+    for item in items:
+        item.quantity_display = _decimal_text(item.quantity)
+        item.unit_price_display = _decimal_text(item.unit_price)
     now = timezone.now()
     waited = (now - declaration.assessed_at).total_seconds() if declaration.assessed_at else None
     trail = _audit_trail(declaration)
@@ -408,6 +424,7 @@ def _review_context(request, declaration: Declaration, **form_state) -> dict:
         "may_decide": may_decide,
         "action_forms": _action_forms(declaration, user, may_decide=may_decide, **form_state),
         "office_name": _office_name(declaration.customs_office),
+        "type_code_label": TYPE_LABELS.get(declaration.type_code, ""),
         "next_in_queue": next_in_queue,
         "english": (get_language() or "").startswith("en"),
         **_enterprise_context(declaration),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from declarations import pdf_views, views
+from declarations import document_views, pdf_views, review_views, trader_views, views
 
 app_name = "declarations"
 
@@ -13,4 +13,10 @@ urlpatterns = [
     path("<int:pk>/edit/", views.declaration_edit_view, name="edit"),
     path("<int:pk>/submit/", views.declaration_submit_view, name="submit"),
     path("<int:pk>/pdf/", pdf_views.declaration_pdf_download, name="pdf"),
+    path("review/", review_views.review_queue_view, name="review-queue"),
+    path("<int:pk>/review/", review_views.review_view, name="review"),
+    path("<int:pk>/documents/", document_views.documents_view, name="documents"),
+    path("<int:pk>/documents/<int:document_id>/", document_views.document_download, name="document-download"),
+    path("<int:pk>/cancel/", trader_views.declaration_cancel_view, name="cancel"),
+    path("<int:pk>/amend/", trader_views.declaration_amend_view, name="amend"),
 ]

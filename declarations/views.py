@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from customs_portal.errors import DomainConflict, DomainValidationError
 from declarations.agreements import AGREEMENTS, PREFERENCE_CODES
+from declarations.document_views import detail_panels_context
 from declarations.filters import DeclarationFilter
 from declarations.forms import DeclarationForm, error_summary, flatten_errors
 from declarations.incoterms import INCOTERMS
@@ -203,6 +204,7 @@ def declaration_detail(request, pk):
             "incoterm": INCOTERMS.get(declaration.incoterm),
             "can_edit": request.user.is_trader and declaration.status == Status.DRAFT,
             "english": (get_language() or "").startswith("en"),
+            **detail_panels_context(request, declaration),
         },
     )
 

@@ -36,12 +36,14 @@ def bank_statement_fetch(*, statement_date: date) -> tuple[bytes, str]:
 
     The bank signs the statement like its callbacks; an unsigned or badly signed one is refused.
     """
+    if not settings.BANK_STATEMENT_URL:
+        raise StatementUnavailable("no bank statement URL is configured (BANK_STATEMENT_URL)")
     url = _absolute(settings.BANK_STATEMENT_URL.format(date=statement_date.isoformat()))
     try:
         with urlopen(Request(url, headers={"Accept": "text/csv"}), timeout=STATEMENT_TIMEOUT_SECONDS) as response:
             content = response.read()
             signature = response.headers.get(SIGNATURE_HEADER)
-    except OSError as exc:  # URLError, HTTPError, timeouts and refused connections are all OSErrors
+    except (OSError, ValueError) as exc:  # URLError, HTTPError, timeouts, refused connections; ValueError: bad URL
         raise StatementUnavailable(f"{url}: {exc}") from exc
     if not signature_valid(body=content, signature=signature, secret=settings.BANK_CALLBACK_SECRET):
         raise StatementUnavailable(f"{url}: the statement's signature is missing or wrong")

@@ -293,6 +293,8 @@ class RuleForm(PortalForm):
                 row.errors.append(gettext("Choose a field."))
             elif row.field in FIELDS and not row.op:
                 row.errors.append(gettext("Choose an operator."))
+            elif row.field in FIELDS and not row.values:
+                row.errors.append(gettext("Give a value."))
         if any(row.errors for row in self.rows):
             raise forms.ValidationError(gettext("Some conditions are incomplete."), code="conditions")
         return cleaned

@@ -2,6 +2,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -30,6 +31,8 @@ INSTALLED_APPS = [
     "channels",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "customs_portal.accounts",
     "declarations",
     "risk",
@@ -44,6 +47,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "customs_portal.accounts.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -56,6 +61,11 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Customs staff (officers, risk admins) must confirm their login with a TOTP code when this
+# is on (production: on by default).
+STAFF_SECOND_FACTOR_REQUIRED = env.bool("STAFF_SECOND_FACTOR_REQUIRED", default=False)
+OTP_TOTP_ISSUER = "Customs Portal"
+
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = __import__("datetime").timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -208,6 +218,18 @@ SPECTACULAR_SETTINGS = {
 
 # Bank callbacks are signed with this shared secret (see README).
 BANK_CALLBACK_SECRET = env("BANK_CALLBACK_SECRET", default="")
+# The development bank simulator (payments.bank_simulator, pages under /bank-simulator/): on in the
+# local and test settings, never in production.
+BANK_SIMULATOR_ENABLED = env.bool("BANK_SIMULATOR_ENABLED", default=False)
+if BANK_SIMULATOR_ENABLED:
+    INSTALLED_APPS.append("payments.bank_simulator")
+# The bank's payment page ({reference} is replaced) and its signed daily statement ({date}: YYYY-MM-DD).
+# A path is on this portal (the simulator); statements given as a path are fetched from PORTAL_BASE_URL.
+BANK_PAYMENT_URL = env("BANK_PAYMENT_URL", default="/bank-simulator/pay/{reference}/")
+BANK_STATEMENT_URL = env("BANK_STATEMENT_URL", default="/bank-simulator/statements/{date}.csv")
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# Where the simulator sends its callbacks; empty: the host that served its payment page.
+BANK_SIMULATOR_CALLBACK_URL = env("BANK_SIMULATOR_CALLBACK_URL", default="")
 
 # Business settings.
 DECLARATION_MAX_ITEMS = 50
@@ -239,6 +261,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "risk.sweep_unassessed",
         "schedule": env.float("RISK_SWEEP_INTERVAL_SECONDS", default=30.0),
     },
+    # Payments (local time): late interest of unpaid declarations, then the bank statement of the day before.
+    "payments-late-interest-daily": {"task": "payments.late_interest_update", "schedule": crontab(hour=0, minute=5)},
+    "payments-reconcile-daily": {"task": "payments.reconcile", "schedule": crontab(hour=6, minute=0)},
 }
 # A message taken by a worker that died is given to another worker after this long (Redis broker).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}

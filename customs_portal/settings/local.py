@@ -4,6 +4,7 @@ import os
 os.environ.setdefault("SECRET_KEY", "dev-only-insecure-secret-key-change-me")
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("BANK_CALLBACK_SECRET", "dev-bank-callback-secret")
+os.environ.setdefault("BANK_SIMULATOR_ENABLED", "true")
 
 from .base import *  # noqa: E402,F401,F403
 from .base import env  # noqa: E402

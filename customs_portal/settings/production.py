@@ -8,7 +8,13 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 BANK_CALLBACK_SECRET = env("BANK_CALLBACK_SECRET")
+# Never the development bank simulator; the real bank's pages come from the environment (empty: no online payment).
+BANK_SIMULATOR_ENABLED = False
+INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "payments.bank_simulator"]  # noqa: F405
+BANK_PAYMENT_URL = env("BANK_PAYMENT_URL", default="")
+BANK_STATEMENT_URL = env("BANK_STATEMENT_URL", default="")
 DEBUG = False
+STAFF_SECOND_FACTOR_REQUIRED = env.bool("STAFF_SECOND_FACTOR_REQUIRED", default=True)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

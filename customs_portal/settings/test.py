@@ -4,6 +4,7 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("BANK_CALLBACK_SECRET", "test-bank-callback-secret")
+os.environ.setdefault("BANK_SIMULATOR_ENABLED", "true")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/customs_portal_test")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/9")
 

@@ -30,6 +30,17 @@ TEMPLATE = "declarations/pdf/declaration.html"
 CHANNEL_CODES = {Channel.GREEN: "1", Channel.YELLOW: "2", Channel.RED: "3"}
 # A QR module of 4 px, drawn ~0.7 mm wide: crisp on a 300 dpi printer and for a hand scanner.
 QR_SCALE = 4
+# Widths (mm) of the goods table's columns; the description takes the rest of the 190 mm.
+ITEM_COLUMNS_MM = {"line_no": 5, "hs_code": 11.5, "origin": 6, "quantity": 14, "unit_price": 13.5, "line_value": 15.5,
+                   "taxable_value": 18.5}
+TAX_COLUMN_MM = 15  # four taxes on imports
+EXPORT_TAX_COLUMN_MM = 19  # export duty and the item's total
+CELL_PADDING_MM = 1.9  # both sides, and the border
+AMOUNT_FONT_PT = 6.8
+SMALLEST_AMOUNT_FONT_PT = 4.5
+MM_PER_PT = 25.4 / 72
+# Advance widths (em) of DejaVu Sans Condensed's digits and separators: the only glyphs of an amount.
+AMOUNT_GLYPH_EM = {**dict.fromkeys("0123456789", 0.5723), ".": 0.2856, ",": 0.2856, "-": 0.3247}
 WATERMARKS = {
     Status.DRAFT: ("BẢN NHÁP", "DRAFT"),
     Status.CANCELLED: ("ĐÃ HỦY", "CANCELLED"),
@@ -100,13 +111,33 @@ def _qr_data_uri(number: str) -> str:
     return segno.make(qr_payload(number=number), error="m", micro=False).png_data_uri(scale=QR_SCALE, border=4)
 
 
-def _item_rows(declaration: Declaration) -> list[dict]:
+def _amount(text: str, width_mm: float) -> dict:
+    """An amount of the goods table with the font size (pt) at which it fits its column on one line:
+    a 15-digit VND figure shrinks rather than wrapping or running into the next column."""
+    em = sum(AMOUNT_GLYPH_EM.get(char, AMOUNT_GLYPH_EM["0"]) for char in text)
+    size = AMOUNT_FONT_PT
+    if em:
+        size = max(SMALLEST_AMOUNT_FONT_PT, min(AMOUNT_FONT_PT, (width_mm - CELL_PADDING_MM) / (em * MM_PER_PT)))
+    return {"text": text, "size": f"{size:.2f}"}
+
+
+def _item_columns(importing: bool) -> dict:
+    tax = TAX_COLUMN_MM if importing else EXPORT_TAX_COLUMN_MM
+    return {**ITEM_COLUMNS_MM, "tax": tax}
+
+
+def _item_rows(declaration: Declaration, columns: dict) -> list[dict]:
     rows = []
     for item in declaration.items.all():
         rates = item.rates or {}
         duty = rates.get("import_duty") or {}
         environmental = rates.get("environmental_tax") or {}
         basis = duty.get("basis", "")
+
+        def tax(amount: Decimal, name: str) -> dict:
+            """The tax in its column, or an empty text where the goods do not bear it."""
+            return _amount(vn_number(amount, 0) if name in rates else "", columns["tax"])
+
         rows.append({
             "line_no": item.line_no,
             "hs_code": item.hs_code,
@@ -115,25 +146,25 @@ def _item_rows(declaration: Declaration) -> list[dict]:
             "certificate_of_origin": item.certificate_of_origin,
             "preference_refused": duty.get("preference_refused_reason", ""),
             "origin": item.origin_country_id,
-            "quantity": vn_number(item.quantity),
+            "quantity": _amount(vn_number(item.quantity), columns["quantity"]),
             "unit": item.unit_id,
-            "unit_price": vn_number(item.unit_price, min_places=2),
-            "line_value": vn_number(item.line_value, 2),
-            "taxable_value": vn_number(item.taxable_value, 0),
-            "import_duty": vn_number(item.import_duty, 0),
+            "unit_price": _amount(vn_number(item.unit_price, min_places=2), columns["unit_price"]),
+            "line_value": _amount(vn_number(item.line_value, 2), columns["line_value"]),
+            "taxable_value": _amount(vn_number(item.taxable_value, 0), columns["taxable_value"]),
+            "import_duty": tax(item.import_duty, "import_duty"),
             "import_duty_rate": _percent(duty.get("rate")),
             "import_duty_basis": {"standard": "thông thường"}.get(basis, basis),
-            "special_consumption_tax": vn_number(item.special_consumption_tax, 0) if "special_consumption_tax" in rates else "",
+            "special_consumption_tax": tax(item.special_consumption_tax, "special_consumption_tax"),
             "special_consumption_tax_rate": _percent((rates.get("special_consumption_tax") or {}).get("rate")),
-            "environmental_tax": vn_number(item.environmental_tax, 0) if environmental else "",
+            "environmental_tax": tax(item.environmental_tax, "environmental_tax"),
             "environmental_tax_rate": (
                 f"{vn_number(Decimal(environmental['per_unit']))}/{environmental.get('unit', '')}" if environmental else ""
             ),
-            "vat": vn_number(item.vat, 0),
+            "vat": tax(item.vat, "vat"),
             "vat_rate": _percent((rates.get("vat") or {}).get("rate")),
-            "export_duty": vn_number(item.export_duty, 0) if "export_duty" in rates else "",
+            "export_duty": tax(item.export_duty, "export_duty"),
             "export_duty_rate": _percent((rates.get("export_duty") or {}).get("rate")),
-            "tax_total": vn_number(item.tax_total, 0),
+            "tax_total": _amount(vn_number(item.tax_total, 0), columns["tax"]),
         })
     return rows
 
@@ -152,7 +183,8 @@ def _context(declaration: Declaration) -> dict:
             ("Thuế bảo vệ môi trường", "Environmental protection tax", declaration.environmental_tax),
             ("Thuế giá trị gia tăng", "Value added tax", declaration.vat),
         ]
-    items = _item_rows(declaration)
+    columns = _item_columns(importing)
+    items = _item_rows(declaration, columns)
     return {
         "font_dir": FONT_DIR.as_uri(),
         "d": declaration,
@@ -186,6 +218,7 @@ def _context(declaration: Declaration) -> dict:
         "gross_weight": vn_number(declaration.gross_weight_kg),
         "packages": vn_number(declaration.packages),
         "items": items,
+        "columns": columns,
         "taxes": [(vi, en, vn_number(amount, 0)) for vi, en, amount in taxes],
         "tax_total": vn_number(declaration.tax_total, 0),
         "declared_by": declaration.created_by.get_full_name() or declaration.created_by.get_username(),

@@ -85,6 +85,8 @@ class BankCallbackView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
+    # Not rate-limited like anonymous clients: a bank delivers bursts, and a forged call costs one HMAC.
+    throttle_classes = []
 
     @extend_schema(
         summary="Bank callback (signed)",

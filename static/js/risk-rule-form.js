@@ -178,7 +178,9 @@
   function refreshRows() {
     var all = rows();
     all.forEach(function (row, position) {
-      row.querySelector("[data-cond-joiner]").classList.toggle("invisible", position === 0);
+      var joiner = row.querySelector("[data-cond-joiner]");
+      joiner.textContent = position === 0 ? form.dataset.msgIf : form.dataset.msgAnd;
+      joiner.classList.toggle("is-first", position === 0);
       row.querySelector("[data-cond-remove]").disabled = all.length <= 1;
     });
     var count = form.querySelector("[data-cond-count]");

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.payloads import export_body, plain_import_body
+from tests.risk.test_assessment import cigarettes_body
 
 pytestmark = pytest.mark.e2e
 
@@ -15,8 +16,6 @@ RULE_FORM_SCREENSHOT = "/tmp/risk-rule-form.png"
 RULE_LIST_SCREENSHOT = "/tmp/risk-rule-list.png"
 BACKTEST_SCREENSHOT = "/tmp/risk-backtest-result.png"
 ASSESSMENT_TIMEOUT = 60
-CIGARETTES = {"hs_code": "24022090", "description": "Cigarettes containing tobacco", "origin_country": "ID",
-              "quantity": "10000", "unit": "PCE", "unit_price": "0.05", "preference": "MFN"}
 CANDIDATE = ('[{"name": "Computer equipment from China", "score": 35, "min_channel": "yellow", "conditions": ['
              '{"field": "items.hs_code", "op": "startswith", "value": "8471"}, '
              '{"field": "items.origin_country", "op": "eq", "value": "CN"}]}]')
@@ -126,7 +125,7 @@ def test_risk_admin_backtests_a_candidate_rule(page):
     token = page.request.post("/api/v1/auth/token/", data={"username": "trader1", "password": "demo12345"}).json()["token"]
     t_shirts = [{"hs_code": "61091010", "description": "Men's cotton T-shirts", "origin_country": "VN",
                  "quantity": "1000", "unit": "PCE", "unit_price": "2.50", "preference": "MFN"}]
-    bodies = [plain_import_body(), plain_import_body(), plain_import_body(items=[CIGARETTES]), export_body(items=t_shirts)]
+    bodies = [plain_import_body(), plain_import_body(), cigarettes_body(), export_body(items=t_shirts)]
     decided = _file_and_wait(page, {"Authorization": f"Token {token}"}, bodies)
     keyboards_green = sum(1 for d in decided[:2] if d["channel"] == "green")
 

@@ -227,12 +227,18 @@ def test_an_operator_that_does_not_fit_the_field_is_refused(risk_admin):
     assert not RiskRule.objects.exists()
 
 
-def test_a_row_without_a_field_asks_for_one(risk_admin):
-    data = rule_post(**{"cond-3-field": "", "cond-3-value": "import"})
+def test_incomplete_rows_are_all_pointed_out(risk_admin):
+    data = rule_post(**{"cond-0-value": "", "cond-3-field": "", "cond-3-value": "import"})
     response = client_for(risk_admin).post(reverse("risk:rule-create"), data)
     assert response.status_code == 200
-    assert response.context["form"].rows[1].errors == ["Choose a field."]
+    assert [row.errors for row in response.context["form"].rows] == [["Give a value."], ["Choose a field."]]
     assert not RiskRule.objects.exists()
+
+
+def test_rows_left_empty_are_ignored(risk_admin):
+    data = rule_post(**{"cond-7-field": "", "cond-7-op": "eq", "cond-7-value": ""})
+    assert client_for(risk_admin).post(reverse("risk:rule-create"), data).status_code == 302
+    assert len(RiskRule.objects.get().current.conditions) == 2
 
 
 def test_shape_and_validity_errors_go_next_to_their_inputs(risk_admin):

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, serializers
 
 from customs_portal.accounts.lockout import lockout_message
+from customs_portal.accounts.second_factor import second_factor_required, totp_verify
 
 
 class Locked(exceptions.APIException):
@@ -14,6 +15,8 @@ class Locked(exceptions.APIException):
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
+    otp = serializers.CharField(max_length=8, required=False, allow_blank=True,
+                                help_text="the current TOTP code; required for customs staff when the second factor is on")
 
     def validate(self, attrs):
         request = self.context["request"]
@@ -25,6 +28,8 @@ class TokenRequestSerializer(serializers.Serializer):
             raise Locked(lockout_message())
         if user is None or not user.is_active:
             raise serializers.ValidationError({"non_field_errors": [_("Unable to log in with these credentials.")]})
+        if second_factor_required(user) and totp_verify(user=user, token=attrs.get("otp", "")) is None:
+            raise serializers.ValidationError({"otp": [_("Customs staff need the current code of their authenticator.")]})
         attrs["user"] = user
         return attrs
 

@@ -1,0 +1,77 @@
+"""The trader's actions on a registered declaration in the browser: amend it, cancel it.
+
+The amend page is the declaration form of `declarations.views`, pre-filled with the current
+version; what is typed becomes the API body and `declaration_amend` judges it.
+"""
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from customs_portal.errors import DomainConflict, DomainValidationError
+from declarations.forms import DeclarationForm, flatten_errors
+from declarations.lifecycle import Action, allowed_actions
+from declarations.selectors import declaration_get
+from declarations.services.declarations import declaration_amend, declaration_as_data
+from declarations.services.review import declaration_cancel
+from declarations.views import _form_context, trader_required
+
+REASON_MAX_LENGTH = 2000
+
+
+@trader_required
+@require_POST
+def declaration_cancel_view(request, pk):
+    declaration = declaration_get(user=request.user, pk=pk, with_items=False)
+    reason = request.POST.get("reason", "").strip()[:REASON_MAX_LENGTH]
+    try:
+        declaration = declaration_cancel(declaration_id=declaration.pk, user=request.user, reason=reason)
+    except DomainConflict as exc:
+        messages.error(request, str(exc))
+    except DomainValidationError as exc:
+        for problems in flatten_errors(exc.errors).values():
+            for message in problems:
+                messages.error(request, message)
+    else:
+        messages.success(request, _("Declaration %(number)s is cancelled.") % {"number": declaration.number or f"#{declaration.pk}"})
+    return redirect("declarations:detail", pk=pk)
+
+
+def _render_amend(request, form, declaration, *, reason: str = "", reason_errors=(), status: int = 200):
+    context = _form_context(form, declaration=declaration)
+    context.update(reason=reason, reason_errors=list(reason_errors), reason_max_length=REASON_MAX_LENGTH)
+    return render(request, "declarations/amend.html", context, status=status)
+
+
+@trader_required
+@require_http_methods(["GET", "POST"])
+def declaration_amend_view(request, pk):
+    declaration = declaration_get(user=request.user, pk=pk)
+    if Action.AMEND not in allowed_actions(declaration.status):
+        messages.warning(request, _("Only a registered declaration that is not yet cleared can be amended; this one is %(status)s.")
+                         % {"status": declaration.get_status_display().lower()})
+        return redirect("declarations:detail", pk=declaration.pk)
+    if request.method == "GET":
+        form = DeclarationForm(initial=declaration_as_data(declaration=declaration, items=declaration.items.all()))
+        return _render_amend(request, form, declaration)
+
+    form = DeclarationForm(data=request.POST)
+    reason = request.POST.get("reason", "").strip()
+    if len(reason) > REASON_MAX_LENGTH:
+        return _render_amend(request, form, declaration, reason=reason, status=400, reason_errors=[
+            _("Keep the reason under %(max)d characters.") % {"max": REASON_MAX_LENGTH}])
+    data = form.validated_data()
+    if data is not None:
+        try:
+            amended = declaration_amend(declaration=declaration, user=request.user, data=data, reason=reason)
+        except DomainConflict as exc:
+            messages.error(request, str(exc))
+            return redirect("declarations:detail", pk=declaration.pk)
+        except DomainValidationError as exc:
+            form.set_errors(exc.errors)
+        else:
+            messages.success(request, _("Declaration %(number)s amended: version %(version)d is registered and will be "
+                                        "assessed again. Version %(previous)d stays readable.")
+                             % {"number": amended.number, "version": amended.version, "previous": amended.version - 1})
+            return redirect("declarations:detail", pk=declaration.pk)
+    return _render_amend(request, form, declaration, reason=reason, status=400)
