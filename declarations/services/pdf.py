@@ -112,13 +112,12 @@ def _qr_data_uri(number: str) -> str:
 
 
 def _amount(text: str, width_mm: float) -> dict:
-    """An amount of the goods table with the font size (pt) at which it fits its column on one line:
-    a 15-digit VND figure shrinks rather than wrapping or running into the next column."""
+    """An amount of the goods table, with the smaller font size (pt) at which it fits its column on one
+    line when the table's size is too large: a 15-digit VND figure shrinks rather than wrapping."""
     em = sum(AMOUNT_GLYPH_EM.get(char, AMOUNT_GLYPH_EM["0"]) for char in text)
-    size = AMOUNT_FONT_PT
-    if em:
-        size = max(SMALLEST_AMOUNT_FONT_PT, min(AMOUNT_FONT_PT, (width_mm - CELL_PADDING_MM) / (em * MM_PER_PT)))
-    return {"text": text, "size": f"{size:.2f}"}
+    fitting = (width_mm - CELL_PADDING_MM) / (em * MM_PER_PT) if em else AMOUNT_FONT_PT
+    size = f"{max(SMALLEST_AMOUNT_FONT_PT, fitting):.2f}" if fitting < AMOUNT_FONT_PT else ""
+    return {"text": text, "size": size}
 
 
 def _item_columns(importing: bool) -> dict:
@@ -219,6 +218,7 @@ def _context(declaration: Declaration) -> dict:
         "packages": vn_number(declaration.packages),
         "items": items,
         "columns": columns,
+        "amount_font_pt": AMOUNT_FONT_PT,
         "taxes": [(vi, en, vn_number(amount, 0)) for vi, en, amount in taxes],
         "tax_total": vn_number(declaration.tax_total, 0),
         "declared_by": declaration.created_by.get_full_name() or declaration.created_by.get_username(),

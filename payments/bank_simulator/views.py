@@ -19,7 +19,9 @@ def _amount(text: str) -> Decimal | None:
         amount = Decimal((text or "").strip())
     except InvalidOperation:
         return None
-    return amount if amount.is_finite() and amount == amount.to_integral_value() else None
+    # Zero or negative amounts are allowed: the simulator can send the portal a callback it must refuse.
+    ok = amount.is_finite() and amount == amount.to_integral_value() and abs(amount) < Decimal(10) ** 18
+    return amount if ok else None
 
 
 @require_http_methods(["GET", "POST"])

@@ -96,10 +96,14 @@ def declaration_balance_update(*, declaration: Declaration, on: date | None = No
     With `save`, the caller must hold the declaration's row lock (`declaration_lock`) in a
     transaction; running it again on the same day changes nothing. Without `save`, nothing is
     written: the balance is what paying on `on` would cost.
-    Declarations that are not registered-and-uncleared accrue nothing and are left as they are.
+    Declarations that are not registered-and-uncleared, or already paid, accrue nothing and are
+    left as they are.
     """
     on = on or timezone.localdate()
     due = declaration_due_date(declaration)
+    if declaration.payment_status == DeclarationPaymentStatus.PAID:  # settled: nothing accrues, nothing is owed
+        return Balance(tax_paid=declaration.tax_total, tax_outstanding=ZERO, interest_charged=ZERO, interest_paid=ZERO,
+                       due_date=due, late_days=0, on=on)
     paid = taxes_paid(declaration=declaration) if declaration.pk else ZERO
     tax_outstanding = max(declaration.tax_total - paid, ZERO)
     account = LateInterest.objects.filter(declaration=declaration).first() if declaration.pk else None

@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 MAX_FIELD_LENGTH = 64
 STORED_BODY_CHARACTERS = 4000
 STATUSES = ("success", "failed")
+MAX_AMOUNT = Decimal(10) ** 18  # far above any customs payment, within the 20 digits of the amount columns
 
 
 @dataclass
@@ -52,7 +53,7 @@ def _amount(value) -> Decimal | None:
         amount = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
     except InvalidOperation:
         return None
-    if not amount.is_finite() or amount <= 0 or amount != amount.to_integral_value():
+    if not amount.is_finite() or not 0 < amount < MAX_AMOUNT or amount != amount.to_integral_value():
         return None
     return amount.quantize(Decimal("1"))
 

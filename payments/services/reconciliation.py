@@ -42,6 +42,7 @@ logger = logging.getLogger(__name__)
 
 STATEMENT_COLUMNS = ["bank_transaction_id", "reference", "amount", "currency", "booked_at"]
 ZERO = Decimal("0")
+MAX_AMOUNT = Decimal(10) ** 18
 
 
 class StatementInvalid(Exception):
@@ -78,7 +79,8 @@ def bank_statement_parse(*, content: bytes) -> list[StatementLine]:
             amount = Decimal(amount_text)
         except InvalidOperation:
             amount = None
-        if amount is None or not amount.is_finite() or amount != amount.to_integral_value() or amount <= 0:
+        if (amount is None or not amount.is_finite() or amount != amount.to_integral_value()
+                or not 0 < amount < MAX_AMOUNT):
             problems.append(f"line {line_no}: amount {amount_text!r} is not a positive whole number")
             continue
         try:

@@ -8,7 +8,14 @@ from django.utils import timezone
 
 from customs_portal.accounts.models import ComplianceLevel
 from declarations.models import AuditEvent
-from risk.models import BacktestRun, ReferencePrice, RiskRule, RiskRuleVersion, RiskSettings, WatchlistedPartner
+from risk.models import (
+    BacktestRun,
+    ReferencePrice,
+    RiskRule,
+    RiskRuleVersion,
+    RiskSettings,
+    WatchlistedPartner,
+)
 from risk.services.assessment import risk_assess
 from risk.services.backtest import backtest_execute, backtest_start
 from risk.services.reference_prices import reference_price_set
@@ -318,7 +325,7 @@ def test_the_rule_list_takes_a_fixed_number_of_queries(risk_admin, rule, django_
 
 def test_settings_update(risk_admin):
     client = client_for(risk_admin)
-    assert client.get(reverse("risk:settings")).context["form"].initial["random_yellow_percent"] == Decimal("2")
+    assert client.get(reverse("risk:settings")).context["form"].initial["random_yellow_percent"] == Decimal(2)
     response = client.post(reverse("risk:settings"), {"yellow_threshold": "20", "red_threshold": "60",
                                                       "random_yellow_percent": "5", "random_red_percent": "1.5"})
     assert response.status_code == 302
