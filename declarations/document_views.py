@@ -85,7 +85,9 @@ def documents_view(request, pk):
                       {"declaration": declaration, **detail_panels_context(request, declaration)})
 
     typed = {"kind": request.POST.get("kind", ""), "request": request.POST.get("request", "")}
-    data = {"kind": typed["kind"], "request": typed["request"] or None}
+    data = {"request": typed["request"] or None}
+    if typed["kind"]:
+        data["kind"] = typed["kind"]  # blank: "This field is required." rather than '"" is not a valid choice.'
     if "file" in request.FILES:
         data["file"] = request.FILES["file"]
     body = DocumentUploadSerializer(data=data)

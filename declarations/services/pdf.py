@@ -21,6 +21,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from declarations.lifecycle import Channel, Status
 from declarations.models import Declaration, GateRelease, PaymentStatus, TransportMode
+from declarations.services.taxes import TAX_NAMES
 from declarations.services.verification import qr_payload, verification_code
 from declarations.type_codes import TYPE_CODES
 
@@ -132,11 +133,8 @@ def _item_rows(declaration: Declaration, columns: dict) -> list[dict]:
         duty = rates.get("import_duty") or {}
         environmental = rates.get("environmental_tax") or {}
         basis = duty.get("basis", "")
-
-        def tax(amount: Decimal, name: str) -> dict:
-            """The tax in its column, or an empty text where the goods do not bear it."""
-            return _amount(vn_number(amount, 0) if name in rates else "", columns["tax"])
-
+        tax = {name: _amount(vn_number(getattr(item, name), 0) if name in rates else "", columns["tax"])
+               for name in TAX_NAMES}  # empty where the goods do not bear the tax
         rows.append({
             "line_no": item.line_no,
             "hs_code": item.hs_code,
@@ -150,18 +148,18 @@ def _item_rows(declaration: Declaration, columns: dict) -> list[dict]:
             "unit_price": _amount(vn_number(item.unit_price, min_places=2), columns["unit_price"]),
             "line_value": _amount(vn_number(item.line_value, 2), columns["line_value"]),
             "taxable_value": _amount(vn_number(item.taxable_value, 0), columns["taxable_value"]),
-            "import_duty": tax(item.import_duty, "import_duty"),
+            "import_duty": tax["import_duty"],
             "import_duty_rate": _percent(duty.get("rate")),
             "import_duty_basis": {"standard": "thông thường"}.get(basis, basis),
-            "special_consumption_tax": tax(item.special_consumption_tax, "special_consumption_tax"),
+            "special_consumption_tax": tax["special_consumption_tax"],
             "special_consumption_tax_rate": _percent((rates.get("special_consumption_tax") or {}).get("rate")),
-            "environmental_tax": tax(item.environmental_tax, "environmental_tax"),
+            "environmental_tax": tax["environmental_tax"],
             "environmental_tax_rate": (
                 f"{vn_number(Decimal(environmental['per_unit']))}/{environmental.get('unit', '')}" if environmental else ""
             ),
-            "vat": tax(item.vat, "vat"),
+            "vat": tax["vat"],
             "vat_rate": _percent((rates.get("vat") or {}).get("rate")),
-            "export_duty": tax(item.export_duty, "export_duty"),
+            "export_duty": tax["export_duty"],
             "export_duty_rate": _percent((rates.get("export_duty") or {}).get("rate")),
             "tax_total": _amount(vn_number(item.tax_total, 0), columns["tax"]),
         })

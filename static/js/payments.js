@@ -35,6 +35,13 @@
     }
   }
 
+  // The panel's amount includes today's late interest even before the nightly update has stored it.
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", sync);
+  } else {
+    sync();
+  }
+
   document.addEventListener("declaration:changed", function (event) {
     var el = panel();
     if (el && window.htmx && String(event.detail.id) === el.dataset.declaration) {

@@ -28,7 +28,7 @@ VIETNAMESE_ITEMS = [
 def vietnamese_body(count: int = 3) -> dict:
     """An import of `count` items (cycling through VIETNAMESE_ITEMS) with numbered descriptions."""
     items = []
-    total = Decimal("0")
+    total = Decimal(0)
     for index in range(count):
         hs_code, description, unit, price, quantity = VIETNAMESE_ITEMS[index % len(VIETNAMESE_ITEMS)]
         if count > len(VIETNAMESE_ITEMS):
@@ -193,8 +193,8 @@ def test_detail_page_links_to_the_pdf(client, trader1, vietnamese_import):
     (Decimal("1234567.5"), None, "1.234.567,5"),
     (Decimal("1234567.5"), 0, "1.234.568"),
     (Decimal("3.5000"), None, "3,5"),
-    (Decimal("26500"), 2, "26.500,00"),
-    (Decimal("0"), 0, "0"),
+    (Decimal(26500), 2, "26.500,00"),
+    (Decimal(0), 0, "0"),
     (Decimal("-1200.25"), 2, "-1.200,25"),
 ])
 def test_vietnamese_number_format(value, places, expected):

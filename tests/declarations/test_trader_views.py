@@ -1,0 +1,149 @@
+"""The trader cancels and amends a registered declaration through the pages; other enterprises get
+404, other roles 403, and a denied or refused request changes nothing."""
+import pytest
+from django.urls import reverse
+
+from declarations.models import AuditEvent, Declaration, DeclarationVersion
+from tests.declarations.test_views import client_for, draft_of, form_data, html_of, input_value
+from tests.payloads import plain_import_body
+from tests.risk.test_assessment import registered
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def users(trader1, trader2, officer, risk_admin, gate_user):
+    return {"anonymous": None, "trader1": trader1, "trader2": trader2, "officer": officer, "risk_admin": risk_admin,
+            "gate_user": gate_user}
+
+
+@pytest.fixture
+def declaration(trader1):
+    """trader1's declaration, registered (waiting for its assessment); trader2 is another enterprise."""
+    return registered(trader1, plain_import_body())
+
+
+def client_of(user):
+    if user is None:
+        from django.test import Client
+
+        return Client()
+    return client_for(user)
+
+
+def snapshot(declaration):
+    fresh = Declaration.objects.get(pk=declaration.pk)
+    return (fresh.status, fresh.version, fresh.partner_name, fresh.tax_total,
+            AuditEvent.objects.filter(declaration=declaration).count(), DeclarationVersion.objects.filter(declaration=declaration).count())
+
+
+def amended_form(declaration, **changes) -> dict:
+    body = plain_import_body()
+    body.update(changes)
+    return form_data(body)
+
+
+class TestCancel:
+    @pytest.mark.parametrize("role, expected", [("anonymous", 302), ("trader2", 404), ("trader1", 302), ("officer", 403),
+                                                ("risk_admin", 403), ("gate_user", 403)])
+    def test_matrix(self, users, declaration, role, expected):
+        before = snapshot(declaration)
+        response = client_of(users[role]).post(reverse("declarations:cancel", args=[declaration.pk]), {"reason": "Duplicate"})
+        assert response.status_code == expected
+        if role == "trader1":
+            assert response["Location"] == reverse("declarations:detail", args=[declaration.pk])
+            event = AuditEvent.objects.filter(declaration=declaration).latest("id")
+            assert (event.action, event.from_status, event.to_status, event.reason) == ("cancel", "registered", "cancelled", "Duplicate")
+        else:
+            assert snapshot(declaration) == before
+
+    def test_the_button_shows_while_cancellable_and_asks_first(self, trader1, declaration):
+        client = client_for(trader1)
+        html = html_of(client.get(reverse("declarations:detail", args=[declaration.pk])))
+        assert 'id="cancel-declaration"' in html and 'id="cancel-dialog"' in html
+        assert f"Cancel declaration {declaration.number}?" in html
+        response = client.post(reverse("declarations:cancel", args=[declaration.pk]), {"reason": ""}, follow=True)
+        html = html_of(response)
+        assert f"Declaration {declaration.number} is cancelled." in html
+        assert 'data-status="cancelled"' in html
+        assert 'id="cancel-declaration"' not in html and 'id="amend-declaration"' not in html
+
+    def test_a_cleared_declaration_cannot_be_cancelled(self, trader1, declaration):
+        Declaration.objects.filter(pk=declaration.pk).update(status="cleared", channel="green")
+        before = snapshot(declaration)
+        client = client_for(trader1)
+        assert 'id="cancel-declaration"' not in html_of(client.get(reverse("declarations:detail", args=[declaration.pk])))
+        html = html_of(client.post(reverse("declarations:cancel", args=[declaration.pk]), follow=True))
+        assert "Cannot cancel a declaration that is cleared." in html
+        assert snapshot(declaration) == before
+
+
+class TestAmend:
+    @pytest.mark.parametrize("role, expected", [("anonymous", 302), ("trader2", 404), ("trader1", 302), ("officer", 403),
+                                                ("risk_admin", 403), ("gate_user", 403)])
+    def test_matrix(self, users, declaration, role, expected):
+        before = snapshot(declaration)
+        url = reverse("declarations:amend", args=[declaration.pk])
+        data = {**amended_form(declaration, partner={"name": "Amended Partner Ltd", "country": "CN"}), "reason": "Name"}
+        response = client_of(users[role]).post(url, data)
+        assert response.status_code == expected
+        if role == "trader1":
+            assert Declaration.objects.get(pk=declaration.pk).version == 2
+        else:
+            assert snapshot(declaration) == before
+            assert client_of(users[role]).get(url).status_code == expected
+
+    def test_prefilled_like_edit_with_a_reason_field(self, trader1, declaration):
+        html = html_of(client_for(trader1).get(reverse("declarations:amend", args=[declaration.pk])))
+        assert f"Amend declaration {declaration.number}" in html
+        assert input_value(html, "partner-name") == "Shenzhen Example Co."
+        assert input_value(html, "items-0-hs_code") == "84716030"
+        assert input_value(html, "items-1-description") == "Men's cotton T-shirts" or \
+            input_value(html, "items-1-description") == "Men&#x27;s cotton T-shirts"
+        assert 'name="reason"' in html and 'id="submit-amendment"' in html
+        assert 'id="save-draft"' not in html
+
+    def test_amend_keeps_the_previous_version_readable(self, trader1, declaration):
+        client = client_for(trader1)
+        data = {**amended_form(declaration, partner={"name": "Guangzhou Amended Ltd", "country": "CN"}),
+                "reason": "Partner name corrected per the contract"}
+        response = client.post(reverse("declarations:amend", args=[declaration.pk]), data, follow=True)
+        html = html_of(response)
+        assert f"Declaration {declaration.number} amended: version 2 is registered" in html
+        fresh = Declaration.objects.get(pk=declaration.pk)
+        assert (fresh.version, fresh.status, fresh.partner_name) == (2, "registered", "Guangzhou Amended Ltd")
+        previous = DeclarationVersion.objects.get(declaration=declaration)
+        assert (previous.version, previous.reason, previous.content["partner"]["name"]) == (
+            1, "Partner name corrected per the contract", "Shenzhen Example Co.")
+        versions = html[html.index('id="versions"'):]
+        assert 'data-version="1"' in versions and "Shenzhen Example Co." in versions
+        assert "Partner name corrected per the contract" in versions
+
+    def test_errors_are_shown_beside_the_fields_and_nothing_changes(self, trader1, declaration):
+        before = snapshot(declaration)
+        data = {**amended_form(declaration), "items-0-hs_code": "99999999", "reason": "typo"}
+        response = client_for(trader1).post(reverse("declarations:amend", args=[declaration.pk]), data)
+        assert response.status_code == 400
+        html = html_of(response)
+        assert 'id="error-summary"' in html and 'href="#id_items-0-hs_code"' in html
+        assert input_value(html, "items-0-hs_code") == "99999999"  # what was typed is kept
+        assert "typo</textarea>" in html
+        assert snapshot(declaration) == before
+
+    def test_changing_the_direction_is_refused(self, trader1, declaration):
+        before = snapshot(declaration)
+        data = {**amended_form(declaration), "direction": "export", "type_code": "B11"}
+        response = client_for(trader1).post(reverse("declarations:amend", args=[declaration.pk]), data)
+        assert response.status_code == 400
+        assert snapshot(declaration) == before
+
+    @pytest.mark.parametrize("status", ["draft", "cleared", "cancelled"])
+    def test_only_registered_uncleared_declarations(self, trader1, status):
+        declaration = draft_of(trader1) if status == "draft" else registered(trader1, plain_import_body())
+        Declaration.objects.filter(pk=declaration.pk).update(status=status)
+        client = client_for(trader1)
+        assert 'id="amend-declaration"' not in html_of(client.get(reverse("declarations:detail", args=[declaration.pk])))
+        response = client.get(reverse("declarations:amend", args=[declaration.pk]))
+        assert response.status_code == 302
+        assert response["Location"] == reverse("declarations:detail", args=[declaration.pk])
+        assert not DeclarationVersion.objects.exists()
