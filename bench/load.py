@@ -103,7 +103,8 @@ class Portal:
 
     def _spawn(self, name, command):
         log = open(self.log_dir / f"{name}.log", "w")
-        self.processes.append(subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+        env = {**self.env, "DB_CONN_MAX_AGE": "60"} if name == "celery" else self.env
+        self.processes.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                                                start_new_session=True))
 
     def stop(self):
@@ -167,6 +168,7 @@ async def step(client, traders, reader_tokens, rate, seconds, readers):
             await asyncio.sleep(0.5)
 
     reading = [asyncio.create_task(reader(n)) for n in range(readers)]
+    wall_started = time.time()
     started = time.perf_counter()
     tasks = []
     count = int(rate * seconds)
@@ -178,7 +180,7 @@ async def step(client, traders, reader_tokens, rate, seconds, readers):
     await asyncio.gather(*tasks)
     stop_reading.set()
     await asyncio.gather(*reading)
-    return creates, submits, errors, ids, started
+    return creates, submits, errors, ids, wall_started
 
 
 async def channel_latencies(client, officer, ids, timeout=60):
@@ -230,6 +232,7 @@ async def main_async(args, base_url):
         for rate in args.steps:
             creates, submits, errors, ids, started = await step(client, traders, readers, rate, args.step_seconds, args.readers)
             latencies, ends, unassessed = await channel_latencies(client, officer, ids)
+            # Completed end to end: assessed declarations over the time from the step's start to the last assessment.
             done_per_s = len(latencies) / max(max(ends, default=started) - started, args.step_seconds) if latencies else 0.0
             if unassessed:
                 errors.append(f"{unassessed} unassessed")

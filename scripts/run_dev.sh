@@ -43,7 +43,7 @@ trap 'exit 143' TERM
 setsid "$bin/uvicorn" customs_portal.asgi:application --host "$host" --port "$port" --lifespan off &
 pids+=($!)
 mkdir -p var
-setsid "$bin/celery" -A customs_portal worker -B -s var/celerybeat-schedule -l info -Q default,risk,payments,batch &
+DB_CONN_MAX_AGE=60 setsid "$bin/celery" -A customs_portal worker -B -s var/celerybeat-schedule -l info -Q default,risk,payments,batch &
 pids+=($!)
 
 echo "run_dev: portal on http://$host:$port/ (uvicorn pid ${pids[0]}, celery pid ${pids[1]}); Ctrl-C stops both"
