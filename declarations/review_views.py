@@ -224,6 +224,10 @@ def _risk_context(declaration: Declaration) -> dict | None:
         "red": red,
         "scale": scale,
         "meter_value": max(assessment.score, 0),
+        # <meter> counts a value equal to `low` as low; a score equal to a threshold is already the next channel.
+        "meter_low": f"{int(yellow) - 0.5}" if yellow is not None else "0",
+        "meter_high": f"{int(red) - 0.5}" if red is not None else str(scale),
+        "forced_channel": thresholds.get("min_channel") if thresholds.get("min_channel") not in (None, "", Channel.GREEN) else "",
         "random_yellow_pct": _percent(thresholds.get("random_yellow_rate")),
         "random_red_pct": _percent(thresholds.get("random_red_rate")),
         "stale": assessment.declaration_version != declaration.version,

@@ -22,12 +22,17 @@ def declarations_visible_to(*, user) -> QuerySet[Declaration]:
     return qs.none()
 
 
-def declaration_get(*, user, pk, with_items: bool = True) -> Declaration:
-    """One declaration the user may see, or Http404 (never 403: existence must not leak)."""
-    qs = declarations_visible_to(user=user).select_related(
-        "partner_country", "port_of_loading", "port_of_discharge", "created_by"
-    )
-    if with_items:
+def declaration_get(*, user, pk, with_items: bool | str = True) -> Declaration:
+    """One declaration the user may see, or Http404 (never 403: existence must not leak).
+
+    `with_items="codes"` fetches the items alone (the API shows their codes), True also their
+    units, origin countries and tariff lines (pages show their names).
+    """
+    qs = declarations_visible_to(user=user)
+    if with_items == "codes":
+        qs = qs.prefetch_related("items")
+    elif with_items:
+        qs = qs.select_related("partner_country", "port_of_loading", "port_of_discharge", "created_by")
         qs = qs.prefetch_related("items__unit", "items__origin_country", "items__tariff_line")
     try:
         return qs.get(pk=pk)

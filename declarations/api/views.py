@@ -97,12 +97,12 @@ class DeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return DeclarationStaffSerializer if self.request.user.is_customs_staff else DeclarationSerializer
 
     def get_object(self):
-        declaration = declaration_get(user=self.request.user, pk=self.kwargs["pk"])
+        declaration = declaration_get(user=self.request.user, pk=self.kwargs["pk"], with_items="codes")
         self.check_object_permissions(self.request, declaration)
         return declaration
 
     def _render(self, declaration, status_code):
-        fresh = declaration_get(user=self.request.user, pk=declaration.pk)
+        fresh = declaration_get(user=self.request.user, pk=declaration.pk, with_items="codes")
         return Response(self.detail_serializer_class()(fresh, context=self.get_serializer_context()).data, status=status_code)
 
     @extend_schema(summary="Create a draft", request=DeclarationWriteSerializer, responses={201: DeclarationSerializer, **ERRORS})
@@ -166,7 +166,7 @@ class DeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
                    responses={(200, "application/pdf"): OpenApiTypes.BINARY, 403: ERRORS[403], 404: ERRORS[404]})
     @action(detail=True, methods=["get"], renderer_classes=[*api_settings.DEFAULT_RENDERER_CLASSES, PDFRenderer])
     def pdf(self, request, pk=None):
-        declaration = self.get_object()
+        declaration = declaration_get(user=request.user, pk=pk, with_items=True)
         response = HttpResponse(declaration_pdf_render(declaration=declaration), content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(
             as_attachment=True, filename=declaration_pdf_filename(declaration=declaration))

@@ -22,18 +22,21 @@
   function styleToggles(root) {
     (root || document).querySelectorAll("[data-action-toggle]").forEach(function (button) {
       var panel = document.getElementById("action-" + button.dataset.actionToggle);
-      var open = panel && panel.classList.contains("show");
+      var open = panel && (panel.dataset.opening === "true" || (panel.classList.contains("show") && panel.dataset.opening !== "false"));
       var style = button.dataset.style;
       button.classList.toggle("btn-" + style, !!open);
       button.classList.toggle("btn-outline-" + style, !open);
     });
   }
+  // Restyle as soon as a panel starts opening or closing, not after the animation.
+  document.addEventListener("show.bs.collapse", function (event) { event.target.dataset.opening = "true"; styleToggles(); });
+  document.addEventListener("hide.bs.collapse", function (event) { event.target.dataset.opening = "false"; styleToggles(); });
   document.addEventListener("shown.bs.collapse", function (event) {
-    styleToggles();
+    delete event.target.dataset.opening;
     var field = event.target.querySelector("textarea, input[type=radio]");
     if (field) { field.focus(); }
   });
-  document.addEventListener("hidden.bs.collapse", function () { styleToggles(); });
+  document.addEventListener("hidden.bs.collapse", function (event) { delete event.target.dataset.opening; styleToggles(); });
 
   // Keep what the officer typed across the live refresh of #review-page.
   var drafts = null;

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.e2e
 
 QUEUE_SCREENSHOT = "/tmp/e2e-review-queue.png"
 REVIEW_SCREENSHOT = "/tmp/e2e-review-page.png"
+DECISION_SCREENSHOT = "/tmp/e2e-review-decision.png"
 TRADER_SCREENSHOT = "/tmp/e2e-review-trader-documents.png"
 NO_RANDOM_SELECTION = ("from risk.models import RiskSettings; RiskSettings.objects.update_or_create(pk=1, "
                        "defaults={'random_yellow_rate': 0, 'random_red_rate': 0})")
@@ -64,6 +65,7 @@ def test_yellow_declaration_from_review_to_gate(page, browser, live_portal, live
     log_in(page, "officer1")
     page.click("#nav-review-queue")
     expect(page.locator("h1")).to_have_text("Review queue")
+    page.screenshot(path=QUEUE_SCREENSHOT, full_page=True)
     page.fill("#filter-enterprise", TRADER2_TAX_CODE)
     page.click("#apply-filters")
     row = page.locator(f'#queue-table tr[data-declaration-id="{declaration_id}"]')
@@ -71,7 +73,6 @@ def test_yellow_declaration_from_review_to_gate(page, browser, live_portal, live
     expect(row).to_contain_text("New enterprise")
     expect(row.locator(".risk-score")).to_have_text("30")
     expect(row.locator(".wait")).to_have_text(re.compile(r"(< 1 min|\d+ min)"))
-    page.screenshot(path=QUEUE_SCREENSHOT, full_page=True)
     row.locator("[data-review-link]").click()
     page.wait_for_url(f"**/declarations/{declaration_id}/review/")
     expect(page.locator("#risk-score")).to_have_text("30")
@@ -80,8 +81,10 @@ def test_yellow_declaration_from_review_to_gate(page, browser, live_portal, live
 
     # 2. It asks for the certificate of origin.
     page.click("#action-toggle-request_documents")
-    expect(page.locator("#request_documents-note")).to_be_visible()
+    expect(page.locator("#action-request_documents")).to_have_class("collapse show")  # opened, animation over
+    expect(page.locator("#request_documents-note")).to_be_focused()
     page.fill("#request_documents-note", "Send the certificate of origin form E for all three items.")
+    page.screenshot(path=DECISION_SCREENSHOT, full_page=True)
     page.click("#submit-request_documents")
     expect(page.locator("#messages")).to_contain_text(f"Request documents recorded for declaration {number}")
     expect(page.locator('#document-requests [data-request-state="open"]')).to_have_count(1)
@@ -99,10 +102,10 @@ def test_yellow_declaration_from_review_to_gate(page, browser, live_portal, live
         trader_page.select_option("#upload-kind", "certificate_of_origin")
         trader_page.set_input_files("#upload-file", files=[{"name": "C-O form E.pdf", "mimeType": "application/pdf", "buffer": PDF}])
         expect(trader_page.locator("#upload-request option:checked")).not_to_have_text("No: an additional document")
+        trader_page.locator("#documents").screenshot(path=TRADER_SCREENSHOT)
         trader_page.click("#upload-submit")
         expect(trader_page.locator("#messages")).to_contain_text("“C-O_form_E.pdf” is attached and answers the officer's request.")
         expect(trader_page.locator('#document-requests [data-request-state="answered"]')).to_have_count(1)
-        trader_page.locator("#documents").screenshot(path=TRADER_SCREENSHOT)
     finally:
         trader_context.close()
     assert not problems, "\n".join(problems)
@@ -114,6 +117,8 @@ def test_yellow_declaration_from_review_to_gate(page, browser, live_portal, live
         page.locator("#documents-table .document-link").first.click()
     assert download.value.suggested_filename == "C-O_form_E.pdf"
     page.click("#action-toggle-release")
+    expect(page.locator("#action-release")).to_have_class("collapse show")
+    expect(page.locator("#action-request_documents")).not_to_be_visible()  # one action's form at a time
     page.fill("#release-note", "C/O form E checked against the invoice.")
     page.click("#submit-release")
     expect(page.locator("#messages")).to_contain_text(f"Clear recorded for declaration {number}")
