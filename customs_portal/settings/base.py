@@ -163,6 +163,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker (and beat) that loses Redis keeps reconnecting however long the outage lasts
+# (Celery's default gives up after 100 attempts, ~45 min, and the worker exits).
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 
 CHANNEL_LAYERS = {
     "default": {
@@ -269,7 +273,14 @@ CELERY_BEAT_SCHEDULE = {
     "payments-reconcile-daily": {"task": "payments.reconcile", "schedule": crontab(hour=6, minute=0)},
 }
 # A message taken by a worker that died is given to another worker after this long (Redis broker).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+# max_retries=0: a process publishing while the broker is down fails at once instead of retrying the
+# connection for broker_connection_timeout (~6 s per submission): every enqueue (retry=False) is
+# backed by the database and the sweeper. Workers and beat reconnect with their own, explicit
+# retries (CELERY_BROKER_CONNECTION_MAX_RETRIES), which this option does not limit.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "max_retries": 0,
+}
 
 # Documents attached to declarations.
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)

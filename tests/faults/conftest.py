@@ -23,7 +23,7 @@ DATABASE = "customs_portal_faults"
 def fault_portal(tmp_path_factory):
     log_dir = tmp_path_factory.mktemp("faults")
     state = {"log_dir": log_dir, "processes": []}
-    postgres = PostgresCluster()
+    postgres = PostgresCluster(log_dir)
     redis_server = RedisServer(log_dir)
     try:
         postgres.start()

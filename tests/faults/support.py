@@ -12,6 +12,7 @@ import os
 import pwd
 import re
 import shutil
+import socket
 import subprocess
 import tempfile
 import time
@@ -19,7 +20,6 @@ from pathlib import Path
 
 import httpx
 import psycopg2
-import redis
 
 from tests.processes import free_port, spawn, stop, tail
 
@@ -76,7 +76,8 @@ def _as_postgres_user(command: list[str]) -> list[str]:
 class PostgresCluster:
     """A throw-away cluster on 127.0.0.1:<free port>, trust authentication, no durability."""
 
-    def __init__(self):
+    def __init__(self, log_dir: Path):
+        self.log_dir = log_dir  # the server's log is copied there at the end
         self.bindir = postgres_bindir()
         self.port = free_port()
         self.root = Path(tempfile.mkdtemp(prefix="customs-faults-pg-"))
@@ -102,7 +103,7 @@ class PostgresCluster:
         with (self.data / "postgresql.conf").open("a") as conf:
             conf.write(
                 f"\nport = {self.port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{self.root}'\n"
-                "max_connections = 200\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
+                "max_connections = 200\nlog_connections = on\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
             )
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60", "start")
 
@@ -124,6 +125,8 @@ class PostgresCluster:
             if (self.data / "postmaster.pid").exists():
                 self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "-t", "30", "stop")
         finally:
+            if self.log.exists():
+                shutil.copy(self.log, self.log_dir / "postgres.log")
             shutil.rmtree(self.root, ignore_errors=True)
 
 
@@ -141,9 +144,12 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/{db}"
 
     def answers(self) -> bool:
+        """PING, once (redis-py's default client would retry for seconds with backoff)."""
         try:
-            return redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=1, socket_connect_timeout=1).ping()
-        except redis.RedisError:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+                sock.sendall(b"PING\r\n")
+                return sock.recv(16).startswith(b"+PONG")
+        except OSError:
             return False
 
     def start(self) -> None:
@@ -189,3 +195,15 @@ def unassessed(portal, ids: list[int]) -> int:
 
     return query(portal, "SELECT count(*) FROM declarations_declaration WHERE id = ANY(%s) AND channel IS NULL",
                  (ids,))[0][0]
+
+
+def create_and_submit(client: httpx.Client) -> tuple[int | None, list[tuple[str, int]]]:
+    """Create a 10-item declaration and submit it: (its id or None, [(call, HTTP status), ...])."""
+    from bench.common import declaration_body
+
+    created = client.post("/api/v1/declarations/", json=declaration_body(10))
+    if created.status_code != 201:
+        return None, [("create", created.status_code)]
+    declaration_id = created.json()["id"]
+    submitted = client.post(f"/api/v1/declarations/{declaration_id}/submit/")
+    return (declaration_id if submitted.status_code == 202 else None), [("create", 201), ("submit", submitted.status_code)]
