@@ -22,7 +22,7 @@ from declarations.api.document_views import DocumentUploadSerializer
 from declarations.forms import flatten_errors
 from declarations.lifecycle import FINAL_STATUSES, Action, Status, allowed_actions
 from declarations.models import Declaration, DocumentKind
-from declarations.review_views import versions_for_display
+from declarations.review_display import versions_for_display
 from declarations.selectors import declaration_get
 from declarations.services.documents import document_upload
 

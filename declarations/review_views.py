@@ -5,7 +5,6 @@ validates its filters with the API's filter serializer; decisions go to `declara
 and `declaration_cancel`, parsed by the API's serializers, so the page and the API accept and
 refuse exactly the same things.
 """
-from decimal import Decimal
 from functools import wraps
 
 from django.contrib import messages
@@ -15,7 +14,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -23,15 +21,25 @@ from django.views.decorators.http import require_GET, require_http_methods
 from customs_portal.errors import DomainConflict, DomainValidationError
 from declarations.api.serializers import CancelSerializer, DecisionSerializer, ReviewQueueFilterSerializer
 from declarations.forms import flatten_errors
-from declarations.lifecycle import UNCLEARED, Action, Channel, Status, allowed_actions
-from declarations.models import AuditEvent, CustomsOffice, Declaration, InspectionResult
+from declarations.lifecycle import UNCLEARED, Action, Channel, allowed_actions
+from declarations.models import CustomsOffice, Declaration
+from declarations.review_display import (
+    TYPE_LABELS,
+    action_label,
+    audit_trail,
+    decimal_text,
+    duration_label,
+    enterprise_history,
+    office_name,
+    risk_explanation,
+    status_label,
+    versions_for_display,
+    wait_level,
+)
 from declarations.selectors import REVIEW_STATUSES, declaration_get, review_queue
 from declarations.services.review import DECISIONS, declaration_cancel, declaration_decide, officer_may_decide
-from declarations.type_codes import TYPE_CODES
 
-TYPE_LABELS = {code: label for codes in TYPE_CODES.values() for code, label in codes.items()}
 QUEUE_PAGE_SIZE = 25
-HISTORY_SIZE = 10
 WAIT_CHOICES = [  # minutes → label of the "waiting at least" filter
     (30, gettext_lazy("30 min")),
     (60, gettext_lazy("1 h")),
@@ -41,8 +49,6 @@ WAIT_CHOICES = [  # minutes → label of the "waiting at least" filter
     (1440, gettext_lazy("1 day")),
     (4320, gettext_lazy("3 days")),
 ]
-WAIT_WARNING = 4 * 3600  # seconds after which the waiting time shows as late, then overdue
-WAIT_OVERDUE = 24 * 3600
 
 # What each officer action asks for, in the order the buttons appear.
 OFFICER_ACTIONS = {
@@ -73,8 +79,6 @@ NOTE_PLACEHOLDERS = {
     Action.REQUEST_DOCUMENTS: gettext_lazy("Which documents are needed, e.g. the certificate of origin form E"),
     Action.ESCALATE: gettext_lazy("Why the goods must be inspected"),
 }
-# Audit actions that are not state-machine actions.
-EXTRA_ACTION_LABELS = {"document_upload": gettext_lazy("Document uploaded")}
 
 
 def officer_required(view):
@@ -88,43 +92,6 @@ def officer_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def duration_label(seconds: float | None) -> str:
-    """A waiting time as an officer reads it: "12 min", "2 h 15 min", "3 d 4 h"."""
-    if seconds is None:
-        return "—"
-    minutes = int(seconds // 60)
-    if minutes < 1:
-        return _("< 1 min")
-    if minutes < 60:
-        return _("%(minutes)d min") % {"minutes": minutes}
-    hours, minutes = divmod(minutes, 60)
-    if hours < 24:
-        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
-    days, hours = divmod(hours, 24)
-    return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
-
-
-def wait_level(seconds: float | None) -> str:
-    if seconds is None or seconds < WAIT_WARNING:
-        return "normal"
-    return "late" if seconds < WAIT_OVERDUE else "overdue"
-
-
-def action_label(action: str) -> str:
-    if action in Action.values:
-        return str(Action(action).label)
-    return str(EXTRA_ACTION_LABELS.get(action, action.replace("_", " ")))
-
-
-def status_label(status: str) -> str:
-    return str(Status(status).label) if status in Status.values else status
-
-
-def _office_name(office) -> str:
-    english = (get_language() or "").startswith("en")
-    return office.name_en if english and office.name_en else office.name
 
 
 # The queue
@@ -160,7 +127,7 @@ def review_queue_view(request):
         declaration.waited = duration_label(waited)
         declaration.wait_level = wait_level(waited)
         declaration.rule_names = [rule.get("name", "") for rule in declaration.fired_rules or []]
-        declaration.office_name = _office_name(declaration.customs_office)
+        declaration.office_name = office_name(declaration.customs_office)
     user = request.user
     offices = CustomsOffice.objects.order_by("code").only("code", "name", "name_en")
     if not user.all_offices:
@@ -171,7 +138,7 @@ def review_queue_view(request):
         "typed": typed,
         "errors": errors,
         "filtered": any(typed.values()),
-        "offices": [(office.code, _office_name(office)) for office in offices],
+        "offices": [(office.code, office_name(office)) for office in offices],
         "channels": [(Channel.YELLOW, Channel.YELLOW.label), (Channel.RED, Channel.RED.label)],
         "wait_choices": WAIT_CHOICES,
     })
@@ -190,174 +157,6 @@ def _staff_declaration(request, pk, *, officers_only: bool) -> Declaration:
             declaration_get(user=user, pk=pk, with_items=False)
         raise PermissionDenied
     return declaration_get(user=user, pk=pk)
-
-
-def _risk_context(declaration: Declaration) -> dict | None:
-    from risk.models import RiskRuleVersion
-    from risk.selectors import assessment_latest
-
-    assessment = assessment_latest(declaration_id=declaration.pk)
-    if assessment is None:
-        return None
-    fired = assessment.fired_rules or []
-    keys = {(rule.get("rule"), rule.get("version")) for rule in fired}
-    descriptions = {
-        (version.rule_id, version.version): version.description
-        for version in RiskRuleVersion.objects.filter(rule_id__in={rule for rule, _ in keys}).only("rule_id", "version", "description")
-        if (version.rule_id, version.version) in keys
-    }
-    rules = []
-    for rule in fired:
-        rules.append({
-            **rule,
-            "description": descriptions.get((rule.get("rule"), rule.get("version")), ""),
-            "reasons": [_reason_display(reason) for reason in rule.get("reason") or []],
-        })
-    thresholds = assessment.thresholds or {}
-    yellow, red = thresholds.get("yellow"), thresholds.get("red")
-    scale = max(int(red or 0) * 3 // 2, assessment.score, 1)
-    return {
-        "assessment": assessment,
-        "rules": rules,
-        "thresholds": thresholds,
-        "yellow": yellow,
-        "red": red,
-        "scale": scale,
-        "meter_value": max(assessment.score, 0),
-        # <meter> counts a value equal to `low` as low; a score equal to a threshold is already the next channel.
-        "meter_low": f"{int(yellow) - 0.5}" if yellow is not None else "0",
-        "meter_high": f"{int(red) - 0.5}" if red is not None else str(scale),
-        "forced_channel": thresholds.get("min_channel") if thresholds.get("min_channel") not in (None, "", Channel.GREEN) else "",
-        "random_yellow_pct": _percent(thresholds.get("random_yellow_rate")),
-        "random_red_pct": _percent(thresholds.get("random_red_rate")),
-        "stale": assessment.declaration_version != declaration.version,
-    }
-
-
-def _percent(rate) -> str:
-    if rate in (None, ""):
-        return "—"
-    return f"{_decimal_text(Decimal(str(rate)) * 100)} %"
-
-
-def _decimal_text(value: Decimal | None) -> str:
-    """A quantity or rate with its significant decimals only (3.5000 -> 3.5), grouped for the language."""
-    if value is None:
-        return ""
-    return number_format(Decimal(format(value.normalize(), "f")), force_grouping=True)
-
-
-OPERATORS = {"eq": "=", "ne": "≠", "lt": "<", "lte": "≤", "gt": ">", "gte": "≥", "in": "∈", "not_in": "∉",
-             "startswith": gettext_lazy("starts with")}
-
-
-def _value_text(value) -> str:
-    if isinstance(value, list):
-        return ", ".join(_value_text(v) for v in value)
-    if value is True:
-        return _("yes")
-    if value is False:
-        return _("no")
-    return "—" if value is None else str(value)
-
-
-def _reason_display(reason: dict) -> dict:
-    return {
-        "field": reason.get("field", ""),
-        "op": str(OPERATORS.get(reason.get("op"), reason.get("op", ""))),
-        "value": _value_text(reason.get("value")),
-        "actual": _value_text(reason.get("actual")),
-        "item": reason.get("item"),
-    }
-
-
-def _audit_trail(declaration: Declaration) -> list[dict]:
-    events = AuditEvent.objects.filter(declaration=declaration).select_related("actor").order_by("created_at", "id")
-    trail = []
-    for event in events:
-        data = event.data or {}
-        details = []
-        note = data.get("note")
-        if note and note != event.reason:
-            details.append(note)
-        if "discrepancy" in data:
-            details.append(_("Discrepancy: %(findings)s") % {"findings": data.get("findings") or "—"}
-                           if data["discrepancy"] else _("No discrepancy"))
-        if data.get("tax_total_before") and data.get("tax_total_after") and data["tax_total_before"] != data["tax_total_after"]:
-            details.append(_("Taxes %(before)s → %(after)s VND") % {
-                "before": number_format(int(float(data["tax_total_before"])), force_grouping=True),
-                "after": number_format(int(float(data["tax_total_after"])), force_grouping=True)})
-        if event.action == "document_upload":
-            details.append(data.get("name", ""))
-        if data.get("number") and event.action == Action.SUBMIT:
-            details.append(_("Number %(number)s") % {"number": data["number"]})
-        if data.get("channel") and event.action == Action.ASSESS:
-            details.append(_("%(channel)s channel") % {"channel": Channel(data["channel"]).label})
-        if data.get("container_numbers"):
-            details.append(", ".join(data["container_numbers"]))
-        if data.get("from_version"):
-            details.append(_("Version %(from)s → %(to)s") % {"from": data["from_version"], "to": data.get("to_version")})
-        if data.get("reference") and event.action == Action.PAY:
-            details.append(_("Payment %(reference)s") % {"reference": data["reference"]})
-        trail.append({
-            "event": event,
-            "action": event.action,
-            "action_label": action_label(event.action),
-            "actor": (event.actor.get_full_name() or event.actor.get_username()) if event.actor else _("System"),
-            "actor_username": event.actor.get_username() if event.actor else "",
-            "from_label": status_label(event.from_status) if event.from_status else "",
-            "to_label": status_label(event.to_status) if event.to_status else "",
-            "changed": bool(event.from_status) and event.from_status != event.to_status,
-            "details": [d for d in details if d],
-        })
-    return trail
-
-
-def versions_for_display(declaration: Declaration) -> list[dict]:
-    """Earlier versions of an amended declaration, readable: header, items with their taxes, totals."""
-    tax_names = ("import_duty", "export_duty", "special_consumption_tax", "environmental_tax", "vat")
-    versions = []
-    for version in declaration.versions.select_related("superseded_by").order_by("-version"):
-        content = version.content or {}
-        items = []
-        for number, item in enumerate(content.get("items") or [], start=1):
-            taxes = sum(float(item.get(name) or 0) for name in tax_names)
-            items.append({**item, "line_no": number, "tax_total": round(taxes)})
-        versions.append({
-            "version": version,
-            "content": content,
-            "items": items,
-            "invoice": content.get("invoice") or {},
-            "partner": content.get("partner") or {},
-            "taxes": version.taxes or {},
-            "by": (version.superseded_by.get_full_name() or version.superseded_by.get_username()) if version.superseded_by else "",
-        })
-    return versions
-
-
-def _enterprise_context(declaration: Declaration) -> dict:
-    enterprise = declaration.enterprise
-    others = Declaration.objects.filter(enterprise=enterprise).exclude(pk=declaration.pk).exclude(status=Status.DRAFT)
-    stats = others.order_by().aggregate(
-        total=Count("id"),
-        green=Count("id", filter=Q(channel=Channel.GREEN)),
-        yellow=Count("id", filter=Q(channel=Channel.YELLOW)),
-        red=Count("id", filter=Q(channel=Channel.RED)),
-        rejected=Count("id", filter=Q(status=Status.REJECTED)),
-    )
-    history = list(others.select_related(None).only("pk", "number", "status", "channel", "registered_at", "customs_office_id")
-                   .order_by("-registered_at", "-id")[:HISTORY_SIZE])
-    inspections = list(
-        InspectionResult.objects.filter(declaration__enterprise=enterprise).exclude(declaration=declaration)
-        .select_related("declaration", "inspected_by").order_by("-created_at", "-id")[:HISTORY_SIZE]
-    )
-    return {
-        "enterprise": enterprise,
-        "enterprise_stats": stats,
-        "enterprise_history": history,
-        "enterprise_inspections": inspections,
-        "enterprise_discrepancies": sum(1 for result in inspections if result.discrepancy),
-    }
 
 
 def _action_forms(declaration: Declaration, user, *, may_decide: bool, open_action: str = "",
@@ -401,11 +200,11 @@ def _review_context(request, declaration: Declaration, **form_state) -> dict:
     may_decide = user.is_officer and officer_may_decide(officer=user, declaration=declaration)
     items = list(declaration.items.all())
     for item in items:
-        item.quantity_display = _decimal_text(item.quantity)
-        item.unit_price_display = _decimal_text(item.unit_price)
+        item.quantity_display = decimal_text(item.quantity)
+        item.unit_price_display = decimal_text(item.unit_price)
     now = timezone.now()
     waited = (now - declaration.assessed_at).total_seconds() if declaration.assessed_at else None
-    trail = _audit_trail(declaration)
+    trail = audit_trail(declaration)
     in_review = declaration.status in REVIEW_STATUSES
     last_decision = next((entry for entry in reversed(trail) if entry["changed"]), None)
     next_in_queue = None
@@ -414,7 +213,7 @@ def _review_context(request, declaration: Declaration, **form_state) -> dict:
     return {
         "declaration": declaration,
         "items": items,
-        "risk": _risk_context(declaration),
+        "risk": risk_explanation(declaration),
         "trail": trail,
         "last_decision": last_decision,
         "in_review": in_review,
@@ -427,11 +226,11 @@ def _review_context(request, declaration: Declaration, **form_state) -> dict:
         "versions": versions_for_display(declaration),
         "may_decide": may_decide,
         "action_forms": _action_forms(declaration, user, may_decide=may_decide, **form_state),
-        "office_name": _office_name(declaration.customs_office),
+        "office_name": office_name(declaration.customs_office),
         "type_code_label": TYPE_LABELS.get(declaration.type_code, ""),
         "next_in_queue": next_in_queue,
         "english": (get_language() or "").startswith("en"),
-        **_enterprise_context(declaration),
+        **enterprise_history(declaration),
     }
 
 

@@ -23,6 +23,10 @@ def payment_panel_context(*, request, declaration: Declaration) -> dict:
     user = request.user
     registered = bool(declaration.number)
     payments = list(declaration_payments(declaration=declaration)) if registered else []
+    if registered:
+        # Read again *after* the payments: a payment credited while this page was being drawn then
+        # shows with its declaration's new status, never as a receipt beside an unpaid amount.
+        declaration = Declaration.objects.get(pk=declaration.pk)
     open_for_payment = registered and declaration.status in UNCLEARED
     balance = declaration_balance_update(declaration=declaration, save=False) if open_for_payment else None
     amount_due = balance.amount_due if balance else declaration.amount_due

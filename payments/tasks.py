@@ -7,10 +7,10 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
-from declarations.lifecycle import UNCLEARED
+from declarations.lifecycle import UNCLEARED, Action, Status
 from declarations.models import Declaration
 from declarations.models import PaymentStatus as DeclarationPaymentStatus
-from declarations.services.lifecycle import declaration_lock
+from declarations.services.lifecycle import declaration_lock, declaration_transition
 from payments.gateway import StatementUnavailable, bank_statement_fetch
 from payments.services.balance import declaration_balance_update
 from payments.services.reconciliation import reconciliation_run
@@ -34,6 +34,10 @@ def late_interest_update_all(*, on: date | None = None) -> int:
             before = declaration.amount_due
             declaration_balance_update(declaration=declaration, on=on)
             changed += declaration.amount_due != before
+            if declaration.payment_status == DeclarationPaymentStatus.PAID and declaration.status == Status.ASSESSED:
+                # Its amount due had been reset (an amendment) although the taxes were already paid.
+                declaration_transition(declaration=declaration, action=Action.PAY, to_status=Status.CLEARED,
+                                       data={"taxes_paid_earlier": True}, fields={"cleared_at": timezone.now()})
     logger.info("late interest on %s: %d unpaid declarations, %d amounts due changed", on, len(ids), changed)
     return changed
 

@@ -326,7 +326,10 @@ class TestReviewPage:
         assert snapshot(yellow) == before
 
     def test_earlier_versions_are_readable(self, yellow, trader2, officer):
-        from declarations.services.declarations import declaration_amend, declaration_as_data
+        from declarations.services.declarations import (
+            declaration_amend,
+            declaration_as_data,
+        )
 
         data = declaration_as_data(declaration=yellow)
         data["partner"] = {**data["partner"], "name": "Guangzhou Amended Trading Ltd"}
@@ -337,3 +340,37 @@ class TestReviewPage:
         assert "Partner name corrected" in versions and "Shenzhen Example Co." in versions
         assert "Computer keyboards" in versions
         assert "Version 2" in html
+
+    def test_queries_do_not_grow_with_what_the_page_shows(self, yellow, trader2, officer, settings, tmp_path):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from declarations.services.documents import document_upload
+        from tests.declarations.test_documents import PDF
+
+        settings.MEDIA_ROOT = str(tmp_path)
+        client = client_for(officer)
+
+        def add_content(n: int) -> None:
+            """n answered requests, n other documents, n earlier declarations of the enterprise."""
+            for index in range(n):
+                declaration_decide(declaration_id=yellow.pk, officer=officer, action="request_documents", note=f"Doc {index}")
+                request = DocumentRequest.objects.filter(declaration=yellow).latest("id")
+                for answers in (request.pk, None):
+                    document_upload(declaration_id=yellow.pk, user=trader2, kind="invoice",
+                                    uploaded=SimpleUploadedFile("a.pdf", PDF), answers_request=answers)
+                queued(trader2)
+
+        def count() -> int:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(review_url(yellow)).status_code == 200
+            return len(queries.captured_queries)
+
+        add_content(1)
+        client.get(review_url(yellow))
+        some = count()
+        add_content(3)
+        assert AuditEvent.objects.filter(declaration=yellow).count() >= 15
+        assert count() == some
+        assert some <= 20

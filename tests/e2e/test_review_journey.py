@@ -88,6 +88,8 @@ def test_yellow_declaration_from_review_to_gate(page, browser, live_portal, live
     page.click("#submit-request_documents")
     expect(page.locator("#messages")).to_contain_text(f"Request documents recorded for declaration {number}")
     expect(page.locator('#document-requests [data-request-state="open"]')).to_have_count(1)
+    expect(page.locator("body")).to_have_attribute("data-live", "connected", timeout=10_000)
+    page.evaluate("window.__sameDocument = true")
 
     # 3. The trader, in a browser of its own, sees the request and answers it with a PDF.
     problems: list[str] = []
@@ -110,9 +112,9 @@ def test_yellow_declaration_from_review_to_gate(page, browser, live_portal, live
         trader_context.close()
     assert not problems, "\n".join(problems)
 
-    # 4. The officer sees the answer and clears the declaration.
-    page.reload()
-    expect(page.locator('#document-requests [data-request-state="answered"]')).to_have_count(1)
+    # 4. The officer's open page shows the answer without a reload; the officer clears the declaration.
+    expect(page.locator('#document-requests [data-request-state="answered"]')).to_have_count(1, timeout=15_000)
+    assert page.evaluate("window.__sameDocument") is True
     with page.expect_download() as download:
         page.locator("#documents-table .document-link").first.click()
     assert download.value.suggested_filename == "C-O_form_E.pdf"

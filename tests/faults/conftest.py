@@ -23,6 +23,7 @@ DATABASE = "customs_portal_faults"
 def fault_portal(tmp_path_factory):
     log_dir = tmp_path_factory.mktemp("faults")
     state = {"log_dir": log_dir, "processes": []}
+    PostgresCluster.reap_stale()
     postgres = PostgresCluster(log_dir)
     redis_server = RedisServer(log_dir)
     try:
@@ -54,7 +55,9 @@ def fault_portal(tmp_path_factory):
         wait_until(lambda: server_answers(f"{base_url}/accounts/login/"), what="uvicorn", processes={"uvicorn": server})
         state.update(env=env, base_url=base_url, database_url=database_url, postgres=postgres, redis=redis_server,
                      server=server)
-        state["worker"] = start_worker(state, "worker-faults", "-B", "-s", str(log_dir / "beat-schedule"))
+        # The worker keeps its database connections between tasks, as in production.
+        worker_state = {**state, "env": {**env, "DB_CONN_MAX_AGE": "60"}}  # same list of processes
+        state["worker"] = start_worker(worker_state, "worker-faults", "-B", "-s", str(log_dir / "beat-schedule"))
 
         # The portal works end to end before anything is broken.
         client = trader_client(state)

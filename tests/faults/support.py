@@ -83,9 +83,28 @@ class PostgresCluster:
         self.root = Path(tempfile.mkdtemp(prefix="customs-faults-pg-"))
         self.data = self.root / "data"
         self.log = self.root / "postgres.log"
+        (self.root / "owner").write_text(str(os.getpid()))  # see reap_stale
         if os.geteuid() == 0:
             account = pwd.getpwnam(POSTGRES_OS_USER)
             os.chown(self.root, account.pw_uid, account.pw_gid)
+
+    @staticmethod
+    def reap_stale() -> None:
+        """Stop and remove the clusters of earlier runs whose pytest was killed before its teardown."""
+        for root in Path(tempfile.gettempdir()).glob("customs-faults-pg-*"):
+            try:
+                owner = int((root / "owner").read_text())
+                os.kill(owner, 0)
+                continue  # its pytest is still running
+            except ProcessLookupError:
+                pass
+            except (OSError, ValueError):
+                continue
+            if (root / "data" / "postmaster.pid").exists():
+                command = _as_postgres_user([str(postgres_bindir() / "pg_ctl"), "-D", str(root / "data"), "-m",
+                                             "immediate", "-w", "-t", "30", "stop"])
+                subprocess.run(command, capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
+            shutil.rmtree(root, ignore_errors=True)
 
     def _run(self, *args: str, timeout: float = 60) -> None:
         command = _as_postgres_user([str(self.bindir / args[0]), *args[1:]])
@@ -98,8 +117,12 @@ class PostgresCluster:
         return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
 
     def start(self) -> None:
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8",
-                  "--no-sync")
+        initdb = ("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
+        try:
+            self._run(*initdb, "--locale=C.UTF-8")  # as the machine's cluster
+        except RuntimeError:  # a system without the C.UTF-8 locale
+            shutil.rmtree(self.data, ignore_errors=True)
+            self._run(*initdb, "--no-locale")
         with (self.data / "postgresql.conf").open("a") as conf:
             conf.write(
                 f"\nport = {self.port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{self.root}'\n"

@@ -113,3 +113,18 @@ def test_tax_breakdown_settles_taxes_in_order(assessed):
     assert sum(whole.values()) == declaration.tax_total
     rest = tax_breakdown(declaration=declaration, paid_before=declaration.import_duty + 10, amount=declaration.vat - 10)
     assert rest == {"vat": declaration.vat - 10}
+
+
+@pytest.mark.django_db
+def test_the_daily_update_clears_a_paid_declaration_whose_amount_due_was_reset(trader1, assessed):
+    """An amendment resets the amount due to the whole tax total even when the taxes were paid:
+    the nightly update recomputes it from the credited payments and clears the green declaration."""
+    from payments.services.payments import BankNotice, payment_credit, payment_start
+
+    payment = payment_start(declaration_id=assessed.pk, user=trader1)
+    payment_credit(notice=BankNotice(payment.reference, payment.amount, "success", "SB-EARLIER"))
+    Declaration.objects.filter(pk=assessed.pk).update(status="assessed", amount_due=assessed.tax_total,
+                                                      payment_status="unpaid", cleared_at=None)
+    late_interest_update_all()
+    declaration = Declaration.objects.get(pk=assessed.pk)
+    assert (declaration.status, declaration.amount_due, declaration.payment_status) == ("cleared", 0, "paid")

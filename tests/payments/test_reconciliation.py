@@ -1,7 +1,6 @@
 """Reconciliation of the bank's statement with the credited payments: every kind of difference,
 recovery of payments whose callback was lost, re-runs, the command and the daily task."""
 from datetime import timedelta
-from decimal import Decimal
 from unittest import mock
 
 import pytest

@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from customs_portal.errors import DomainConflict
-from declarations.lifecycle import Status
 from declarations.models import AuditEvent, Declaration
 from declarations.services.review import declaration_cancel
 from payments.models import LateInterest, Payment, RejectionReason

@@ -1,0 +1,231 @@
+"""What the officer's pages show, shaped for the templates: waiting times, the risk explanation
+with the values that fired each rule, the audit trail in words, the enterprise's history and
+the earlier versions of an amended declaration. Reads only."""
+from decimal import Decimal
+
+from django.db.models import Count, Q
+from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from declarations.lifecycle import Action, Channel, Status
+from declarations.models import AuditEvent, Declaration, InspectionResult
+from declarations.type_codes import TYPE_CODES
+
+TYPE_LABELS = {code: label for codes in TYPE_CODES.values() for code, label in codes.items()}
+HISTORY_SIZE = 10
+WAIT_WARNING = 4 * 3600  # seconds after which the waiting time shows as late, then overdue
+WAIT_OVERDUE = 24 * 3600
+# Audit actions that are not state-machine actions.
+EXTRA_ACTION_LABELS = {"document_upload": gettext_lazy("Document uploaded")}
+
+
+def duration_label(seconds: float | None) -> str:
+    """A waiting time as an officer reads it: "12 min", "2 h 15 min", "3 d 4 h"."""
+    if seconds is None:
+        return "—"
+    minutes = int(seconds // 60)
+    if minutes < 1:
+        return _("< 1 min")
+    if minutes < 60:
+        return _("%(minutes)d min") % {"minutes": minutes}
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
+    days, hours = divmod(hours, 24)
+    return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
+
+
+def wait_level(seconds: float | None) -> str:
+    if seconds is None or seconds < WAIT_WARNING:
+        return "normal"
+    return "late" if seconds < WAIT_OVERDUE else "overdue"
+
+
+def action_label(action: str) -> str:
+    if action in Action.values:
+        return str(Action(action).label)
+    return str(EXTRA_ACTION_LABELS.get(action, action.replace("_", " ")))
+
+
+def status_label(status: str) -> str:
+    return str(Status(status).label) if status in Status.values else status
+
+
+def office_name(office) -> str:
+    english = (get_language() or "").startswith("en")
+    return office.name_en if english and office.name_en else office.name
+
+
+def risk_explanation(declaration: Declaration) -> dict | None:
+    from risk.models import RiskRuleVersion
+    from risk.selectors import assessment_latest
+
+    assessment = assessment_latest(declaration_id=declaration.pk)
+    if assessment is None:
+        return None
+    fired = assessment.fired_rules or []
+    keys = {(rule.get("rule"), rule.get("version")) for rule in fired}
+    descriptions = {
+        (version.rule_id, version.version): version.description
+        for version in RiskRuleVersion.objects.filter(rule_id__in={rule for rule, _ in keys}).only("rule_id", "version", "description")
+        if (version.rule_id, version.version) in keys
+    }
+    rules = []
+    for rule in fired:
+        rules.append({
+            **rule,
+            "description": descriptions.get((rule.get("rule"), rule.get("version")), ""),
+            "reasons": [_reason_display(reason) for reason in rule.get("reason") or []],
+        })
+    thresholds = assessment.thresholds or {}
+    yellow, red = thresholds.get("yellow"), thresholds.get("red")
+    scale = max(int(red or 0) * 3 // 2, assessment.score, 1)
+    return {
+        "assessment": assessment,
+        "rules": rules,
+        "thresholds": thresholds,
+        "yellow": yellow,
+        "red": red,
+        "scale": scale,
+        "meter_value": max(assessment.score, 0),
+        # <meter> counts a value equal to `low` as low; a score equal to a threshold is already the next channel.
+        "meter_low": f"{int(yellow) - 0.5}" if yellow is not None else "0",
+        "meter_high": f"{int(red) - 0.5}" if red is not None else str(scale),
+        "forced_channel": thresholds.get("min_channel") if thresholds.get("min_channel") not in (None, "", Channel.GREEN) else "",
+        "random_yellow_pct": _percent(thresholds.get("random_yellow_rate")),
+        "random_red_pct": _percent(thresholds.get("random_red_rate")),
+        "stale": assessment.declaration_version != declaration.version,
+    }
+
+
+def _percent(rate) -> str:
+    if rate in (None, ""):
+        return "—"
+    return f"{decimal_text(Decimal(str(rate)) * 100)} %"
+
+
+def _decimal_or_none(value) -> Decimal | None:
+    return None if value in (None, "") else Decimal(str(value))
+
+
+def decimal_text(value: Decimal | None) -> str:
+    """A quantity or rate with its significant decimals only (3.5000 -> 3.5), grouped for the language."""
+    if value is None:
+        return ""
+    return number_format(Decimal(format(value.normalize(), "f")), force_grouping=True)
+
+
+OPERATORS = {"eq": "=", "ne": "≠", "lt": "<", "lte": "≤", "gt": ">", "gte": "≥", "in": "∈", "not_in": "∉",
+             "startswith": gettext_lazy("starts with")}
+
+
+def _value_text(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(_value_text(v) for v in value)
+    if value is True:
+        return _("yes")
+    if value is False:
+        return _("no")
+    return "—" if value is None else str(value)
+
+
+def _reason_display(reason: dict) -> dict:
+    return {
+        "field": reason.get("field", ""),
+        "op": str(OPERATORS.get(reason.get("op"), reason.get("op", ""))),
+        "value": _value_text(reason.get("value")),
+        "actual": _value_text(reason.get("actual")),
+        "item": reason.get("item"),
+    }
+
+
+def audit_trail(declaration: Declaration) -> list[dict]:
+    events = AuditEvent.objects.filter(declaration=declaration).select_related("actor").order_by("created_at", "id")
+    trail = []
+    for event in events:
+        data = event.data or {}
+        details = []
+        note = data.get("note")
+        if note and note != event.reason:
+            details.append(note)
+        if "discrepancy" in data:
+            details.append(_("Discrepancy: %(findings)s") % {"findings": data.get("findings") or "—"}
+                           if data["discrepancy"] else _("No discrepancy"))
+        if data.get("tax_total_before") and data.get("tax_total_after") and data["tax_total_before"] != data["tax_total_after"]:
+            details.append(_("Taxes %(before)s → %(after)s VND") % {
+                "before": number_format(Decimal(data["tax_total_before"]), decimal_pos=0, force_grouping=True),
+                "after": number_format(Decimal(data["tax_total_after"]), decimal_pos=0, force_grouping=True)})
+        if event.action == "document_upload":
+            details.append(data.get("name", ""))
+        if data.get("number") and event.action == Action.SUBMIT:
+            details.append(_("Number %(number)s") % {"number": data["number"]})
+        if data.get("channel") and event.action == Action.ASSESS:
+            details.append(_("%(channel)s channel") % {"channel": Channel(data["channel"]).label})
+        if data.get("container_numbers"):
+            details.append(", ".join(data["container_numbers"]))
+        if data.get("from_version"):
+            details.append(_("Version %(from)s → %(to)s") % {"from": data["from_version"], "to": data.get("to_version")})
+        if data.get("reference") and event.action == Action.PAY:
+            details.append(_("Payment %(reference)s") % {"reference": data["reference"]})
+        trail.append({
+            "event": event,
+            "action": event.action,
+            "action_label": action_label(event.action),
+            "actor": (event.actor.get_full_name() or event.actor.get_username()) if event.actor else _("System"),
+            "actor_username": event.actor.get_username() if event.actor else "",
+            "from_label": status_label(event.from_status) if event.from_status else "",
+            "to_label": status_label(event.to_status) if event.to_status else "",
+            "changed": bool(event.from_status) and event.from_status != event.to_status,
+            "details": [d for d in details if d],
+        })
+    return trail
+
+
+def versions_for_display(declaration: Declaration) -> list[dict]:
+    """Earlier versions of an amended declaration, readable: header, items with their taxes, totals."""
+    tax_names = ("import_duty", "export_duty", "special_consumption_tax", "environmental_tax", "vat")
+    versions = []
+    for version in declaration.versions.select_related("superseded_by").order_by("-version"):
+        content = version.content or {}
+        items = []
+        for number, item in enumerate(content.get("items") or [], start=1):
+            taxes = sum((Decimal(str(item.get(name) or 0)) for name in tax_names), Decimal(0))
+            items.append({**item, "line_no": number, "tax_total": taxes,
+                          "quantity": decimal_text(_decimal_or_none(item.get("quantity"))),
+                          "unit_price": decimal_text(_decimal_or_none(item.get("unit_price")))})
+        versions.append({
+            "version": version,
+            "content": content,
+            "items": items,
+            "invoice": content.get("invoice") or {},
+            "partner": content.get("partner") or {},
+            "taxes": version.taxes or {},
+            "by": (version.superseded_by.get_full_name() or version.superseded_by.get_username()) if version.superseded_by else "",
+        })
+    return versions
+
+
+def enterprise_history(declaration: Declaration) -> dict:
+    enterprise = declaration.enterprise
+    others = Declaration.objects.filter(enterprise=enterprise).exclude(pk=declaration.pk).exclude(status=Status.DRAFT)
+    stats = others.order_by().aggregate(
+        total=Count("id"),
+        green=Count("id", filter=Q(channel=Channel.GREEN)),
+        yellow=Count("id", filter=Q(channel=Channel.YELLOW)),
+        red=Count("id", filter=Q(channel=Channel.RED)),
+        rejected=Count("id", filter=Q(status=Status.REJECTED)),
+    )
+    history = list(others.select_related(None).only("pk", "number", "status", "channel", "registered_at", "customs_office_id")
+                   .order_by("-registered_at", "-id")[:HISTORY_SIZE])
+    inspections = list(
+        InspectionResult.objects.filter(declaration__enterprise=enterprise).exclude(declaration=declaration)
+        .select_related("declaration", "inspected_by").order_by("-created_at", "-id")[:HISTORY_SIZE]
+    )
+    return {
+        "enterprise": enterprise,
+        "enterprise_stats": stats,
+        "enterprise_history": history,
+        "enterprise_inspections": inspections,
+        "enterprise_discrepancies": sum(1 for result in inspections if result.discrepancy),
+    }
