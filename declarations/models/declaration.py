@@ -99,6 +99,10 @@ class Declaration(models.Model):
                 fields=["assessed_at", "id"], name="decl_review_queue",
                 condition=models.Q(status__in=["under_review", "under_inspection"]),
             ),
+            models.Index(
+                fields=["customs_office", "assessed_at", "id"], name="decl_review_queue_office",
+                condition=models.Q(status__in=["under_review", "under_inspection"]),
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(invoice_total__gt=0), name="decl_invoice_total_positive"),

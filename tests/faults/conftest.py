@@ -55,7 +55,7 @@ def fault_portal(tmp_path_factory):
         wait_until(lambda: server_answers(f"{base_url}/accounts/login/"), what="uvicorn", processes={"uvicorn": server})
         state.update(env=env, base_url=base_url, database_url=database_url, postgres=postgres, redis=redis_server,
                      server=server)
-        # The worker keeps its database connections between tasks, as in production.
+        # The worker's environment sets DB_CONN_MAX_AGE=60, as in production.
         worker_state = {**state, "env": {**env, "DB_CONN_MAX_AGE": "60"}}  # same list of processes
         state["worker"] = start_worker(worker_state, "worker-faults", "-B", "-s", str(log_dir / "beat-schedule"))
 

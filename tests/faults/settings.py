@@ -1,10 +1,9 @@
 """Settings of the portal processes started by the fault tests: the test settings with the
-database connection settings of production (customs_portal/settings/base.py): connections
-health-checked, closed after each request in the web server (DB_CONN_MAX_AGE unset: 0) and kept
-between tasks in the workers (DB_CONN_MAX_AGE=60 in their environment, as in production). The
-test settings close them after every task too, which would leave nothing stale for a PostgreSQL
-restart to break."""
-from customs_portal.settings.test import *  # noqa: F401,F403
+database connection settings of production (customs_portal/settings/base.py) instead of the
+test settings' CONN_MAX_AGE=0: connections health-checked, DB_CONN_MAX_AGE from the environment
+(unset for the web server, 60 for the worker, as in production). Whatever connection reuse
+production gets, the PostgreSQL restart test gets too."""
+from customs_portal.settings.test import *  # noqa: F403
 from customs_portal.settings.test import DATABASES, env
 
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)

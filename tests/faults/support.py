@@ -103,12 +103,13 @@ class PostgresCluster:
             if (root / "data" / "postmaster.pid").exists():
                 command = _as_postgres_user([str(postgres_bindir() / "pg_ctl"), "-D", str(root / "data"), "-m",
                                              "immediate", "-w", "-t", "30", "stop"])
-                subprocess.run(command, capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
+                subprocess.run(command, check=False, capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
             shutil.rmtree(root, ignore_errors=True)
 
     def _run(self, *args: str, timeout: float = 60) -> None:
         command = _as_postgres_user([str(self.bindir / args[0]), *args[1:]])
-        result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+        result = subprocess.run(command, check=False, capture_output=True, text=True, timeout=timeout,
+                                stdin=subprocess.DEVNULL)
         if result.returncode != 0:
             raise RuntimeError(f"{' '.join(command)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}\n"
                                f"{tail(self.log)}")
