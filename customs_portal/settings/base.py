@@ -41,6 +41,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "customs_portal.middleware.RejectNullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -267,6 +268,8 @@ CELERY_BEAT_SCHEDULE = {
     "risk-sweep-unassessed": {
         "task": "risk.sweep_unassessed",
         "schedule": env.float("RISK_SWEEP_INTERVAL_SECONDS", default=30.0),
+        # Sweeps that queued up while Redis or the workers were away are dropped, not run in a burst.
+        "options": {"expires": env.float("RISK_SWEEP_INTERVAL_SECONDS", default=30.0)},
     },
     # Payments (local time): late interest of unpaid declarations, then the bank statement of the day before.
     "payments-late-interest-daily": {"task": "payments.late_interest_update", "schedule": crontab(hour=0, minute=5)},
@@ -280,7 +283,13 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
     "max_retries": 0,
+    # A Redis that hangs rather than refusing connections must not hang a request either.
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
 }
+# Celery's Django fix-up closes the database connection around every task unless told to
+# reuse it: workers keep it for this many tasks (the web server does not keep connections).
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=200)
 
 # Documents attached to declarations.
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)

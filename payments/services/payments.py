@@ -55,6 +55,12 @@ class BankNotice:
     bank_transaction_id: str
 
 
+def _violates(exc: IntegrityError, column: str) -> bool:
+    """Whether `exc` is the unique constraint of `column` (not, say, a check constraint)."""
+    diag = getattr(exc.__cause__, "diag", None)
+    return column in (getattr(diag, "constraint_name", None) or "")
+
+
 def payment_reference_new(now=None) -> str:
     """HQ + date + 10 random hex digits: unguessable, 18 characters, fits every bank's reference field."""
     now = timezone.localtime(now)
@@ -96,8 +102,8 @@ def payment_start(*, declaration_id: int, user, on: date | None = None) -> Payme
                         started_by=user,
                     )
                 break
-            except IntegrityError:  # a reference drawn twice: draw again
-                if attempt == REFERENCE_ATTEMPTS - 1:
+            except IntegrityError as exc:  # a reference drawn twice: draw again
+                if not _violates(exc, "reference") or attempt == REFERENCE_ATTEMPTS - 1:
                     raise
     logger.info("payment %s started for declaration %s: %s VND", payment.reference, declaration.number, payment.amount)
     return payment
@@ -194,6 +200,8 @@ def payment_credit(*, notice: BankNotice, via: str = CreditSource.CALLBACK, on: 
                 declaration.save(update_fields=["amount_due", "payment_status", "updated_at"])
                 _declaration_settle(declaration=declaration, payment=payment, now=now)
     except IntegrityError as exc:
+        if not _violates(exc, "bank_transaction_id"):
+            raise
         # Another payment took this bank transaction between our check and our save.
         raise CallbackRefused(RejectionReason.TRANSACTION_CONFLICT, 409,
                               f"Bank transaction {notice.bank_transaction_id} already belongs to another payment.") from exc
@@ -222,6 +230,8 @@ def payment_fail(*, notice: BankNotice) -> tuple[str, Payment]:
             with transaction.atomic():
                 payment.save(update_fields=["status", "failed_at", "bank_transaction_id"])
         except IntegrityError as exc:
+            if not _violates(exc, "bank_transaction_id"):
+                raise
             raise CallbackRefused(RejectionReason.TRANSACTION_CONFLICT, 409,
                                   f"Bank transaction {notice.bank_transaction_id} already belongs to another payment.",
                                   payment=payment) from exc

@@ -263,3 +263,19 @@ def test_money_taken_after_a_failure_notice_is_still_credited(trader1, assessed)
     payment_fail(notice=notice(payment, status="failed", txn="SB-X"))
     assert payment_credit(notice=notice(payment, txn="SB-Y"))[0] == "credited"
     assert Declaration.objects.get(pk=assessed.pk).status == "cleared"
+
+
+def test_the_unique_bank_transaction_holds_when_the_check_is_raced(trader1, assessed, declaration_in):
+    """Two payments credited with one bank transaction at the same moment both pass the read check;
+    the database's unique constraint refuses the second one, which changes nothing."""
+    first = payment_start(declaration_id=assessed.pk, user=trader1)
+    other = declaration_in("under_review")
+    second = payment_start(declaration_id=other.pk, user=trader1)
+    payment_credit(notice=notice(first, txn="SB-RACE"))
+    before = declaration_state(other)
+    with mock.patch("payments.services.payments._check_transaction_unused"):
+        with pytest.raises(CallbackRefused) as raised:
+            payment_credit(notice=notice(second, txn="SB-RACE"))
+    assert raised.value.reason == RejectionReason.TRANSACTION_CONFLICT
+    assert Payment.objects.get(pk=second.pk).status == "pending"
+    assert declaration_state(other) == before
