@@ -224,6 +224,7 @@ def enterprise_history(declaration: Declaration) -> dict:
     )
     return {
         "enterprise": enterprise,
+        "enterprise_age_days": enterprise.age_days(),
         "enterprise_stats": stats,
         "enterprise_history": history,
         "enterprise_inspections": inspections,

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 import pycountry
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from customs_portal.accounts.models import ComplianceLevel
 from declarations.agreements import PREFERENCE_CODES
@@ -49,30 +50,30 @@ class Field:
 FIELDS: dict[str, Field] = {
     f.name: f
     for f in [
-        Field("direction", "choice", "Direction", tuple(Direction.values)),
-        Field("type_code", "code", "Type code"),
-        Field("customs_office", "code", "Customs office"),
-        Field("enterprise.tax_code", "code", "Enterprise tax code"),
-        Field("enterprise.compliance_level", "choice", "Enterprise compliance level", tuple(ComplianceLevel.values)),
-        Field("enterprise.age_days", "number", "Enterprise age (days)"),
-        Field("enterprise.on_watchlist", "bool", "Enterprise on watchlist"),
-        Field("partner.country", "country", "Partner country"),
-        Field("partner.name", "text", "Partner name"),
-        Field("partner.on_watchlist", "bool", "Partner on watchlist"),
-        Field("transport_mode", "choice", "Transport mode", tuple(TransportMode.values)),
-        Field("port_of_loading", "code", "Port of loading"),
-        Field("port_of_discharge", "code", "Port of discharge"),
-        Field("invoice.currency", "code", "Invoice currency"),
-        Field("invoice.incoterm", "code", "Incoterm"),
-        Field("invoice.total", "number", "Invoice total"),
-        Field("items.hs_code", "hs", "Item HS code"),
-        Field("items.origin_country", "country", "Item origin country"),
-        Field("items.preference", "choice", "Item preference", tuple(PREFERENCE_CODES)),
-        Field("items.description", "text", "Item description"),
-        Field("items.unit_price_vs_reference", "number", "Item unit price ÷ reference price"),
-        Field("items.specialised_management", "bool", "Item under specialised management"),
-        Field("taxes.total", "number", "Taxes total (VND)"),
-        Field("item_count", "number", "Number of items"),
+        Field("direction", "choice", gettext_noop("Direction"), tuple(Direction.values)),
+        Field("type_code", "code", gettext_noop("Type code")),
+        Field("customs_office", "code", gettext_noop("Customs office")),
+        Field("enterprise.tax_code", "code", gettext_noop("Enterprise tax code")),
+        Field("enterprise.compliance_level", "choice", gettext_noop("Enterprise compliance level"), tuple(ComplianceLevel.values)),
+        Field("enterprise.age_days", "number", gettext_noop("Enterprise age (days)")),
+        Field("enterprise.on_watchlist", "bool", gettext_noop("Enterprise on watchlist")),
+        Field("partner.country", "country", gettext_noop("Partner country")),
+        Field("partner.name", "text", gettext_noop("Partner name")),
+        Field("partner.on_watchlist", "bool", gettext_noop("Partner on watchlist")),
+        Field("transport_mode", "choice", gettext_noop("Transport mode"), tuple(TransportMode.values)),
+        Field("port_of_loading", "code", gettext_noop("Port of loading")),
+        Field("port_of_discharge", "code", gettext_noop("Port of discharge")),
+        Field("invoice.currency", "code", gettext_noop("Invoice currency")),
+        Field("invoice.incoterm", "code", gettext_noop("Incoterm")),
+        Field("invoice.total", "number", gettext_noop("Invoice total")),
+        Field("items.hs_code", "hs", gettext_noop("Item HS code")),
+        Field("items.origin_country", "country", gettext_noop("Item origin country")),
+        Field("items.preference", "choice", gettext_noop("Item preference"), tuple(PREFERENCE_CODES)),
+        Field("items.description", "text", gettext_noop("Item description")),
+        Field("items.unit_price_vs_reference", "number", gettext_noop("Item unit price ÷ reference price")),
+        Field("items.specialised_management", "bool", gettext_noop("Item under specialised management")),
+        Field("taxes.total", "number", gettext_noop("Taxes total (VND)")),
+        Field("item_count", "number", gettext_noop("Number of items")),
     ]
 }
 COUNTRY_CODES = frozenset(c.alpha_2 for c in pycountry.countries)

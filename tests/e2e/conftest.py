@@ -6,6 +6,7 @@ subprocesses. It does not use pytest-django's test database: a browser test comm
 through a separate server process, which the rolled-back test transaction cannot see.
 """
 import os
+import zlib
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -28,7 +29,10 @@ from tests.processes import (
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-E2E_REDIS_URL = "redis://127.0.0.1:6379/10"
+# A Redis database per xdist worker (as for PostgreSQL), so parallel runs don't take each other's tasks.
+E2E_REDIS_URL = "redis://127.0.0.1:6379/" + (
+    str(2 + zlib.crc32(os.environ["PYTEST_XDIST_WORKER"].encode()) % 6) if os.environ.get("PYTEST_XDIST_WORKER") else "10"
+)
 
 
 def _e2e_database_name() -> str:
