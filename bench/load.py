@@ -86,6 +86,7 @@ class Portal:
         run([PYTHON, "manage.py", "shell", "-c", setup], self.env)
         self._spawn("uvicorn", [PYTHON, "-m", "uvicorn", "customs_portal.asgi:application", "--host", "127.0.0.1",
                                 "--port", str(self.port), "--workers", str(self.args.web_workers), "--lifespan", "off",
+                                "--limit-concurrency", str(self.args.limit_concurrency),
                                 "--no-access-log"])
         self._spawn("celery", [PYTHON, "-m", "celery", "-A", "customs_portal", "worker", "-B", "-s",
                                str(self.log_dir / "beat"), "-l", "warning", "-Q", "default,risk,payments,batch",
@@ -257,6 +258,7 @@ def main():
     parser.add_argument("--worker-concurrency", type=int, default=2)
     parser.add_argument("--readers", type=int, default=10)
     parser.add_argument("--port", type=int, default=8321)
+    parser.add_argument("--limit-concurrency", type=int, default=25, help="per web worker (uvicorn); excess gets 503")
     parser.add_argument("--pgbench-seconds", type=int, default=15)
     args = parser.parse_args()
     args.start = not args.base_url
