@@ -279,12 +279,24 @@ def declaration_amend(*, declaration: Declaration, user, data: dict, reason: str
             "version": snapshot.version + 1,
             "channel": None,
             "assessed_at": None,
-            "amount_due": locked.tax_total,
-            "payment_status": PaymentStatus.UNPAID if locked.tax_total > 0 else PaymentStatus.NOT_DUE,
+            **_amount_due_after_change(locked),
         },
         on_commit=[lambda: risk_assess_enqueue(declaration_id=locked.pk)],
     )
     return locked
+
+
+def _amount_due_after_change(declaration: Declaration) -> dict:
+    """What is still owed once the taxes changed: what was already paid counts."""
+    from payments.services.balance import declaration_balance_update
+
+    declaration.payment_status = PaymentStatus.UNPAID
+    balance = declaration_balance_update(declaration=declaration, save=False)
+    if balance.amount_due > 0:
+        status = PaymentStatus.UNPAID
+    else:
+        status = PaymentStatus.PAID if balance.tax_paid > 0 else PaymentStatus.NOT_DUE
+    return {"amount_due": balance.amount_due, "payment_status": status}
 
 
 def declaration_goods_reassess(*, declaration: Declaration, items: list[dict]) -> list[dict]:
