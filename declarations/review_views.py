@@ -19,7 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from customs_portal.errors import DomainConflict, DomainValidationError
-from declarations.api.serializers import CancelSerializer, DecisionSerializer, ReviewQueueFilterSerializer
+from declarations.api.serializers import (
+    CancelSerializer,
+    DecisionSerializer,
+    ReviewQueueFilterSerializer,
+)
 from declarations.forms import flatten_errors
 from declarations.lifecycle import UNCLEARED, Action, Channel, allowed_actions
 from declarations.models import CustomsOffice, Declaration
@@ -37,7 +41,12 @@ from declarations.review_display import (
     wait_level,
 )
 from declarations.selectors import REVIEW_STATUSES, declaration_get, review_queue
-from declarations.services.review import DECISIONS, declaration_cancel, declaration_decide, officer_may_decide
+from declarations.services.review import (
+    DECISIONS,
+    declaration_cancel,
+    declaration_decide,
+    officer_may_decide,
+)
 
 QUEUE_PAGE_SIZE = 25
 WAIT_CHOICES = [  # minutes → label of the "waiting at least" filter

@@ -25,8 +25,21 @@ from declarations.filters import DeclarationFilter
 from declarations.forms import DeclarationForm, error_summary, flatten_errors
 from declarations.incoterms import INCOTERMS
 from declarations.lifecycle import Status
-from declarations.models import Country, Currency, CustomsOffice, Direction, HSCode, Port, TransportMode, Unit
-from declarations.selectors import declaration_get, declarations_visible_to, tariff_search
+from declarations.models import (
+    Country,
+    Currency,
+    CustomsOffice,
+    Direction,
+    HSCode,
+    Port,
+    TransportMode,
+    Unit,
+)
+from declarations.selectors import (
+    declaration_get,
+    declarations_visible_to,
+    tariff_search,
+)
 from declarations.services.declarations import (
     declaration_as_data,
     declaration_create,

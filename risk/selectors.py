@@ -1,6 +1,6 @@
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
-from risk.models import RiskRule, RiskRuleVersion
+from risk.models import ReferencePrice, RiskRule, RiskRuleVersion, WatchlistedPartner
 
 
 def risk_rules(*, with_versions: bool = False) -> QuerySet[RiskRule]:
@@ -15,3 +15,26 @@ def assessment_latest(*, declaration_id: int):
     from risk.models import Assessment
 
     return Assessment.objects.filter(declaration_id=declaration_id).order_by("-declaration_version", "-id").first()
+
+
+def watchlisted_partners(*, active: bool | None = True, q: str = "") -> QuerySet[WatchlistedPartner]:
+    """The watchlist for the list page and the API, optionally only (in)active ones or matching `q`."""
+    partners = WatchlistedPartner.objects.order_by("name", "country")
+    if active is not None:
+        partners = partners.filter(active=active)
+    q = (q or "").strip()
+    if q:
+        partners = partners.filter(Q(name__icontains=q) | Q(country__iexact=q))
+    return partners
+
+
+def reference_prices(*, q: str = "") -> QuerySet[ReferencePrice]:
+    """Reference prices for the list page and the API; `q` is an HS code prefix or a unit code."""
+    prices = ReferencePrice.objects.select_related("unit").order_by("hs_code", "unit_id")
+    q = (q or "").strip()
+    if q.isdigit():
+        # Prices under the prefix, and the shorter prefixes that would apply to it.
+        prices = prices.filter(Q(hs_code__startswith=q[:8]) | Q(hs_code__in=[q[:n] for n in range(2, min(len(q), 8) + 1)]))
+    elif q:
+        prices = prices.filter(unit_id=q.upper())
+    return prices

@@ -29,13 +29,12 @@ from declarations.lifecycle import Channel
 from declarations.models import Country, HSCode, TariffLine, Unit
 from risk import forms
 from risk.models import BacktestRun, ReferencePrice, WatchlistedPartner
-from risk.selectors import risk_rules
+from risk.selectors import reference_prices, risk_rules, watchlisted_partners
 from risk.services.assessment import risk_settings_current
 from risk.services.backtest import backtest_start
 from risk.services.reference_prices import (
     reference_price_delete,
     reference_price_set,
-    reference_prices,
 )
 from risk.services.rules import (
     RULE_FIELDS,
@@ -48,7 +47,6 @@ from risk.services.rules import (
 from risk.services.watchlists import (
     watchlisted_partner_add,
     watchlisted_partner_deactivate,
-    watchlisted_partners,
 )
 
 PAGE_SIZE = 25

@@ -37,3 +37,24 @@ class IsTraderOrCustomsStaff(RolePermission):
 
     def allowed(self, user):
         return user.is_customs_staff or (user.is_trader and bool(user.enterprise_id))
+
+
+class IsOfficer(RolePermission):
+    message = "Only customs officers can do this."
+
+    def allowed(self, user):
+        return user.is_officer
+
+
+class IsGate(RolePermission):
+    message = "Only the gate system can do this."
+
+    def allowed(self, user):
+        return user.is_gate
+
+
+class IsTraderOrOfficer(RolePermission):
+    message = "Only the declaring trader or a customs officer can do this."
+
+    def allowed(self, user):
+        return user.is_officer or (user.is_trader and bool(user.enterprise_id))

@@ -1,49 +1,30 @@
 """Officers' decisions and review queue, cancellation, and the gate (api.md)."""
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from customs_portal.accounts.permissions import RolePermission
+from customs_portal.accounts.permissions import IsGate, IsOfficer, IsTraderOrOfficer
 from declarations.selectors import declaration_get, review_queue
-from declarations.services.review import declaration_cancel, declaration_decide, gate_release
+from declarations.services.review import (
+    declaration_cancel,
+    declaration_decide,
+    gate_release,
+)
 
 from .serializers import (
     AuditEventSerializer,
     CancelSerializer,
-    DeclarationSerializer,
-    DeclarationStaffSerializer,
     DecisionResultSerializer,
     DecisionSerializer,
+    DeclarationSerializer,
+    DeclarationStaffSerializer,
     GateReleaseSerializer,
     ReviewQueueEntrySerializer,
     ReviewQueueFilterSerializer,
 )
 
 CONFLICT = OpenApiResponse(description="Not allowed in the declaration's current state (or already decided); the body says why")
-
-
-class IsOfficer(RolePermission):
-    message = "Only customs officers can do this."
-
-    def allowed(self, user):
-        return user.is_officer
-
-
-class IsGate(RolePermission):
-    message = "Only the gate system can do this."
-
-    def allowed(self, user):
-        return user.is_gate
-
-
-class CanCancel(BasePermission):
-    message = "Only the declaring trader or a customs officer can cancel."
-
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and (user.is_officer or (user.is_trader and user.enterprise_id)))
 
 
 class DecisionView(APIView):
@@ -64,7 +45,7 @@ class DecisionView(APIView):
 
 
 class CancelView(APIView):
-    permission_classes = [CanCancel]
+    permission_classes = [IsTraderOrOfficer]
 
     @extend_schema(summary="Cancel a declaration before clearance", request=CancelSerializer,
                    responses={200: DeclarationSerializer, 403: OpenApiResponse(description="Not the trader or an officer"),

@@ -8,7 +8,13 @@ from rest_framework import serializers
 from declarations.agreements import PREFERENCE_CODES
 from declarations.incoterms import INCOTERMS
 from declarations.lifecycle import Channel, Status
-from declarations.models import Declaration, Direction, GoodsItem, PaymentStatus, TransportMode
+from declarations.models import (
+    Declaration,
+    Direction,
+    GoodsItem,
+    PaymentStatus,
+    TransportMode,
+)
 
 CODE = {"trim_whitespace": True}
 

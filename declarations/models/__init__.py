@@ -1,6 +1,12 @@
 from .audit import AuditEvent
-from .declaration import Declaration, DeclarationVersion, Direction, GoodsItem, PaymentStatus, TransportMode
-from .review import Document, DocumentKind, DocumentRequest, GateRelease, InspectionResult
+from .declaration import (
+    Declaration,
+    DeclarationVersion,
+    Direction,
+    GoodsItem,
+    PaymentStatus,
+    TransportMode,
+)
 from .reference import (
     Country,
     Currency,
@@ -11,6 +17,13 @@ from .reference import (
     Port,
     TariffLine,
     Unit,
+)
+from .review import (
+    Document,
+    DocumentKind,
+    DocumentRequest,
+    GateRelease,
+    InspectionResult,
 )
 
 __all__ = [

@@ -10,11 +10,21 @@ from django.utils.translation import gettext as _
 
 from customs_portal.errors import DomainValidationError
 from declarations.lifecycle import Action, Status, check_transition
-from declarations.models import Declaration, DeclarationVersion, GoodsItem, PaymentStatus
+from declarations.models import (
+    Declaration,
+    DeclarationVersion,
+    GoodsItem,
+    PaymentStatus,
+)
 from declarations.selectors import exchange_rate_in_force
 from declarations.services.audit import audit_record
 from declarations.services.lifecycle import declaration_lock, declaration_transition
-from declarations.services.taxes import TAX_NAMES, ItemTaxInput, RateUnavailable, taxes_compute
+from declarations.services.taxes import (
+    TAX_NAMES,
+    ItemTaxInput,
+    RateUnavailable,
+    taxes_compute,
+)
 from declarations.services.validation import declaration_data_validate, line_value_of
 
 HEADER_FIELDS = (

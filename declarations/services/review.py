@@ -10,8 +10,21 @@ from django.utils.translation import gettext as _
 from stdnum import iso6346
 
 from customs_portal.errors import DomainConflict, DomainValidationError
-from declarations.lifecycle import Action, Channel, IllegalTransition, Status, check_transition
-from declarations.models import AuditEvent, Declaration, DocumentRequest, GateRelease, InspectionResult, PaymentStatus
+from declarations.lifecycle import (
+    Action,
+    Channel,
+    IllegalTransition,
+    Status,
+    check_transition,
+)
+from declarations.models import (
+    AuditEvent,
+    Declaration,
+    DocumentRequest,
+    GateRelease,
+    InspectionResult,
+    PaymentStatus,
+)
 from declarations.services.declarations import declaration_goods_reassess
 from declarations.services.lifecycle import declaration_lock, declaration_transition
 from declarations.services.verification import qr_payload_parse, verification_code_valid

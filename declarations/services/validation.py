@@ -16,7 +16,15 @@ from django.utils.translation import gettext as _
 from customs_portal.errors import DomainValidationError
 from declarations.agreements import AGREEMENTS
 from declarations.incoterms import INCOTERMS
-from declarations.models import Country, Currency, CustomsOffice, Direction, Port, TariffLine, Unit
+from declarations.models import (
+    Country,
+    Currency,
+    CustomsOffice,
+    Direction,
+    Port,
+    TariffLine,
+    Unit,
+)
 from declarations.selectors import exchange_rate_in_force
 from declarations.type_codes import TYPE_CODES
 

@@ -9,17 +9,20 @@ from rest_framework.views import APIView
 from customs_portal.accounts.models import Enterprise
 from customs_portal.accounts.permissions import IsRiskAdmin
 from risk.models import BacktestRun, ReferencePrice, WatchlistedPartner
-from risk.services.backtest import backtest_start
-from risk.services.reference_prices import reference_price_delete, reference_price_set, reference_prices
-from risk.services.watchlists import watchlisted_partner_add, watchlisted_partner_deactivate, watchlisted_partners
-from risk.selectors import risk_rules
+from risk.selectors import reference_prices, risk_rules, watchlisted_partners
 from risk.services.assessment import risk_settings_current
+from risk.services.backtest import backtest_start
+from risk.services.reference_prices import reference_price_delete, reference_price_set
 from risk.services.rules import (
     enterprise_compliance_update,
     risk_rule_create,
     risk_rule_deactivate,
     risk_rule_update,
     risk_settings_update,
+)
+from risk.services.watchlists import (
+    watchlisted_partner_add,
+    watchlisted_partner_deactivate,
 )
 
 from .serializers import (

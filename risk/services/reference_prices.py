@@ -8,7 +8,6 @@ never applies. Every change is audited with the values before and after.
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from customs_portal.errors import DomainValidationError
@@ -18,18 +17,6 @@ from risk.models import ReferencePrice
 
 PRICE_MAX = Decimal("1e16")  # max_digits=18 with 2 decimal places
 NOTE_MAX = 300
-
-
-def reference_prices(*, q: str = "") -> QuerySet[ReferencePrice]:
-    """Reference prices for the list page and the API; `q` is an HS code prefix or a unit code."""
-    prices = ReferencePrice.objects.select_related("unit").order_by("hs_code", "unit_id")
-    q = (q or "").strip()
-    if q.isdigit():
-        # Prices under the prefix, and the shorter prefixes that would apply to it.
-        prices = prices.filter(Q(hs_code__startswith=q[:8]) | Q(hs_code__in=[q[:n] for n in range(2, min(len(q), 8) + 1)]))
-    elif q:
-        prices = prices.filter(unit_id=q.upper())
-    return prices
 
 
 def _clean(*, hs_code, unit, price_vnd, note) -> dict:

@@ -5,7 +5,6 @@ listed); adding it again reactivates it. Names match case-insensitively, as the 
 `partner_on_watchlist` does, so "ACME LTD" and "Acme Ltd" in one country are one partner.
 """
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from customs_portal.errors import DomainConflict, DomainValidationError
@@ -15,17 +14,6 @@ from risk.models import WatchlistedPartner
 
 NAME_MAX = 255
 REASON_MAX = 500
-
-
-def watchlisted_partners(*, active: bool | None = True, q: str = "") -> QuerySet[WatchlistedPartner]:
-    """The watchlist for the list page and the API, optionally only (in)active ones or matching `q`."""
-    partners = WatchlistedPartner.objects.order_by("name", "country")
-    if active is not None:
-        partners = partners.filter(active=active)
-    q = (q or "").strip()
-    if q:
-        partners = partners.filter(Q(name__icontains=q) | Q(country__iexact=q))
-    return partners
 
 
 def _clean(*, name: str, country: str, reason: str) -> tuple[str, str, str]:
