@@ -41,4 +41,5 @@ ENV DJANGO_SETTINGS_MODULE=customs_portal.settings.production \
 
 EXPOSE 8000
 
-CMD ["uvicorn", "customs_portal.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--workers", "4", "--lifespan", "off", "--proxy-headers", "--forwarded-allow-ips", "*"]
+# The web server pools its database connections (DB_POOL); Celery workers, from the same image, do not.
+CMD ["env", "DB_POOL=true", "uvicorn", "customs_portal.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--workers", "4", "--lifespan", "off", "--proxy-headers", "--forwarded-allow-ips", "*"]

@@ -12,6 +12,8 @@ pgbench (a simple insert transaction) and prints the ratio of declarations/s to 
 Usage: .venv/bin/python bench/load.py [--steps 10,20,30,40,50,60] [--step-seconds 20]
        [--web-workers 3] [--worker-concurrency 2] [--readers 10]
 Submit→channel latency is the server's assessed_at − registered_at of each declaration.
+Readers (--readers, each a list then a detail, then half a second's pause) run throughout;
+reads/s is what they achieved in the step.
 """
 import argparse
 import asyncio
@@ -104,7 +106,11 @@ class Portal:
 
     def _spawn(self, name, command):
         log = open(self.log_dir / f"{name}.log", "w")
-        env = {**self.env, "DB_CONN_MAX_AGE": "60"} if name == "celery" else self.env
+        if name == "celery":
+            env = {**self.env, "DB_CONN_MAX_AGE": "60"}
+        else:  # as in production (docker-compose.yml): a pool per web process, as large as its concurrency limit
+            env = {**self.env, "DB_POOL": "true", "DB_POOL_SIZE": "8",
+                   "DB_POOL_MAX_OVERFLOW": str(max(self.args.limit_concurrency - 8, 0))}
         self.processes.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                                                start_new_session=True))
 
@@ -128,7 +134,7 @@ async def token(client, username):
 
 async def step(client, traders, reader_tokens, rate, seconds, readers):
     body = declaration_body(10)
-    creates, submits, errors, ids = [], [], [], []
+    creates, submits, errors, ids, reads = [], [], [], [], []
     stop_reading = asyncio.Event()
 
     async def one(index):
@@ -157,11 +163,13 @@ async def step(client, traders, reader_tokens, rate, seconds, readers):
         while not stop_reading.is_set():
             try:
                 listing = await client.get("/api/v1/declarations/", headers=headers)
+                reads.append(1)
                 if listing.status_code != 200:
                     errors.append(f"list {listing.status_code}")
                 elif listing.json()["results"]:
                     some = random.choice(listing.json()["results"])["id"]
                     detail = await client.get(f"/api/v1/declarations/{some}/", headers=headers)
+                    reads.append(1)
                     if detail.status_code != 200:
                         errors.append(f"detail {detail.status_code}")
             except httpx.HTTPError as exc:
@@ -181,7 +189,8 @@ async def step(client, traders, reader_tokens, rate, seconds, readers):
     await asyncio.gather(*tasks)
     stop_reading.set()
     await asyncio.gather(*reading)
-    return creates, submits, errors, ids, wall_started
+    reads_per_s = len(reads) / (time.perf_counter() - started)
+    return creates, submits, errors, ids, wall_started, reads_per_s
 
 
 async def channel_latencies(client, officer, ids, timeout=60):
@@ -229,9 +238,9 @@ async def main_async(args, base_url):
         readers = [await token(client, "trader1"), officer]
         best = 0.0
         print(f"{'rate':>6} {'done/s':>7} {'create p50/p95/p99 ms':>24} {'submit p50/p95/p99 ms':>24} "
-              f"{'→channel p50/p95/p99 ms':>26} {'errors':>6}")
+              f"{'→channel p50/p95/p99 ms':>26} {'reads/s':>7} {'errors':>6}")
         for rate in args.steps:
-            creates, submits, errors, ids, started = await step(client, traders, readers, rate, args.step_seconds, args.readers)
+            creates, submits, errors, ids, started, reads_per_s = await step(client, traders, readers, rate, args.step_seconds, args.readers)
             latencies, ends, unassessed = await channel_latencies(client, officer, ids)
             # Completed end to end: assessed declarations over the time from the step's start to the last assessment.
             done_per_s = len(latencies) / max(max(ends, default=started) - started, args.step_seconds) if latencies else 0.0
@@ -242,7 +251,7 @@ async def main_async(args, base_url):
                 ms = [v * 1000 for v in values]
                 return f"{percentile(ms, 50):6.0f}/{percentile(ms, 95):6.0f}/{percentile(ms, 99):6.0f}"
 
-            print(f"{rate:>6} {done_per_s:7.1f} {fmt(creates):>24} {fmt(submits):>24} {fmt(latencies):>26} {len(errors):>6}"
+            print(f"{rate:>6} {done_per_s:7.1f} {fmt(creates):>24} {fmt(submits):>24} {fmt(latencies):>26} {reads_per_s:7.1f} {len(errors):>6}"
                   + (f"  {sorted(set(errors))[:3]}" if errors else ""), flush=True)
             if not errors and latencies and percentile(latencies, 95) < 2.0:
                 best = max(best, done_per_s)

@@ -5,7 +5,8 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from declarations.models import Declaration, ExchangeRate, TariffLine
+from declarations.models import Declaration, TariffLine
+from declarations.reference_cache import ReferenceCopies, reference_copies
 
 VND_RATE = Decimal("1")
 
@@ -20,6 +21,23 @@ def declarations_visible_to(*, user) -> QuerySet[Declaration]:
     if user.is_trader and user.enterprise_id:
         return qs.filter(enterprise_id=user.enterprise_id)
     return qs.none()
+
+
+def declarations_listed_for(*, user) -> QuerySet[Declaration]:
+    """The declarations a user may see, newest first, each with its `item_count`.
+
+    The count is a subquery, which PostgreSQL evaluates only for the rows of the page (after
+    the sort and limit); a join with GROUP BY would count the items of every declaration.
+    """
+    from django.db.models import Count, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from declarations.models import GoodsItem
+
+    items = GoodsItem.objects.filter(declaration=OuterRef("pk")).order_by().values("declaration")
+    return declarations_visible_to(user=user).annotate(
+        item_count=Coalesce(Subquery(items.annotate(count=Count("*")).values("count")[:1]), 0)
+    ).order_by("-created_at", "-id")
 
 
 def declaration_get(*, user, pk, with_items: bool | str = True) -> Declaration:
@@ -40,12 +58,11 @@ def declaration_get(*, user, pk, with_items: bool | str = True) -> Declaration:
         raise Http404
 
 
-def exchange_rate_in_force(*, currency: str, on: date) -> tuple[Decimal, date] | None:
+def exchange_rate_in_force(*, currency: str, on: date, references: ReferenceCopies | None = None) -> tuple[Decimal, date] | None:
     """The VND rate of `currency` in force on `on` (the latest rate dated on or before it), with its date."""
     if currency == "VND":
         return VND_RATE, on
-    rate = ExchangeRate.objects.filter(currency_id=currency, valid_on__lte=on).order_by("-valid_on").first()
-    return (rate.rate, rate.valid_on) if rate else None
+    return (references or reference_copies()).exchange_rate(currency=currency, on=on)
 
 
 def tariff_search(*, q: str, limit: int = 20) -> QuerySet[TariffLine]:

@@ -5,19 +5,15 @@ once per session, so tests see the same tables as the portal. Tests run inside a
 transaction that is rolled back, which keeps that data; `transaction=True` tests
 would flush it, so browser tests use their own database (tests/e2e/conftest.py).
 """
-from datetime import date
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from customs_portal.accounts.models import ComplianceLevel, Role
-from declarations.models import CustomsOffice
-from tests.factories import EnterpriseFactory, UserFactory
+from tests.factories import gate_user_create, officer_create, risk_admin_create, trader1_create, trader2_create
 
 
 def pytest_collection_modifyitems(config, items):
@@ -46,45 +42,29 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def trader1(db):
     """The trader of Công ty TNHH Thương mại Minh Anh (0109876500), an established, compliant enterprise."""
-    enterprise = EnterpriseFactory(
-        tax_code="0109876500",
-        name="Công ty TNHH Thương mại Minh Anh",
-        address="Số 18 phố Láng Hạ, phường Thành Công, quận Ba Đình, Hà Nội",
-        established_on=date(2015, 3, 12),
-        compliance_level=ComplianceLevel.HIGH,
-    )
-    return UserFactory(username="trader1", role=Role.TRADER, enterprise=enterprise)
+    return trader1_create()
 
 
 @pytest.fixture
 def trader2(db):
     """The trader of Công ty Cổ phần Xuất nhập khẩu Sao Mai (0318765402), founded this month."""
-    enterprise = EnterpriseFactory(
-        tax_code="0318765402",
-        name="Công ty Cổ phần Xuất nhập khẩu Sao Mai",
-        address="Số 45 đường Nguyễn Thị Minh Khai, phường Bến Nghé, quận 1, TP. Hồ Chí Minh",
-        established_on=timezone.localdate().replace(day=1),
-        compliance_level=ComplianceLevel.NEW,
-    )
-    return UserFactory(username="trader2", role=Role.TRADER, enterprise=enterprise)
+    return trader2_create()
 
 
 @pytest.fixture
 def officer(db):
     """A customs officer working for every office."""
-    return UserFactory(
-        username="officer1", role=Role.OFFICER, all_offices=True, offices=list(CustomsOffice.objects.all())
-    )
+    return officer_create()
 
 
 @pytest.fixture
 def risk_admin(db):
-    return UserFactory(username="riskadmin", role=Role.RISK_ADMIN)
+    return risk_admin_create()
 
 
 @pytest.fixture
 def gate_user(db):
-    return UserFactory(username="gate1", role=Role.GATE)
+    return gate_user_create()
 
 
 @pytest.fixture

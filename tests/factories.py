@@ -2,9 +2,11 @@
 from datetime import date
 
 import factory
+from django.utils import timezone
 from stdnum.vn import mst
 
 from customs_portal.accounts.models import ComplianceLevel, Enterprise, Role, User
+from declarations.models import CustomsOffice
 
 
 def tax_code_for(n: int) -> str:
@@ -56,3 +58,47 @@ class UserFactory(factory.django.DjangoModelFactory):
     def offices(self, create, extracted, **kwargs):
         if create and extracted:
             self.offices.set(extracted)
+
+
+# The suite's cast (tests/conftest.py makes fixtures of them). Plain functions too, so that a
+# module-scoped fixture can build the same users once for many tests (tests/security/conftest.py).
+# Each is idempotent: the factories get or create by username and tax code.
+
+
+def trader1_create() -> User:
+    """The trader of Công ty TNHH Thương mại Minh Anh (0109876500), an established, compliant enterprise."""
+    enterprise = EnterpriseFactory(
+        tax_code="0109876500",
+        name="Công ty TNHH Thương mại Minh Anh",
+        address="Số 18 phố Láng Hạ, phường Thành Công, quận Ba Đình, Hà Nội",
+        established_on=date(2015, 3, 12),
+        compliance_level=ComplianceLevel.HIGH,
+    )
+    return UserFactory(username="trader1", role=Role.TRADER, enterprise=enterprise)
+
+
+def trader2_create() -> User:
+    """The trader of Công ty Cổ phần Xuất nhập khẩu Sao Mai (0318765402), founded this month."""
+    enterprise = EnterpriseFactory(
+        tax_code="0318765402",
+        name="Công ty Cổ phần Xuất nhập khẩu Sao Mai",
+        address="Số 45 đường Nguyễn Thị Minh Khai, phường Bến Nghé, quận 1, TP. Hồ Chí Minh",
+        established_on=timezone.localdate().replace(day=1),
+        compliance_level=ComplianceLevel.NEW,
+    )
+    return UserFactory(username="trader2", role=Role.TRADER, enterprise=enterprise)
+
+
+def officer_create() -> User:
+    """A customs officer working for every office."""
+    return UserFactory(
+        username="officer1", role=Role.OFFICER, all_offices=True, offices=list(CustomsOffice.objects.all())
+    )
+
+
+def risk_admin_create() -> User:
+    return UserFactory(username="riskadmin", role=Role.RISK_ADMIN)
+
+
+def gate_user_create() -> User:
+    return UserFactory(username="gate1", role=Role.GATE)

@@ -112,15 +112,35 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/customs_portal"),
-}
-# Under ASGI each request may run in another thread, and persistent connections pile up
-# (one per thread): the web server closes its connection after each request (0). Celery
-# workers keep theirs (DB_CONN_MAX_AGE=60 in their environment).
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
+def database_settings(url: str) -> dict:
+    """The default database from its URL.
+
+    Under ASGI each request runs in a thread of its own, so Django's persistent connections
+    pile up (one per thread), and a new connection per request costs PostgreSQL a process
+    start. The web server therefore hands its connections back to a pool per process
+    (DB_POOL=true: django-db-connection-pool, SQLAlchemy's QueuePool; each connection is
+    pinged when taken, so a restarted PostgreSQL is survived); Django closes (returns) them
+    after each request (CONN_MAX_AGE 0). Celery workers are single-threaded processes and
+    keep their own connection instead (DB_CONN_MAX_AGE=60 in their environment).
+    """
+    database = env.db_url_config(url)
+    database["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
+    database["CONN_HEALTH_CHECKS"] = True
+    database["ATOMIC_REQUESTS"] = False
+    if env.bool("DB_POOL", default=False):
+        database["ENGINE"] = "dj_db_conn_pool.backends.postgresql"
+        database["POOL_OPTIONS"] = {
+            # Kept open between requests; more (up to the overflow) open under load and close when returned.
+            "POOL_SIZE": env.int("DB_POOL_SIZE", default=8),
+            "MAX_OVERFLOW": env.int("DB_POOL_MAX_OVERFLOW", default=17),
+            "TIMEOUT": env.int("DB_POOL_TIMEOUT", default=10),  # seconds a request waits for a free connection
+            "RECYCLE": 900,
+            "PRE_PING": True,
+        }
+    return database
+
+
+DATABASES = {"default": database_settings(env("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/customs_portal"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -178,7 +198,7 @@ CHANNEL_LAYERS = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "customs_portal.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -204,7 +224,11 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env("CACHE_URL", default=REDIS_URL),
-        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        "OPTIONS": {
+            "socket_connect_timeout": 0.5,
+            "socket_timeout": 0.5,
+            "pool_class": "customs_portal.cache.SharedConnectionPool",  # one pool per process, not per request
+        },
     },
 }
 
@@ -221,6 +245,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DeclarationStatusEnum": "declarations.lifecycle.Status",
         "ChannelEnum": "declarations.lifecycle.Channel",
+        "PaymentRecordStatusEnum": "payments.models.PaymentStatus",  # a payment's, not a declaration's payment_status
     },
 }
 

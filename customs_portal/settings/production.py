@@ -1,11 +1,9 @@
 """Production: every secret from the environment; refuses to start without them."""
 from .base import *  # noqa: F401,F403
-from .base import env
+from .base import database_settings, env
 
 SECRET_KEY = env("SECRET_KEY")
-DATABASES = {"default": env.db("DATABASE_URL")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES = {"default": database_settings(env("DATABASE_URL"))}
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 BANK_CALLBACK_SECRET = env("BANK_CALLBACK_SECRET")
 # Never the development bank simulator; the real bank's pages come from the environment (empty: no online payment).

@@ -1,7 +1,6 @@
 """Declaration API (api.md, "Declarations"). Views parse, call one service, render."""
 import json
 
-from django.db.models import Count
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
@@ -14,7 +13,7 @@ from rest_framework.settings import api_settings
 from customs_portal.accounts.permissions import IsTrader, IsTraderOrCustomsStaff
 from declarations.filters import DeclarationFilter
 from declarations.lifecycle import Action, check_transition
-from declarations.selectors import declaration_get, declarations_visible_to
+from declarations.selectors import declaration_get, declarations_listed_for, declarations_visible_to
 from declarations.services.declarations import (
     declaration_amend,
     declaration_as_data,
@@ -31,6 +30,8 @@ from .serializers import (
     DeclarationStaffSerializer,
     DeclarationVersionSerializer,
     DeclarationWriteSerializer,
+    declaration_representation,
+    representations,
 )
 
 ERRORS = {
@@ -83,10 +84,9 @@ class DeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return super().get_permissions()
 
     def get_queryset(self):
-        qs = declarations_visible_to(user=self.request.user)
         if self.action == "list":
-            return qs.annotate(item_count=Count("items")).order_by("-created_at", "-id")
-        return qs
+            return declarations_listed_for(user=self.request.user)
+        return declarations_visible_to(user=self.request.user)
 
     def get_serializer_class(self):
         if self.action == "list":
@@ -96,14 +96,21 @@ class DeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def detail_serializer_class(self):
         return DeclarationStaffSerializer if self.request.user.is_customs_staff else DeclarationSerializer
 
-    def get_object(self):
-        declaration = declaration_get(user=self.request.user, pk=self.kwargs["pk"], with_items="codes")
+    def get_object(self, with_items: bool | str = "codes"):
+        declaration = declaration_get(user=self.request.user, pk=self.kwargs["pk"], with_items=with_items)
         self.check_object_permissions(self.request, declaration)
         return declaration
 
-    def _render(self, declaration, status_code):
-        fresh = declaration_get(user=self.request.user, pk=declaration.pk, with_items="codes")
-        return Response(self.detail_serializer_class()(fresh, context=self.get_serializer_context()).data, status=status_code)
+    def _render(self, declaration, status_code=status.HTTP_200_OK):
+        """The declaration as the services left it (their writes, items included), without reading it again."""
+        return Response(declaration_representation(declaration, staff=self.request.user.is_customs_staff), status=status_code)
+
+    def retrieve(self, request, pk=None):
+        return self._render(self.get_object())
+
+    def list(self, request):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(representations(DeclarationListSerializer, page))
 
     @extend_schema(summary="Create a draft", request=DeclarationWriteSerializer, responses={201: DeclarationSerializer, **ERRORS})
     def create(self, request):
@@ -133,7 +140,7 @@ class DeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        declaration = declaration_submit(declaration=self.get_object(), user=request.user)
+        declaration = declaration_submit(declaration=self.get_object(with_items=False), user=request.user)
         return self._render(declaration, status.HTTP_202_ACCEPTED)
 
     @extend_schema(

@@ -15,6 +15,7 @@ from .reference import (
     HSCode,
     HSSection,
     Port,
+    ReferenceDataVersion,
     TariffLine,
     Unit,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "InspectionResult",
     "PaymentStatus",
     "Port",
+    "ReferenceDataVersion",
     "TariffLine",
     "TransportMode",
     "Unit",

@@ -72,6 +72,11 @@ class Declaration(models.Model):
     # (for a draft, the rate in force today, used for the preview).
     exchange_rate = models.DecimalField(_("exchange rate"), max_digits=18, decimal_places=4, null=True, blank=True)
     exchange_rate_date = models.DateField(null=True, blank=True)
+    # The date whose rules and rates the content was last validated and taxed with, and the
+    # reference data it was checked against (ReferenceDataVersion): a draft submitted on that
+    # day with the same reference data would come out the same, so registration skips it.
+    taxed_on = models.DateField(null=True, blank=True, editable=False)
+    taxed_with_reference_version = models.BigIntegerField(null=True, blank=True, editable=False)
 
     import_duty = models.DecimalField(**VND)
     export_duty = models.DecimalField(**VND)
@@ -92,7 +97,9 @@ class Declaration(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["enterprise", "-created_at"], name="decl_enterprise_created"),
+            # The lists, newest first: a trader's enterprise's, and everyone's for customs staff.
+            models.Index(fields=["enterprise", "-created_at", "-id"], name="decl_enterprise_newest"),
+            models.Index(fields=["-created_at", "-id"], name="decl_newest"),
             models.Index(fields=["status", "registered_at"], name="decl_status_registered"),
             models.Index(fields=["registered_at"], name="decl_registered_at"),
             models.Index(
@@ -116,6 +123,15 @@ class Declaration(models.Model):
 
     def __str__(self):
         return self.number or f"draft #{self.pk}"
+
+    def items_set_loaded(self, items: list["GoodsItem"]) -> None:
+        """Let `self.items.all()` return `items` (rows just written, in line order) without a query,
+        as `prefetch_related("items")` would: a service hands back what it wrote and the response is
+        rendered from it."""
+        queryset = self.items.all()
+        queryset._result_cache = list(items)
+        queryset._prefetch_done = True
+        self._prefetched_objects_cache = {**getattr(self, "_prefetched_objects_cache", {}), "items": queryset}
 
 
 class GoodsItem(models.Model):

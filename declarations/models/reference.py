@@ -166,3 +166,15 @@ class ExchangeRate(models.Model):
 
     def __str__(self):
         return f"{self.currency_id} {self.valid_on}: {self.rate}"
+
+
+class ReferenceDataVersion(models.Model):
+    """One row whose `version` changes with every statement that writes a code list, the tariff or
+    the exchange rates (database triggers, migration 0009). Processes keep copies of those
+    tables (`declarations.reference_cache`) and drop them when it moves. The value comes from a
+    sequence, so a rolled-back change never hands out a version number twice."""
+
+    version = models.BigIntegerField()
+
+    def __str__(self):
+        return f"reference data version {self.version}"

@@ -16,6 +16,7 @@ from declarations.models import (
     GoodsItem,
     PaymentStatus,
 )
+from declarations.reference_cache import ReferenceCopies, reference_copies
 from declarations.selectors import exchange_rate_in_force
 from declarations.services.audit import audit_record
 from declarations.services.lifecycle import declaration_lock, declaration_transition
@@ -65,9 +66,11 @@ def _build_items(declaration: Declaration, resolved_items: list[dict]) -> list[G
     return items
 
 
-def declaration_taxes_apply(*, declaration: Declaration, items: list[GoodsItem], on: date) -> None:
+def declaration_taxes_apply(*, declaration: Declaration, items: list[GoodsItem], on: date,
+                            references: ReferenceCopies | None = None) -> None:
     """Compute the taxes with the exchange rate in force on `on`, and store them on the rows (unsaved)."""
-    found = exchange_rate_in_force(currency=declaration.invoice_currency_id, on=on)
+    references = references or reference_copies()
+    found = exchange_rate_in_force(currency=declaration.invoice_currency_id, on=on, references=references)
     if found is None:
         raise DomainValidationError(
             {"invoice": {"currency": [_("No exchange rate is in force for %(code)s on %(date)s.") % {
@@ -105,14 +108,16 @@ def declaration_taxes_apply(*, declaration: Declaration, items: list[GoodsItem],
     for name in TAX_NAMES:
         setattr(declaration, name, totals[name])
     declaration.tax_total = totals["total"]
+    declaration.taxed_on, declaration.taxed_with_reference_version = on, references.version
 
 
 def declaration_preview(*, user, data: dict) -> tuple[Declaration, list[GoodsItem]]:
     """Validate and compute taxes with today's rate without saving anything (the form's live preview)."""
-    resolved = declaration_data_validate(data=data)
+    references, today = reference_copies(), timezone.localdate()
+    resolved = declaration_data_validate(data=data, today=today, references=references)
     declaration = Declaration(enterprise_id=user.enterprise_id, created_by=user, status=Status.DRAFT, **_header_values(resolved))
     items = _build_items(declaration, resolved["items"])
-    declaration_taxes_apply(declaration=declaration, items=items, on=timezone.localdate())
+    declaration_taxes_apply(declaration=declaration, items=items, on=today, references=references)
     return declaration, items
 
 
@@ -120,8 +125,10 @@ def declaration_preview(*, user, data: dict) -> tuple[Declaration, list[GoodsIte
 def declaration_create(*, user, data: dict) -> Declaration:
     """Create a draft for the user's enterprise (never one named in the body)."""
     declaration, items = declaration_preview(user=user, data=data)
+    declaration.enterprise = user.enterprise
     declaration.save()
     GoodsItem.objects.bulk_create(items)
+    declaration.items_set_loaded(items)
     audit_record(declaration=declaration, actor=user, action=Action.CREATE, to_status=Status.DRAFT,
                  data={"items": len(items)})
     return declaration
@@ -132,15 +139,17 @@ def declaration_update(*, declaration: Declaration, user, data: dict) -> Declara
     """Replace a draft's content with `data` (a full, validated body)."""
     locked = declaration_lock(declaration_id=declaration.pk)
     check_transition(Action.EDIT, locked.status)
-    resolved = declaration_data_validate(data=data)
+    references, today = reference_copies(), timezone.localdate()
+    resolved = declaration_data_validate(data=data, today=today, references=references)
     before = {name: str(getattr(locked, name)) for name in ("invoice_total", "tax_total")}
     for name, value in _header_values(resolved).items():
         setattr(locked, name, value)
     items = _build_items(locked, resolved["items"])
-    declaration_taxes_apply(declaration=locked, items=items, on=timezone.localdate())
+    declaration_taxes_apply(declaration=locked, items=items, on=today, references=references)
     locked.save()
     locked.items.all().delete()
     GoodsItem.objects.bulk_create(items)
+    locked.items_set_loaded(items)
     audit_record(declaration=locked, actor=user, action=Action.EDIT, from_status=locked.status, to_status=locked.status,
                  data={"before": before, "after": {"invoice_total": str(locked.invoice_total), "tax_total": str(locked.tax_total)},
                        "items": len(items)})
@@ -163,11 +172,22 @@ def declaration_submit(*, declaration: Declaration, user) -> Declaration:
 
     locked = declaration_lock(declaration_id=declaration.pk)
     check_transition(Action.SUBMIT, locked.status)
-    items = list(locked.items.select_related("tariff_line", "origin_country").order_by("line_no"))
-    declaration_data_validate(data=declaration_as_data(declaration=locked, items=items))
     now = timezone.now()
-    declaration_taxes_apply(declaration=locked, items=items, on=timezone.localdate(now))
-    GoodsItem.objects.bulk_update(items, ["customs_value", "taxable_value", *TAX_NAMES, "rates"])
+    references, today = reference_copies(), timezone.localdate(now)
+    if locked.taxed_on == today and locked.taxed_with_reference_version == references.version:
+        # Validated and taxed today against the same reference data: it would all come out the same.
+        items = list(locked.items.order_by("line_no"))
+    else:
+        items = list(locked.items.select_related("tariff_line", "origin_country").order_by("line_no"))
+        declaration_data_validate(data=declaration_as_data(declaration=locked, items=items), today=today, references=references)
+        computed_fields = ["customs_value", "taxable_value", *TAX_NAMES, "rates"]
+        before = [[getattr(item, name) for name in computed_fields] for item in items]
+        declaration_taxes_apply(declaration=locked, items=items, on=today, references=references)
+        # Often the rate or the tariff changed nothing on the lines: write only those that changed.
+        changed = [item for item, old in zip(items, before) if [getattr(item, name) for name in computed_fields] != old]
+        if changed:
+            GoodsItem.objects.bulk_update(changed, computed_fields)
+    locked.items_set_loaded(items)
     number = _next_number(locked.direction)
     declaration_transition(
         declaration=locked,
@@ -277,6 +297,7 @@ def declaration_amend(*, declaration: Declaration, user, data: dict, reason: str
     declaration_taxes_apply(declaration=locked, items=items, on=timezone.localdate(locked.registered_at))
     locked.items.all().delete()
     GoodsItem.objects.bulk_create(items)
+    locked.items_set_loaded(items)
     declaration_transition(
         declaration=locked,
         action=Action.AMEND,

@@ -11,8 +11,8 @@ from declarations.services.audit import audit_record
 
 
 def declaration_lock(*, declaration_id: int) -> Declaration:
-    """The row, locked until the end of the caller's transaction."""
-    return Declaration.objects.select_for_update().get(pk=declaration_id)
+    """The row (with its enterprise, unlocked), locked until the end of the caller's transaction."""
+    return Declaration.objects.select_related("enterprise").select_for_update(of=("self",)).get(pk=declaration_id)
 
 
 def declaration_transition(

@@ -1,7 +1,8 @@
 """Business validation of declaration data, shared by the API and the browser form.
 
 Input is the declaration body of api.md with values already parsed to Python types
-(the serializer does that). Output is the same dict with codes resolved to rows, or a
+(the serializer does that). Output is the same dict with codes resolved to rows (shared
+copies from `declarations.reference_cache`: read them, never change them), or a
 DomainValidationError whose `errors` map fields to messages (items as a list aligned
 with the input items, as DRF reports nested errors).
 """
@@ -25,6 +26,7 @@ from declarations.models import (
     TariffLine,
     Unit,
 )
+from declarations.reference_cache import ReferenceCopies, reference_copies
 from declarations.selectors import exchange_rate_in_force
 from declarations.type_codes import TYPE_CODES
 
@@ -61,9 +63,10 @@ def line_value_of(item: dict) -> Decimal:
     return (item["quantity"] * item["unit_price"]).quantize(Decimal("0.01"))
 
 
-def declaration_data_validate(*, data: dict, today: date | None = None) -> dict:
+def declaration_data_validate(*, data: dict, today: date | None = None, references: ReferenceCopies | None = None) -> dict:
     """Check every business rule of a declaration's data; return it with codes resolved to rows."""
     today = today or timezone.localdate()
+    references = references or reference_copies()
     items = data.get("items") or []
     errors = _Errors(len(items))
     direction = data["direction"]
@@ -83,19 +86,19 @@ def declaration_data_validate(*, data: dict, today: date | None = None) -> dict:
                 "code": type_code, "allowed": ", ".join(TYPE_CODES[direction])})
 
     resolved = dict(data)
-    office = CustomsOffice.objects.filter(code=data["customs_office"]).first()
+    office = references.row(CustomsOffice, data["customs_office"])
     if office is None:
         errors.add("customs_office", _("Unknown customs office %(code)s.") % {"code": data["customs_office"]})
     resolved["customs_office"] = office
 
     country_codes = {data["partner"]["country"], *(item["origin_country"] for item in items)}
-    countries = Country.objects.in_bulk(country_codes)
+    countries = references.rows(Country, country_codes)
     partner_country = countries.get(data["partner"]["country"])
     if partner_country is None:
         errors.add("partner.country", _("Unknown country code %(code)s.") % {"code": data["partner"]["country"]})
     resolved["partner_country"] = partner_country
 
-    ports = Port.objects.in_bulk({data["port_of_loading"], data["port_of_discharge"]})
+    ports = references.rows(Port, {data["port_of_loading"], data["port_of_discharge"]})
     for field in ("port_of_loading", "port_of_discharge"):
         if data[field] not in ports:
             errors.add(field, _("Unknown UN/LOCODE %(code)s.") % {"code": data[field]})
@@ -119,10 +122,10 @@ def declaration_data_validate(*, data: dict, today: date | None = None) -> dict:
             "field": _("arrival date") if importing else _("departure date")})
 
     # Invoice.
-    currency = Currency.objects.filter(code=invoice["currency"]).first()
+    currency = references.row(Currency, invoice["currency"])
     if currency is None:
         errors.add("invoice.currency", _("Unknown currency %(code)s.") % {"code": invoice["currency"]})
-    elif exchange_rate_in_force(currency=currency.code, on=today) is None:
+    elif exchange_rate_in_force(currency=currency.code, on=today, references=references) is None:
         errors.add("invoice.currency", _("No exchange rate is in force for %(code)s on %(date)s.") % {"code": currency.code, "date": today.isoformat()})
     resolved["invoice_currency"] = currency
     term = INCOTERMS.get(invoice["incoterm"])
@@ -139,8 +142,8 @@ def declaration_data_validate(*, data: dict, today: date | None = None) -> dict:
     elif len(items) > max_items:
         errors.add("items", _("A declaration has at most %(max)d goods items; this one has %(count)d.") % {"max": max_items, "count": len(items)})
     hs_codes = {item["hs_code"] for item in items if len(item["hs_code"]) == 8}
-    lines = {line.hs_code: line for line in TariffLine.objects.filter(hs_code__in=hs_codes)}
-    units = Unit.objects.in_bulk({item["unit"] for item in items})
+    lines = references.rows(TariffLine, hs_codes, field="hs_code")
+    units = references.rows(Unit, {item["unit"] for item in items})
     resolved_items = []
     value_sum = Decimal("0")
     for index, item in enumerate(items):

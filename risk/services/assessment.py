@@ -54,7 +54,6 @@ def risk_assess(*, declaration_id: int) -> Assessment | None:
         existing = Assessment.objects.filter(declaration=declaration, declaration_version=declaration.version).first()
         if existing is not None or declaration.status != Status.REGISTERED:
             return existing
-        declaration = Declaration.objects.select_related("enterprise").get(pk=declaration.pk)
         settings = risk_settings_current()
         rule_set = rule_set_current()
         started = time.perf_counter()
@@ -90,7 +89,10 @@ def risk_assess(*, declaration_id: int) -> Assessment | None:
             random_selection=final != channel,
             engine_micros=elapsed_micros,
         )
-        assessment.rule_versions.set(result.version_ids)
+        Assessment.rule_versions.through.objects.bulk_create(
+            Assessment.rule_versions.through(assessment=assessment, riskruleversion_id=version_id)
+            for version_id in result.version_ids
+        )
         now = timezone.now()
         to_status = _next_status(final, declaration)
         fields = {"channel": final, "assessed_at": now}

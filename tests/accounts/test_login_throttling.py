@@ -53,9 +53,24 @@ def test_rate_limit_per_token(api_client_for, trader1, trader2, monkeypatch):
     assert second.get("/api/v1/declarations/").status_code == 200  # another token has its own budget
 
 
-def test_rate_limit_fails_open_without_the_cache(api_client_for, trader1, monkeypatch):
-    def broken(*args, **kwargs):
-        raise ConnectionError("redis is down")
+def test_rate_limit_counts_per_window_not_per_request_history(api_client_for, trader1, monkeypatch):
+    """One counter per token and minute: its value is the number of requests, and it expires with the window."""
+    cache.clear()
+    monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", {"token": "100/min", "anonymous": "100/min"})
+    client = api_client_for(trader1)
+    for _ in range(3):
+        assert client.get("/api/v1/declarations/").status_code == 200
+    redis = cache._cache.get_client(write=False)
+    keys = [key for key in redis.keys("*throttle_token*")]
+    assert len(keys) == 1
+    assert int(redis.get(keys[0])) == 3
+    assert 0 < redis.ttl(keys[0]) <= 61
 
-    monkeypatch.setattr(cache, "get", broken)
+
+def test_rate_limit_fails_open_without_the_cache(api_client_for, trader1, settings, caplog):
+    """With the cache's Redis unreachable (nothing listens on port 1) requests still get through, logged."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0",
+                                   "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}}}
     assert api_client_for(trader1).get("/api/v1/declarations/").status_code == 200
+    assert "rate limit not checked: cache unavailable" in caplog.text

@@ -1,9 +1,11 @@
 """The declarations API through HTTP (api.md, "Declarations")."""
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from declarations.lifecycle import Status
 from declarations.models import AuditEvent, Declaration
@@ -365,3 +367,71 @@ class TestAmend:
         assert api_client_for(trader2).post(f"{URL}{data['id']}/amend/", {"packages": 3}, format="json").status_code == 404
         assert api_client_for(trader2).get(f"{URL}{data['id']}/versions/").status_code == 404
         assert Declaration.objects.get(pk=data["id"]).version == 1
+
+
+class TestResponsesRenderWhatWasWritten:
+    """Create, edit, submit and amend answer from the rows they wrote, without reading them again;
+    the body must be exactly what a later GET returns."""
+
+    def test_create_edit_submit_and_amend_answer_as_a_fresh_read(self, trader1, api_client_for):
+        client = api_client_for(trader1)
+
+        def same_as_get(response, status):
+            assert response.status_code == status, response.json()
+            assert response.json() == client.get(f"{URL}{response.json()['id']}/").json()
+            return response.json()
+
+        created = same_as_get(client.post(URL, import_body(), format="json"), 201)
+        same_as_get(client.patch(f"{URL}{created['id']}/", {"packages": 7}, format="json"), 200)
+        same_as_get(client.post(f"{URL}{created['id']}/submit/"), 202)
+        body = import_body()
+        body["items"][0]["quantity"] = "90"
+        body["invoice"]["total"] = "24000.00"
+        same_as_get(client.post(f"{URL}{created['id']}/amend/", {**body, "reason": "short shipment"}, format="json"), 202)
+
+    def test_submit_writes_items_only_when_their_taxes_changed(self, trader1, api_client_for):
+        client = api_client_for(trader1)
+        draft = create(client)
+        with CaptureQueriesContext(connection) as unchanged:
+            assert client.post(f"{URL}{draft['id']}/submit/").status_code == 202
+        assert not [q for q in unchanged.captured_queries if q["sql"].startswith('UPDATE "declarations_goodsitem"')]
+
+        other = create(client)
+        rate, on = exchange_rate_in_force(currency="USD", on=Declaration.objects.get(pk=other["id"]).created_at.date())
+        from declarations.models import ExchangeRate
+
+        ExchangeRate.objects.filter(currency_id="USD", valid_on=on).update(rate=rate + 100)
+        submitted = client.post(f"{URL}{other['id']}/submit/").json()
+        assert Decimal(submitted["exchange_rate"]) == rate + 100
+        assert submitted == client.get(f"{URL}{other['id']}/").json()
+        assert Decimal(submitted["items"][0]["taxable_value"]) > Decimal(other["items"][0]["taxable_value"])
+
+
+class TestRegistrationRecomputesOnlyWhenSomethingCouldHaveChanged:
+    """A draft validated and taxed today against the current reference data is registered as it is;
+    one taxed on another day, or against other reference data, is validated and taxed again."""
+
+    def draft_taxed_with_a_stale_rate(self, client, **taxed):
+        draft = create(client)
+        Declaration.objects.filter(pk=draft["id"]).update(exchange_rate=Decimal("1.0000"), **taxed)
+        return draft
+
+    def test_taxed_on_another_day(self, trader1, api_client_for):
+        client = api_client_for(trader1)
+        draft = self.draft_taxed_with_a_stale_rate(client, taxed_on=timezone.localdate() - timedelta(days=1))
+        submitted = client.post(f"{URL}{draft['id']}/submit/").json()
+        assert submitted["exchange_rate"] == draft["exchange_rate"] != "1.0000"
+
+    def test_taxed_against_other_reference_data(self, trader1, api_client_for):
+        client = api_client_for(trader1)
+        draft = self.draft_taxed_with_a_stale_rate(client, taxed_with_reference_version=0)
+        submitted = client.post(f"{URL}{draft['id']}/submit/").json()
+        assert submitted["exchange_rate"] == draft["exchange_rate"] != "1.0000"
+
+    def test_taxed_today_against_the_same_data_is_registered_as_it_is(self, trader1, api_client_for):
+        client = api_client_for(trader1)
+        draft = create(client)
+        with CaptureQueriesContext(connection) as queries:
+            submitted = client.post(f"{URL}{draft['id']}/submit/").json()
+        assert submitted["taxes"] == draft["taxes"] and submitted["items"] == draft["items"]
+        assert not [q for q in queries.captured_queries if "declarations_tariffline" in q["sql"]]

@@ -84,7 +84,7 @@ def live_portal(live_portal_env) -> Iterator[str]:
             "uvicorn",
             [sys.executable, "-m", "uvicorn", "customs_portal.asgi:application",
              "--host", "127.0.0.1", "--port", str(port), "--lifespan", "off"],
-            env=env,
+            env={**env, "DB_POOL": "true"},  # the web server pools its connections, as in production
             log_dir=log_dir,
         )
         processes["celery"] = spawn(

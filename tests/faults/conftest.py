@@ -50,7 +50,8 @@ def fault_portal(tmp_path_factory):
         port = free_port()
         base_url = f"http://127.0.0.1:{port}"
         server = spawn("uvicorn", [sys.executable, "-m", "uvicorn", "customs_portal.asgi:application", "--host",
-                                   "127.0.0.1", "--port", str(port), "--lifespan", "off"], env=env, log_dir=log_dir)
+                                   "127.0.0.1", "--port", str(port), "--lifespan", "off"],
+                       env={**env, "DB_POOL": "true"}, log_dir=log_dir)  # the web server pools, as in production
         state["processes"].append(server)
         wait_until(lambda: server_answers(f"{base_url}/accounts/login/"), what="uvicorn", processes={"uvicorn": server})
         state.update(env=env, base_url=base_url, database_url=database_url, postgres=postgres, redis=redis_server,

@@ -37,7 +37,8 @@ def portal(tmp_path_factory):
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     server = spawn("uvicorn", [sys.executable, "-m", "uvicorn", "customs_portal.asgi:application", "--host", "127.0.0.1",
-                               "--port", str(port), "--lifespan", "off"], env=env, log_dir=log_dir)
+                               "--port", str(port), "--lifespan", "off"],
+                   env={**env, "DB_POOL": "true"}, log_dir=log_dir)  # the web server pools, as in production
     wait_until(lambda: server_answers(f"{base_url}/accounts/login/"), what="uvicorn", processes={"uvicorn": server})
     state = {"env": env, "log_dir": log_dir, "base_url": base_url, "database_url": database_url, "processes": [server]}
     try:

@@ -1,0 +1,264 @@
+"""The world the security tests act on, and how each role knocks on the door.
+
+Everything in the world is made by the portal's own services, so the objects are in the state
+the rightful role needs to act (a yellow declaration in the review queue for the officer, a
+cleared one for the gate, a payable one for the trader): a 403 or 404 is then the answer of
+authorization, never of the state. tests/security/conftest.py builds it once per module.
+"""
+import functools
+import re
+import zlib
+from dataclasses import dataclass
+from datetime import timedelta
+from unittest import mock
+
+from asgiref.sync import async_to_sync
+from django.apps import apps
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client, override_settings
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from declarations.models import Declaration, Document, DocumentRequest
+from declarations.services.declarations import declaration_create
+from declarations.services.documents import document_upload
+from declarations.services.review import declaration_decide
+from payments.models import Payment, ReconciliationReport
+from payments.services.payments import BankNotice, payment_credit, payment_start
+from payments.services.reconciliation import reconciliation_run
+from risk.models import BacktestRun, ReferencePrice, RiskRule, RiskSettings, WatchlistedPartner
+from risk.services.assessment import risk_assess
+from risk.services.backtest import backtest_start
+from risk.services.reference_prices import reference_price_set
+from risk.services.rules import risk_rule_create
+from risk.services.watchlists import watchlisted_partner_add
+from tests.declarations.test_documents import PDF
+from tests.factories import gate_user_create, officer_create, risk_admin_create, trader1_create, trader2_create
+from tests.payloads import import_body, plain_import_body
+from tests.risk.test_assessment import parsed, registered
+
+# The roles of the matrix. "bank_unsigned" is nobody's session: a request that claims to come
+# from the bank (an X-Bank-Signature header) without the valid signature of its body.
+ROLES = ("anonymous", "other_trader", "trader", "officer", "risk_admin", "gate", "bank_unsigned")
+PEOPLE = ("other_trader", "trader", "officer", "risk_admin", "gate")
+BOGUS_SIGNATURE = "0" * 64
+
+# Strings that say "risk" in the world. Distinctive on purpose: finding one in a trader's page
+# can only mean the risk explanation leaked.
+WATCHLISTED_PARTNER = "Harbor Lantern Trading Ltd"
+WATCHLIST_REASON = "Tip-off ZETA-7: invoices far below market prices"
+RULE_WATCHLIST = {
+    "name": "Watchlisted supplier ZETA-7",
+    "description": "The foreign partner is on the ZETA-7 watchlist.",
+    "conditions": [{"field": "partner.on_watchlist", "op": "eq", "value": True}],
+    "score": 23, "min_channel": "yellow",
+}
+RULE_KEYBOARDS = {
+    "name": "Keyboards under reference price KAPPA-3",
+    "description": "Computer keyboards (HS 847160) are often undervalued (KAPPA-3).",
+    "conditions": [{"field": "items.hs_code", "op": "startswith", "value": "847160"}],
+    "score": 17, "min_channel": "",
+}
+# trader2's declaration: its partner and invoice must never reach trader1 either.
+OTHER_PARTNER = {"name": "Orion Pacific Exporters Pte", "address": "8 Marina Boulevard, Singapore", "country": "SG"}
+OTHER_INVOICE_NUMBER = "SAOMAI-INV-4471"
+
+# Business tables: a denied request must leave every row of these as it was. Reference data
+# (tariff, code lists, offices, exchange rates) has no endpoint that writes it and is large.
+REFERENCE_MODELS = {"HSSection", "HSCode", "TariffLine", "Country", "Currency", "Unit", "Port", "CustomsOffice",
+                    "ExchangeRate"}
+SNAPSHOT_APPS = ("accounts", "declarations", "risk", "payments", "bank_simulator", "authtoken", "django_otp",
+                 "otp_totp")
+
+
+@dataclass
+class World:
+    users: dict  # role -> User, for the five people of ROLES
+    tokens: dict  # role -> API token key
+    sessions: dict  # role -> key of a signed-in browser session
+    draft: Declaration  # trader1's draft: to edit and submit
+    review: Declaration  # trader1's, yellow, under review, both rules fired, a document request answered
+    payable: Declaration  # trader1's, green, assessed, taxes owed, a payment pending at the bank
+    paid: Declaration  # trader1's, paid and cleared: the gate may release it
+    other: Declaration  # trader2's, assessed
+    document: Document
+    document_request: DocumentRequest
+    pending: Payment
+    credited: Payment
+    rule_watchlist: RiskRule
+    rule_keyboards: RiskRule
+    partner: WatchlistedPartner
+    price: ReferencePrice
+    backtest: BacktestRun
+    report: ReconciliationReport
+
+    def placeholders(self) -> dict:
+        """What the matrix's paths and bodies may name in braces: {review}, {paid_number}, …"""
+        return {
+            "draft": self.draft.pk, "review": self.review.pk, "payable": self.payable.pk, "paid": self.paid.pk,
+            "paid_number": self.paid.number, "other": self.other.pk, "other_number": self.other.number,
+            "document": self.document.pk, "payment": self.credited.pk,
+            "pending_reference": self.pending.reference, "pending_amount": int(self.pending.amount),
+            "rule": self.rule_watchlist.pk, "partner": self.partner.pk, "price": self.price.pk,
+            "backtest": self.backtest.pk, "tax_code": self.review.enterprise.tax_code,
+            "report_date": self.report.statement_date.isoformat(), "today": timezone.localdate().isoformat(),
+            "month_ago": (timezone.localdate() - timedelta(days=30)).isoformat(),
+        }
+
+    def trader1_strings(self) -> list[str]:
+        """What identifies trader1's enterprise and declarations: trader2 must never read any of it."""
+        enterprise = self.review.enterprise
+        return [enterprise.name, enterprise.tax_code, enterprise.address, self.review.number, self.payable.number,
+                self.paid.number, WATCHLISTED_PARTNER]
+
+    def trader2_strings(self) -> list[str]:
+        enterprise = self.other.enterprise
+        return [enterprise.name, enterprise.tax_code, enterprise.address, self.other.number, OTHER_PARTNER["name"],
+                OTHER_PARTNER["address"], OTHER_INVOICE_NUMBER]
+
+
+def assessed(user, body) -> Declaration:
+    """Registered and assessed now (the queued assessment runs only after a commit)."""
+    declaration = registered(user, body)
+    risk_assess(declaration_id=declaration.pk)
+    return Declaration.objects.select_related("enterprise").get(pk=declaration.pk)
+
+
+def session_of(user) -> str:
+    """A signed-in session, made once: every test's pages reuse it (a login costs more than most requests)."""
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def world_build() -> World:
+    users = {"trader": trader1_create(), "other_trader": trader2_create(), "officer": officer_create(),
+             "risk_admin": risk_admin_create(), "gate": gate_user_create()}
+    tokens = {role: Token.objects.get_or_create(user=user)[0].key for role, user in users.items()}
+    sessions = {role: session_of(user) for role, user in users.items()}
+    trader, officer, admin = users["trader"], users["officer"], users["risk_admin"]
+    RiskSettings.objects.update_or_create(pk=1, defaults={"random_yellow_rate": 0, "random_red_rate": 0})
+
+    partner = watchlisted_partner_add(user=admin, name=WATCHLISTED_PARTNER, country="CN", reason=WATCHLIST_REASON)
+    rule_watchlist = risk_rule_create(user=admin, data=dict(RULE_WATCHLIST))
+    rule_keyboards = risk_rule_create(user=admin, data=dict(RULE_KEYBOARDS))
+    price = reference_price_set(user=admin, hs_code="8471", unit="PCE", price_vnd="5000000", note="computers")
+
+    review = assessed(trader, plain_import_body(
+        partner={"name": WATCHLISTED_PARTNER, "address": "12 Futian Road, Shenzhen", "country": "CN"}))
+    assert (review.status, review.channel) == ("under_review", "yellow")
+    declaration_decide(declaration_id=review.pk, officer=officer, action="request_documents",
+                       note="Send the certificate of origin, form E.")
+    document_request = DocumentRequest.objects.get(declaration=review)
+    document = document_upload(declaration_id=review.pk, user=trader, kind="certificate_of_origin",
+                               uploaded=SimpleUploadedFile("co-form-e.pdf", PDF), answers_request=document_request.pk)
+
+    draft = declaration_create(user=trader, data=parsed(plain_import_body()))
+    payable = assessed(trader, plain_import_body())
+    assert (payable.status, payable.channel, payable.payment_status) == ("assessed", "green", "unpaid")
+    pending = payment_start(declaration_id=payable.pk, user=trader)
+    paid = assessed(trader, plain_import_body())
+    started = payment_start(declaration_id=paid.pk, user=trader)
+    _, credited = payment_credit(notice=BankNotice(started.reference, started.amount, "success", "SB-WORLD-0001"))
+    paid.refresh_from_db()
+    assert paid.status == "cleared"
+
+    other_body = import_body(partner=OTHER_PARTNER)
+    other_body["invoice"] = {**other_body["invoice"], "number": OTHER_INVOICE_NUMBER}
+    other = assessed(users["other_trader"], other_body)
+
+    today = timezone.localdate()
+    backtest = backtest_start(user=admin, rules=[rule_watchlist.pk], date_from=today - timedelta(days=30), date_to=today)
+    report = reconciliation_run(statement_date=today - timedelta(days=1), content=None, source="bank",
+                                error="The bank did not answer.")
+    return World(users=users, tokens=tokens, sessions=sessions, draft=draft, review=review, payable=payable,
+                 paid=paid, other=other, document=document, document_request=document_request, pending=pending,
+                 credited=credited, rule_watchlist=rule_watchlist, rule_keyboards=rule_keyboards, partner=partner,
+                 price=price, backtest=backtest, report=report)
+
+
+def address_for(case_id: str) -> str:
+    """A client address of its own per test case.
+
+    Anonymous API requests are rate-limited per address (120 a minute, counted in Redis across
+    test runs); the matrix sends more than that, and a 429 would hide the answer under test.
+    """
+    n = zlib.crc32(case_id.encode())
+    return f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
+
+
+def api_client_as(world: World, role: str, *, address: str = "127.0.0.1") -> APIClient:
+    """The API as integrators call it: with the user's token; anonymous and the unsigned bank without one."""
+    client = APIClient(REMOTE_ADDR=address)
+    if role in PEOPLE:
+        client.credentials(HTTP_AUTHORIZATION=f"Token {world.tokens[role]}")
+    return client
+
+
+def page_client_as(world: World, role: str, *, address: str = "127.0.0.1", language: str = "en") -> Client:
+    """The browser: a signed-in session for people, none for anonymous and the unsigned bank."""
+    client = Client(REMOTE_ADDR=address, HTTP_ACCEPT_LANGUAGE=language)
+    if role in PEOPLE:
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
+    return client
+
+
+@functools.cache
+def snapshot_tables() -> list[tuple[str, str]]:
+    """(table, primary key column) of every business table."""
+    tables = []
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.app_label in SNAPSHOT_APPS and model.__name__ not in REFERENCE_MODELS and model._meta.managed:
+            tables.append((model._meta.db_table, model._meta.pk.column))
+    return sorted(set(tables))
+
+
+def database_snapshot() -> dict[str, str]:
+    """An md5 digest of every business table, row by row in key order: equal digests, nothing changed."""
+    parts = [
+        f"SELECT '{table}', (SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t.\"{pk}\"), '')) FROM \"{table}\" t)"
+        for table, pk in snapshot_tables()
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts))
+        return dict(cursor.fetchall())
+
+
+UPLOAD = object()  # in a body: a fresh PDF upload in each request
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def fill(value, names: dict):
+    """The body or path with the world's values in place of {placeholders} ("{rule}" alone keeps its type)."""
+    if value is UPLOAD:
+        return SimpleUploadedFile("packing-list.pdf", PDF, content_type="application/pdf")
+    if isinstance(value, str):
+        whole = PLACEHOLDER.fullmatch(value)
+        if whole:
+            return names[whole[1]]
+        return PLACEHOLDER.sub(lambda match: str(names[match[1]]), value)
+    if isinstance(value, dict):
+        return {key: fill(item, names) for key, item in value.items()}
+    if isinstance(value, list):
+        return [fill(item, names) for item in value]
+    return value
+
+
+IN_MEMORY_LAYER = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+
+def sockets_run(scenario):
+    """Run `scenario` (a coroutine function driving WebSocket consumers) from a synchronous test.
+
+    The test settings put the channel layer in Redis; here it is in memory, for this test alone.
+    And the consumer closes "old" database connections around each message it handles, which in
+    a test would close the connection holding the test's transaction: channels' own test
+    communicator turns that off while it sends and receives, but a group message is handled
+    whenever it arrives, so it stays off for the whole scenario.
+    """
+    with (override_settings(CHANNEL_LAYERS=IN_MEMORY_LAYER),
+          mock.patch("channels.db.close_old_connections", lambda: None)):
+        return async_to_sync(scenario)()
