@@ -2,10 +2,11 @@
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from declarations.models import Declaration, TariffLine
+from declarations.models import Declaration, GoodsItem, TariffLine
 from declarations.reference_cache import ReferenceCopies, reference_copies
 
 VND_RATE = Decimal("1")
@@ -29,11 +30,6 @@ def declarations_listed_for(*, user) -> QuerySet[Declaration]:
     The count is a subquery, which PostgreSQL evaluates only for the rows of the page (after
     the sort and limit); a join with GROUP BY would count the items of every declaration.
     """
-    from django.db.models import Count, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
-
-    from declarations.models import GoodsItem
-
     items = GoodsItem.objects.filter(declaration=OuterRef("pk")).order_by().values("declaration")
     return declarations_visible_to(user=user).annotate(
         item_count=Coalesce(Subquery(items.annotate(count=Count("*")).values("count")[:1]), 0)

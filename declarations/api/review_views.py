@@ -22,6 +22,7 @@ from .serializers import (
     GateReleaseSerializer,
     ReviewQueueEntrySerializer,
     ReviewQueueFilterSerializer,
+    declaration_representation,
 )
 
 CONFLICT = OpenApiResponse(description="Not allowed in the declaration's current state (or already decided); the body says why")
@@ -55,9 +56,8 @@ class CancelView(APIView):
         body = CancelSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         declaration_cancel(declaration_id=declaration.pk, user=request.user, reason=body.validated_data["reason"])
-        fresh = declaration_get(user=request.user, pk=pk)
-        serializer = DeclarationStaffSerializer if request.user.is_customs_staff else DeclarationSerializer
-        return Response(serializer(fresh).data)
+        fresh = declaration_get(user=request.user, pk=pk, with_items="codes")
+        return Response(declaration_representation(fresh, staff=request.user.is_customs_staff))
 
 
 class ReviewQueueView(generics.ListAPIView):

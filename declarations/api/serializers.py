@@ -194,13 +194,18 @@ def _reusable(serializer_class: type[serializers.Serializer]) -> serializers.Ser
     return serializer
 
 
+def declaration_serializer_class(*, staff: bool) -> type[DeclarationSerializer]:
+    """Customs staff get the declaration with `risk`; traders never do."""
+    return DeclarationStaffSerializer if staff else DeclarationSerializer
+
+
 def declaration_representation(declaration: Declaration, *, staff: bool) -> dict:
     """The API body of one declaration, with `risk` for customs staff only.
 
     One serializer per class renders every response: building DRF's fields took longer than
     rendering them, and `to_representation` keeps no state between calls.
     """
-    return _reusable(DeclarationStaffSerializer if staff else DeclarationSerializer).to_representation(declaration)
+    return _reusable(declaration_serializer_class(staff=staff)).to_representation(declaration)
 
 
 def representations(serializer_class: type[serializers.Serializer], instances) -> list[dict]:

@@ -31,6 +31,7 @@ from .serializers import (
     DeclarationVersionSerializer,
     DeclarationWriteSerializer,
     declaration_representation,
+    declaration_serializer_class,
     representations,
 )
 
@@ -94,7 +95,7 @@ class DeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return self.detail_serializer_class()
 
     def detail_serializer_class(self):
-        return DeclarationStaffSerializer if self.request.user.is_customs_staff else DeclarationSerializer
+        return declaration_serializer_class(staff=self.request.user.is_customs_staff)
 
     def get_object(self, with_items: bool | str = "codes"):
         declaration = declaration_get(user=self.request.user, pk=self.kwargs["pk"], with_items=with_items)

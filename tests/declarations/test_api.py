@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from declarations.lifecycle import Status
-from declarations.models import AuditEvent, Declaration
+from declarations.models import AuditEvent, Declaration, ExchangeRate
 from declarations.selectors import exchange_rate_in_force
 from tests.payloads import export_body, import_body
 
@@ -398,8 +398,6 @@ class TestResponsesRenderWhatWasWritten:
 
         other = create(client)
         rate, on = exchange_rate_in_force(currency="USD", on=Declaration.objects.get(pk=other["id"]).created_at.date())
-        from declarations.models import ExchangeRate
-
         ExchangeRate.objects.filter(currency_id="USD", valid_on=on).update(rate=rate + 100)
         submitted = client.post(f"{URL}{other['id']}/submit/").json()
         assert Decimal(submitted["exchange_rate"]) == rate + 100
