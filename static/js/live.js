@@ -15,9 +15,11 @@
   var labels = JSON.parse(labelsNode.textContent);
   var retry = 1000;
 
-  function swapClass(el, prefix, value) {
-    Array.prototype.slice.call(el.classList).forEach(function (name) {
-      if (name.indexOf(prefix) === 0) { el.classList.remove(name); }
+  // Replaces the one class naming a status or channel (status-registered, channel-green, …);
+  // other classes that share the prefix, such as status-badge and channel-badge, stay.
+  function swapClass(el, prefix, value, known) {
+    Object.keys(known).concat(["none"]).forEach(function (name) {
+      el.classList.remove(prefix + name);
     });
     el.classList.add(prefix + value);
   }
@@ -38,10 +40,23 @@
 
   // A page that shows one declaration in full (data-live-refresh="<id>") fetches itself again,
   // so its actions and amounts follow the new status; the page is not reloaded.
-  function refresh(declaration) {
+  // One fetch per region at a time: a change heard while a fetch is in flight may postdate
+  // what that fetch returns, so another fetch follows it; the last swap is never stale.
+  var refreshing = {};
+  function refresh(declaration, changed) {
     var region = document.querySelector('[data-live-refresh="' + declaration.id + '"]');
     if (!region || !window.htmx || !region.id) { return; }
-    window.htmx.ajax("GET", window.location.href, { target: "#" + region.id, select: "#" + region.id, swap: "outerHTML" });
+    var id = region.id;
+    if (refreshing[id]) { refreshing[id] = "again"; return; }
+    if (!changed) { return; }
+    refreshing[id] = "busy";
+    function done() {
+      var again = refreshing[id] === "again";
+      delete refreshing[id];
+      if (again) { refresh(declaration, true); }
+    }
+    window.htmx.ajax("GET", window.location.href, { target: "#" + id, select: "#" + id, swap: "outerHTML" })
+      .then(done, done);
   }
 
   function apply(declaration) {
@@ -51,7 +66,7 @@
       if (el.dataset.status !== declaration.status) { touched = true; }
       el.dataset.status = declaration.status;
       el.textContent = labels.status[declaration.status] || declaration.status;
-      swapClass(el, "status-", declaration.status);
+      swapClass(el, "status-", declaration.status, labels.status);
     });
     document.querySelectorAll(selector + "[data-channel]").forEach(function (el) {
       var channel = declaration.channel || "";
@@ -60,15 +75,13 @@
         var map = el.dataset.channelFormat === "long" ? labels.channel_long : labels.channel;
         el.textContent = map[channel] || channel;
       }
-      swapClass(el, "channel-", channel || "none");
+      swapClass(el, "channel-", channel || "none", labels.channel);
     });
     document.querySelectorAll(selector + "[data-number]").forEach(function (el) {
       if (declaration.number) { el.textContent = declaration.number; el.hidden = false; }
     });
-    if (touched) {
-      announce(declaration);
-      refresh(declaration);
-    }
+    if (touched) { announce(declaration); }
+    refresh(declaration, touched);
     document.dispatchEvent(new CustomEvent("declaration:changed", { detail: declaration }));
   }
 

@@ -1,5 +1,10 @@
 """The trader's declaration page shows the channel chosen by the worker without a reload, and an
 officer's open page shows a colleague's decision as it happens."""
+import json
+import re
+import time
+import urllib.request
+
 import pytest
 from playwright.sync_api import expect
 
@@ -24,9 +29,11 @@ def test_channel_appears_on_the_open_page_without_a_reload(page, live_portal):
 
     assert api(page, live_portal, token, "POST", f"/api/v1/declarations/{declaration_id}/submit/").status == 202
 
-    expect(channel).to_have_attribute("data-channel", __import__("re").compile("^(green|yellow|red)$"), timeout=15_000)
+    expect(channel).to_have_attribute("data-channel", re.compile("^(green|yellow|red)$"), timeout=15_000)
+    expect(channel).to_have_class(re.compile(r"(^| )channel-badge( |$)"))  # the badge keeps its look
     expect(page.locator("#declaration-status")).not_to_have_attribute("data-status", "draft")
-    expect(page.locator("#declaration-number")).to_have_text(__import__("re").compile(r"^\d{12}$"))
+    expect(page.locator("#declaration-status")).to_have_class(re.compile(r"(^| )status-badge( |$)"))
+    expect(page.locator("#declaration-number")).to_have_text(re.compile(r"^\d{12}$"))
     assert page.evaluate("window.__sameDocument") is True  # the page was not reloaded
     page.screenshot(path="/tmp/e2e-live-channel.png", full_page=True)
 
@@ -35,12 +42,63 @@ def test_trader_socket_hears_nothing_of_other_enterprises(page, live_portal, bro
     other_token = api_token(page, live_portal, "trader2")
     created = api(page, live_portal, other_token, "POST", "/api/v1/declarations/", declaration_body(2))
     declaration_id = created.json()["id"]
+    own_token = api_token(page, live_portal, "trader1")
+    own = api(page, live_portal, own_token, "POST", "/api/v1/declarations/", declaration_body(1)).json()
     log_in(page)  # trader1
     page.goto("/declarations/")
     expect(page.locator("body")).to_have_attribute("data-live", "connected", timeout=10_000)
     page.evaluate("window.__heard = []; document.addEventListener('declaration:changed', e => window.__heard.push(e.detail.id))")
     assert api(page, live_portal, other_token, "POST", f"/api/v1/declarations/{declaration_id}/submit/").status == 202
-    own = api(page, live_portal, api_token(page, live_portal, "trader1"), "POST", "/api/v1/declarations/", declaration_body(1)).json()
-    assert api(page, live_portal, api_token(page, live_portal, "trader1"), "POST", f"/api/v1/declarations/{own['id']}/submit/").status == 202
+    assert api(page, live_portal, own_token, "POST", f"/api/v1/declarations/{own['id']}/submit/").status == 202
     page.wait_for_function(f"window.__heard.includes({own['id']})", timeout=15_000)
     assert declaration_id not in page.evaluate("window.__heard")
+    # The list row is updated in place (not fetched again) and keeps the badge's look.
+    row_channel = page.locator(f'tr [data-declaration-id="{own["id"]}"][data-channel]')
+    expect(row_channel).to_have_attribute("data-channel", re.compile("^(green|yellow|red)$"), timeout=15_000)
+    expect(row_channel).to_have_class(re.compile(r"(^| )channel-badge( |$)"))
+
+
+def _channel_assigned(live_portal, token, declaration_id, timeout=15.0) -> str:
+    """Polls the API (outside the browser) until the worker has chosen the channel."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        request = urllib.request.Request(f"{live_portal}/api/v1/declarations/{declaration_id}/",
+                                         headers={"Authorization": f"Token {token}"})
+        with urllib.request.urlopen(request, timeout=5) as response:
+            channel = json.load(response)["channel"]
+        if channel:
+            return channel
+        time.sleep(0.1)
+    raise AssertionError(f"declaration {declaration_id} was not assessed within {timeout} s")
+
+
+def test_a_page_refresh_answered_late_does_not_undo_a_newer_change(page, live_portal):
+    """Registration makes the page fetch itself again; the channel is heard while that fetch is
+    still out. The page fetched before the channel existed must not be the last word."""
+    token = api_token(page, live_portal, "trader1")
+    declaration_id = api(page, live_portal, token, "POST", "/api/v1/declarations/", declaration_body(2)).json()["id"]
+    log_in(page)
+    detail = f"{live_portal}/declarations/{declaration_id}/"
+    stale_page = page.request.get(detail).text()  # the page as it was before submission
+    assert 'data-channel=""' in stale_page
+
+    held = []
+
+    def answer_the_first_refresh_late_and_stale(route, request):
+        if request.headers.get("hx-request") and not held:
+            held.append(_channel_assigned(live_portal, token, declaration_id))
+            route.fulfill(status=200, content_type="text/html; charset=utf-8", body=stale_page)
+        else:
+            route.continue_()
+
+    page.route(detail, answer_the_first_refresh_late_and_stale)
+    page.goto(detail)
+    expect(page.locator("body")).to_have_attribute("data-live", "connected", timeout=10_000)
+    assert api(page, live_portal, token, "POST", f"/api/v1/declarations/{declaration_id}/submit/").status == 202
+
+    channel = page.locator("#declaration-channel")
+    expect(channel).to_have_attribute("data-channel", re.compile("^(green|yellow|red)$"), timeout=15_000)
+    assert held, "the page never fetched itself after registration"
+    page.wait_for_timeout(1000)  # time for a stale swap to land, were one still to come
+    expect(channel).to_have_attribute("data-channel", held[0])
+    expect(page.locator("#declaration-status")).not_to_have_attribute("data-status", "draft")
