@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from customs_portal.accounts.api.views import TokenObtainView
+from customs_portal.accounts.home import home
 
 api_v1 = [
     path("auth/token/", TokenObtainView.as_view(), name="auth-token"),
@@ -14,7 +14,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="declarations:list", permanent=False)),
+    path("", home, name="home"),
     path("accounts/", include("customs_portal.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("declarations/", include("declarations.urls")),

@@ -95,7 +95,20 @@ def _style_filter_form(form) -> None:
     form.fields["number"].widget.attrs.update(inputmode="numeric", placeholder="10xxxxxxxxxx")
 
 
-@login_required
+def declaration_reader_required(view):
+    """Pages listing declarations: traders and customs staff; the gate gets 403 as from the API."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not request.user.sees_declarations:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@declaration_reader_required
 @require_GET
 def declaration_list(request):
     declarations = declarations_visible_to(user=request.user).order_by("-created_at", "-id")

@@ -88,6 +88,11 @@ class User(AbstractUser):
         return self.role == Role.GATE
 
     @property
+    def sees_declarations(self) -> bool:
+        """Traders (their enterprise's) and customs staff (all); the gate only checks numbers it is shown."""
+        return self.is_trader or self.is_customs_staff
+
+    @property
     def is_customs_staff(self) -> bool:
         """Officers, risk admins and superusers see every enterprise's declarations."""
         return self.role in (Role.OFFICER, Role.RISK_ADMIN) or self.is_superuser

@@ -36,7 +36,7 @@ class IsTraderOrCustomsStaff(RolePermission):
     message = "Only traders and customs staff can see declarations."
 
     def allowed(self, user):
-        return user.is_customs_staff or (user.is_trader and bool(user.enterprise_id))
+        return user.sees_declarations
 
 
 class IsOfficer(RolePermission):

@@ -76,9 +76,9 @@ class TestAccess:
         assert response["Location"].startswith(reverse("login"))
 
     def test_login_lands_on_the_list(self, client, trader1):
-        response = client.post(reverse("login"), {"username": "trader1", "password": "demo12345"})
-        assert response.status_code == 302
-        assert response["Location"] == LIST_URL
+        response = client.post(reverse("login"), {"username": "trader1", "password": "demo12345"}, follow=True)
+        assert response.redirect_chain == [("/", 302), (LIST_URL, 302)]
+        assert response.status_code == 200
 
     @pytest.mark.parametrize("url", [CREATE_URL, PREVIEW_URL])
     def test_only_traders_file_declarations(self, officer, url):

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.declarations.test_pdf import qr_codes
+from tests.e2e.support import log_in
 from tests.payloads import export_body
 
 pytestmark = pytest.mark.e2e
@@ -53,14 +54,6 @@ def cleared_export(page) -> tuple[dict, bytes]:
     return declaration, pdf.body()
 
 
-def log_in(page, username: str):
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "demo12345")
-    page.click("#login-submit")
-    page.wait_for_url("**/declarations/")
-
-
 def test_gate_officer_releases_a_cleared_export_by_scanning_its_pdf(page, live_portal_manage):
     live_portal_manage("shell", "-c", NO_RANDOM_SELECTION)
     declaration, pdf = cleared_export(page)
@@ -68,8 +61,8 @@ def test_gate_officer_releases_a_cleared_export_by_scanning_its_pdf(page, live_p
     [scanned] = qr_codes(pdf)
     assert scanned.startswith(f"VNCUSTOMS|{number}|")
 
-    log_in(page, "gate1")
-    page.click("#nav-gate")
+    log_in(page, "gate1", lands_on="**/gate/")  # the gate's work is this page
+    expect(page.locator("#nav-gate")).to_have_class("nav-link active")
     expect(page.locator("h1")).to_have_text("Gate release")
     expect(page.locator("#id_containers")).to_be_focused()
     page.fill("#id_containers", "CSQU3054383\nMSCU1234566")

@@ -141,8 +141,7 @@ def test_yellow_declaration_from_review_to_gate(page, browser, live_portal, live
     gate_context = watched_context(browser, live_portal, problems)
     try:
         gate_page = gate_context.new_page()
-        log_in(gate_page, "gate1")
-        gate_page.goto("/gate/")
+        log_in(gate_page, "gate1", lands_on="**/gate/")
         gate_page.fill("#id_containers", "CSQU3054383")
         gate_page.fill("#id_scanned", number)
         gate_page.click("#gate-release-submit")
