@@ -5,8 +5,10 @@
  *   [data-channel] → the new channel label ("Green" or, with data-channel-format="long", "Green channel");
  *   [data-number]  → the declaration number.
  * Labels, in the page's language, come from the JSON script #live-labels.
- * Each change is also announced in a small notice, a region marked data-live-refresh="<id>" is
- * fetched again, and a "declaration:changed" event is dispatched.
+ * A new status is announced in a small notice; a region marked data-live-refresh="<id>" (a page
+ * showing that declaration in full) is fetched again on every change, including those that keep
+ * the status (documents requested or supplied, taxes credited); a "declaration:changed" event
+ * is dispatched.
  */
 (function () {
   "use strict";
@@ -39,21 +41,20 @@
   }
 
   // A page that shows one declaration in full (data-live-refresh="<id>") fetches itself again,
-  // so its actions and amounts follow the new status; the page is not reloaded.
+  // so its actions, amounts and documents follow the change; the page is not reloaded.
   // One fetch per region at a time: a change heard while a fetch is in flight may postdate
   // what that fetch returns, so another fetch follows it; the last swap is never stale.
   var refreshing = {};
-  function refresh(declaration, changed) {
+  function refresh(declaration) {
     var region = document.querySelector('[data-live-refresh="' + declaration.id + '"]');
     if (!region || !window.htmx || !region.id) { return; }
     var id = region.id;
     if (refreshing[id]) { refreshing[id] = "again"; return; }
-    if (!changed) { return; }
     refreshing[id] = "busy";
     function done() {
       var again = refreshing[id] === "again";
       delete refreshing[id];
-      if (again) { refresh(declaration, true); }
+      if (again) { refresh(declaration); }
     }
     window.htmx.ajax("GET", window.location.href, { target: "#" + id, select: "#" + id, swap: "outerHTML" })
       .then(done, done);
@@ -81,7 +82,7 @@
       if (declaration.number) { el.textContent = declaration.number; el.hidden = false; }
     });
     if (touched) { announce(declaration); }
-    refresh(declaration, touched);
+    refresh(declaration);
     document.dispatchEvent(new CustomEvent("declaration:changed", { detail: declaration }));
   }
 

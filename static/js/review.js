@@ -4,9 +4,8 @@
  *    live.js, event "declaration:changed") is marked as decided instead of silently staying.
  *  - Review page: the action buttons show one action's form at a time (Bootstrap collapse),
  *    the open one's button is filled; when live.js re-fetches the page because a colleague
- *    decided, what the officer was typing is put back, or shown if that action is gone. Changes
- *    that keep the status (documents supplied, taxes credited) refresh the page too: live.js
- *    only refreshes on a new status.
+ *    decided or the trader supplied documents, what the officer was typing is put back, or
+ *    shown if that action is gone.
  */
 (function () {
   "use strict";
@@ -18,15 +17,6 @@
     document.querySelectorAll('[data-queue-row][data-declaration-id="' + declaration.id + '"]').forEach(function (row) {
       row.classList.toggle("queue-row-decided", REVIEW_STATUSES.indexOf(declaration.status) === -1);
     });
-  });
-
-  // The review page follows every change of its declaration, not only status changes.
-  document.addEventListener("declaration:changed", function (event) {
-    var declaration = event.detail || {};
-    var region = document.getElementById("review-page");
-    if (!region || !window.htmx || String(declaration.id) !== region.dataset.reviewPage) { return; }
-    if (declaration.status !== region.dataset.pageStatus) { return; }  // live.js refreshes it already
-    window.htmx.ajax("GET", window.location.href, { target: "#review-page", select: "#review-page", swap: "outerHTML" });
   });
 
   // Action buttons: the open form's button is solid, the others outlined.

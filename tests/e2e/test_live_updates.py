@@ -102,3 +102,32 @@ def test_a_page_refresh_answered_late_does_not_undo_a_newer_change(page, live_po
     page.wait_for_timeout(1000)  # time for a stale swap to land, were one still to come
     expect(channel).to_have_attribute("data-channel", held[0])
     expect(page.locator("#declaration-status")).not_to_have_attribute("data-status", "draft")
+
+
+NO_RANDOM_SELECTION = ("from risk.models import RiskSettings; RiskSettings.objects.update_or_create(pk=1, "
+                       "defaults={'random_yellow_rate': 0, 'random_red_rate': 0})")
+
+
+def test_a_document_request_appears_on_the_traders_open_page(page, live_portal, live_portal_manage):
+    """Requesting documents keeps the status; the trader's open page still shows the request."""
+    live_portal_manage("shell", "-c", NO_RANDOM_SELECTION)
+    token = api_token(page, live_portal, "trader2")  # a new enterprise: its declarations go yellow
+    declaration_id = api(page, live_portal, token, "POST", "/api/v1/declarations/", declaration_body(2)).json()["id"]
+    assert api(page, live_portal, token, "POST", f"/api/v1/declarations/{declaration_id}/submit/").status == 202
+    assert _channel_assigned(live_portal, token, declaration_id) == "yellow"
+
+    log_in(page, "trader2")
+    page.goto(f"/declarations/{declaration_id}/")
+    expect(page.locator("body")).to_have_attribute("data-live", "connected", timeout=10_000)
+    expect(page.locator("#document-requests-none")).to_be_visible()
+    page.evaluate("window.__sameDocument = true")
+
+    officer = api_token(page, live_portal, "officer1")
+    decided = api(page, live_portal, officer, "POST", f"/api/v1/declarations/{declaration_id}/decisions/",
+                  {"action": "request_documents", "note": "Send the packing list."})
+    assert decided.status == 201, decided.text()
+
+    expect(page.locator('#document-requests [data-request-state="open"]')).to_have_count(1, timeout=15_000)
+    expect(page.locator("#document-requests")).to_contain_text("Send the packing list.")
+    expect(page.locator("#declaration-status")).to_have_attribute("data-status", "under_review")
+    assert page.evaluate("window.__sameDocument") is True
