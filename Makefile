@@ -16,12 +16,12 @@ MANAGE := DJANGO_SETTINGS_MODULE=$(DJANGO_SETTINGS_MODULE) $(BIN)/python manage.
 DB_NAME := customs_portal
 PSQL := psql -h 127.0.0.1 -p 5432 -U postgres
 
-.PHONY: help venv system-packages services db migrate reference demo compilemessages collectstatic run test
+.PHONY: help venv system-packages services db migrate reference demo messages compilemessages collectstatic run test
 
 help:
 	@echo "make run    - set everything up and serve the portal on http://127.0.0.1:8000 (Ctrl-C stops)"
 	@echo "make test   - run the whole test suite (what CI runs)"
-	@echo "other targets: venv system-packages services db migrate reference demo compilemessages collectstatic"
+	@echo "other targets: venv system-packages services db migrate reference demo messages compilemessages collectstatic"
 
 venv: $(STAMP)
 
@@ -48,6 +48,10 @@ reference: migrate
 
 demo: reference
 	$(MANAGE) seed_demo
+
+# The Vietnamese catalogue after a change of texts: translate what it adds (tests/test_translations.py checks).
+messages: venv system-packages
+	$(MANAGE) makemessages -l vi --ignore '$(VENV)' --ignore var --ignore node_modules --ignore bench --ignore tests
 
 # Translations are compiled from locale/*.po when there are any; .venv is not ours to compile.
 compilemessages: venv system-packages
