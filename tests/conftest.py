@@ -26,9 +26,9 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def static_root_exists():
-    """WhiteNoise warns on every request handler it builds when STATIC_ROOT is missing (a fresh clone)."""
+def pytest_sessionstart(session):
+    """WhiteNoise warns on every request handler it builds when STATIC_ROOT is missing (a fresh
+    clone); some are built while the test modules are imported, before any fixture runs."""
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
