@@ -5,7 +5,6 @@ Files are never served from MEDIA_URL: the download view finds the declaration t
 `declaration_get`, so another enterprise's trader gets 404. Uploads are parsed by the API's
 serializer and checked by `document_upload` (type by content, size, count), like the API.
 """
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from customs_portal.accounts.permissions import trader_required
 from customs_portal.errors import DomainConflict, DomainValidationError
 from declarations.api.document_views import DocumentUploadSerializer
 from declarations.forms import flatten_errors
@@ -28,17 +28,6 @@ from declarations.services.documents import document_upload
 
 UPLOAD_FIELDS = ("kind", "file", "request")
 ACCEPTED_TYPES = "application/pdf,image/png,image/jpeg,.pdf,.png,.jpg,.jpeg"
-
-
-def _trader_only(view):
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_trader:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def can_upload(user, declaration: Declaration) -> bool:
@@ -75,7 +64,7 @@ def detail_panels_context(request, declaration: Declaration, *, upload: dict | N
     }
 
 
-@_trader_only
+@trader_required
 @require_http_methods(["GET", "POST"])
 def documents_view(request, pk):
     """GET: the documents of the declaration with the upload form. POST: upload one file."""

@@ -6,17 +6,15 @@ browser and the gate system's API accept and refuse exactly the same declaration
 The module carries its own `urlpatterns` (included at /gate/ by the project's urls).
 """
 import re
-from functools import wraps
 
 from django import forms
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from customs_portal.accounts.permissions import gate_required
 from customs_portal.errors import DomainConflict, DomainValidationError
 from declarations.models import GateRelease
 from declarations.services.review import gate_release
@@ -48,19 +46,6 @@ class GateReleaseForm(forms.Form):
     def container_numbers(self) -> list[str]:
         text = self.cleaned_data.get("containers") or ""
         return [part.strip() for part in CONTAINER_SEPARATORS.split(text) if part.strip()]
-
-
-def gate_required(view):
-    """Only the gate role records releases; other signed-in roles get 403, anonymous users the login page."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_gate:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _recent_releases():

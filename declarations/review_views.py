@@ -5,7 +5,6 @@ validates its filters with the API's filter serializer; decisions go to `declara
 and `declaration_cancel`, parsed by the API's serializers, so the page and the API accept and
 refuse exactly the same things.
 """
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +17,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from customs_portal.accounts.permissions import officer_required
 from customs_portal.errors import DomainConflict, DomainValidationError
 from declarations.api.serializers import (
     CancelSerializer,
@@ -88,19 +88,6 @@ NOTE_PLACEHOLDERS = {
     Action.REQUEST_DOCUMENTS: gettext_lazy("Which documents are needed, e.g. the certificate of origin form E"),
     Action.ESCALATE: gettext_lazy("Why the goods must be inspected"),
 }
-
-
-def officer_required(view):
-    """Officers only: anonymous users go to the login page, other roles get 403."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_officer:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 # The queue

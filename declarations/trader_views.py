@@ -14,7 +14,8 @@ from declarations.lifecycle import Action, allowed_actions
 from declarations.selectors import declaration_get
 from declarations.services.declarations import declaration_amend, declaration_as_data
 from declarations.services.review import declaration_cancel
-from declarations.views import _form_context, trader_required
+from customs_portal.accounts.permissions import trader_required
+from declarations.views import _form_context
 
 REASON_MAX_LENGTH = 2000
 

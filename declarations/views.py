@@ -5,11 +5,9 @@ render. Validation is the API's: the form builds the API body and the serializer
 services judge it (see declarations.forms).
 """
 from decimal import Decimal
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.forms import DateInput, Select
 from django.shortcuts import redirect, render
@@ -18,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from customs_portal.accounts.permissions import declaration_reader_required, trader_required
 from customs_portal.errors import DomainConflict, DomainValidationError
 from declarations.agreements import AGREEMENTS, PREFERENCE_CODES
 from declarations.document_views import detail_panels_context
@@ -67,19 +66,6 @@ def decimal_as_given(value: Decimal | None) -> str:
     return number_format(Decimal(text), force_grouping=True)
 
 
-def trader_required(view):
-    """Only traders file declarations; other signed-in roles get 403 (they know the page exists)."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_trader:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def _style_filter_form(form) -> None:
     for field in form.fields.values():
         widget = field.widget
@@ -93,19 +79,6 @@ def _style_filter_form(form) -> None:
             widget.input_type = "date"
             widget.format = "%Y-%m-%d"
     form.fields["number"].widget.attrs.update(inputmode="numeric", placeholder="10xxxxxxxxxx")
-
-
-def declaration_reader_required(view):
-    """Pages listing declarations: traders and customs staff; the gate gets 403 as from the API."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not request.user.sees_declarations:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @declaration_reader_required

@@ -1,11 +1,9 @@
 """Payments in the browser: the Pay button, the declaration page's payment panel, receipts, and
 the reconciliation reports for customs staff. Views parse, call one service or selector, render."""
 from datetime import date, timedelta
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
@@ -15,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from customs_portal.accounts.permissions import customs_staff_required
 from customs_portal.errors import DomainConflict
 from declarations.selectors import declaration_get
 from payments.gateway import bank_payment_url
@@ -32,19 +31,6 @@ from payments.services.receipts import payment_receipt_pdf, receipt_filename
 from payments.tasks import reconcile_enqueue
 
 REPORTS_PER_PAGE = 30
-
-
-def customs_staff_required(view):
-    """Officers and risk admins; other signed-in users get 403."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_customs_staff:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @login_required

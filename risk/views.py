@@ -6,11 +6,8 @@ render; the services' validation errors are shown next to the inputs they concer
 """
 import json
 from datetime import timedelta
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
@@ -23,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from customs_portal.accounts.permissions import risk_admin_required
 from customs_portal.accounts.models import ComplianceLevel, Enterprise
 from customs_portal.errors import DomainConflict, DomainValidationError
 from declarations.lifecycle import Channel
@@ -53,19 +51,6 @@ PAGE_SIZE = 25
 RECENT_BACKTESTS = 10
 BACKTEST_DEFAULT_DAYS = 90
 CHANNELS = ("green", "yellow", "red")
-
-
-def risk_admin_required(view):
-    """Risk admins only: anonymous users are sent to log in, other roles get 403."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_risk_admin:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _is_htmx(request) -> bool:
