@@ -10,19 +10,19 @@ import logging
 from collections import Counter
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customs_portal.errors import DomainValidationError
 from declarations.lifecycle import Status
-from declarations.models import AuditEvent, Declaration
+from declarations.models import AuditEvent, Declaration, GoodsItem
 from risk.conditions import ConditionError, conditions_validate
 from risk.engine import CompiledRuleSet, channel_for_score, random_selection, stricter
 from risk.models import Assessment, BacktestRun, RiskRule, RiskRuleVersion
 from risk.services.assessment import random_draw_for, risk_settings_current
 from risk.services.compilation import rule_version_compile
-from risk.services.facts import declaration_facts
+from risk.services.facts import declaration_facts, items_for_facts
 
 logger = logging.getLogger(__name__)
 CHUNK = 500
@@ -123,7 +123,8 @@ def backtest_execute(*, run_id: int) -> BacktestRun | None:
         hits = Counter()
         last_id = 0
         while True:
-            chunk = list(declarations.filter(id__gt=last_id).prefetch_related("items__tariff_line")[:CHUNK])
+            chunk = list(declarations.filter(id__gt=last_id)
+                         .prefetch_related(Prefetch("items", queryset=items_for_facts(GoodsItem.objects.all())))[:CHUNK])
             if not chunk:
                 break
             decided = {

@@ -1,22 +1,33 @@
 """What the engine sees of a declaration, gathered in a fixed number of queries."""
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
-from declarations.models import Declaration
+from declarations.models import Declaration, GoodsItem
 from declarations.specialised import procedures_applicable
 from risk.engine import Facts
 from risk.models import ReferencePrice, WatchlistedPartner
 
 RATIO_PLACES = Decimal("0.0001")
+# What the engine reads of a goods item and its tariff line. The rest of the rows (amounts, the
+# rates applied, the tariff's descriptions and preferential schedule as JSON) is not loaded:
+# reading it took half the time of gathering the facts.
+ITEM_FIELDS = ("declaration", "line_no", "hs_code", "origin_country", "preference", "description", "unit_price",
+               "unit", "tariff_line", "tariff_line__specialised_procedures")
+
+
+def items_for_facts(items: QuerySet[GoodsItem]) -> QuerySet[GoodsItem]:
+    """`items` with what `declaration_facts` needs of them, in line order."""
+    return items.select_related("tariff_line").only(*ITEM_FIELDS).order_by("line_no")
 
 
 def _reference_prices(items) -> dict[tuple[str, str], Decimal]:
     prefixes = {item.hs_code[:length] for item in items for length in range(2, 9)}
     units = {item.unit_id for item in items}
     return {
-        (price.hs_code, price.unit_id): price.price_vnd
-        for price in ReferencePrice.objects.filter(hs_code__in=prefixes, unit_id__in=units)
+        (hs_code, unit): price
+        for hs_code, unit, price in ReferencePrice.objects.filter(hs_code__in=prefixes, unit_id__in=units)
+        .values_list("hs_code", "unit_id", "price_vnd")
     }
 
 
@@ -35,7 +46,7 @@ def partner_on_watchlist(*, name: str, country: str) -> bool:
 
 
 def declaration_facts(*, declaration: Declaration, items=None) -> Facts:
-    items = items if items is not None else list(declaration.items.select_related("tariff_line").order_by("line_no"))
+    items = items if items is not None else list(items_for_facts(declaration.items.all()))
     enterprise = declaration.enterprise
     on = (declaration.registered_at or declaration.created_at).date()
     rate = declaration.exchange_rate or Decimal("0")
