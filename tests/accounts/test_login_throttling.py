@@ -57,6 +57,7 @@ def test_rate_limit_counts_per_window_not_per_request_history(api_client_for, tr
     """One counter per token and minute: its value is the number of requests, and it expires with the window."""
     cache.clear()
     monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", {"token": "100/min", "anonymous": "100/min"})
+    monkeypatch.setattr(TokenRateThrottle, "timer", lambda self: 1_800_000_030.0)  # mid-minute: one window
     client = api_client_for(trader1)
     for _ in range(3):
         assert client.get("/api/v1/declarations/").status_code == 200
