@@ -54,6 +54,18 @@ def declaration_get(*, user, pk, with_items: bool | str = True) -> Declaration:
         raise Http404
 
 
+def declaration_id_visible(*, user, pk) -> int:
+    """The id of a declaration the user may see, or Http404: for services that lock the row
+    themselves, so it is not read twice."""
+    try:
+        found = declarations_visible_to(user=user).filter(pk=pk).values_list("pk", flat=True).first()
+    except (ValueError, TypeError):
+        found = None
+    if found is None:
+        raise Http404
+    return found
+
+
 def exchange_rate_in_force(*, currency: str, on: date, references: ReferenceCopies | None = None) -> tuple[Decimal, date] | None:
     """The VND rate of `currency` in force on `on` (the latest rate dated on or before it), with its date."""
     if currency == "VND":

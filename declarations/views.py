@@ -36,6 +36,7 @@ from declarations.models import (
 )
 from declarations.selectors import (
     declaration_get,
+    declaration_id_visible,
     declarations_visible_to,
     tariff_search,
 )
@@ -171,9 +172,9 @@ def declaration_edit_view(request, pk):
 @trader_required
 @require_POST
 def declaration_submit_view(request, pk):
-    declaration = declaration_get(user=request.user, pk=pk, with_items=False)
+    declaration_id = declaration_id_visible(user=request.user, pk=pk)
     try:
-        declaration = declaration_submit(declaration=declaration, user=request.user)
+        declaration = declaration_submit(declaration_id=declaration_id, user=request.user)
     except DomainConflict as exc:
         messages.error(request, str(exc))
     except DomainValidationError as exc:
@@ -181,7 +182,7 @@ def declaration_submit_view(request, pk):
         messages.error(request, _("The declaration cannot be registered: %(problems)s") % {"problems": problems})
     else:
         messages.success(request, _("Declaration registered with number %(number)s.") % {"number": declaration.number})
-    return redirect("declarations:detail", pk=declaration.pk)
+    return redirect("declarations:detail", pk=declaration_id)
 
 
 @login_required

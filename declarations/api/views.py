@@ -13,7 +13,12 @@ from rest_framework.settings import api_settings
 from customs_portal.accounts.permissions import IsTrader, IsTraderOrCustomsStaff
 from declarations.filters import DeclarationFilter
 from declarations.lifecycle import Action, check_transition
-from declarations.selectors import declaration_get, declarations_listed_for, declarations_visible_to
+from declarations.selectors import (
+    declaration_get,
+    declaration_id_visible,
+    declarations_listed_for,
+    declarations_visible_to,
+)
 from declarations.services.declarations import (
     declaration_amend,
     declaration_as_data,
@@ -141,7 +146,8 @@ class DeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        declaration = declaration_submit(declaration=self.get_object(with_items=False), user=request.user)
+        declaration_id = declaration_id_visible(user=request.user, pk=pk)  # the service reads and locks the row
+        declaration = declaration_submit(declaration_id=declaration_id, user=request.user)
         return self._render(declaration, status.HTTP_202_ACCEPTED)
 
     @extend_schema(

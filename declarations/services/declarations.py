@@ -165,12 +165,12 @@ def _next_number(direction: str) -> str:
 
 
 @transaction.atomic
-def declaration_submit(*, declaration: Declaration, user) -> Declaration:
+def declaration_submit(*, declaration_id: int, user) -> Declaration:
     """Register a draft: number it, fix the exchange rate of the registration date, recompute the
     taxes, and queue the automated risk assessment once the registration is committed."""
     from risk.tasks import risk_assess_enqueue
 
-    locked = declaration_lock(declaration_id=declaration.pk)
+    locked = declaration_lock(declaration_id=declaration_id)
     check_transition(Action.SUBMIT, locked.status)
     now = timezone.now()
     references, today = reference_copies(), timezone.localdate(now)

@@ -41,7 +41,7 @@ def perform(action, declaration, *, trader, officer, gate):
     if action == "edit":
         return declaration_update(declaration=declaration, user=trader, data=declaration_as_data(declaration=declaration))
     if action == "submit":
-        return declaration_submit(declaration=declaration, user=trader)
+        return declaration_submit(declaration_id=declaration.pk, user=trader)
     if action == "assess":
         if risk_assess(declaration_id=declaration.pk) is None:
             raise DomainConflict("not assessable")

@@ -110,7 +110,7 @@ def test_traders_never_get_risk_but_officers_do(trader1, officer, admin_client, 
 
     admin_client.post(RULES, TOBACCO, format="json")
     RiskSettings.objects.update_or_create(pk=1, defaults={"random_yellow_rate": 0, "random_red_rate": 0})
-    declaration = declaration_submit(declaration=declaration_create(user=trader1, data=parsed(cigarettes_body())), user=trader1)
+    declaration = declaration_submit(declaration_id=declaration_create(user=trader1, data=parsed(cigarettes_body())).pk, user=trader1)
     risk_assess(declaration_id=declaration.pk)
     url = f"/api/v1/declarations/{declaration.pk}/"
     as_trader = api_client_for(trader1).get(url)

@@ -29,7 +29,7 @@ def parsed(body):
 
 def registered(user, body=None) -> Declaration:
     declaration = declaration_create(user=user, data=parsed(body or import_body()))
-    return declaration_submit(declaration=declaration, user=user)
+    return declaration_submit(declaration_id=declaration.pk, user=user)
 
 
 def cigarettes_body():
