@@ -7,7 +7,7 @@ from declarations.lifecycle import Channel, Status
 def live_updates(request) -> dict:
     """Labels that static/js/live.js puts on badges when a declaration changes, in the page's language."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or not (user.is_customs_staff or user.is_trader):
+    if user is None or not user.is_authenticated or not user.sees_declarations:
         return {}
     return {
         "live_labels": {
@@ -15,5 +15,7 @@ def live_updates(request) -> dict:
             "channel": {value: str(label) for value, label in Channel.choices},
             "channel_long": {value: _("%(channel)s channel") % {"channel": label} for value, label in Channel.choices},
             "changed": _("Declaration %(number)s is now: %(status)s."),
+            "held": _("This declaration has changed. The page waits while a file is chosen for upload."),
+            "show": _("Show the changes"),
         }
     }

@@ -8,7 +8,8 @@
  * A new status is announced in a small notice; a region marked data-live-refresh="<id>" (a page
  * showing that declaration in full) is fetched again on every change, including those that keep
  * the status (documents requested or supplied, taxes credited); a "declaration:changed" event
- * is dispatched.
+ * is dispatched. While a file is chosen in such a region (it could not be put back after the
+ * fetch), the region is not replaced: a notice offers to show the changes.
  */
 (function () {
   "use strict";
@@ -45,19 +46,48 @@
   // One fetch per region at a time: a change heard while a fetch is in flight may postdate
   // what that fetch returns, so another fetch follows it; the last swap is never stale.
   var refreshing = {};
-  function refresh(declaration) {
+  function refresh(declaration, force) {
     var region = document.querySelector('[data-live-refresh="' + declaration.id + '"]');
     if (!region || !window.htmx || !region.id) { return; }
     var id = region.id;
     if (refreshing[id]) { refreshing[id] = "again"; return; }
+    if (!force && fileChosen(region)) { holdBack(region, declaration); return; }
     refreshing[id] = "busy";
     function done() {
       var again = refreshing[id] === "again";
       delete refreshing[id];
+      var held = document.getElementById("live-held-" + id);
+      if (held) { held.remove(); }
       if (again) { refresh(declaration); }
     }
     window.htmx.ajax("GET", window.location.href, { target: "#" + id, select: "#" + id, swap: "outerHTML" })
       .then(done, done);
+  }
+
+  function fileChosen(region) {
+    return Array.prototype.some.call(region.querySelectorAll('input[type="file"]'), function (input) {
+      return input.files && input.files.length > 0;
+    });
+  }
+
+  // The region stays as it is; one notice says the declaration changed and offers the new page.
+  function holdBack(region, declaration) {
+    var host = document.getElementById("live-notices");
+    if (!host || document.getElementById("live-held-" + region.id)) { return; }
+    var note = document.createElement("div");
+    note.id = "live-held-" + region.id;
+    note.className = "alert alert-warning shadow-sm py-2 mb-2 live-notice d-flex flex-wrap gap-2 align-items-center";
+    note.setAttribute("role", "status");
+    var text = document.createElement("span");
+    text.textContent = labels.held;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn btn-sm btn-outline-dark";
+    button.textContent = labels.show;
+    button.addEventListener("click", function () { refresh(declaration, true); });
+    note.appendChild(text);
+    note.appendChild(button);
+    host.appendChild(note);
   }
 
   function apply(declaration) {

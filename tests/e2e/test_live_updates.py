@@ -131,3 +131,35 @@ def test_a_document_request_appears_on_the_traders_open_page(page, live_portal, 
     expect(page.locator("#document-requests")).to_contain_text("Send the packing list.")
     expect(page.locator("#declaration-status")).to_have_attribute("data-status", "under_review")
     assert page.evaluate("window.__sameDocument") is True
+
+
+def test_a_chosen_file_holds_the_page_until_the_trader_asks_for_the_changes(page, live_portal, live_portal_manage):
+    """A chosen file cannot be put back after the page is fetched again: the page waits and says so."""
+    live_portal_manage("shell", "-c", NO_RANDOM_SELECTION)
+    token = api_token(page, live_portal, "trader2")
+    declaration_id = api(page, live_portal, token, "POST", "/api/v1/declarations/", declaration_body(1)).json()["id"]
+    assert api(page, live_portal, token, "POST", f"/api/v1/declarations/{declaration_id}/submit/").status == 202
+    assert _channel_assigned(live_portal, token, declaration_id) == "yellow"
+
+    log_in(page, "trader2")
+    page.goto(f"/declarations/{declaration_id}/")
+    expect(page.locator("body")).to_have_attribute("data-live", "connected", timeout=10_000)
+    page.evaluate("window.__sameDocument = true")
+    page.set_input_files("#upload-file", files=[{"name": "invoice.pdf", "mimeType": "application/pdf",
+                                                 "buffer": b"%PDF-1.4\n%%EOF\n"}])
+
+    officer = api_token(page, live_portal, "officer1")
+    decided = api(page, live_portal, officer, "POST", f"/api/v1/declarations/{declaration_id}/decisions/",
+                  {"action": "request_documents", "note": "Send the commercial invoice."})
+    assert decided.status == 201, decided.text()
+
+    held = page.locator("#live-held-declaration-detail")
+    expect(held).to_be_visible(timeout=15_000)
+    expect(held).to_contain_text("The page waits while a file is chosen for upload.")
+    expect(page.locator("#document-requests-none")).to_be_visible()  # not replaced under the trader's hands
+    assert page.evaluate("document.getElementById('upload-file').files.length") == 1
+
+    held.get_by_role("button", name="Show the changes").click()
+    expect(page.locator("#document-requests")).to_contain_text("Send the commercial invoice.")
+    expect(held).to_have_count(0)
+    assert page.evaluate("window.__sameDocument") is True
