@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from customs_portal.accounts.permissions import customs_staff_required
 from customs_portal.errors import DomainConflict
-from declarations.selectors import declaration_get
+from declarations.selectors import declaration_get, declaration_id_visible
 from payments.gateway import bank_payment_url
 from payments.models import DifferenceKind
 from payments.panel import payment_panel_context
@@ -37,13 +37,13 @@ REPORTS_PER_PAGE = 30
 @require_POST
 def payment_start_view(request, pk):
     """Start paying the declaration's amount due and send the trader to the bank."""
-    declaration = declaration_get(user=request.user, pk=pk, with_items=False)
+    declaration_id = declaration_id_visible(user=request.user, pk=pk)
     try:
-        payment = payment_start(declaration_id=declaration.pk, user=request.user)
+        payment = payment_start(declaration_id=declaration_id, user=request.user)
     except DomainConflict as exc:
         messages.error(request, str(exc))
-        return redirect("declarations:detail", pk=declaration.pk)
-    return_url = request.build_absolute_uri(reverse("declarations:detail", args=[declaration.pk]))
+        return redirect("declarations:detail", pk=declaration_id)
+    return_url = request.build_absolute_uri(reverse("declarations:detail", args=[declaration_id]))
     return redirect(bank_payment_url(payment=payment, return_url=return_url))
 
 

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from customs_portal.accounts.permissions import IsTrader, IsTraderOrCustomsStaff
 from declarations.models import DocumentKind
-from declarations.selectors import declaration_get
+from declarations.selectors import declaration_get, declaration_id_visible
 from declarations.services.documents import document_upload
 
 
@@ -58,10 +58,10 @@ class DocumentsView(APIView):
                               404: OpenApiResponse(description="No such declaration"),
                               409: OpenApiResponse(description="Declaration closed")})
     def post(self, request, pk):
-        declaration = declaration_get(user=request.user, pk=pk, with_items=False)
+        declaration_id = declaration_id_visible(user=request.user, pk=pk)
         body = DocumentUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        document = document_upload(declaration_id=declaration.pk, user=request.user, kind=body.validated_data["kind"],
+        document = document_upload(declaration_id=declaration_id, user=request.user, kind=body.validated_data["kind"],
                                    uploaded=body.validated_data["file"], answers_request=body.validated_data["request"])
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 

@@ -5,7 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from customs_portal.accounts.permissions import IsGate, IsOfficer, IsTraderOrOfficer
-from declarations.selectors import declaration_get, review_queue
+from declarations.selectors import declaration_get, declaration_id_visible, review_queue
 from declarations.services.review import (
     declaration_cancel,
     declaration_decide,
@@ -36,10 +36,10 @@ class DecisionView(APIView):
                               403: OpenApiResponse(description="Not an officer"), 404: OpenApiResponse(description="No such declaration"),
                               409: CONFLICT})
     def post(self, request, pk):
-        declaration = declaration_get(user=request.user, pk=pk, with_items=False)
+        declaration_id = declaration_id_visible(user=request.user, pk=pk)
         body = DecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        event = declaration_decide(declaration_id=declaration.pk, officer=request.user, **body.validated_data)
+        event = declaration_decide(declaration_id=declaration_id, officer=request.user, **body.validated_data)
         fresh = declaration_get(user=request.user, pk=pk)
         return Response({"event": AuditEventSerializer(event).data, "declaration": DeclarationStaffSerializer(fresh).data},
                         status=status.HTTP_201_CREATED)
@@ -52,10 +52,10 @@ class CancelView(APIView):
                    responses={200: DeclarationSerializer, 403: OpenApiResponse(description="Not the trader or an officer"),
                               404: OpenApiResponse(description="No such declaration"), 409: CONFLICT})
     def post(self, request, pk):
-        declaration = declaration_get(user=request.user, pk=pk, with_items=False)
+        declaration_id = declaration_id_visible(user=request.user, pk=pk)
         body = CancelSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        declaration_cancel(declaration_id=declaration.pk, user=request.user, reason=body.validated_data["reason"])
+        declaration_cancel(declaration_id=declaration_id, user=request.user, reason=body.validated_data["reason"])
         fresh = declaration_get(user=request.user, pk=pk, with_items="codes")
         return Response(declaration_representation(fresh, staff=request.user.is_customs_staff))
 

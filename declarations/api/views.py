@@ -102,8 +102,8 @@ class DeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def detail_serializer_class(self):
         return declaration_serializer_class(staff=self.request.user.is_customs_staff)
 
-    def get_object(self, with_items: bool | str = "codes"):
-        declaration = declaration_get(user=self.request.user, pk=self.kwargs["pk"], with_items=with_items)
+    def get_object(self):
+        declaration = declaration_get(user=self.request.user, pk=self.kwargs["pk"], with_items="codes")
         self.check_object_permissions(self.request, declaration)
         return declaration
 

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from customs_portal.accounts.permissions import IsTrader, IsTraderOrCustomsStaff
-from declarations.selectors import declaration_get
+from declarations.selectors import declaration_get, declaration_id_visible
 from payments.gateway import bank_payment_url
 from payments.models import PaymentStatus
 from payments.selectors import declaration_payments, payment_get
@@ -49,8 +49,7 @@ class DeclarationPaymentsView(APIView):
                    409: OpenApiResponse(description="Nothing due, declaration not payable, or no bank configured")},
     )
     def post(self, request, pk):
-        declaration = declaration_get(user=request.user, pk=pk, with_items=False)
-        payment = payment_start(declaration_id=declaration.pk, user=request.user)
+        payment = payment_start(declaration_id=declaration_id_visible(user=request.user, pk=pk), user=request.user)
         body = {"id": payment.pk, "reference": payment.reference, "amount": payment.amount, "status": payment.status,
                 "bank_url": _bank_url(request, payment)}
         return Response(PaymentStartedSerializer(body).data, status=status.HTTP_201_CREATED)

@@ -108,19 +108,24 @@ NO_RANDOM_SELECTION = ("from risk.models import RiskSettings; RiskSettings.objec
                        "defaults={'random_yellow_rate': 0, 'random_red_rate': 0})")
 
 
-def test_a_document_request_appears_on_the_traders_open_page(page, live_portal, live_portal_manage):
-    """Requesting documents keeps the status; the trader's open page still shows the request."""
+def _open_yellow_declaration(page, live_portal, live_portal_manage) -> int:
+    """trader2 (a new enterprise: its declarations go yellow) files one, and has its page open and listening."""
     live_portal_manage("shell", "-c", NO_RANDOM_SELECTION)
-    token = api_token(page, live_portal, "trader2")  # a new enterprise: its declarations go yellow
+    token = api_token(page, live_portal, "trader2")
     declaration_id = api(page, live_portal, token, "POST", "/api/v1/declarations/", declaration_body(2)).json()["id"]
     assert api(page, live_portal, token, "POST", f"/api/v1/declarations/{declaration_id}/submit/").status == 202
     assert _channel_assigned(live_portal, token, declaration_id) == "yellow"
-
     log_in(page, "trader2")
     page.goto(f"/declarations/{declaration_id}/")
     expect(page.locator("body")).to_have_attribute("data-live", "connected", timeout=10_000)
-    expect(page.locator("#document-requests-none")).to_be_visible()
     page.evaluate("window.__sameDocument = true")
+    return declaration_id
+
+
+def test_a_document_request_appears_on_the_traders_open_page(page, live_portal, live_portal_manage):
+    """Requesting documents keeps the status; the trader's open page still shows the request."""
+    declaration_id = _open_yellow_declaration(page, live_portal, live_portal_manage)
+    expect(page.locator("#document-requests-none")).to_be_visible()
 
     officer = api_token(page, live_portal, "officer1")
     decided = api(page, live_portal, officer, "POST", f"/api/v1/declarations/{declaration_id}/decisions/",
@@ -135,16 +140,7 @@ def test_a_document_request_appears_on_the_traders_open_page(page, live_portal, 
 
 def test_a_chosen_file_holds_the_page_until_the_trader_asks_for_the_changes(page, live_portal, live_portal_manage):
     """A chosen file cannot be put back after the page is fetched again: the page waits and says so."""
-    live_portal_manage("shell", "-c", NO_RANDOM_SELECTION)
-    token = api_token(page, live_portal, "trader2")
-    declaration_id = api(page, live_portal, token, "POST", "/api/v1/declarations/", declaration_body(1)).json()["id"]
-    assert api(page, live_portal, token, "POST", f"/api/v1/declarations/{declaration_id}/submit/").status == 202
-    assert _channel_assigned(live_portal, token, declaration_id) == "yellow"
-
-    log_in(page, "trader2")
-    page.goto(f"/declarations/{declaration_id}/")
-    expect(page.locator("body")).to_have_attribute("data-live", "connected", timeout=10_000)
-    page.evaluate("window.__sameDocument = true")
+    declaration_id = _open_yellow_declaration(page, live_portal, live_portal_manage)
     page.set_input_files("#upload-file", files=[{"name": "invoice.pdf", "mimeType": "application/pdf",
                                                  "buffer": b"%PDF-1.4\n%%EOF\n"}])
 
