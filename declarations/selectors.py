@@ -6,22 +6,40 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from customs_portal.prepared import PreparedList, PreparedQuery
 from declarations.models import Declaration, GoodsItem, TariffLine
 from declarations.reference_cache import ReferenceCopies, reference_copies
 
 VND_RATE = Decimal("1")
 
 
+def _visibility(user) -> dict | None:
+    """What limits the declarations `user` sees, as filter values: {} (officers, risk admins and
+    superusers see all), {"enterprise_id": …} (traders see their own enterprise's), or None (nothing)."""
+    if not user.is_authenticated:
+        return None
+    if user.is_customs_staff:
+        return {}
+    if user.is_trader and user.enterprise_id:
+        return {"enterprise_id": user.enterprise_id}
+    return None
+
+
+def _declarations() -> QuerySet[Declaration]:
+    return Declaration.objects.select_related("enterprise", "customs_office", "invoice_currency")
+
+
 def declarations_visible_to(*, user) -> QuerySet[Declaration]:
     """Traders see their own enterprise's declarations; officers, risk admins and superusers see all."""
-    qs = Declaration.objects.select_related("enterprise", "customs_office", "invoice_currency")
-    if not user.is_authenticated:
-        return qs.none()
-    if user.is_customs_staff:
-        return qs
-    if user.is_trader and user.enterprise_id:
-        return qs.filter(enterprise_id=user.enterprise_id)
-    return qs.none()
+    limits = _visibility(user)
+    return _declarations().none() if limits is None else _declarations().filter(**limits)
+
+
+def _listed(queryset: QuerySet[Declaration]) -> QuerySet[Declaration]:
+    items = GoodsItem.objects.filter(declaration=OuterRef("pk")).order_by().values("declaration")
+    return queryset.annotate(
+        item_count=Coalesce(Subquery(items.annotate(count=Count("*")).values("count")[:1]), 0)
+    ).order_by("-created_at", "-id")
 
 
 def declarations_listed_for(*, user) -> QuerySet[Declaration]:
@@ -30,10 +48,28 @@ def declarations_listed_for(*, user) -> QuerySet[Declaration]:
     The count is a subquery, which PostgreSQL evaluates only for the rows of the page (after
     the sort and limit); a join with GROUP BY would count the items of every declaration.
     """
-    items = GoodsItem.objects.filter(declaration=OuterRef("pk")).order_by().values("declaration")
-    return declarations_visible_to(user=user).annotate(
-        item_count=Coalesce(Subquery(items.annotate(count=Count("*")).values("count")[:1]), 0)
-    ).order_by("-created_at", "-id")
+    return _listed(declarations_visible_to(user=user))
+
+
+# The reads behind nearly every API request, compiled once (customs_portal.prepared).
+_listed_prepared = PreparedQuery(lambda **limits: _listed(_declarations().filter(**limits)))
+_one_prepared = PreparedQuery(lambda pk, **limits: _declarations().filter(pk=pk, **limits))
+_id_prepared = PreparedQuery(lambda pk, **limits: Declaration.objects.filter(pk=pk, **limits).values_list("pk", flat=True))
+_items_prepared = PreparedQuery(lambda declaration_id: GoodsItem.objects.filter(declaration_id=declaration_id).order_by("line_no"))
+
+
+def declarations_listed_page_source(*, user) -> PreparedList | QuerySet[Declaration]:
+    """`declarations_listed_for` as a paginator reads it (a count and one slice), compiled once."""
+    limits = _visibility(user)
+    return Declaration.objects.none() if limits is None else PreparedList(_listed_prepared, **limits)
+
+
+def _pk_value(pk) -> int | None:
+    try:
+        value = int(pk)
+    except (ValueError, TypeError):
+        return None
+    return value if 0 < value < 2**63 else None
 
 
 def declaration_get(*, user, pk, with_items: bool | str = True) -> Declaration:
@@ -42,28 +78,34 @@ def declaration_get(*, user, pk, with_items: bool | str = True) -> Declaration:
     `with_items="codes"` fetches the items alone (the API shows their codes), True also their
     units, origin countries and tariff lines (pages show their names).
     """
-    qs = declarations_visible_to(user=user)
-    if with_items == "codes":
-        qs = qs.prefetch_related("items")
-    elif with_items:
-        qs = qs.select_related("partner_country", "port_of_loading", "port_of_discharge", "created_by")
-        qs = qs.prefetch_related("items__unit", "items__origin_country", "items__tariff_line")
-    try:
-        return qs.get(pk=pk)
-    except (Declaration.DoesNotExist, ValueError, TypeError):
+    limits, pk = _visibility(user), _pk_value(pk)
+    if limits is None or pk is None:
         raise Http404
+    if with_items is True:
+        qs = _declarations().filter(**limits).select_related("partner_country", "port_of_loading", "port_of_discharge", "created_by")
+        try:
+            return qs.prefetch_related("items__unit", "items__origin_country", "items__tariff_line").get(pk=pk)
+        except Declaration.DoesNotExist:
+            raise Http404
+    found = _one_prepared(pk=pk, **limits)
+    if not found:
+        raise Http404
+    declaration = found[0]
+    if with_items == "codes":
+        items = _items_prepared(declaration_id=declaration.pk)
+        for item in items:
+            GoodsItem.declaration.field.set_cached_value(item, declaration)
+        declaration.items_set_loaded(items)
+    return declaration
 
 
 def declaration_id_visible(*, user, pk) -> int:
     """The id of a declaration the user may see, or Http404: for services that lock the row
     themselves, so it is not read twice."""
-    try:
-        found = declarations_visible_to(user=user).filter(pk=pk).values_list("pk", flat=True).first()
-    except (ValueError, TypeError):
-        found = None
-    if found is None:
+    limits, pk = _visibility(user), _pk_value(pk)
+    if limits is None or pk is None or not _id_prepared(pk=pk, **limits):
         raise Http404
-    return found
+    return pk
 
 
 def exchange_rate_in_force(*, currency: str, on: date, references: ReferenceCopies | None = None) -> tuple[Decimal, date] | None:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from customs_portal.api.representation import representation_of
 from declarations.agreements import PREFERENCE_CODES
 from declarations.incoterms import INCOTERMS
 from declarations.lifecycle import Channel, Status
@@ -188,10 +189,9 @@ class DeclarationStaffSerializer(DeclarationSerializer):
 
 
 @functools.cache
-def _reusable(serializer_class: type[serializers.Serializer]) -> serializers.Serializer:
-    serializer = serializer_class()
-    serializer.fields  # bound once; rendering reads them and changes nothing  # noqa: B018
-    return serializer
+def _reusable(serializer_class: type[serializers.Serializer]):
+    """One serializer per class, bound once, and its `to_representation` worked out once."""
+    return representation_of(serializer_class())
 
 
 def declaration_serializer_class(*, staff: bool) -> type[DeclarationSerializer]:
@@ -205,13 +205,13 @@ def declaration_representation(declaration: Declaration, *, staff: bool) -> dict
     One serializer per class renders every response: building DRF's fields took longer than
     rendering them, and `to_representation` keeps no state between calls.
     """
-    return _reusable(declaration_serializer_class(staff=staff)).to_representation(declaration)
+    return _reusable(declaration_serializer_class(staff=staff))(declaration)
 
 
 def representations(serializer_class: type[serializers.Serializer], instances) -> list[dict]:
     """The bodies of a page of a list, rendered by the one serializer of `serializer_class`."""
-    serializer = _reusable(serializer_class)
-    return [serializer.to_representation(instance) for instance in instances]
+    represent = _reusable(serializer_class)
+    return [represent(instance) for instance in instances]
 
 
 class DeclarationAmendSerializer(DeclarationWriteSerializer):

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from customs_portal.prepared import PreparedQuery
 from declarations.lifecycle import Action, Channel, Status
 from declarations.models import Declaration, PaymentStatus
 from declarations.services.lifecycle import declaration_lock, declaration_transition
@@ -18,7 +19,16 @@ from risk.services.facts import declaration_facts
 logger = logging.getLogger(__name__)
 
 
+_settings = PreparedQuery(lambda: RiskSettings.objects.filter(pk=1))
+_assessment_of_version = PreparedQuery(
+    lambda declaration_id, version: Assessment.objects.filter(declaration_id=declaration_id, declaration_version=version).order_by("pk")
+)
+
+
 def risk_settings_current() -> RiskSettings:
+    found = _settings()
+    if found:
+        return found[0]
     settings, _ = RiskSettings.objects.get_or_create(pk=1)
     return settings
 
@@ -51,7 +61,7 @@ def risk_assess(*, declaration_id: int) -> Assessment | None:
         except Declaration.DoesNotExist:
             logger.warning("risk_assess: declaration %s does not exist", declaration_id)
             return None
-        existing = Assessment.objects.filter(declaration=declaration, declaration_version=declaration.version).first()
+        existing = next(iter(_assessment_of_version.slice(0, 1, declaration_id=declaration.pk, version=declaration.version)), None)
         if existing is not None or declaration.status != Status.REGISTERED:
             return existing
         settings = risk_settings_current()

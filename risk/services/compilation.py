@@ -1,8 +1,9 @@
 """Compile the rules in force into the engine's indexed form, once per rule-set version."""
 import threading
 
-from django.db.models import F, Max
+from django.db.models import F
 
+from customs_portal.prepared import PreparedQuery
 from risk.conditions import FIELDS
 from risk.engine import CompiledRule, CompiledRuleSet, compile_condition
 from risk.models import RiskRuleVersion
@@ -33,9 +34,13 @@ def rule_set_compile(versions) -> CompiledRuleSet:
     return CompiledRuleSet([rule_version_compile(v) for v in versions if v.active])
 
 
+_newest_version = PreparedQuery(lambda: RiskRuleVersion.objects.order_by("-id").values_list("id", flat=True))
+
+
 def rule_set_key() -> int:
     """Every change to any rule creates a version, so the newest version id names the rule set."""
-    return RiskRuleVersion.objects.aggregate(latest=Max("id"))["latest"] or 0
+    newest = _newest_version.slice(0, 1)
+    return newest[0] if newest else 0
 
 
 def rule_set_current() -> CompiledRuleSet:

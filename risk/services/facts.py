@@ -1,8 +1,10 @@
 """What the engine sees of a declaration, gathered in a fixed number of queries."""
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
+from customs_portal.prepared import PreparedQuery
 from declarations.models import Declaration, GoodsItem
 from declarations.specialised import procedures_applicable
 from risk.engine import Facts
@@ -22,13 +24,19 @@ def items_for_facts(items: QuerySet[GoodsItem]) -> QuerySet[GoodsItem]:
 
 
 def _reference_prices(items) -> dict[tuple[str, str], Decimal]:
-    prefixes = {item.hs_code[:length] for item in items for length in range(2, 9)}
-    units = {item.unit_id for item in items}
-    return {
-        (hs_code, unit): price
-        for hs_code, unit, price in ReferencePrice.objects.filter(hs_code__in=prefixes, unit_id__in=units)
-        .values_list("hs_code", "unit_id", "price_vnd")
-    }
+    """The reference prices of every prefix of the items' HS codes, in their units. Two array
+    parameters keep the SQL the same whatever the number of items (Django's `__in` writes one
+    parameter per value, so its SQL would be compiled again for every declaration)."""
+    prefixes = sorted({item.hs_code[:length] for item in items for length in range(2, 9)})
+    units = sorted({item.unit_id for item in items})
+    hs_code, unit, price = (ReferencePrice._meta.get_field(name).column for name in ("hs_code", "unit", "price_vnd"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT "{hs_code}", "{unit}", "{price}" FROM "{ReferencePrice._meta.db_table}" '
+            f'WHERE "{hs_code}" = ANY(%s) AND "{unit}" = ANY(%s)',
+            [prefixes, units],
+        )
+        return {(code, unit_code): value for code, unit_code, value in cursor.fetchall()}
 
 
 def _reference_for(prices: dict, hs_code: str, unit: str) -> Decimal | None:
@@ -39,14 +47,19 @@ def _reference_for(prices: dict, hs_code: str, unit: str) -> Decimal | None:
     return None
 
 
+# Run once per assessment: compiled once (customs_portal.prepared).
+_watchlisted = PreparedQuery(lambda name, country: WatchlistedPartner.objects.filter(
+    Q(country="") | Q(country=country), name__iexact=name, active=True
+).order_by().values_list("pk", flat=True))
+_items_of = PreparedQuery(lambda declaration_id: items_for_facts(GoodsItem.objects.filter(declaration_id=declaration_id)))
+
+
 def partner_on_watchlist(*, name: str, country: str) -> bool:
-    return WatchlistedPartner.objects.filter(
-        Q(country="") | Q(country=country), name__iexact=name.strip(), active=True
-    ).exists()
+    return bool(_watchlisted.slice(0, 1, name=name.strip(), country=country))
 
 
 def declaration_facts(*, declaration: Declaration, items=None) -> Facts:
-    items = items if items is not None else list(items_for_facts(declaration.items.all()))
+    items = items if items is not None else _items_of(declaration_id=declaration.pk)
     enterprise = declaration.enterprise
     on = (declaration.registered_at or declaration.created_at).date()
     rate = declaration.exchange_rate or Decimal("0")
