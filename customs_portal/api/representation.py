@@ -3,12 +3,12 @@
 For a page of 25 declarations DRF spent most of its time finding each field's value (a
 generator of readable fields, `get_attribute` with its checks, per field and row) and little
 turning values into JSON types. `representation_of(serializer)` returns a function that gives
-the same dict: it reads plain attributes directly, leaves every other case (dict instances,
-callables, missing values, related fields) to DRF's own code, and converts each value with the
+the same dict: it reads plain attributes and dict keys directly, leaves every other case
+(callables, missing values, dotted sources into dicts, related fields) to DRF's own code, and converts each value with the
 field's own `to_representation`. tests/api/test_representation.py compares the two.
 """
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from django.db.models import Manager
 from rest_framework import relations, serializers
@@ -22,6 +22,7 @@ def _identity(instance):
 
 
 def _getter(field) -> Callable:
+    """Reads the field's value from an object, as DRF's `get_attribute` would."""
     if field.source == "*":
         return _identity
     read = operator.attrgetter(".".join(field.source_attrs))
@@ -39,7 +40,27 @@ def _getter(field) -> Callable:
     return get
 
 
-def _step(field) -> tuple[str, Callable, Callable]:
+def _key_getter(field) -> Callable:
+    """Reads the field's value from a dict (the rates of a goods item), as DRF's `get_attribute` would."""
+    drf = field.get_attribute
+    if field.source == "*" or len(field.source_attrs) != 1:
+        return drf
+    key = field.source_attrs[0]
+
+    def get(instance):
+        try:
+            value = instance[key]
+        except KeyError:  # DRF decides (default, None, skip or error)
+            return drf(instance)
+        if callable(value) and is_simple_callable(value):
+            return drf(instance)
+        return value
+
+    return get
+
+
+def _step(field) -> tuple[str, Callable, Callable, Callable]:
+    """(name, read from an object, read from a dict, convert)."""
     if isinstance(field, relations.RelatedField | relations.ManyRelatedField):
         # PKOnlyObject and friends: DRF's own path, whole.
         def get(instance):
@@ -49,17 +70,17 @@ def _step(field) -> tuple[str, Callable, Callable]:
             check = value.pk if isinstance(value, relations.PKOnlyObject) else value
             return _MISSING if check is None else field.to_representation(value)
 
-        return field.field_name, get, convert
+        return field.field_name, get, get, convert
     if isinstance(field, serializers.ListSerializer):
         child = representation_of(field.child)
 
         def convert(value):
             return [child(item) for item in (value.all() if isinstance(value, Manager) else value)]
 
-        return field.field_name, _getter(field), convert
+        return field.field_name, _getter(field), _key_getter(field), convert
     if isinstance(field, serializers.BaseSerializer):
-        return field.field_name, _getter(field), representation_of(field)
-    return field.field_name, _getter(field), field.to_representation
+        return field.field_name, _getter(field), _key_getter(field), representation_of(field)
+    return field.field_name, _getter(field), _key_getter(field), field.to_representation
 
 
 def representation_of(serializer: serializers.BaseSerializer) -> Callable:
@@ -69,12 +90,13 @@ def representation_of(serializer: serializers.BaseSerializer) -> Callable:
     drf = serializer.to_representation
 
     def represent(instance) -> dict:
-        if isinstance(instance, dict):  # keys, not attributes: DRF's path
+        by_key = isinstance(instance, dict)
+        if not by_key and isinstance(instance, Mapping):  # another kind of mapping: DRF's path
             return drf(instance)
         data = {}
-        for name, get, convert in steps:
+        for name, get, get_key, convert in steps:
             try:
-                value = get(instance)
+                value = get_key(instance) if by_key else get(instance)
             except SkipField:
                 continue
             if value is None:

@@ -194,6 +194,26 @@ def _reusable(serializer_class: type[serializers.Serializer]):
     return representation_of(serializer_class())
 
 
+@functools.cache
+def _validator(serializer_class: type[serializers.Serializer], partial: bool) -> serializers.Serializer:
+    serializer = serializer_class(partial=partial)
+    serializer.fields  # bound once; validation reads them and keeps nothing  # noqa: B018
+    return serializer
+
+
+def validated_body(serializer_class: type[serializers.Serializer], data, *, partial: bool = False) -> dict:
+    """What `serializer_class(data=data, partial=partial).is_valid(raise_exception=True)` leaves in
+    `validated_data`, or the same ValidationError. Building a serializer copies all its fields
+    (for a declaration, every nested field of an item): done once per class here, not per request.
+    A body with errors is validated again by a serializer of its own, which words them."""
+    try:
+        return _validator(serializer_class, partial).run_validation(data)
+    except serializers.ValidationError:
+        serializer = serializer_class(data=data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data  # not reached: the same body fails the same way
+
+
 def declaration_serializer_class(*, staff: bool) -> type[DeclarationSerializer]:
     """Customs staff get the declaration with `risk`; traders never do."""
     return DeclarationStaffSerializer if staff else DeclarationSerializer

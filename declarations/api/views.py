@@ -39,6 +39,7 @@ from .serializers import (
     declaration_representation,
     declaration_serializer_class,
     representations,
+    validated_body,
 )
 
 ERRORS = {
@@ -127,9 +128,8 @@ class DeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     @extend_schema(summary="Create a draft", request=DeclarationWriteSerializer, responses={201: DeclarationSerializer, **ERRORS})
     def create(self, request):
-        body = DeclarationWriteSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        declaration = declaration_create(user=request.user, data=body.validated_data)
+        body = validated_body(DeclarationWriteSerializer, request.data)
+        declaration = declaration_create(user=request.user, data=body)
         return self._render(declaration, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -140,9 +140,8 @@ class DeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def partial_update(self, request, pk=None):
         declaration = self.get_object()
         check_transition(Action.EDIT, declaration.status)
-        body = DeclarationWriteSerializer(data=request.data, partial=True)
-        body.is_valid(raise_exception=True)
-        data = merge_patch(declaration_as_data(declaration=declaration), body.validated_data)
+        body = validated_body(DeclarationWriteSerializer, request.data, partial=True)
+        data = merge_patch(declaration_as_data(declaration=declaration), body)
         declaration = declaration_update(declaration=declaration, user=request.user, data=data)
         return self._render(declaration, status.HTTP_200_OK)
 
@@ -168,9 +167,7 @@ class DeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def amend(self, request, pk=None):
         declaration = self.get_object()
         check_transition(Action.AMEND, declaration.status)
-        body = DeclarationAmendSerializer(data=request.data, partial=True)
-        body.is_valid(raise_exception=True)
-        patch = dict(body.validated_data)
+        patch = dict(validated_body(DeclarationAmendSerializer, request.data, partial=True))
         reason = patch.pop("reason", "")
         data = merge_patch(declaration_as_data(declaration=declaration), patch)
         declaration = declaration_amend(declaration=declaration, user=request.user, data=data, reason=reason)
