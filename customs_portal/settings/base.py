@@ -226,7 +226,7 @@ REST_FRAMEWORK = {
 # are not enforced rather than the API failing (customs_portal.api.throttling).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "customs_portal.cache.RedisCache",  # Django's, with one client per process
         "LOCATION": env("CACHE_URL", default=REDIS_URL),
         "OPTIONS": {
             "socket_connect_timeout": 0.5,
