@@ -10,7 +10,7 @@ the end the highest rate held with p95 submit→channel under 2 s and no errors.
 pgbench (a simple insert transaction) and prints the ratio of declarations/s to its tps.
 
 Usage: .venv/bin/python bench/load.py [--steps 10,20,30,40,50,60] [--step-seconds 20]
-       [--web-workers 3] [--worker-concurrency 2] [--readers 10]
+       [--web-workers 3] [--worker-concurrency 2] [--worker-pool prefork] [--readers 10]
 Submit→channel latency is the server's assessed_at − registered_at of each declaration.
 Readers (--readers, each a list then a detail, then half a second's pause) run throughout;
 reads/s is what they achieved in the step.
@@ -93,6 +93,7 @@ class Portal:
         self._spawn("celery", [PYTHON, "-m", "celery", "-A", "customs_portal", "worker", "-B", "-s",
                                str(self.log_dir / "beat"), "-l", "warning", "-Q", "default,risk,payments,batch",
                                "--concurrency", str(self.args.worker_concurrency), "--prefetch-multiplier", "4",
+                               "--pool", self.args.worker_pool,
                                "--without-gossip", "--without-mingle"])
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -265,6 +266,7 @@ def main():
     parser.add_argument("--step-seconds", type=float, default=20)
     parser.add_argument("--web-workers", type=int, default=3)
     parser.add_argument("--worker-concurrency", type=int, default=2)
+    parser.add_argument("--worker-pool", default="prefork", choices=["prefork", "threads", "solo"])
     parser.add_argument("--readers", type=int, default=10)
     parser.add_argument("--port", type=int, default=8321)
     parser.add_argument("--limit-concurrency", type=int, default=25, help="per web worker (uvicorn); excess gets 503")
@@ -275,7 +277,7 @@ def main():
     try:
         if portal:
             portal.start()
-            print(f"portal: uvicorn --workers {args.web_workers}, celery --concurrency {args.worker_concurrency} (logs {portal.log_dir})")
+            print(f"portal: uvicorn --workers {args.web_workers}, celery --pool {args.worker_pool} --concurrency {args.worker_concurrency} (logs {portal.log_dir})")
         best = asyncio.run(main_async(args, args.base_url or portal.base_url))
     finally:
         if portal:

@@ -92,11 +92,16 @@ def declaration_get(*, user, pk, with_items: bool | str = True) -> Declaration:
         raise Http404
     declaration = found[0]
     if with_items == "codes":
-        items = _items_prepared(declaration_id=declaration.pk)
-        for item in items:
-            GoodsItem.declaration.field.set_cached_value(item, declaration)
-        declaration.items_set_loaded(items)
+        declaration.items_set_loaded(declaration_items(declaration=declaration))
     return declaration
+
+
+def declaration_items(*, declaration: Declaration) -> list[GoodsItem]:
+    """The declaration's goods items in line order (each knowing its declaration), compiled once."""
+    items = _items_prepared(declaration_id=declaration.pk)
+    for item in items:
+        GoodsItem.declaration.field.set_cached_value(item, declaration)
+    return items
 
 
 def declaration_id_visible(*, user, pk) -> int:

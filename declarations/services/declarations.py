@@ -17,7 +17,7 @@ from declarations.models import (
     PaymentStatus,
 )
 from declarations.reference_cache import ReferenceCopies, reference_copies
-from declarations.selectors import exchange_rate_in_force
+from declarations.selectors import declaration_items, exchange_rate_in_force
 from declarations.services.audit import audit_record
 from declarations.services.lifecycle import declaration_lock, declaration_transition
 from declarations.services.taxes import (
@@ -176,7 +176,7 @@ def declaration_submit(*, declaration_id: int, user) -> Declaration:
     references, today = reference_copies(), timezone.localdate(now)
     if locked.taxed_on == today and locked.taxed_with_reference_version == references.version:
         # Validated and taxed today against the same reference data: it would all come out the same.
-        items = list(locked.items.order_by("line_no"))
+        items = declaration_items(declaration=locked)
     else:
         items = list(locked.items.select_related("tariff_line", "origin_country").order_by("line_no"))
         declaration_data_validate(data=declaration_as_data(declaration=locked, items=items), today=today, references=references)
