@@ -1,5 +1,5 @@
 """customs_portal.asgi: HTTP requests go through Django's whole middleware chain, views included,
-with one hand-over to a worker thread for the chain."""
+with one hand-over to a worker thread for the request."""
 import asyncio
 
 import httpx
@@ -50,7 +50,56 @@ def test_the_middleware_chain_costs_one_thread_hand_over(hand_overs):
     assert _get(ASGIHandler(), "/accounts/login/").status_code == 200
     djangos = list(hand_overs)
 
-    # request_started receivers, the chain with the view, closing the response (request_finished).
-    assert len(ours) == 3, ours
+    # request_started, the chain with the view and closing the response (request_finished): one.
+    assert len(ours) == 1, ours
     # Django's own handler, with the same middleware, hands over once or twice per middleware.
     assert len(djangos) > len(ours) + 3, djangos
+
+
+@pytest.fixture
+def signal_threads():
+    """(signal or 'view', thread name) for each request_started, view and request_finished."""
+    import threading
+
+    from django.core import signals
+
+    seen = []
+
+    def started(**kwargs):
+        seen.append(("started", threading.current_thread().name))
+
+    def finished(**kwargs):
+        seen.append(("finished", threading.current_thread().name))
+
+    signals.request_started.connect(started, weak=False)
+    signals.request_finished.connect(finished, weak=False)
+    yield seen
+    signals.request_started.disconnect(started)
+    signals.request_finished.disconnect(finished)
+
+
+def test_signals_and_view_run_in_one_pooled_thread(signal_threads):
+    handler = OneThreadHopASGIHandler()
+    for _ in range(3):
+        assert _get(handler, "/accounts/login/").status_code == 200
+    names = [name for _, name in signal_threads]
+    assert [event for event, _ in signal_threads] == ["started", "finished"] * 3
+    assert all(name.startswith("asgi") for name in names)
+    for request in range(3):  # request_finished closes the connection in the thread that used it
+        assert names[2 * request] == names[2 * request + 1]
+
+
+@pytest.mark.filterwarnings("ignore:StreamingHttpResponse must consume synchronous iterators")
+def test_a_streaming_response_is_sent_whole_and_closed_after(signal_threads):
+    from django.http import StreamingHttpResponse
+
+    def chunks():
+        for number in range(3):
+            signal_threads.append(("chunk", str(number)))
+            yield f"part {number};".encode()
+
+    handler = OneThreadHopASGIHandler()
+    handler._middleware_chain = lambda request: StreamingHttpResponse(chunks())
+    response = _get(handler, "/anything/")
+    assert response.status_code == 200 and response.content == b"part 0;part 1;part 2;"
+    assert [event for event, _ in signal_threads] == ["started", "chunk", "chunk", "chunk", "finished"]

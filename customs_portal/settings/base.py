@@ -112,12 +112,17 @@ TEMPLATES = [
     },
 ]
 
+# Threads per web server process that run requests (views are synchronous; customs_portal.asgi).
+# Requests beyond this wait for a thread; uvicorn's --limit-concurrency refuses the excess with 503.
+ASGI_THREADS = env.int("ASGI_THREADS", default=10)
+
+
 def database_settings(url: str) -> dict:
     """The default database from its URL.
 
-    Under ASGI each request runs in a thread of its own, so Django's persistent connections
-    pile up (one per thread), and a new connection per request costs PostgreSQL a process
-    start. The web server therefore hands its connections back to a pool per process
+    Under ASGI requests run in a pool of threads (ASGI_THREADS, customs_portal.asgi), and a new
+    connection per request costs PostgreSQL a process start. The web server therefore hands
+    its connections back to a pool per process
     (DB_POOL=true: django-db-connection-pool, SQLAlchemy's QueuePool; each connection is
     pinged when taken, so a restarted PostgreSQL is survived); Django closes (returns) them
     after each request (CONN_MAX_AGE 0). Celery workers are single-threaded processes and
