@@ -113,8 +113,10 @@ TEMPLATES = [
 ]
 
 # Threads per web server process that run requests (views are synchronous; customs_portal.asgi).
+# Few: they share one interpreter lock, and more threads only switch more (bench/load.py held
+# more declarations/s with lower latencies at 4 than at 10).
 # Requests beyond this wait for a thread; uvicorn's --limit-concurrency refuses the excess with 503.
-ASGI_THREADS = env.int("ASGI_THREADS", default=10)
+ASGI_THREADS = env.int("ASGI_THREADS", default=4)
 
 
 def database_settings(url: str) -> dict:
