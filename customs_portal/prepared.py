@@ -113,8 +113,8 @@ class PreparedQuery:
     The names of the values are part of the shape: `build` may take optional keyword arguments
     (say, filters some callers need and others do not).
 
-    `prepared(**values)` returns the list the queryset would; `prepared.count(**values)` its
-    `count()`; `prepared.slice(start, stop, **values)` the list of `queryset[start:stop]`
+    `prepared(**values)` returns the list the queryset would; `prepared.first(**values)` its
+    first row or None; `prepared.count(**values)` its `count()`; `prepared.slice(start, stop, **values)` the list of `queryset[start:stop]`
     (slices are part of the SQL, so each distinct slice is a shape of its own; the most
     recently used `max_shapes` are kept).
     """
@@ -147,6 +147,11 @@ class PreparedQuery:
             return []
         shape = ("slice", start, stop, *sorted(values))
         return self._compiled(shape, values, lambda queryset: queryset[start:stop]).run(values)
+
+    def first(self, **values):
+        """The first row of the queryset, or None."""
+        found = self.slice(0, 1, **values)
+        return found[0] if found else None
 
     def count(self, **values) -> int:
         def counted(queryset):

@@ -87,10 +87,9 @@ def declaration_get(*, user, pk, with_items: bool | str = True) -> Declaration:
             return qs.prefetch_related("items__unit", "items__origin_country", "items__tariff_line").get(pk=pk)
         except Declaration.DoesNotExist:
             raise Http404
-    found = _one_prepared(pk=pk, **limits)
-    if not found:
+    declaration = _one_prepared.first(pk=pk, **limits)
+    if declaration is None:
         raise Http404
-    declaration = found[0]
     if with_items == "codes":
         declaration.items_set_loaded(declaration_items(declaration=declaration))
     return declaration
@@ -108,7 +107,7 @@ def declaration_id_visible(*, user, pk) -> int:
     """The id of a declaration the user may see, or Http404: for services that lock the row
     themselves, so it is not read twice."""
     limits, pk = _visibility(user), _pk_value(pk)
-    if limits is None or pk is None or not _id_prepared(pk=pk, **limits):
+    if limits is None or pk is None or _id_prepared.first(pk=pk, **limits) is None:
         raise Http404
     return pk
 

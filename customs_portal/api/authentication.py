@@ -15,10 +15,9 @@ _token = PreparedQuery(lambda key: Token.objects.select_related("user", "user__e
 
 class TokenAuthentication(authentication.TokenAuthentication):
     def authenticate_credentials(self, key):
-        found = _token(key=key)
-        if not found:
+        token = _token.first(key=key)
+        if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
-        token = found[0]
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         return (token.user, token)

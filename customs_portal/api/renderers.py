@@ -18,8 +18,6 @@ _encoder = JSONEncoder()
 def _default(obj):
     if isinstance(obj, str):
         return str.__str__(obj)
-    if isinstance(obj, bool):
-        return bool(obj)
     if isinstance(obj, int):
         return int.__int__(obj)
     if isinstance(obj, dict):

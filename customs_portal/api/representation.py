@@ -4,8 +4,8 @@ For a page of 25 declarations DRF spent most of its time finding each field's va
 generator of readable fields, `get_attribute` with its checks, per field and row) and little
 turning values into JSON types. `representation_of(serializer)` returns a function that gives
 the same dict: it reads plain attributes and dict keys directly, leaves every other case
-(callables, missing values, dotted sources into dicts, related fields) to DRF's own code, and converts each value with the
-field's own `to_representation`. tests/api/test_representation.py compares the two.
+(callables, missing values, dotted sources into dicts, related fields) to DRF's own code, and
+converts each value with the field's own `to_representation`. tests/api/test_representation.py compares the two.
 """
 import operator
 from collections.abc import Callable, Mapping
@@ -21,56 +21,46 @@ def _identity(instance):
     return instance
 
 
-def _getter(field) -> Callable:
-    """Reads the field's value from an object, as DRF's `get_attribute` would."""
-    if field.source == "*":
-        return _identity
-    read = operator.attrgetter(".".join(field.source_attrs))
+def _guarded(read: Callable, field) -> Callable:
+    """`read`, with DRF's `get_attribute` deciding whenever the value is not plainly there
+    (missing: default, None, skip or error) or is a method DRF would call."""
     drf = field.get_attribute
 
     def get(instance):
         try:
             value = read(instance)
-        except Exception:  # AttributeError, ObjectDoesNotExist …: DRF decides (default, None, skip or error)
+        except Exception:  # AttributeError, KeyError, ObjectDoesNotExist …
             return drf(instance)
         if callable(value) and is_simple_callable(value):
             return drf(instance)
         return value
 
     return get
+
+
+def _getter(field) -> Callable:
+    """Reads the field's value from an object."""
+    if field.source == "*":
+        return _identity
+    return _guarded(operator.attrgetter(".".join(field.source_attrs)), field)
 
 
 def _key_getter(field) -> Callable:
-    """Reads the field's value from a dict (the rates of a goods item), as DRF's `get_attribute` would."""
-    drf = field.get_attribute
+    """Reads the field's value from a dict (the rates of a goods item)."""
     if field.source == "*" or len(field.source_attrs) != 1:
-        return drf
-    key = field.source_attrs[0]
-
-    def get(instance):
-        try:
-            value = instance[key]
-        except KeyError:  # DRF decides (default, None, skip or error)
-            return drf(instance)
-        if callable(value) and is_simple_callable(value):
-            return drf(instance)
-        return value
-
-    return get
+        return field.get_attribute
+    return _guarded(operator.itemgetter(field.source_attrs[0]), field)
 
 
 def _step(field) -> tuple[str, Callable, Callable, Callable]:
     """(name, read from an object, read from a dict, convert)."""
     if isinstance(field, relations.RelatedField | relations.ManyRelatedField):
         # PKOnlyObject and friends: DRF's own path, whole.
-        def get(instance):
-            return field.get_attribute(instance)
-
         def convert(value):
             check = value.pk if isinstance(value, relations.PKOnlyObject) else value
             return _MISSING if check is None else field.to_representation(value)
 
-        return field.field_name, get, get, convert
+        return field.field_name, field.get_attribute, field.get_attribute, convert
     if isinstance(field, serializers.ListSerializer):
         child = representation_of(field.child)
 

@@ -18,10 +18,10 @@ _locked = PreparedQuery(
 
 def declaration_lock(*, declaration_id: int) -> Declaration:
     """The row (with its enterprise, unlocked), locked until the end of the caller's transaction."""
-    found = _locked(declaration_id=declaration_id)
-    if not found:
+    locked = _locked.first(declaration_id=declaration_id)
+    if locked is None:
         raise Declaration.DoesNotExist(f"declaration {declaration_id} does not exist")
-    return found[0]
+    return locked
 
 
 def declaration_transition(

@@ -26,10 +26,9 @@ _assessment_of_version = PreparedQuery(
 
 
 def risk_settings_current() -> RiskSettings:
-    found = _settings()
-    if found:
-        return found[0]
-    settings, _ = RiskSettings.objects.get_or_create(pk=1)
+    settings = _settings.first()
+    if settings is None:
+        settings, _ = RiskSettings.objects.get_or_create(pk=1)
     return settings
 
 
@@ -61,7 +60,7 @@ def risk_assess(*, declaration_id: int) -> Assessment | None:
         except Declaration.DoesNotExist:
             logger.warning("risk_assess: declaration %s does not exist", declaration_id)
             return None
-        existing = next(iter(_assessment_of_version.slice(0, 1, declaration_id=declaration.pk, version=declaration.version)), None)
+        existing = _assessment_of_version.first(declaration_id=declaration.pk, version=declaration.version)
         if existing is not None or declaration.status != Status.REGISTERED:
             return existing
         settings = risk_settings_current()

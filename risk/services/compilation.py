@@ -39,8 +39,7 @@ _newest_version = PreparedQuery(lambda: RiskRuleVersion.objects.order_by("-id").
 
 def rule_set_key() -> int:
     """Every change to any rule creates a version, so the newest version id names the rule set."""
-    newest = _newest_version.slice(0, 1)
-    return newest[0] if newest else 0
+    return _newest_version.first() or 0
 
 
 def rule_set_current() -> CompiledRuleSet:

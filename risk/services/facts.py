@@ -55,7 +55,7 @@ _items_of = PreparedQuery(lambda declaration_id: items_for_facts(GoodsItem.objec
 
 
 def partner_on_watchlist(*, name: str, country: str) -> bool:
-    return bool(_watchlisted.slice(0, 1, name=name.strip(), country=country))
+    return _watchlisted.first(name=name.strip(), country=country) is not None
 
 
 def declaration_facts(*, declaration: Declaration, items=None) -> Facts:
