@@ -53,7 +53,7 @@ def main():
     parser.add_argument("-n", type=int, default=200)
     parser.add_argument("--web-workers", type=int, default=1)
     parser.add_argument("--worker-concurrency", type=int, default=1)
-    parser.add_argument("--worker-pool", default="prefork", choices=["prefork", "threads", "solo"])
+    parser.add_argument("--worker-pool", default="solo", choices=["prefork", "threads", "solo"])
     parser.add_argument("--port", type=int, default=8321)
     args = parser.parse_args()
     args.limit_concurrency = 100
