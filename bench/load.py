@@ -133,12 +133,6 @@ class Portal:
                     pass
 
 
-async def token(client, username):
-    async with client.post("/api/v1/auth/token/", json={"username": username, "password": "demo12345"}) as response:
-        response.raise_for_status()
-        return (await response.json())["token"]
-
-
 async def call(client, method, url, **kwargs):
     """(status, JSON body or None). The client is aiohttp: several times less CPU per request than
     httpx, and the load generator shares the cores with the portal."""
@@ -147,6 +141,13 @@ async def call(client, method, url, **kwargs):
             return response.status, await response.json()
         await response.read()
         return response.status, None
+
+
+async def token(client, username):
+    status, body = await call(client, "POST", "/api/v1/auth/token/", json={"username": username, "password": "demo12345"})
+    if status != 200:
+        raise SystemExit(f"no token for {username}: {status} {body}")
+    return body["token"]
 
 
 async def step(client, traders, reader_tokens, rate, seconds, readers):
