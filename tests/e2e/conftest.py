@@ -30,15 +30,17 @@ from tests.processes import (
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 # A Redis database per xdist worker (as for PostgreSQL), so parallel runs don't take each other's tasks.
-E2E_REDIS_URL = "redis://127.0.0.1:6379/" + (
+# E2E_REDIS_URL and E2E_DATABASE_NAME in the environment override both (several checkouts on one machine).
+E2E_REDIS_URL = os.environ.get("E2E_REDIS_URL") or "redis://127.0.0.1:6379/" + (
     str(2 + zlib.crc32(os.environ["PYTEST_XDIST_WORKER"].encode()) % 6) if os.environ.get("PYTEST_XDIST_WORKER") else "10"
 )
 
 
 def _e2e_database_name() -> str:
     """One database per xdist worker, so parallel runs don't drop each other's database."""
+    base = os.environ.get("E2E_DATABASE_NAME", "customs_portal_e2e")
     worker = os.environ.get("PYTEST_XDIST_WORKER")
-    return f"customs_portal_e2e_{worker}" if worker else "customs_portal_e2e"
+    return f"{base}_{worker}" if worker else base
 
 
 @pytest.fixture(scope="session")
