@@ -151,11 +151,11 @@ def amendment_decide(*, declaration: Declaration, officer, action: str, note: st
     """
     if action not in AMENDMENT_DECISIONS:
         raise DomainValidationError({"action": [_("Unknown action %(action)s.") % {"action": action}]})
-    check_transition(action, declaration.status)
     request = amendment_pending_of(declaration)
     if request is None:
         latest = declaration.amendment_request if declaration.amendment_request_id else None
         amendment_transition_target(action, latest.status if latest else None)  # raises, saying why
+    check_transition(action, declaration.status)  # a pending request means customs holds the declaration
     note = (note or "").strip()
     if action == Action.REFUSE_AMENDMENT:
         if not note:

@@ -96,11 +96,7 @@ def declaration_decide(
         raise DomainValidationError({"action": [_("Unknown action %(action)s.") % {"action": action}]})
     declaration = declaration_lock(declaration_id=declaration_id)
     status = declaration.status
-    if action in AMENDMENT_DECISIONS:
-        try:
-            check_transition(action, status)
-        except IllegalTransition:
-            raise _conflict(declaration, action) from None
+    if action in AMENDMENT_DECISIONS:  # the request's state says why it cannot be decided, if it cannot
         if not officer_may_decide(officer=officer, declaration=declaration):
             raise DomainConflict(_("This declaration is lodged at an office you do not work for."), code="wrong_office")
         amendment_decide(declaration=declaration, officer=officer, action=action, note=note or reason)

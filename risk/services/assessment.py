@@ -4,6 +4,7 @@ Random selection is keyed with a server secret and drawn once per declaration (`
 a re-assessment of a later version never lowers the channel an earlier assessment or an
 officer set (`_assessment_record`).
 """
+import functools
 import hashlib
 import hmac
 import logging
@@ -48,16 +49,29 @@ def random_selection_key() -> bytes:
     """The secret the random draw is keyed with: RISK_SELECTION_KEY when set, otherwise a key derived
     from SECRET_KEY for this purpose alone (salted HMAC: it reveals nothing of SECRET_KEY, so it can
     be handed to an auditor). docs/decisions.md, "Random draw"."""
-    configured = settings.RISK_SELECTION_KEY
-    if configured:
-        return configured.encode()
-    return salted_hmac(SELECTION_KEY_SALT, "random selection key", algorithm="sha256").digest()
+    return _selection_key(settings.RISK_SELECTION_KEY, settings.SECRET_KEY)[0]
 
 
 def random_selection_key_id(key: bytes | None = None) -> str:
     """A fingerprint of the key, stored with each draw: tells an auditor which key recomputes it,
     and nothing about the key."""
-    return hashlib.sha256(b"risk selection key id:" + (key or random_selection_key())).hexdigest()[:12]
+    if key is None:
+        return _selection_key(settings.RISK_SELECTION_KEY, settings.SECRET_KEY)[1]
+    return _key_id(key)
+
+
+def _key_id(key: bytes) -> str:
+    return hashlib.sha256(b"risk selection key id:" + key).hexdigest()[:12]
+
+
+@functools.lru_cache(maxsize=4)
+def _selection_key(configured: str, secret_key: str) -> tuple[bytes, str]:
+    """(key, its fingerprint) for these settings, worked out once: deriving it cost more than the draw."""
+    if configured:
+        key = configured.encode()
+    else:
+        key = salted_hmac(SELECTION_KEY_SALT, "random selection key", secret=secret_key, algorithm="sha256").digest()
+    return key, _key_id(key)
 
 
 def random_draw_for(declaration: Declaration, *, key: bytes | None = None) -> Decimal:
@@ -68,7 +82,7 @@ def random_draw_for(declaration: Declaration, *, key: bytes | None = None) -> De
     amendment never draws again. With the key an auditor recomputes the stored value.
     """
     message = f"{declaration.pk}:{declaration.number}".encode()
-    digest = hmac.new(key or random_selection_key(), message, hashlib.sha256).digest()
+    digest = hmac.digest(key or random_selection_key(), message, "sha256")
     return (Decimal(int.from_bytes(digest[:8], "big")) / Decimal(2**64)).quantize(DRAW_PLACES, rounding=ROUND_DOWN)
 
 
@@ -126,8 +140,8 @@ def _assessment_record(declaration: Declaration) -> Assessment:
     if history is not None and history.draw is not None:
         draw, draw_version, draw_key = history.draw, history.draw_version, history.draw_key
     else:
-        key = random_selection_key()
-        draw, draw_version, draw_key = random_draw_for(declaration, key=key), declaration.version, random_selection_key_id(key)
+        key, key_id = _selection_key(settings.RISK_SELECTION_KEY, settings.SECRET_KEY)
+        draw, draw_version, draw_key = random_draw_for(declaration, key=key), declaration.version, key_id
     drawn = random_selection(
         channel, draw=draw, yellow_rate=current.random_yellow_rate, red_rate=current.random_red_rate
     )
