@@ -22,8 +22,9 @@ from declarations.api.document_views import DocumentUploadSerializer
 from declarations.forms import flatten_errors
 from declarations.lifecycle import FINAL_STATUSES, Action, Status, allowed_actions
 from declarations.models import Declaration, DocumentKind
-from declarations.review_display import versions_for_display
+from declarations.review_display import amendment_for_display, versions_for_display
 from declarations.selectors import declaration_get
+from declarations.services.amendments import amendment_pending_of
 from declarations.services.documents import document_upload
 
 UPLOAD_FIELDS = ("kind", "file", "request")
@@ -59,7 +60,9 @@ def detail_panels_context(request, declaration: Declaration, *, upload: dict | N
             "accept": ACCEPTED_TYPES,
         },
         "can_cancel": user.is_trader and Action.CANCEL in allowed,
-        "can_amend": user.is_trader and Action.AMEND in allowed,
+        "can_amend": user.is_trader and (Action.AMEND in allowed or Action.REQUEST_AMENDMENT in allowed)
+        and amendment_pending_of(declaration) is None,
+        "amendment": amendment_for_display(declaration),
         "versions": versions_for_display(declaration),
     }
 

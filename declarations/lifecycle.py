@@ -52,11 +52,18 @@ class Action(models.TextChoices):
     REJECT = "reject", _("Reject")
     CANCEL = "cancel", _("Cancel")
     AMEND = "amend", _("Amend")
+    REQUEST_AMENDMENT = "request_amendment", _("Request an amendment")
+    ACCEPT_AMENDMENT = "accept_amendment", _("Accept the amendment")
+    REFUSE_AMENDMENT = "refuse_amendment", _("Refuse the amendment")
     GATE_RELEASE = "gate_release", _("Released at the gate")
 
 
 S = Status
 UNCLEARED = {S.REGISTERED, S.ASSESSED, S.UNDER_REVIEW, S.UNDER_INSPECTION}
+# Customs holds the declaration: an officer checks its documents or goods. The trader's amendment
+# is then only a request that the officer in charge decides (declarations/amendments.py); it
+# never goes back to the automated assessment.
+HELD = {S.UNDER_REVIEW, S.UNDER_INSPECTION}
 
 # action -> {from status: set of statuses it may lead to}
 TRANSITIONS: dict[str, dict[str, set[str]]] = {
@@ -71,7 +78,14 @@ TRANSITIONS: dict[str, dict[str, set[str]]] = {
     Action.PAY: {S.ASSESSED: {S.CLEARED}},
     Action.REJECT: {S.UNDER_REVIEW: {S.REJECTED}, S.UNDER_INSPECTION: {S.REJECTED}},
     Action.CANCEL: {s: {S.CANCELLED} for s in (S.DRAFT, *UNCLEARED)},
-    Action.AMEND: {s: {S.REGISTERED} for s in UNCLEARED},
+    # Not yet held by customs: the new content is registered again and re-assessed (the channel
+    # never comes out lower than an earlier one: risk.services.assessment).
+    Action.AMEND: {S.REGISTERED: {S.REGISTERED}, S.ASSESSED: {S.REGISTERED}},
+    Action.REQUEST_AMENDMENT: {s: {s} for s in HELD},
+    # Accepted: the content becomes the next version; status and channel stay, or become stricter
+    # (a red re-run of the rules on a declaration under review sends it to inspection).
+    Action.ACCEPT_AMENDMENT: {S.UNDER_REVIEW: {S.UNDER_REVIEW, S.UNDER_INSPECTION}, S.UNDER_INSPECTION: {S.UNDER_INSPECTION}},
+    Action.REFUSE_AMENDMENT: {s: {s} for s in HELD},
     Action.GATE_RELEASE: {S.CLEARED: {S.RELEASED}},
 }
 

@@ -8,6 +8,7 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from declarations.amendments import NUMERIC_KEYS
 from declarations.lifecycle import Action, Channel, Status
 from declarations.models import AuditEvent, Declaration, InspectionResult
 from declarations.type_codes import TYPE_CODES
@@ -96,6 +97,7 @@ def risk_explanation(declaration: Declaration) -> dict | None:
         "random_yellow_pct": _percent(thresholds.get("random_yellow_rate")),
         "random_red_pct": _percent(thresholds.get("random_red_rate")),
         "stale": assessment.declaration_version != declaration.version,
+        "floor": thresholds.get("channel_floor"),
     }
 
 
@@ -160,12 +162,14 @@ def audit_trail(declaration: Declaration) -> list[dict]:
             details.append(data.get("name", ""))
         if data.get("number") and event.action == Action.SUBMIT:
             details.append(_("Number %(number)s") % {"number": data["number"]})
-        if data.get("channel") and event.action == Action.ASSESS:
+        if data.get("channel") and event.action in (Action.ASSESS, Action.ACCEPT_AMENDMENT):
             details.append(_("%(channel)s channel") % {"channel": Channel(data["channel"]).label})
         if data.get("container_numbers"):
             details.append(", ".join(data["container_numbers"]))
         if data.get("from_version"):
             details.append(_("Version %(from)s → %(to)s") % {"from": data["from_version"], "to": data.get("to_version")})
+        if data.get("amendment_status") == "lapsed":
+            details.append(_("The pending amendment request closed without a decision"))
         if data.get("reference") and event.action == Action.PAY:
             details.append(_("Payment %(reference)s") % {"reference": data["reference"]})
         trail.append({
@@ -180,6 +184,65 @@ def audit_trail(declaration: Declaration) -> list[dict]:
             "details": [d for d in details if d],
         })
     return trail
+
+
+def _change_value(value, field: str | None = None) -> str:
+    if isinstance(value, dict):  # a goods line added or removed
+        return " · ".join(str(part) for part in (
+            value.get("hs_code"), value.get("description"),
+            f"{_change_value(value.get('quantity'), 'quantity')} {value.get('unit') or ''} × "
+            f"{_change_value(value.get('unit_price'), 'unit_price')}",
+        ) if part)
+    if value in (None, ""):
+        return "—"
+    if field and field.rpartition(".")[2] in NUMERIC_KEYS:
+        try:
+            return decimal_text(Decimal(str(value)))
+        except ArithmeticError:
+            pass
+    return _value_text(value)
+
+
+def _change_label(change: dict) -> str:
+    from declarations.forms import GROUP_LABELS, HEADER_BY_PATH, ITEM_LABELS
+
+    field = change.get("field")
+    if change.get("line") is None:
+        spec = HEADER_BY_PATH.get(field)
+        return str(spec.label) if spec else field
+    if change.get("change") == "added":
+        return str(_("Line added"))
+    if change.get("change") == "removed":
+        return str(_("Line removed"))
+    return str(ITEM_LABELS.get(field, GROUP_LABELS.get(field, field)))
+
+
+def amendment_for_display(declaration: Declaration) -> dict | None:
+    """The declaration's latest amendment request, shaped for the trader's and the officer's pages:
+    what it changes field by field and line by line, the taxes it would owe, and the decision."""
+    request = declaration.amendment_request if declaration.amendment_request_id else None
+    if request is None:
+        return None
+    changes = [
+        {"line": change.get("line"), "label": _change_label(change), "kind": change.get("change", "changed"),
+         "before": _change_value(change.get("item") if change.get("change") == "removed" else change.get("from"), change.get("field")),
+         "after": _change_value(change.get("item") if change.get("change") == "added" else change.get("to"), change.get("field"))}
+        for change in request.changes or []
+    ]
+    tax_after = (request.taxes or {}).get("total")
+
+    def name(user) -> str:
+        return (user.get_full_name() or user.get_username()) if user else ""
+
+    return {
+        "request": request,
+        "pending": request.pending,
+        "changes": changes,
+        "tax_before": declaration.tax_total if request.pending else None,
+        "tax_after": Decimal(str(tax_after)) if tax_after not in (None, "") else None,
+        "requested_by": name(request.requested_by),
+        "decided_by": name(request.decided_by) if request.decided_by_id else "",
+    }
 
 
 def versions_for_display(declaration: Declaration) -> list[dict]:

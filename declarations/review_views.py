@@ -30,6 +30,7 @@ from declarations.models import CustomsOffice, Declaration
 from declarations.review_display import (
     TYPE_LABELS,
     action_label,
+    amendment_for_display,
     audit_trail,
     decimal_text,
     duration_label,
@@ -41,6 +42,7 @@ from declarations.review_display import (
     wait_level,
 )
 from declarations.selectors import REVIEW_STATUSES, declaration_get, review_queue
+from declarations.services.amendments import AMENDMENT_DECISIONS, amendment_pending_of
 from declarations.services.review import (
     DECISIONS,
     declaration_cancel,
@@ -70,6 +72,12 @@ OFFICER_ACTIONS = {
     Action.RECORD_INSPECTION: {"fields": ["discrepancy", "findings"], "style": "primary", "required": ["discrepancy"],
                                "submit": gettext_lazy("Record the result"),
                                "help": gettext_lazy("Record what the physical inspection of this version found.")},
+    Action.ACCEPT_AMENDMENT: {"fields": ["note"], "style": "success", "required": [], "submit": gettext_lazy("Accept the amendment"),
+                              "help": gettext_lazy("Makes the requested content the next version: taxes are recomputed at the "
+                                                   "registration date's rate and the rules run again; the channel can only "
+                                                   "become stricter.")},
+    Action.REFUSE_AMENDMENT: {"fields": ["note"], "style": "secondary", "required": ["note"], "submit": gettext_lazy("Refuse the amendment"),
+                              "help": gettext_lazy("The declaration stays as it is; the trader reads your reason.")},
     Action.REJECT: {"fields": ["reason"], "style": "danger", "required": ["reason"], "submit": gettext_lazy("Reject the declaration"),
                     "confirm": gettext_lazy("Reject this declaration for good?"),
                     "help": gettext_lazy("Refuses the declaration for good; the reason is shown to the trader.")},
@@ -87,6 +95,8 @@ NOTE_PLACEHOLDERS = {
     Action.RELEASE: gettext_lazy("Optional: what you checked"),
     Action.REQUEST_DOCUMENTS: gettext_lazy("Which documents are needed, e.g. the certificate of origin form E"),
     Action.ESCALATE: gettext_lazy("Why the goods must be inspected"),
+    Action.ACCEPT_AMENDMENT: gettext_lazy("Optional: what you checked"),
+    Action.REFUSE_AMENDMENT: gettext_lazy("Why the amendment is refused"),
 }
 
 
@@ -161,10 +171,15 @@ def _action_forms(declaration: Declaration, user, *, may_decide: bool, open_acti
         return []
     status = declaration.status
     allowed = set(allowed_actions(status))
+    pending = amendment_pending_of(declaration) is not None
     forms = []
     for action, spec in OFFICER_ACTIONS.items():
         if action not in allowed or (action not in DECISIONS and action != Action.CANCEL):
             continue
+        if action in AMENDMENT_DECISIONS and not pending:
+            continue
+        if action == Action.RELEASE and pending:
+            continue  # the trader's amendment request is decided first
         if action == Action.CANCEL and status not in UNCLEARED:
             continue
         is_open = action == open_action
@@ -220,6 +235,7 @@ def _review_context(request, declaration: Declaration, **form_state) -> dict:
                                   .prefetch_related("documents").order_by("created_at", "id")),
         "inspections": list(declaration.inspections.select_related("inspected_by").order_by("created_at", "id")),
         "versions": versions_for_display(declaration),
+        "amendment": amendment_for_display(declaration),
         "may_decide": may_decide,
         "action_forms": _action_forms(declaration, user, may_decide=may_decide, **form_state),
         "office_name": office_name(declaration.customs_office),

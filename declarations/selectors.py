@@ -7,7 +7,8 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from customs_portal.prepared import PreparedList, PreparedQuery
-from declarations.models import Declaration, GoodsItem, TariffLine
+from declarations.amendments import AmendmentStatus
+from declarations.models import AmendmentRequest, Declaration, GoodsItem, TariffLine
 from declarations.reference_cache import ReferenceCopies, reference_copies
 
 VND_RATE = Decimal("1")
@@ -53,7 +54,7 @@ def declarations_listed_for(*, user) -> QuerySet[Declaration]:
 
 # The reads behind nearly every API request, compiled once (customs_portal.prepared).
 _listed_prepared = PreparedQuery(lambda **limits: _listed(_declarations().filter(**limits)))
-_one_prepared = PreparedQuery(lambda pk, **limits: _declarations().filter(pk=pk, **limits))
+_one_prepared = PreparedQuery(lambda pk, **limits: _declarations().select_related("amendment_request").filter(pk=pk, **limits))
 _id_prepared = PreparedQuery(lambda pk, **limits: Declaration.objects.filter(pk=pk, **limits).values_list("pk", flat=True))
 _items_prepared = PreparedQuery(lambda declaration_id: GoodsItem.objects.filter(declaration_id=declaration_id).order_by("line_no"))
 
@@ -82,7 +83,8 @@ def declaration_get(*, user, pk, with_items: bool | str = True) -> Declaration:
     if limits is None or pk is None:
         raise Http404
     if with_items is True:
-        qs = _declarations().filter(**limits).select_related("partner_country", "port_of_loading", "port_of_discharge", "created_by")
+        qs = _declarations().filter(**limits).select_related("partner_country", "port_of_loading", "port_of_discharge", "created_by",
+                                                             "amendment_request")
         try:
             return qs.prefetch_related("items__unit", "items__origin_country", "items__tariff_line").get(pk=pk)
         except Declaration.DoesNotExist:
@@ -167,4 +169,5 @@ def review_queue(*, officer, channel: str = "", office: str = "", enterprise: st
     return qs.annotate(
         risk_score=Subquery(current.values("score")[:1]),
         fired_rules=Subquery(current.values("fired_rules")[:1]),
+        amendment_pending=Exists(AmendmentRequest.objects.filter(declaration=OuterRef("pk"), status=AmendmentStatus.PENDING)),
     ).order_by("assessed_at", "id")

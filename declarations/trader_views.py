@@ -1,23 +1,32 @@
 """The trader's actions on a registered declaration in the browser: amend it, cancel it.
 
 The amend page is the declaration form of `declarations.views`, pre-filled with the current
-version; what is typed becomes the API body and `declaration_amend` judges it.
+version; what is typed becomes the API body and `declaration_amend` judges it: applied and
+reassessed before customs holds the declaration, a request for the officer in charge after.
 """
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from customs_portal.errors import DomainConflict, DomainValidationError
 from declarations.forms import DeclarationForm, flatten_errors
-from declarations.lifecycle import Action, allowed_actions
+from declarations.lifecycle import HELD, Action, allowed_actions
 from declarations.selectors import declaration_get
-from declarations.services.declarations import declaration_amend, declaration_as_data
+from declarations.services.amendments import amendment_pending_of, declaration_amend
+from declarations.services.declarations import declaration_as_data
 from declarations.services.review import declaration_cancel
 from customs_portal.accounts.permissions import trader_required
 from declarations.views import _form_context
 
 REASON_MAX_LENGTH = 2000
+
+
+def amendable(declaration) -> bool:
+    """Amended at once (registered, assessed) or by a request to the officer (under review or inspection)."""
+    allowed = allowed_actions(declaration.status)
+    return Action.AMEND in allowed or Action.REQUEST_AMENDMENT in allowed
 
 
 @trader_required
@@ -40,7 +49,8 @@ def declaration_cancel_view(request, pk):
 
 def _render_amend(request, form, declaration, *, reason: str = "", reason_errors=(), status: int = 200):
     context = _form_context(form, declaration=declaration)
-    context.update(reason=reason, reason_errors=list(reason_errors), reason_max_length=REASON_MAX_LENGTH)
+    context.update(reason=reason, reason_errors=list(reason_errors), reason_max_length=REASON_MAX_LENGTH,
+                   held=declaration.status in HELD)
     return render(request, "declarations/amend.html", context, status=status)
 
 
@@ -48,9 +58,15 @@ def _render_amend(request, form, declaration, *, reason: str = "", reason_errors
 @require_http_methods(["GET", "POST"])
 def declaration_amend_view(request, pk):
     declaration = declaration_get(user=request.user, pk=pk)
-    if Action.AMEND not in allowed_actions(declaration.status):
+    if not amendable(declaration):
         messages.warning(request, _("Only a registered declaration that is not yet cleared can be amended; this one is %(status)s.")
                          % {"status": declaration.get_status_display().lower()})
+        return redirect("declarations:detail", pk=declaration.pk)
+    pending = amendment_pending_of(declaration)
+    if pending is not None:
+        messages.warning(request, _("Your amendment request of %(when)s still awaits the decision of the officer in "
+                                    "charge; you may amend again once it is decided.")
+                         % {"when": timezone.localtime(pending.requested_at).strftime("%Y-%m-%d %H:%M")})
         return redirect("declarations:detail", pk=declaration.pk)
     if request.method == "GET":
         form = DeclarationForm(initial=declaration_as_data(declaration=declaration, items=declaration.items.all()))
@@ -71,8 +87,13 @@ def declaration_amend_view(request, pk):
         except DomainValidationError as exc:
             form.set_errors(exc.errors)
         else:
-            messages.success(request, _("Declaration %(number)s amended: version %(version)d is registered and will be "
-                                        "assessed again. Version %(previous)d stays readable.")
-                             % {"number": amended.number, "version": amended.version, "previous": amended.version - 1})
+            if amended.status in HELD:
+                messages.success(request, _("Your amendment of declaration %(number)s is sent to the officer in charge, "
+                                            "who decides on it; until then the declaration stays as it is.")
+                                 % {"number": amended.number})
+            else:
+                messages.success(request, _("Declaration %(number)s amended: version %(version)d is registered and will be "
+                                            "assessed again. Version %(previous)d stays readable.")
+                                 % {"number": amended.number, "version": amended.version, "previous": amended.version - 1})
             return redirect("declarations:detail", pk=declaration.pk)
     return _render_amend(request, form, declaration, reason=reason, status=400)

@@ -297,6 +297,9 @@ CELERY_TASK_ROUTES = {
     "risk.*": {"queue": "risk"},
     "payments.*": {"queue": "payments"},
 }
+# The secret random selection is keyed with (risk/services/assessment.py::random_draw_for). Empty:
+# a key derived from SECRET_KEY for this purpose alone (docs/decisions.md, "Random draw").
+RISK_SELECTION_KEY = env("RISK_SELECTION_KEY", default="")
 # Registered declarations still unassessed after RISK_SWEEP_AFTER_SECONDS are queued again
 # by the sweeper, which beat runs every RISK_SWEEP_INTERVAL_SECONDS.
 RISK_SWEEP_AFTER_SECONDS = env.int("RISK_SWEEP_AFTER_SECONDS", default=60)

@@ -31,7 +31,13 @@ CONFLICT = OpenApiResponse(description="Not allowed in the declaration's current
 class DecisionView(APIView):
     permission_classes = [IsOfficer]
 
-    @extend_schema(summary="Record an officer's decision", request=DecisionSerializer,
+    @extend_schema(summary="Record an officer's decision",
+                   description="`accept_amendment` makes the trader's pending amendment request the next version "
+                               "(taxes at the registration date's rate, payments made still count; the rules run again "
+                               "and may only make the channel stricter: red sends a declaration under review to "
+                               "inspection). `refuse_amendment` needs a `note` and changes nothing else. `release` "
+                               "waits until a pending amendment request is decided (409).",
+                   request=DecisionSerializer,
                    responses={201: DecisionResultSerializer, 400: OpenApiResponse(description="Missing note, reason or findings"),
                               403: OpenApiResponse(description="Not an officer"), 404: OpenApiResponse(description="No such declaration"),
                               409: CONFLICT})

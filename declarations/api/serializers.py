@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from customs_portal.api.representation import representation_of
 from declarations.agreements import PREFERENCE_CODES
+from declarations.amendments import AmendmentStatus
 from declarations.incoterms import INCOTERMS
 from declarations.lifecycle import Channel, Status
 from declarations.models import (
@@ -134,6 +135,34 @@ class InvoiceOutSerializer(serializers.Serializer):
     total = serializers.DecimalField(max_digits=18, decimal_places=2, source="invoice_total")
 
 
+class AmendmentRequestSerializer(serializers.Serializer):
+    """The trader's latest amendment request of a declaration customs holds, and the officer's decision."""
+
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=AmendmentStatus.choices)
+    message = serializers.SerializerMethodField(help_text="what the status means, in the user's language")
+    base_version = serializers.IntegerField(help_text="the version the request amends")
+    reason = serializers.CharField()
+    changes = serializers.JSONField(help_text='[{"field", "from", "to"}, {"line", "field", "from", "to"}, '
+                                              '{"line", "change": "added" | "removed", "item"}]')
+    content = serializers.JSONField(help_text="the requested declaration body")
+    taxes = serializers.JSONField(help_text="the taxes the requested content owes, at the registration date's rate")
+    requested_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    decision_note = serializers.CharField(help_text="the officer's note; a refusal's reason")
+    result_version = serializers.IntegerField(allow_null=True, help_text="accepted: the version it became")
+
+    def get_message(self, request) -> str:
+        if request.status == AmendmentStatus.PENDING:
+            return _("Awaits the decision of the officer in charge: until then the declaration keeps its content, "
+                     "status and channel.")
+        if request.status == AmendmentStatus.ACCEPTED:
+            return _("Accepted by customs: it is version %(version)s of the declaration.") % {"version": request.result_version}
+        if request.status == AmendmentStatus.REFUSED:
+            return _("Refused by customs: the declaration stays as it was.")
+        return _("Closed without a decision: the declaration was rejected or cancelled first.")
+
+
 class DeclarationSerializer(serializers.ModelSerializer):
     """A declaration as every role may see it (never with risk details for traders)."""
 
@@ -148,6 +177,7 @@ class DeclarationSerializer(serializers.ModelSerializer):
     invoice = InvoiceOutSerializer(source="*")
     taxes = TaxesSerializer(source="*")
     items = GoodsItemSerializer(many=True)
+    amendment_request = AmendmentRequestSerializer(allow_null=True, help_text="the latest amendment request, if any")
 
     class Meta:
         model = Declaration
@@ -156,18 +186,18 @@ class DeclarationSerializer(serializers.ModelSerializer):
             "partner", "transport_mode", "bill_of_lading", "vessel_flight", "port_of_loading", "port_of_discharge",
             "arrival_date", "departure_date", "packages", "gross_weight_kg", "invoice", "freight", "insurance",
             "exchange_rate", "exchange_rate_date", "items", "taxes", "amount_due", "payment_status", "created_at",
-            "updated_at", "registered_at", "assessed_at", "cleared_at", "released_at",
+            "updated_at", "registered_at", "assessed_at", "cleared_at", "released_at", "amendment_request",
         ]
         read_only_fields = fields
 
 
 class DeclarationListSerializer(DeclarationSerializer):
-    """The list omits items (no query per row); fetch one declaration for its items."""
+    """The list omits items and the amendment request (no query per row); fetch one declaration for them."""
 
     item_count = serializers.IntegerField(read_only=True)
 
     class Meta(DeclarationSerializer.Meta):
-        fields = [f for f in DeclarationSerializer.Meta.fields if f != "items"] + ["item_count"]
+        fields = [f for f in DeclarationSerializer.Meta.fields if f not in ("items", "amendment_request")] + ["item_count"]
         read_only_fields = fields
 
 
@@ -253,7 +283,10 @@ class DeclarationVersionSerializer(serializers.Serializer):
 
 
 class DecisionSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(choices=["release", "request_documents", "escalate", "reject", "record_inspection"])
+    action = serializers.ChoiceField(
+        choices=["release", "request_documents", "escalate", "reject", "record_inspection", "accept_amendment",
+                 "refuse_amendment"],
+        help_text="accept_amendment / refuse_amendment decide the trader's pending amendment request (refusing needs a note)")
     note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
     reason = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
     discrepancy = serializers.BooleanField(required=False, allow_null=True, default=None,
@@ -287,10 +320,11 @@ class ReviewQueueEntrySerializer(DeclarationListSerializer):
     risk_score = serializers.IntegerField(allow_null=True)
     fired_rules = serializers.JSONField(allow_null=True)
     waiting_seconds = serializers.SerializerMethodField()
+    amendment_pending = serializers.BooleanField(help_text="an amendment request of the trader awaits a decision")
 
     class Meta(DeclarationListSerializer.Meta):
         fields = [f for f in DeclarationListSerializer.Meta.fields if f != "item_count"] + [
-            "risk_score", "fired_rules", "waiting_seconds"]
+            "risk_score", "fired_rules", "waiting_seconds", "amendment_pending"]
         read_only_fields = fields
 
     def get_waiting_seconds(self, declaration) -> int | None:

@@ -20,8 +20,8 @@ from declarations.selectors import (
     declarations_listed_page_source,
     declarations_visible_to,
 )
+from declarations.services.amendments import declaration_amend, declaration_amend_check
 from declarations.services.declarations import (
-    declaration_amend,
     declaration_as_data,
     declaration_create,
     declaration_submit,
@@ -158,15 +158,25 @@ class DeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     @extend_schema(
         summary="Amend a registered, uncleared declaration",
-        description="Same body as PATCH (plus an optional `reason`). The current version stays readable under "
-                    "`versions/`; the declaration is registered again as the next version and reassessed.",
+        description="Same body as PATCH (plus an optional `reason`).\n\n"
+                    "Registered or assessed: the current version stays readable under `versions/`; the declaration "
+                    "is registered again as the next version and reassessed (its channel never comes out lower than "
+                    "an earlier one).\n\n"
+                    "Under review or inspection, customs holds the declaration: nothing changes; the amendment is "
+                    "stored as a request that the officer in charge accepts or refuses (`decisions/`, actions "
+                    "`accept_amendment`, `refuse_amendment`). The response's `amendment_request` is then `pending` "
+                    "and its `message` says so; one request may wait at a time (409). A request that changes "
+                    "nothing is refused (400).",
         request=DeclarationAmendSerializer(partial=True),
-        responses={202: DeclarationSerializer, 409: OpenApiResponse(description="Draft, cleared or closed"), **ERRORS},
+        responses={202: DeclarationSerializer,
+                   409: OpenApiResponse(description="Draft (edit it instead), cleared or closed, or an amendment "
+                                                    "request already awaits the officer"),
+                   **ERRORS},
     )
     @action(detail=True, methods=["post"])
     def amend(self, request, pk=None):
         declaration = self.get_object()
-        check_transition(Action.AMEND, declaration.status)
+        declaration_amend_check(status=declaration.status)
         patch = dict(validated_body(DeclarationAmendSerializer, request.data, partial=True))
         reason = patch.pop("reason", "")
         data = merge_patch(declaration_as_data(declaration=declaration), patch)

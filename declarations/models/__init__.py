@@ -1,3 +1,4 @@
+from .amendment import AmendmentRequest
 from .audit import AuditEvent
 from .declaration import (
     Declaration,
@@ -28,6 +29,7 @@ from .review import (
 )
 
 __all__ = [
+    "AmendmentRequest",
     "AuditEvent",
     "Country",
     "Currency",

@@ -93,6 +93,11 @@ class Declaration(models.Model):
     assessed_at = models.DateTimeField(null=True, blank=True)
     cleared_at = models.DateTimeField(null=True, blank=True)
     released_at = models.DateTimeField(null=True, blank=True)
+    # The trader's latest amendment request (pending or decided), shown with the declaration; the
+    # requests themselves are `amendment_requests` (declarations/amendments.py).
+    amendment_request = models.ForeignKey(
+        "declarations.AmendmentRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,4 +1,5 @@
-"""Create, edit, submit and amend declarations. The API and the browser both call these."""
+"""Create, edit and submit declarations, and apply an amendment's content as the next version
+(the amendment workflow: declarations.services.amendments). The API and the browser both call these."""
 import json
 from datetime import date
 from decimal import Decimal
@@ -277,44 +278,81 @@ def _version_snapshot(*, declaration: Declaration, items: list[GoodsItem], user,
     )
 
 
-@transaction.atomic
-def declaration_amend(*, declaration: Declaration, user, data: dict, reason: str = "") -> Declaration:
-    """Amend a registered, uncleared declaration: keep the current version readable, apply the
-    new content as the next version (taxes at the exchange rate of the original registration
-    date), and send it back to the automated assessment."""
-    from risk.tasks import risk_assess_enqueue
-
-    locked = declaration_lock(declaration_id=declaration.pk)
-    check_transition(Action.AMEND, locked.status)
-    resolved = declaration_data_validate(data=data, today=timezone.localdate(locked.registered_at))
-    if resolved["direction"] != locked.direction:
+def declaration_amendment_resolve(*, declaration: Declaration, data: dict) -> dict:
+    """Validate an amendment's full body against the rules and rates of the registration date."""
+    resolved = declaration_data_validate(data=data, today=timezone.localdate(declaration.registered_at))
+    if resolved["direction"] != declaration.direction:
         raise DomainValidationError({"direction": [_("An amendment cannot change the direction of a declaration.")]})
-    previous_items = list(locked.items.order_by("line_no"))
-    snapshot = _version_snapshot(declaration=locked, items=previous_items, user=user, reason=reason)
+    return resolved
+
+
+def declaration_content_json(content: dict) -> dict:
+    """A declaration body (`declaration_as_data`) as stored in JSON: decimals and dates as strings."""
+    return json.loads(json.dumps(content, cls=DjangoJSONEncoder))
+
+
+# What `declaration_content_parse` turns back from strings: (path of a header value or "items.<key>", type).
+_PARSED = {
+    "arrival_date": date, "departure_date": date, "invoice.date": date, "gross_weight_kg": Decimal,
+    "freight": Decimal, "insurance": Decimal, "invoice.total": Decimal,
+    "items.quantity": Decimal, "items.unit_price": Decimal, "items.line_value": Decimal,
+}
+
+
+def _parsed_value(kind, value):
+    if value is None or value == "":
+        return None
+    return date.fromisoformat(value) if kind is date else Decimal(str(value))
+
+
+def declaration_content_parse(content: dict) -> dict:
+    """The inverse of `declaration_content_json`: a stored body with its dates and decimals parsed,
+    ready for `declaration_data_validate`."""
+    data = {key: (dict(value) if isinstance(value, dict) else value) for key, value in content.items() if key != "items"}
+    data["items"] = [dict(item) for item in content.get("items") or []]
+    for path, kind in _PARSED.items():
+        group, _dot, name = path.rpartition(".")
+        if group == "items":
+            for item in data["items"]:
+                if name in item:
+                    item[name] = _parsed_value(kind, item[name])
+        elif group:
+            if name in (data.get(group) or {}):
+                data[group][name] = _parsed_value(kind, data[group][name])
+        elif name in data:
+            data[name] = _parsed_value(kind, data[name])
+    return data
+
+
+def declaration_amendment_preview(*, declaration: Declaration, resolved: dict) -> tuple[dict, dict]:
+    """(content, taxes) that `resolved` would have as the next version of `declaration`, in JSON,
+    taxed at the exchange rate of the registration date. Nothing is saved."""
+    draft = Declaration(enterprise_id=declaration.enterprise_id, status=declaration.status,
+                        registered_at=declaration.registered_at, **_header_values(resolved))
+    items = _build_items(draft, resolved["items"])
+    declaration_taxes_apply(declaration=draft, items=items, on=timezone.localdate(declaration.registered_at))
+    taxes = {name: getattr(draft, name) for name in TAX_NAMES}
+    taxes.update(total=draft.tax_total, exchange_rate=draft.exchange_rate)
+    return declaration_content_json(declaration_as_data(declaration=draft, items=items)), declaration_content_json(taxes)
+
+
+def declaration_next_version_apply(*, declaration: Declaration, resolved: dict, user, reason: str) -> DeclarationVersion:
+    """Keep the current version readable and put `resolved` content in its place (on the locked row,
+    not yet saved: the caller's transition saves it with the next version number), taxed at the
+    exchange rate of the registration date; what was already paid counts. Returns the kept version."""
+    previous_items = list(declaration.items.order_by("line_no"))
+    snapshot = _version_snapshot(declaration=declaration, items=previous_items, user=user, reason=reason)
     for name, value in _header_values(resolved).items():
-        setattr(locked, name, value)
-    items = _build_items(locked, resolved["items"])
-    declaration_taxes_apply(declaration=locked, items=items, on=timezone.localdate(locked.registered_at))
-    locked.items.all().delete()
+        setattr(declaration, name, value)
+    items = _build_items(declaration, resolved["items"])
+    declaration_taxes_apply(declaration=declaration, items=items, on=timezone.localdate(declaration.registered_at))
+    declaration.items.all().delete()
     GoodsItem.objects.bulk_create(items)
-    locked.items_set_loaded(items)
-    declaration_transition(
-        declaration=locked,
-        action=Action.AMEND,
-        to_status=Status.REGISTERED,
-        actor=user,
-        reason=reason,
-        data={"from_version": snapshot.version, "to_version": snapshot.version + 1,
-              "tax_total_before": str(snapshot.taxes["total"]), "tax_total_after": str(locked.tax_total)},
-        fields={
-            "version": snapshot.version + 1,
-            "channel": None,
-            "assessed_at": None,
-            **_amount_due_after_change(locked),
-        },
-        on_commit=[lambda: risk_assess_enqueue(declaration_id=locked.pk)],
-    )
-    return locked
+    declaration.items_set_loaded(items)
+    declaration.version = snapshot.version + 1
+    for name, value in _amount_due_after_change(declaration).items():
+        setattr(declaration, name, value)
+    return snapshot
 
 
 def _amount_due_after_change(declaration: Declaration) -> dict:

@@ -25,11 +25,18 @@ from declarations.models import (
     InspectionResult,
     PaymentStatus,
 )
+from declarations.services.amendments import (
+    AMENDMENT_DECISIONS,
+    amendment_decide,
+    amendment_pending_of,
+    amendment_request_lapse,
+)
 from declarations.services.declarations import declaration_goods_reassess
 from declarations.services.lifecycle import declaration_lock, declaration_transition
 from declarations.services.verification import qr_payload_parse, verification_code_valid
 
-DECISIONS = (Action.REQUEST_DOCUMENTS, Action.ESCALATE, Action.RECORD_INSPECTION, Action.RELEASE, Action.REJECT)
+DECISIONS = (Action.REQUEST_DOCUMENTS, Action.ESCALATE, Action.RECORD_INSPECTION, Action.RELEASE, Action.REJECT,
+             *AMENDMENT_DECISIONS)
 
 
 def officer_may_decide(*, officer, declaration: Declaration) -> bool:
@@ -89,6 +96,11 @@ def declaration_decide(
         raise DomainValidationError({"action": [_("Unknown action %(action)s.") % {"action": action}]})
     declaration = declaration_lock(declaration_id=declaration_id)
     status = declaration.status
+    if action in AMENDMENT_DECISIONS:  # the request's state says why it cannot be decided, if it cannot
+        if not officer_may_decide(officer=officer, declaration=declaration):
+            raise DomainConflict(_("This declaration is lodged at an office you do not work for."), code="wrong_office")
+        amendment_decide(declaration=declaration, officer=officer, action=action, note=note or reason)
+        return AuditEvent.objects.filter(declaration=declaration).order_by("-id").first()
     targets = {
         Action.REQUEST_DOCUMENTS: status,
         Action.ESCALATE: Status.UNDER_INSPECTION,
@@ -131,6 +143,9 @@ def declaration_decide(
         data.update(inspection=result.pk, discrepancy=discrepancy, findings=findings.strip(),
                     tax_total_before=str(tax_before), tax_total_after=str(declaration.tax_total))
     elif action == Action.RELEASE:
+        if amendment_pending_of(declaration) is not None:
+            raise DomainConflict(_("An amendment request of the trader awaits your decision: accept or refuse it before "
+                                   "releasing the goods."), code="amendment_pending")
         if status == Status.UNDER_INSPECTION and not declaration.inspections.filter(
             declaration_version=declaration.version
         ).exists():
@@ -140,6 +155,7 @@ def declaration_decide(
             fields["cleared_at"] = timezone.now()
     elif action == Action.REJECT:
         reason = _required(reason or note, "reason", _("A rejection needs a reason."))
+        data.update(amendment_request_lapse(declaration=declaration, action=action, actor=officer))
     declaration_transition(
         declaration=declaration, action=action, to_status=targets[action], actor=officer,
         reason=reason or note, data={**data, "note": note} if note else data, fields=fields,
@@ -160,7 +176,8 @@ def declaration_cancel(*, declaration_id: int, user, reason: str = "") -> Declar
     except IllegalTransition:
         raise _conflict(declaration, Action.CANCEL) from None
     return declaration_transition(
-        declaration=declaration, action=Action.CANCEL, to_status=Status.CANCELLED, actor=user, reason=reason.strip()
+        declaration=declaration, action=Action.CANCEL, to_status=Status.CANCELLED, actor=user, reason=reason.strip(),
+        data=amendment_request_lapse(declaration=declaration, action=Action.CANCEL, actor=user),
     )
 
 

@@ -1,22 +1,35 @@
-"""`risk_assess`: the automated clearance decision on a registered declaration."""
+"""`risk_assess`: the automated clearance decision on a registered declaration.
+
+Random selection is keyed with a server secret and drawn once per declaration (`random_draw_for`);
+a re-assessment of a later version never lowers the channel an earlier assessment or an
+officer set (`_assessment_record`).
+"""
+import functools
 import hashlib
+import hmac
 import logging
 import time
-from decimal import Decimal
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from customs_portal.prepared import PreparedQuery
-from declarations.lifecycle import Action, Channel, Status
-from declarations.models import Declaration, PaymentStatus
+from declarations.lifecycle import HELD, Action, Channel, Status
+from declarations.models import Declaration, DeclarationVersion, PaymentStatus
 from declarations.services.lifecycle import declaration_lock, declaration_transition
-from risk.engine import channel_for_score, random_selection, stricter
+from risk.engine import CHANNEL_ORDER, channel_for_score, random_selection, stricter
 from risk.models import Assessment, RiskSettings
 from risk.services.compilation import rule_set_current
 from risk.services.facts import declaration_facts
 
 logger = logging.getLogger(__name__)
+SELECTION_KEY_SALT = "customs_portal.risk.random_selection"
+DRAW_PLACES = Decimal("0.00000001")
 
 
 _settings = PreparedQuery(lambda: RiskSettings.objects.filter(pk=1))
@@ -32,10 +45,146 @@ def risk_settings_current() -> RiskSettings:
     return settings
 
 
-def random_draw_for(declaration: Declaration) -> Decimal:
-    """A number in [0, 1) fixed by the declaration and its version, so a re-run draws the same."""
-    digest = hashlib.sha256(f"{declaration.pk}:{declaration.number}:{declaration.version}".encode()).digest()
-    return (Decimal(int.from_bytes(digest[:8], "big")) / Decimal(2**64)).quantize(Decimal("0.00000001"))
+def random_selection_key() -> bytes:
+    """The secret the random draw is keyed with: RISK_SELECTION_KEY when set, otherwise a key derived
+    from SECRET_KEY for this purpose alone (salted HMAC: it reveals nothing of SECRET_KEY, so it can
+    be handed to an auditor). docs/decisions.md, "Random draw"."""
+    return _selection_key(settings.RISK_SELECTION_KEY, settings.SECRET_KEY)[0]
+
+
+def random_selection_key_id(key: bytes | None = None) -> str:
+    """A fingerprint of the key, stored with each draw: tells an auditor which key recomputes it,
+    and nothing about the key."""
+    if key is None:
+        return _selection_key(settings.RISK_SELECTION_KEY, settings.SECRET_KEY)[1]
+    return _key_id(key)
+
+
+def _key_id(key: bytes) -> str:
+    return hashlib.sha256(b"risk selection key id:" + key).hexdigest()[:12]
+
+
+@functools.lru_cache(maxsize=4)
+def _selection_key(configured: str, secret_key: str) -> tuple[bytes, str]:
+    """(key, its fingerprint) for these settings, worked out once: deriving it cost more than the draw."""
+    if configured:
+        key = configured.encode()
+    else:
+        key = salted_hmac(SELECTION_KEY_SALT, "random selection key", secret=secret_key, algorithm="sha256").digest()
+    return key, _key_id(key)
+
+
+def random_draw_for(declaration: Declaration, *, key: bytes | None = None) -> Decimal:
+    """The declaration's draw in [0, 1): HMAC-SHA256 of "{id}:{number}" under the selection key.
+
+    Nobody without the key can tell it in advance; the version is not part of it, and the draw of
+    the first assessment is stored and reused by later versions (`_assessment_record`), so an
+    amendment never draws again. With the key an auditor recomputes the stored value.
+    """
+    message = f"{declaration.pk}:{declaration.number}".encode()
+    digest = hmac.digest(key or random_selection_key(), message, "sha256")
+    return (Decimal(int.from_bytes(digest[:8], "big")) / Decimal(2**64)).quantize(DRAW_PLACES, rounding=ROUND_DOWN)
+
+
+@dataclass(frozen=True)
+class _History:
+    """What the earlier versions of a declaration fix for its next assessment."""
+
+    draw: Decimal | None  # the first assessment's random draw, reused
+    draw_version: int | None
+    draw_key: str | None
+    floor: str | None  # the strictest channel any earlier version had
+    floor_version: int | None
+    floor_set_by: str  # "assessment", or "officer" when an officer's escalation set it
+
+
+def _history(declaration: Declaration) -> _History:
+    """One query over the superseded versions (each keeps the channel it had when it was replaced,
+    an officer's escalation included) and their assessments. Only for versions after the first."""
+    assessed = Assessment.objects.filter(declaration_id=OuterRef("declaration_id"), declaration_version=OuterRef("version"))
+    rows = (
+        DeclarationVersion.objects.filter(declaration_id=declaration.pk).order_by("version")
+        .values_list("version", "channel", Subquery(assessed.values("channel")[:1]),
+                     Subquery(assessed.values("random_draw")[:1]),
+                     Subquery(assessed.values("thresholds__random_draw__key")[:1]))
+    )
+    draw = draw_version = draw_key = floor = floor_version = None
+    floor_set_by = ""
+    for version, kept_channel, assessed_channel, version_draw, version_key in rows:
+        if draw is None and version_draw is not None:
+            draw, draw_version, draw_key = version_draw, version, version_key
+        for channel, set_by in ((assessed_channel, "assessment"), (kept_channel, "officer")):
+            if channel and (floor is None or CHANNEL_ORDER[channel] > CHANNEL_ORDER[floor]):
+                floor, floor_version, floor_set_by = channel, version, set_by
+    return _History(draw, draw_version, draw_key, floor, floor_version, floor_set_by)
+
+
+def _assessment_record(declaration: Declaration) -> Assessment:
+    """Run the rules on the declaration's current version and store the decision with its explanation.
+
+    The random draw is the declaration's one draw; the channel is never lower than an earlier
+    version's (the floor, recorded in `thresholds["channel_floor"]`). Version 1, the hot path,
+    reads no history."""
+    current = risk_settings_current()
+    rule_set = rule_set_current()
+    started = time.perf_counter()
+    facts = declaration_facts(declaration=declaration)
+    result = rule_set.evaluate(facts)
+    elapsed_micros = int((time.perf_counter() - started) * 1_000_000)
+
+    score_channel = channel_for_score(
+        result.score, yellow_threshold=current.yellow_threshold, red_threshold=current.red_threshold
+    )
+    channel = stricter(score_channel, result.min_channel)
+    history = _history(declaration) if declaration.version > 1 else None
+    if history is not None and history.draw is not None:
+        draw, draw_version, draw_key = history.draw, history.draw_version, history.draw_key
+    else:
+        key, key_id = _selection_key(settings.RISK_SELECTION_KEY, settings.SECRET_KEY)
+        draw, draw_version, draw_key = random_draw_for(declaration, key=key), declaration.version, key_id
+    drawn = random_selection(
+        channel, draw=draw, yellow_rate=current.random_yellow_rate, red_rate=current.random_red_rate
+    )
+    final = drawn
+    explanation = {
+        "yellow": current.yellow_threshold,
+        "red": current.red_threshold,
+        "random_yellow_rate": str(current.random_yellow_rate),
+        "random_red_rate": str(current.random_red_rate),
+        "settings_version": current.version,
+        "min_channel": result.min_channel,
+        "rule_set": rule_set.key,
+        "random_draw": {"key": draw_key, "version": draw_version},
+    }
+    if history is not None and history.floor is not None:
+        final = stricter(drawn, history.floor)
+        explanation["channel_floor"] = {"channel": history.floor, "version": history.floor_version,
+                                        "set_by": history.floor_set_by, "raised": final != drawn}
+    assessment = Assessment.objects.create(
+        declaration=declaration,
+        declaration_version=declaration.version,
+        score=result.score,
+        score_channel=score_channel,
+        channel=final,
+        fired_rules=result.fired,
+        thresholds=explanation,
+        random_draw=draw,
+        random_selection=drawn != channel,
+        engine_micros=elapsed_micros,
+    )
+    Assessment.rule_versions.through.objects.bulk_create(
+        Assessment.rule_versions.through(assessment=assessment, riskruleversion_id=version_id)
+        for version_id in result.version_ids
+    )
+    return assessment
+
+
+def risk_assessment_of_amendment(*, declaration: Declaration) -> Assessment:
+    """The rules run on the new version of a declaration that customs holds, once an officer accepted
+    an amendment request (declarations.services.amendments): for the officer's information, and
+    never lower than the channel it had. The caller holds the row lock and moves the status."""
+    assert declaration.status in HELD and declaration.version > 1, "only an accepted amendment of a held declaration"
+    return _assessment_record(declaration)
 
 
 def _next_status(channel: str, declaration: Declaration) -> str:
@@ -63,45 +212,8 @@ def risk_assess(*, declaration_id: int) -> Assessment | None:
         existing = _assessment_of_version.first(declaration_id=declaration.pk, version=declaration.version)
         if existing is not None or declaration.status != Status.REGISTERED:
             return existing
-        settings = risk_settings_current()
-        rule_set = rule_set_current()
-        started = time.perf_counter()
-        facts = declaration_facts(declaration=declaration)
-        result = rule_set.evaluate(facts)
-        elapsed_micros = int((time.perf_counter() - started) * 1_000_000)
-
-        score_channel = channel_for_score(
-            result.score, yellow_threshold=settings.yellow_threshold, red_threshold=settings.red_threshold
-        )
-        channel = stricter(score_channel, result.min_channel)
-        draw = random_draw_for(declaration)
-        final = random_selection(
-            channel, draw=draw, yellow_rate=settings.random_yellow_rate, red_rate=settings.random_red_rate
-        )
-        assessment = Assessment.objects.create(
-            declaration=declaration,
-            declaration_version=declaration.version,
-            score=result.score,
-            score_channel=score_channel,
-            channel=final,
-            fired_rules=result.fired,
-            thresholds={
-                "yellow": settings.yellow_threshold,
-                "red": settings.red_threshold,
-                "random_yellow_rate": str(settings.random_yellow_rate),
-                "random_red_rate": str(settings.random_red_rate),
-                "settings_version": settings.version,
-                "min_channel": result.min_channel,
-                "rule_set": rule_set.key,
-            },
-            random_draw=draw,
-            random_selection=final != channel,
-            engine_micros=elapsed_micros,
-        )
-        Assessment.rule_versions.through.objects.bulk_create(
-            Assessment.rule_versions.through(assessment=assessment, riskruleversion_id=version_id)
-            for version_id in result.version_ids
-        )
+        assessment = _assessment_record(declaration)
+        final = assessment.channel
         now = timezone.now()
         to_status = _next_status(final, declaration)
         fields = {"channel": final, "assessed_at": now}

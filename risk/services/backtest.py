@@ -127,10 +127,11 @@ def backtest_execute(*, run_id: int) -> BacktestRun | None:
                          .prefetch_related(Prefetch("items", queryset=items_for_facts(GoodsItem.objects.all())))[:CHUNK])
             if not chunk:
                 break
-            decided = {
-                a.declaration_id: a.channel
-                for a in Assessment.objects.filter(declaration__in=chunk).order_by("declaration_id", "declaration_version")
-            }
+            decided, draws = {}, {}
+            for a in (Assessment.objects.filter(declaration__in=chunk).order_by("declaration_id", "declaration_version")
+                      .only("declaration_id", "channel", "random_draw")):
+                decided[a.declaration_id] = a.channel
+                draws.setdefault(a.declaration_id, a.random_draw)  # the declaration's one draw
             for declaration in chunk:
                 facts = declaration_facts(declaration=declaration, items=list(declaration.items.all()))
                 result = rule_set.evaluate(facts)
@@ -138,7 +139,8 @@ def backtest_execute(*, run_id: int) -> BacktestRun | None:
                     channel_for_score(result.score, yellow_threshold=settings.yellow_threshold, red_threshold=settings.red_threshold),
                     result.min_channel,
                 )
-                channel = random_selection(channel, draw=random_draw_for(declaration),
+                draw = draws.get(declaration.pk)
+                channel = random_selection(channel, draw=random_draw_for(declaration) if draw is None else draw,
                                            yellow_rate=settings.random_yellow_rate, red_rate=settings.random_red_rate)
                 before = decided.get(declaration.pk, "unassessed")
                 now_mix[before] += 1

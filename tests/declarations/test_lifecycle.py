@@ -8,7 +8,8 @@ import pytest
 from customs_portal.errors import DomainConflict
 from declarations.lifecycle import Status
 from declarations.models import AuditEvent, Declaration, InspectionResult
-from declarations.services.declarations import declaration_amend, declaration_as_data, declaration_submit, declaration_update
+from declarations.services.amendments import declaration_amend
+from declarations.services.declarations import declaration_as_data, declaration_submit, declaration_update
 from declarations.services.review import declaration_cancel, declaration_decide, gate_release
 from declarations.services.verification import qr_payload
 from risk.services.assessment import risk_assess
@@ -27,14 +28,25 @@ ALLOWED = {
     "release": {"under_review", "under_inspection"},
     "reject": {"under_review", "under_inspection"},
     "cancel": {"draft", "registered", "assessed", "under_review", "under_inspection"},
+    # The trader's amendment: applied and re-assessed before customs holds the declaration, a request
+    # for the officer in charge (status unchanged) once it is under review or inspection.
     "amend": {"registered", "assessed", "under_review", "under_inspection"},
+    "accept_amendment": {"under_review", "under_inspection"},
+    "refuse_amendment": {"under_review", "under_inspection"},
     "gate_release": {"cleared"},
 }
 EXPECTED_STATUS = {
     "edit": "draft", "submit": "registered", "request_documents": None, "escalate": "under_inspection",
-    "record_inspection": "under_inspection", "reject": "rejected", "cancel": "cancelled", "amend": "registered",
+    "record_inspection": "under_inspection", "reject": "rejected", "cancel": "cancelled",
     "gate_release": "released",
 }
+HELD = {"under_review", "under_inspection"}
+
+
+def changed_body(declaration) -> dict:
+    data = declaration_as_data(declaration=declaration)
+    data["packages"] += 1
+    return data
 
 
 def perform(action, declaration, *, trader, officer, gate):
@@ -49,7 +61,7 @@ def perform(action, declaration, *, trader, officer, gate):
     if action == "cancel":
         return declaration_cancel(declaration_id=declaration.pk, user=trader)
     if action == "amend":
-        return declaration_amend(declaration=declaration, user=trader, data=declaration_as_data(declaration=declaration))
+        return declaration_amend(declaration=declaration, user=trader, data=changed_body(declaration), reason="r")
     if action == "gate_release":
         return gate_release(user=gate, scanned=qr_payload(number=declaration.number), container_numbers=["CSQU3054383"])
     return declaration_decide(declaration_id=declaration.pk, officer=officer, action=action, note="n", reason="r",
@@ -66,6 +78,8 @@ def test_status_by_action(status, action, trader1, officer, gate_user):
         InspectionResult.objects.create(declaration=declaration, declaration_version=1, inspected_by=officer,
                                         discrepancy=False, tax_total_before=0, tax_total_after=0)
     declaration.refresh_from_db()
+    if action in ("accept_amendment", "refuse_amendment") and status in HELD:  # a pending request to decide
+        declaration = declaration_amend(declaration=declaration, user=trader1, data=changed_body(declaration), reason="r")
     events_before = AuditEvent.objects.filter(declaration=declaration).count()
 
     if status in ALLOWED[action]:
@@ -74,6 +88,8 @@ def test_status_by_action(status, action, trader1, officer, gate_user):
         expected = EXPECTED_STATUS.get(action) or status
         if action == "release":
             expected = "assessed"  # taxes are owed and unpaid: the green light waits for payment
+        if action == "amend" and status not in HELD:
+            expected = "registered"
         if action == "assess":
             assert declaration.status in {"assessed", "under_review", "under_inspection", "cleared"}
         else:

@@ -326,14 +326,13 @@ class TestReviewPage:
         assert snapshot(yellow) == before
 
     def test_earlier_versions_are_readable(self, yellow, trader2, officer):
-        from declarations.services.declarations import (
-            declaration_amend,
-            declaration_as_data,
-        )
+        from declarations.services.amendments import declaration_amend
+        from declarations.services.declarations import declaration_as_data
 
         data = declaration_as_data(declaration=yellow)
         data["partner"] = {**data["partner"], "name": "Guangzhou Amended Trading Ltd"}
         declaration_amend(declaration=yellow, user=trader2, data=data, reason="Partner name corrected")
+        declaration_decide(declaration_id=yellow.pk, officer=officer, action="accept_amendment")
         html = html_of(client_for(officer).get(review_url(yellow)))
         versions = html[html.index('id="versions-list"'):]
         assert 'data-version="1"' in versions
@@ -374,3 +373,58 @@ class TestReviewPage:
         assert AuditEvent.objects.filter(declaration=yellow).count() >= 15
         assert count() == some
         assert some <= 20
+
+
+class TestAmendmentRequest:
+    """The officer sees the trader's pending amendment request, what it changes, and accepts or refuses it
+    on the review page (issue 12, finding 2)."""
+
+    @pytest.fixture
+    def requested(self, yellow, trader2):
+        from declarations.services.amendments import declaration_amend
+        from declarations.services.declarations import declaration_as_data
+
+        data = declaration_as_data(declaration=yellow)
+        data["items"] = data["items"][:1] + [{**data["items"][1], "quantity": 2000, "line_value": None}]
+        data["invoice"] = {**data["invoice"], "total": data["invoice"]["total"] + 3000}
+        declaration_amend(declaration=yellow, user=trader2, data=data, reason="2,000 T-shirts shipped")
+        return Declaration.objects.get(pk=yellow.pk)
+
+    def test_the_page_shows_the_request_and_its_decisions(self, requested, officer):
+        html = html_of(client_for(officer).get(review_url(requested)))
+        panel = html[html.index('id="amendment-request"'):html.index('id="decision"')]
+        assert 'data-amendment-status="pending"' in panel and "2,000 T-shirts shipped" in panel
+        assert "Nothing changes until you decide" in panel
+        assert '<tr data-change="changed" data-line="2">' in panel and "<del>1,000</del>" in panel and "<ins>2,000</ins>" in panel
+        assert "Invoice total" in panel
+        assert 'id="action-toggle-accept_amendment"' in html and 'id="action-toggle-refuse_amendment"' in html
+        assert 'id="action-toggle-release"' not in html  # decided first
+        queue = html_of(client_for(officer).get(QUEUE_URL))
+        row = queue[queue.index(f'data-declaration-id="{requested.pk}"'):]
+        assert "Amendment requested" in row[:row.index("</tr>")]
+
+    def test_accept_through_the_page(self, requested, officer):
+        response = client_for(officer).post(review_url(requested), {"action": "accept_amendment", "note": "Checked."})
+        assert response.status_code == 302
+        fresh = Declaration.objects.get(pk=requested.pk)
+        assert (fresh.version, fresh.status, fresh.channel) == (2, "under_review", "yellow")
+        assert fresh.items.get(line_no=2).quantity == 2000
+        html = html_of(client_for(officer).get(review_url(requested)))
+        assert 'data-amendment-status="accepted"' in html and 'id="action-toggle-accept_amendment"' not in html
+        assert 'id="action-toggle-release"' in html
+        assert 'id="risk-floor"' in html
+
+    def test_refuse_needs_a_reason_on_the_page(self, requested, officer, trader2):
+        client = client_for(officer)
+        before = snapshot(requested)
+        missing = client.post(review_url(requested), {"action": "refuse_amendment", "note": " "})
+        assert missing.status_code == 400
+        assert 'id="refuse_amendment-note-error"' in html_of(missing)
+        assert snapshot(requested) == before
+
+        assert client.post(review_url(requested), {"action": "refuse_amendment", "note": "Bill of lading says 1,000."}).status_code == 302
+        assert snapshot(requested)[:3] == before[:3]
+        trader_page = html_of(client_for(trader2).get(reverse("declarations:detail", args=[requested.pk])))
+        panel = trader_page[trader_page.index('id="amendment-request"'):]
+        assert 'data-amendment-status="refused"' in panel and "Bill of lading says 1,000." in panel
+        assert "Refused by customs on" in panel

@@ -147,3 +147,47 @@ class TestAmend:
         assert response.status_code == 302
         assert response["Location"] == reverse("declarations:detail", args=[declaration.pk])
         assert not DeclarationVersion.objects.exists()
+
+
+class TestAmendWhileCustomsHoldsIt:
+    """Under review or inspection the amend page sends a request to the officer in charge (issue 12, finding 2)."""
+
+    @pytest.fixture
+    def held(self, declaration):
+        Declaration.objects.filter(pk=declaration.pk).update(status="under_inspection", channel="red")
+        return Declaration.objects.get(pk=declaration.pk)
+
+    def test_the_page_says_the_amendment_is_a_request(self, trader1, held):
+        html = html_of(client_for(trader1).get(reverse("declarations:amend", args=[held.pk])))
+        assert 'id="amend-held-note"' in html
+        assert "Customs holds this declaration (under physical inspection): your amendment goes to the officer in charge" in html
+        assert "Send the amendment request" in html
+
+    def test_a_request_is_stored_and_shown_and_nothing_else_changes(self, trader1, held):
+        client = client_for(trader1)
+        before = snapshot(held)
+        data = {**amended_form(held, packages=13), "reason": "Two pallets were missed."}
+
+        response = client.post(reverse("declarations:amend", args=[held.pk]), data, follow=True)
+
+        html = html_of(response)
+        assert f"Your amendment of declaration {held.number} is sent to the officer in charge" in html
+        fresh = Declaration.objects.get(pk=held.pk)
+        assert (fresh.status, fresh.channel, fresh.version, fresh.packages) == ("under_inspection", "red", 1, 12)
+        assert snapshot(held)[:4] == before[:4]
+        panel = html[html.index('id="amendment-request"'):]
+        assert 'data-amendment-status="pending"' in panel
+        assert "Awaits the decision of the officer in charge" in panel
+        assert "Two pallets were missed." in panel
+        assert '<td class="fw-semibold">Packages</td>' in panel and "<del>12</del>" in panel and "<ins>13</ins>" in panel
+        assert 'id="amend-declaration"' not in html  # one request at a time
+        again = client.get(reverse("declarations:amend", args=[held.pk]), follow=True)
+        assert "still awaits the decision of the officer in charge" in html_of(again)
+
+    def test_a_request_that_changes_nothing_is_refused_on_the_form(self, trader1, held):
+        before = snapshot(held)
+        response = client_for(trader1).post(reverse("declarations:amend", args=[held.pk]),
+                                            {**amended_form(held), "reason": "Nothing"})
+        assert response.status_code == 400
+        assert "This amendment changes nothing in the declaration" in html_of(response)
+        assert snapshot(held) == before

@@ -5,7 +5,9 @@ import pytest
 
 from declarations.lifecycle import Status
 from declarations.models import AuditEvent, Declaration
-from declarations.services.declarations import declaration_create, declaration_submit
+from declarations.services.amendments import declaration_amend
+from declarations.services.declarations import declaration_as_data, declaration_create, declaration_submit
+from declarations.services.review import declaration_decide
 from risk.models import Assessment, RiskSettings
 from risk.services.assessment import random_draw_for, risk_assess
 from risk.services.compilation import rule_set_current
@@ -192,3 +194,76 @@ class TestDefaultRules:
         low = fired["Declared price far below the reference price"]
         assert Decimal(low["reason"][0]["actual"]) < Decimal("0.7")
         assert assessment.channel == "yellow"
+
+
+class TestChannelNeverLowered:
+    """A later version's assessment keeps at least the strictest channel the declaration had: an earlier
+    assessment's, or an officer's escalation (issue 12, finding 2). Version 1 reads no history."""
+
+    @pytest.fixture
+    def china_rule(self, risk_admin):
+        return risk_rule_create(user=risk_admin, data={
+            "name": "China", "conditions": [{"field": "partner.country", "op": "eq", "value": "CN"}], "score": 30})
+
+    @staticmethod
+    def amend_to_japan(declaration_id, user):
+        current = Declaration.objects.get(pk=declaration_id)
+        data = declaration_as_data(declaration=current)
+        data["partner"] = {**data["partner"], "country": "JP"}
+        data["port_of_loading"] = "JPTYO"
+        return declaration_amend(declaration=current, user=user, data=data, reason="Shipped from Japan")
+
+    def test_an_officers_escalation_holds_after_release_and_amendment(self, trader1, officer, no_random):
+        declaration = registered(trader1, plain_import_body())
+        assert risk_assess(declaration_id=declaration.pk).channel == "green"
+        Declaration.objects.filter(pk=declaration.pk).update(status="under_review", channel="yellow")
+        declaration_decide(declaration_id=declaration.pk, officer=officer, action="escalate", note="Seals broken")
+        declaration_decide(declaration_id=declaration.pk, officer=officer, action="record_inspection", discrepancy=False)
+        declaration_decide(declaration_id=declaration.pk, officer=officer, action="release", note="Taxes still owed")
+        assert Declaration.objects.get(pk=declaration.pk).status == "assessed"
+
+        self.amend_to_japan(declaration.pk, trader1)
+        second = risk_assess(declaration_id=declaration.pk)
+
+        fresh = Declaration.objects.get(pk=declaration.pk)
+        assert (second.declaration_version, second.score_channel, second.channel) == (2, "green", "red")
+        assert second.thresholds["channel_floor"] == {"channel": "red", "version": 1, "set_by": "officer", "raised": True}
+        assert (fresh.status, fresh.channel) == ("under_inspection", "red")
+
+    def test_an_earlier_assessments_channel_holds(self, trader1, officer, no_random, china_rule):
+        declaration = registered(trader1, plain_import_body())
+        assert risk_assess(declaration_id=declaration.pk).channel == "yellow"
+        declaration_decide(declaration_id=declaration.pk, officer=officer, action="release")
+        assert Declaration.objects.get(pk=declaration.pk).status == "assessed"
+
+        self.amend_to_japan(declaration.pk, trader1)
+        second = risk_assess(declaration_id=declaration.pk)
+
+        assert (second.score, second.score_channel, second.channel) == (0, "green", "yellow")
+        assert second.thresholds["channel_floor"] == {"channel": "yellow", "version": 1, "set_by": "assessment",
+                                                      "raised": True}
+        assert Declaration.objects.get(pk=declaration.pk).status == "under_review"
+
+    def test_a_stricter_result_is_kept_and_the_floor_explained(self, trader1, no_random, tobacco_rule):
+        declaration = registered(trader1, plain_import_body())
+        assert risk_assess(declaration_id=declaration.pk).channel == "green"
+
+        current = Declaration.objects.get(pk=declaration.pk)
+        data = declaration_as_data(declaration=current)
+        data.update(parsed(cigarettes_body()))
+        declaration_amend(declaration=current, user=trader1, data=data)
+        second = risk_assess(declaration_id=declaration.pk)
+
+        assert second.channel == "red"
+        assert second.thresholds["channel_floor"] == {"channel": "green", "version": 1, "set_by": "assessment",
+                                                      "raised": False}
+
+    def test_the_first_version_reads_no_history(self, trader1, no_random):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        declaration = registered(trader1, plain_import_body())
+        with CaptureQueriesContext(connection) as queries:
+            assessment = risk_assess(declaration_id=declaration.pk)
+        assert "channel_floor" not in assessment.thresholds
+        assert not [q for q in queries.captured_queries if "declarations_declarationversion" in q["sql"]]

@@ -23,7 +23,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from declarations.models import Declaration, Document, DocumentRequest
-from declarations.services.declarations import declaration_create
+from declarations.services.amendments import declaration_amend
+from declarations.services.declarations import declaration_as_data, declaration_create
 from declarations.services.documents import document_upload
 from declarations.services.review import declaration_decide
 from payments.models import Payment, ReconciliationReport
@@ -62,6 +63,7 @@ RULE_KEYBOARDS = {
     "conditions": [{"field": "items.hs_code", "op": "startswith", "value": "847160"}],
     "score": 17, "min_channel": "",
 }
+AMENDMENT_REASON = "Pallet count corrected per tally sheet TS-5531"
 # trader2's declaration: its partner and invoice must never reach trader1 either.
 OTHER_PARTNER = {"name": "Orion Pacific Exporters Pte", "address": "8 Marina Boulevard, Singapore", "country": "SG"}
 OTHER_INVOICE_NUMBER = "SAOMAI-INV-4471"
@@ -81,6 +83,7 @@ class World:
     sessions: dict  # role -> key of a signed-in browser session
     draft: Declaration  # trader1's draft: to edit and submit
     review: Declaration  # trader1's, yellow, under review, both rules fired, a document request answered
+    amending: Declaration  # trader1's, yellow, under review, with the trader's amendment request pending
     payable: Declaration  # trader1's, green, assessed, taxes owed, a payment pending at the bank
     paid: Declaration  # trader1's, paid and cleared: the gate may release it
     other: Declaration  # trader2's, assessed
@@ -98,7 +101,7 @@ class World:
     def placeholders(self) -> dict:
         """What the matrix's paths and bodies may name in braces: {review}, {paid_number}, …"""
         return {
-            "draft": self.draft.pk, "review": self.review.pk, "payable": self.payable.pk, "paid": self.paid.pk,
+            "draft": self.draft.pk, "review": self.review.pk, "amending": self.amending.pk, "payable": self.payable.pk, "paid": self.paid.pk,
             "paid_number": self.paid.number, "other": self.other.pk, "other_number": self.other.number,
             "document": self.document.pk, "payment": self.credited.pk,
             "pending_reference": self.pending.reference, "pending_amount": int(self.pending.amount),
@@ -112,7 +115,7 @@ class World:
         """What identifies trader1's enterprise and declarations: trader2 must never read any of it."""
         enterprise = self.review.enterprise
         return [enterprise.name, enterprise.tax_code, enterprise.address, self.review.number, self.payable.number,
-                self.paid.number, WATCHLISTED_PARTNER]
+                self.paid.number, self.amending.number, WATCHLISTED_PARTNER, AMENDMENT_REASON]
 
     def trader2_strings(self) -> list[str]:
         enterprise = self.other.enterprise
@@ -156,6 +159,13 @@ def world_build() -> World:
     document = document_upload(declaration_id=review.pk, user=trader, kind="certificate_of_origin",
                                uploaded=SimpleUploadedFile("co-form-e.pdf", PDF), answers_request=document_request.pk)
 
+    amending = assessed(trader, plain_import_body(
+        partner={"name": WATCHLISTED_PARTNER, "address": "12 Futian Road, Shenzhen", "country": "CN"}))
+    amended = declaration_as_data(declaration=amending)
+    amended["packages"] += 1
+    amending = declaration_amend(declaration=amending, user=trader, data=amended, reason=AMENDMENT_REASON)
+    assert (amending.status, amending.amendment_request.status) == ("under_review", "pending")
+
     draft = declaration_create(user=trader, data=parsed(plain_import_body()))
     payable = assessed(trader, plain_import_body())
     assert (payable.status, payable.channel, payable.payment_status) == ("assessed", "green", "unpaid")
@@ -174,7 +184,7 @@ def world_build() -> World:
     backtest = backtest_start(user=admin, rules=[rule_watchlist.pk], date_from=today - timedelta(days=30), date_to=today)
     report = reconciliation_run(statement_date=today - timedelta(days=1), content=None, source="bank",
                                 error="The bank did not answer.")
-    return World(users=users, tokens=tokens, sessions=sessions, draft=draft, review=review, payable=payable,
+    return World(users=users, tokens=tokens, sessions=sessions, draft=draft, review=review, amending=amending, payable=payable,
                  paid=paid, other=other, document=document, document_request=document_request, pending=pending,
                  credited=credited, rule_watchlist=rule_watchlist, rule_keyboards=rule_keyboards, partner=partner,
                  price=price, backtest=backtest, report=report)

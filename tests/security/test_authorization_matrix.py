@@ -91,6 +91,8 @@ BODIES = {
     "patch": {"packages": 99},
     "amend": {"packages": 13, "reason": "Two pallets were missed."},
     "decision": {"action": "escalate", "note": "The seals do not match the bill of lading."},
+    "accept_amendment": {"action": "accept_amendment", "note": "Tally sheet checked."},
+    "refuse_amendment": {"action": "refuse_amendment", "note": "The bill of lading says otherwise."},
     "cancel": {"reason": "Filed twice."},
     "document": {"kind": "packing_list", "file": UPLOAD},
     "gate_release": {"declaration_number": "{paid_number}", "container_numbers": []},
@@ -111,6 +113,8 @@ BODIES = {
     "draft_form": form_data(plain_import_body(packages=14)),
     "amend_form": {**form_data(plain_import_body(packages=13)), "reason": "Two pallets were missed."},
     "review_decision": {"action": "escalate", "note": "The seals do not match the bill of lading."},
+    "review_accept_amendment": {"action": "accept_amendment", "note": "Tally sheet checked."},
+    "review_refuse_amendment": {"action": "refuse_amendment", "note": "The bill of lading says otherwise."},
     "cancel_form": {"reason": "Filed twice."},
     "document_form": {"kind": "packing_list", "file": UPLOAD},
     "gate_form": {"scanned": "{paid_number}", "containers": ""},
@@ -146,6 +150,11 @@ MATRIX = [
     row("GET",    "/api/v1/declarations/{review}/document-requests/",                 None,                   401,   404,    200,     200,  200,  403,  401),
     # --- API: officers and the gate
     row("POST",   "/api/v1/declarations/{review}/decisions/",                         "decision",             401,   403,    403,     201,  403,  403,  401),
+    # --- API: the trader's amendment request of a declaration customs holds, and the officer's decision on it
+    row("GET",    "/api/v1/declarations/{amending}/",                                 None,                   401,   404,    200,     200,  200,  403,  401),
+    row("POST",   "/api/v1/declarations/{amending}/amend/",                           "amend",                401,   404,    409,     403,  403,  403,  401),
+    row("POST",   "/api/v1/declarations/{amending}/decisions/",                       "accept_amendment",     401,   403,    403,     201,  403,  403,  401),
+    row("POST",   "/api/v1/declarations/{amending}/decisions/",                       "refuse_amendment",     401,   403,    403,     201,  403,  403,  401),
     row("GET",    "/api/v1/review-queue/",                                            None,                   401,   403,    403,     200,  403,  403,  401),
     row("POST",   "/api/v1/gate/release/",                                            "gate_release",         401,   403,    403,     403,  403,  200,  401),
     # --- API: reference data (any signed-in user)
@@ -213,6 +222,11 @@ MATRIX = [
     row("GET",    "/declarations/review/",                                            None,                   302,   403,    403,     200,  403,  403,  302),
     row("GET",    "/declarations/{review}/review/",                                   None,                   302,   404,    403,     200,  200,  403,  302),
     row("POST",   "/declarations/{review}/review/",                                   "review_decision",      302,   404,    403,     302,  403,  403,  302),
+    row("GET",    "/declarations/{amending}/",                                        None,                   302,   404,    200,     200,  200,  404,  302),
+    row("GET",    "/declarations/{amending}/amend/",                                  None,                   302,   404,    302,     403,  403,  403,  302),
+    row("GET",    "/declarations/{amending}/review/",                                 None,                   302,   404,    403,     200,  200,  403,  302),
+    row("POST",   "/declarations/{amending}/review/",                                 "review_accept_amendment", 302, 404,   403,     302,  403,  403,  302),
+    row("POST",   "/declarations/{amending}/review/",                                 "review_refuse_amendment", 302, 404,   403,     302,  403,  403,  302),
     row("GET",    "/gate/",                                                           None,                   302,   403,    403,     403,  403,  200,  302),
     row("POST",   "/gate/",                                                           "gate_form",            302,   403,    403,     403,  403,  302,  302),
     # --- Pages: risk administration
@@ -262,7 +276,8 @@ def rows_in_force() -> list[Row]:
     return [r for r in MATRIX if r.setting is None or getattr(settings, r.setting)]
 
 
-CASES = [pytest.param(r, role, id=f"{r.method} {r.path} [{role}]") for r in rows_in_force() for role in ROLES]
+CASES = [pytest.param(r, role, id=f"{r.method} {r.path}{f' {r.body}' if r.body else ''} [{role}]")
+         for r in rows_in_force() for role in ROLES]
 
 
 def has_upload(body) -> bool:

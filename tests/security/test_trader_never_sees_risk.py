@@ -213,17 +213,21 @@ def test_pdfs(world, names, path):
 
 
 def test_amendment_and_reassessment(world, trader_api):
-    """Amending sends the declaration back to the engine; neither the answer, the kept version, nor the new
-    assessment's outcome as the trader reads it carries the explanation."""
+    """Amending a declaration under review is a request; the officer accepts it and the rules run again on the
+    new version. Neither the answers, the kept version, nor the new assessment's outcome as the trader reads
+    it carries the explanation."""
     url = f"/api/v1/declarations/{world.review.pk}/"
     amended = trader_api.post(f"{url}amend/", {"packages": 14, "reason": "Two pallets were missed."}, format="json")
     assert amended.status_code == 202
-    risk_assess(declaration_id=world.review.pk)
+    assert amended.json()["amendment_request"]["status"] == "pending"
+    decided = api_client_as(world, "officer").post(f"{url}decisions/", {"action": "accept_amendment"}, format="json")
+    assert decided.status_code == 201, decided.json()
 
     answers = [amended, trader_api.get(url), trader_api.get(f"{url}versions/")]
     page = page_client_as(world, "trader").get(f"/declarations/{world.review.pk}/")
 
     assert answers[1].json()["status"] == "under_review" and answers[1].json()["version"] == 2
+    assert answers[1].json()["amendment_request"]["status"] == "accepted"
     assert len(answers[2].json()) == 1
     for answer in answers:
         assert not RISK_FIELDS & keys_of(answer.json())
