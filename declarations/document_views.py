@@ -24,7 +24,7 @@ from declarations.lifecycle import FINAL_STATUSES, Action, Status, allowed_actio
 from declarations.models import Declaration, DocumentKind
 from declarations.review_display import versions_for_display
 from declarations.selectors import declaration_get
-from declarations.services.documents import document_upload
+from declarations.services.documents import document_upload, download_content_type, download_name
 
 UPLOAD_FIELDS = ("kind", "file", "request")
 ACCEPTED_TYPES = "application/pdf,image/png,image/jpeg,.pdf,.png,.jpg,.jpeg"
@@ -112,5 +112,7 @@ def document_download(request, pk, document_id):
     document = declaration.documents.filter(pk=document_id).first()
     if document is None:
         raise Http404
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
-                        content_type=document.content_type)
+    response = FileResponse(document.file.open("rb"), as_attachment=True, filename=download_name(document),
+                            content_type=download_content_type(document))
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
