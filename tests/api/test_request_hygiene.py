@@ -85,3 +85,53 @@ def test_a_malformed_multipart_body_is_400(trader1, client):
     response = client.generic("POST", "/declarations/new/", b"--xyz\r\nnot a part",
                               content_type="multipart/form-data; boundary=")  # no boundary: the parser gives up
     assert response.status_code == 400
+
+
+# --- Numbers beyond any column: a 400 on the field, through the API and the pages (issue 12, finding 8) ---
+
+HUGE = 10**30
+API_NUMBERS = [
+    ("risk_admin", "put", "/api/v1/risk/settings/", {"yellow_threshold": HUGE, "red_threshold": 60,
+                                                     "random_yellow_rate": "0.05", "random_red_rate": "0.02"}, "yellow_threshold"),
+    ("risk_admin", "put", "/api/v1/risk/settings/", {"yellow_threshold": 20, "red_threshold": 60,
+                                                     "random_yellow_rate": "1e30", "random_red_rate": "0.02"}, "random_yellow_rate"),
+    ("risk_admin", "post", "/api/v1/risk/reference-prices/", {"hs_code": "8703", "unit": "PCE", "price_vnd": "1e30"}, "price_vnd"),
+    ("risk_admin", "post", "/api/v1/risk/reference-prices/", {"hs_code": "8703", "unit": "PCE", "price_vnd": "99999999999999999.99"}, "price_vnd"),
+    ("risk_admin", "post", "/api/v1/risk/rules/", {"name": "Big", "score": HUGE, "conditions": []}, "score"),
+    ("risk_admin", "post", "/api/v1/risk/rules/", {"name": "Big", "score": 1, "conditions": [
+        {"field": "invoice.total", "op": "gt", "value": "1e400"}]}, "conditions"),
+    ("risk_admin", "post", "/api/v1/risk/backtest/", {"rules": [HUGE], "from": "2026-01-01", "to": "2026-01-02"}, "rules"),
+    ("officer", "get", f"/api/v1/review-queue/?min_wait_minutes={HUGE}", None, "min_wait_minutes"),
+    ("gate_user", "post", "/api/v1/gate/release/", {"declaration_number": "9" * 201, "container_numbers": []}, "declaration_number"),
+]
+
+
+@pytest.mark.parametrize("role, method, url, body, field", API_NUMBERS, ids=[f"{c[2]} {c[4]}" for c in API_NUMBERS])
+def test_numbers_beyond_a_column_are_field_errors(request, api_client_for, role, method, url, body, field):
+    client = api_client_for(request.getfixturevalue(role))
+    response = getattr(client, method)(url, body, format="json") if body is not None else client.get(url)
+    assert response.status_code == 400, response.content[:500]
+    assert field in response.json()
+
+
+def test_a_document_request_id_beyond_any_row_is_a_field_error(trader1, api_client_for):
+    from tests.declarations.test_documents import PDF
+
+    declaration = registered(trader1, plain_import_body())
+    response = api_client_for(trader1).post(f"/api/v1/declarations/{declaration.pk}/documents/",
+                                            {"kind": "invoice", "file": SimpleUploadedFile("a.pdf", PDF), "request": HUGE},
+                                            format="multipart")
+    assert response.status_code == 400
+    assert list(response.json()) == ["request"]
+
+
+@pytest.mark.parametrize("url, data, field", [
+    ("/risk/settings/", {"yellow_threshold": str(HUGE), "red_threshold": "60", "random_yellow_percent": "5",
+                         "random_red_percent": "2"}, "yellow_threshold"),
+    ("/risk/reference-prices/", {"hs_code": "8703", "unit": "PCE", "price_vnd": "1e30"}, "price_vnd"),
+])
+def test_numbers_beyond_a_column_in_the_pages_are_field_errors(risk_admin, client, url, data, field):
+    client.force_login(risk_admin)
+    response = client.post(url, data)
+    assert response.status_code in (200, 400)
+    assert f'id="id_{field}"' in response.content.decode() and "is-invalid" in response.content.decode()
