@@ -123,7 +123,6 @@ class OneThreadHopASGIHandler(ASGIHandler):
             response.close()  # request_finished, in the thread that used the database
         return response
 
-
     def _too_large(self, scope) -> HttpResponse:
         """413, in the client's language: JSON under /api/, a plain text page elsewhere."""
         request = self.request_class(scope, tempfile.SpooledTemporaryFile())  # the body is never read

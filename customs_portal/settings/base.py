@@ -224,10 +224,10 @@ REST_FRAMEWORK = {
         "customs_portal.api.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": [
-        "customs_portal.api.parsers.JSONParser",  # DRF's, refusing NUL characters anywhere in the body
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+    "DEFAULT_PARSER_CLASSES": [  # DRF's, refusing NUL characters anywhere in the body
+        "customs_portal.api.parsers.JSONParser",
+        "customs_portal.api.parsers.FormParser",
+        "customs_portal.api.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "customs_portal.api.pagination.StandardPagination",
     "PAGE_SIZE": 25,

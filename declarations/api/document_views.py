@@ -4,12 +4,12 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from customs_portal.accounts.permissions import IsTrader, IsTraderOrCustomsStaff
+from customs_portal.api.parsers import FormParser, MultiPartParser
 from declarations.models import DocumentKind
 from declarations.selectors import declaration_get, declaration_id_visible
 from declarations.services.documents import document_upload, download_content_type, download_name

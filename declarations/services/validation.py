@@ -119,19 +119,20 @@ def _customs_value_check(errors: _Errors, *, term, importing: bool, value_sum: D
     Imports are valued CIF: the costs the term leaves out are added. Exports are valued FOB: the
     costs the term includes are deducted, and they cannot be worth as much as the goods.
     """
+    costs = [("freight", freight, term.includes_freight), ("insurance", insurance, term.includes_insurance)]
     if importing:
-        added = (Decimal("0") if term.includes_freight else freight) + (Decimal("0") if term.includes_insurance else insurance)
+        added = sum((value for _field, value, included in costs if not included), Decimal("0"))
         if not column_holds(GoodsItem, "customs_value", value_sum + added):
-            for field, value, included in (("freight", freight, term.includes_freight), ("insurance", insurance, term.includes_insurance)):
+            for field, value, included in costs:
                 if value and not included:
                     errors.add(field, _("The goods with freight and insurance are worth %(value)s, too large to record (it "
                                         "must be below %(limit)s).") % {
                         "value": value_sum + added, "limit": column_limit(GoodsItem, "customs_value")})
         return
-    deducted = (freight if term.includes_freight else Decimal("0")) + (insurance if term.includes_insurance else Decimal("0"))
+    deducted = sum((value for _field, value, included in costs if included), Decimal("0"))
     if value_sum - deducted > 0:
         return
-    for field, value, included in (("freight", freight, term.includes_freight), ("insurance", insurance, term.includes_insurance)):
+    for field, value, included in costs:
         if value and included:
             errors.add(field, _("Under %(term)s the freight and insurance (%(costs)s) are deducted from the value of the goods "
                                 "(%(value)s) to find the customs value: they must be less than the value of the goods.") % {

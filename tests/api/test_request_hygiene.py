@@ -60,6 +60,15 @@ def test_nul_in_a_form_field_is_a_field_error(trader1, client):
     assert Declaration.objects.get(pk=declaration.pk).status == "registered"
 
 
+def test_nul_in_an_urlencoded_page_form_is_a_field_error(trader1, client):
+    declaration = registered(trader1, plain_import_body())
+    client.force_login(trader1)
+    response = client.post(f"/declarations/{declaration.pk}/cancel/", "reason=Filed%00twice",
+                           content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert response.json() == {"reason": ["Null characters are not allowed."]}
+
+
 def test_nul_in_a_multipart_field_is_a_field_error(trader1, api_client_for):
     declaration = registered(trader1, plain_import_body())
     response = api_client_for(trader1).post(f"/api/v1/declarations/{declaration.pk}/documents/",

@@ -187,6 +187,16 @@ def test_a_raw_nul_byte_is_malformed_and_recorded_without_it(post_callback, pend
     assert RejectedCallback.objects.get().body == body.decode().replace("\x00", "\\u0000")
 
 
+@pytest.mark.parametrize("content_type", ["multipart/form-data; boundary=BoUnDaRy", "application/x-www-form-urlencoded"])
+def test_a_form_encoded_callback_is_read_as_raw_bytes_too(client, pending, content_type):
+    """Its signature is over the raw body, which nothing may have consumed before (a 500 when something had)."""
+    body = (b'--BoUnDaRy\r\nContent-Disposition: form-data; name="reference"\r\n\r\nX\r\n--BoUnDaRy--\r\n'
+            if content_type.startswith("multipart") else b"reference=X&amount=1")
+    response = client.generic("POST", "/api/v1/payments/bank-callback/", body, content_type=content_type,
+                              HTTP_X_BANK_SIGNATURE=signed(body))
+    assert response.status_code == 400 and response.json()["code"] == "malformed"
+
+
 def test_amount_as_a_string_of_digits_is_accepted(post_callback, pending):
     assert post_callback(callback_bytes(pending, amount=str(int(pending.amount)))).status_code == 200
 
