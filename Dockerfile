@@ -42,4 +42,6 @@ ENV DJANGO_SETTINGS_MODULE=customs_portal.settings.production \
 EXPOSE 8000
 
 # The web server pools its database connections (DB_POOL); Celery workers, from the same image, do not.
-CMD ["env", "DB_POOL=true", "uvicorn", "customs_portal.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--workers", "4", "--lifespan", "off", "--proxy-headers", "--forwarded-allow-ips", "*"]
+# --no-proxy-headers: uvicorn believes no X-Forwarded-For itself; the portal reads it from
+# TRUSTED_PROXIES only (docs/operations.md, "Proxies and client addresses").
+CMD ["env", "DB_POOL=true", "uvicorn", "customs_portal.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--workers", "4", "--lifespan", "off", "--no-proxy-headers"]

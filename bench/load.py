@@ -95,7 +95,7 @@ class Portal:
         self._spawn("uvicorn", [PYTHON, "-m", "uvicorn", "customs_portal.asgi:application", "--host", "127.0.0.1",
                                 "--port", str(self.port), "--workers", str(self.args.web_workers), "--lifespan", "off",
                                 "--limit-concurrency", str(self.args.limit_concurrency),
-                                "--no-access-log"])
+                                "--no-access-log", "--no-proxy-headers"])
         self._spawn("celery", [PYTHON, "-m", "celery", "-A", "customs_portal", "worker", "-B", "-s",
                                str(self.log_dir / "beat"), "-l", "warning", "-Q", "default,risk,payments,batch",
                                "--concurrency", str(self.args.worker_concurrency), "--prefetch-multiplier", "4",

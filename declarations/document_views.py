@@ -25,7 +25,7 @@ from declarations.models import Declaration, DocumentKind
 from declarations.review_display import amendment_for_display, versions_for_display
 from declarations.selectors import declaration_get
 from declarations.services.amendments import amendment_pending_of
-from declarations.services.documents import document_upload
+from declarations.services.documents import document_upload, download_content_type, download_name
 
 UPLOAD_FIELDS = ("kind", "file", "request")
 ACCEPTED_TYPES = "application/pdf,image/png,image/jpeg,.pdf,.png,.jpg,.jpeg"
@@ -115,5 +115,7 @@ def document_download(request, pk, document_id):
     document = declaration.documents.filter(pk=document_id).first()
     if document is None:
         raise Http404
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
-                        content_type=document.content_type)
+    response = FileResponse(document.file.open("rb"), as_attachment=True, filename=download_name(document),
+                            content_type=download_content_type(document))
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

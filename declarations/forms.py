@@ -87,7 +87,12 @@ ITEM_FIELDS = [
     FieldSpec("certificate_of_origin", "certificate_of_origin", _("C/O number")),
 ]
 ITEM_KEYS = [spec.key for spec in ITEM_FIELDS]
-ITEM_LABELS = {spec.key: spec.label for spec in ITEM_FIELDS} | {"line_value": _("Line value")}
+ITEM_LABELS = {spec.key: spec.label for spec in ITEM_FIELDS} | {
+    # Computed values: their errors are shown on the item's row (too large to record).
+    "line_value": _("Line value"), "customs_value": _("Customs value"), "taxable_value": _("Taxable value"),
+    "import_duty": _("Import duty"), "export_duty": _("Export duty"), "special_consumption_tax": _("Special consumption tax"),
+    "environmental_tax": _("Environmental tax"), "vat": _("VAT"),
+}
 ITEM_NAME = re.compile(r"^items-(\d{1,4})-(\w+)$")
 ITEM_DEFAULTS = {"preference": "MFN"}
 

@@ -1,13 +1,13 @@
 """The portal's side of the bank: where a trader is sent to pay, and where the daily statement
 is fetched. In development both point at the bank simulator (payments.bank_simulator)."""
 from datetime import date
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 from urllib.request import Request, urlopen
 
 from django.conf import settings
 
 from payments.models import Payment
-from payments.signing import SIGNATURE_HEADER, signature_valid
+from payments.signing import SIGNATURE_HEADER, request_signature_headers, signature_valid
 
 STATEMENT_TIMEOUT_SECONDS = 30
 
@@ -34,13 +34,17 @@ def _absolute(url: str) -> str:
 def bank_statement_fetch(*, statement_date: date) -> tuple[bytes, str]:
     """The bank's statement CSV of `statement_date` and the URL it came from.
 
-    The bank signs the statement like its callbacks; an unsigned or badly signed one is refused.
+    The request is signed (the bank gives its statements to the portal only), and the bank signs
+    the statement like its callbacks; an unsigned or badly signed statement is refused.
     """
     if not settings.BANK_STATEMENT_URL:
         raise StatementUnavailable("no bank statement URL is configured (BANK_STATEMENT_URL)")
     url = _absolute(settings.BANK_STATEMENT_URL.format(date=statement_date.isoformat()))
+    parts = urlsplit(url)
+    signed = request_signature_headers(method="GET", path=parts.path + (f"?{parts.query}" if parts.query else ""),
+                                       secret=settings.BANK_CALLBACK_SECRET)
     try:
-        with urlopen(Request(url, headers={"Accept": "text/csv"}), timeout=STATEMENT_TIMEOUT_SECONDS) as response:
+        with urlopen(Request(url, headers={"Accept": "text/csv", **signed}), timeout=STATEMENT_TIMEOUT_SECONDS) as response:
             content = response.read()
             signature = response.headers.get(SIGNATURE_HEADER)
     except (OSError, ValueError) as exc:  # URLError, HTTPError, timeouts, refused connections; ValueError: bad URL

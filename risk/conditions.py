@@ -101,6 +101,8 @@ def _normalise_scalar(field: Field, value, op: str):
         return value
     if not isinstance(value, str) or not value.strip():
         raise ConditionError(_("%(field)s needs a non-empty text value.") % {"field": field.name})
+    if "\x00" in value:  # PostgreSQL stores no NUL, in jsonb neither
+        raise ConditionError(_("The value for %(field)s contains a NUL character.") % {"field": field.name})
     value = value.strip()
     if len(value) > 255:
         raise ConditionError(_("The value for %(field)s is too long.") % {"field": field.name})

@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from customs_portal.accounts.models import ComplianceLevel
+from customs_portal.middleware import nul_character_errors
 from declarations.agreements import AGREEMENTS
 from declarations.lifecycle import Channel
 from declarations.models import Direction, TransportMode
@@ -483,6 +484,8 @@ class BacktestForm(PortalForm):
         parsed = parsed if isinstance(parsed, list) else [parsed]
         if not all(isinstance(rule, dict) for rule in parsed):
             raise forms.ValidationError(gettext("Give a rule object or a list of rule objects."))
+        if nul_character_errors(parsed) is not None:  # a \u0000 escape: PostgreSQL stores no NUL
+            raise forms.ValidationError(gettext("Null characters are not allowed."))
         return parsed
 
     def candidate_rules(self) -> list:

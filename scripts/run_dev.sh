@@ -40,7 +40,8 @@ trap 'exit 143' TERM
 
 # setsid: a new process group per program, so the whole tree (uvicorn, the Celery
 # pool's children) is signalled at once.
-DB_POOL=true setsid "$bin/uvicorn" customs_portal.asgi:application --host "$host" --port "$port" --lifespan off &
+# --no-proxy-headers: no X-Forwarded-For is believed but from TRUSTED_PROXIES (customs_portal.client_address).
+DB_POOL=true setsid "$bin/uvicorn" customs_portal.asgi:application --host "$host" --port "$port" --lifespan off --no-proxy-headers &
 pids+=($!)
 mkdir -p var
 DB_CONN_MAX_AGE=60 setsid "$bin/celery" -A customs_portal worker -B -s var/celerybeat-schedule -l info -Q default,risk,payments,batch &

@@ -7,15 +7,24 @@ may therefore make up to twice its rate across the boundary of two windows.
 
 If Redis cannot be reached, requests are let through and the failure is logged: rate
 limiting must not take the portal down with Redis.
+
+Anonymous clients are counted by `client_address`: the connection's peer, or the client a
+trusted proxy named. DRF's own `get_ident` believes any X-Forwarded-For, which would let a
+client pick a new address, and a fresh budget, for every request.
 """
 import logging
 
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+from customs_portal.client_address import client_address
+
 logger = logging.getLogger(__name__)
 
 
 class _WindowCounter:
+    def get_ident(self, request):
+        return client_address(request) or "unknown"
+
     def allow_request(self, request, view):
         if self.rate is None:
             return True

@@ -67,12 +67,23 @@ AUTHENTICATION_BACKENDS = [
 STAFF_SECOND_FACTOR_REQUIRED = env.bool("STAFF_SECOND_FACTOR_REQUIRED", default=False)
 OTP_TOTP_ISSUER = "Customs Portal"
 
+# Failures are counted per username (AXES_FAILURE_LIMIT, from any mix of addresses) and per
+# client address (LOGIN_ADDRESS_FAILURE_LIMIT, across usernames: password spraying);
+# customs_portal.accounts.lockout. The address is never one the client wrote in a header.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = __import__("datetime").timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "customs_portal.accounts.lockout.UsernameAndAddressLockout"
+AXES_CLIENT_IP_CALLABLE = "customs_portal.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "customs_portal.accounts.lockout.locked_out"
 AXES_VERBOSE = False
+
+# Proxies whose X-Forwarded-For (the client's address) and X-Forwarded-Proto (http/https) are
+# believed: IP addresses or networks, comma-separated. Empty (the default): no forwarded header
+# is believed and the peer of the connection is the client (customs_portal.client_address).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # Content Security Policy: scripts, styles and everything else from this origin only; no inline scripts.
 CONTENT_SECURITY_POLICY = {
@@ -213,6 +224,11 @@ REST_FRAMEWORK = {
         "customs_portal.api.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    "DEFAULT_PARSER_CLASSES": [  # DRF's, refusing NUL characters anywhere in the body
+        "customs_portal.api.parsers.JSONParser",
+        "customs_portal.api.parsers.FormParser",
+        "customs_portal.api.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "customs_portal.api.pagination.StandardPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -335,3 +351,6 @@ DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 DOCUMENT_MAX_PER_DECLARATION = env.int("DOCUMENT_MAX_PER_DECLARATION", default=30)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# No request body larger than this is read (413 at once on its Content-Length, or as soon as a
+# chunked body passes it: customs_portal.asgi): a document and the rest of its form fit.
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=DOCUMENT_MAX_BYTES + 1024 * 1024)

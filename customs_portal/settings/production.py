@@ -19,7 +19,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# https behind a TLS-terminating proxy: its X-Forwarded-Proto sets the request's scheme when the
+# proxy is one of TRUSTED_PROXIES (customs_portal.client_address). Not SECURE_PROXY_SSL_HEADER,
+# which would believe the header from any client.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

@@ -4,15 +4,15 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from customs_portal.accounts.permissions import IsTrader, IsTraderOrCustomsStaff
+from customs_portal.api.parsers import FormParser, MultiPartParser
 from declarations.models import DocumentKind
 from declarations.selectors import declaration_get, declaration_id_visible
-from declarations.services.documents import document_upload
+from declarations.services.documents import document_upload, download_content_type, download_name
 
 
 class DocumentSerializer(serializers.Serializer):
@@ -73,8 +73,10 @@ class DocumentDownloadView(APIView):
     def get(self, request, pk, document_id):
         declaration = declaration_get(user=request.user, pk=pk, with_items=False)
         document = get_object_or_404(declaration.documents, pk=document_id)
-        return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
-                            content_type=document.content_type)
+        response = FileResponse(document.file.open("rb"), as_attachment=True, filename=download_name(document),
+                                content_type=download_content_type(document))
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
 
 class DocumentRequestsView(APIView):

@@ -27,7 +27,7 @@ from declarations.services.taxes import (
     RateUnavailable,
     taxes_compute,
 )
-from declarations.services.validation import declaration_data_validate, line_value_of
+from declarations.services.validation import declaration_data_validate, line_value_of, taxes_fit_columns
 
 HEADER_FIELDS = (
     "direction", "type_code", "customs_office", "partner_country", "transport_mode", "bill_of_lading",
@@ -109,6 +109,7 @@ def declaration_taxes_apply(*, declaration: Declaration, items: list[GoodsItem],
     for name in TAX_NAMES:
         setattr(declaration, name, totals[name])
     declaration.tax_total = totals["total"]
+    taxes_fit_columns(declaration=declaration, items=items)
     declaration.taxed_on, declaration.taxed_with_reference_version = on, references.version
 
 

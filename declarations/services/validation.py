@@ -8,7 +8,7 @@ with the input items, as DRF reports nested errors).
 """
 from collections import defaultdict
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from django.conf import settings
 from django.utils import timezone
@@ -21,7 +21,9 @@ from declarations.models import (
     Country,
     Currency,
     CustomsOffice,
+    Declaration,
     Direction,
+    GoodsItem,
     Port,
     TariffLine,
     Unit,
@@ -31,6 +33,11 @@ from declarations.selectors import exchange_rate_in_force
 from declarations.type_codes import TYPE_CODES
 
 LINE_VALUE_TOLERANCE = Decimal("0.01")
+# Below the 20 digits of the VND columns, leaving room for late interest, and what a bank
+# callback may carry (payments.services.callbacks.MAX_AMOUNT).
+TAX_TOTAL_LIMIT = Decimal(10) ** 18
+COMPUTED_ITEM_AMOUNTS = ("customs_value", "taxable_value", "import_duty", "export_duty", "special_consumption_tax",
+                         "environmental_tax", "vat")
 
 
 class _Errors:
@@ -49,6 +56,9 @@ class _Errors:
     def item(self, index: int, field: str, message: str) -> None:
         self.items[index][field].append(message)
 
+    def items_have(self, field: str) -> bool:
+        return any(field in item for item in self.items)
+
     def raise_if_any(self) -> None:
         errors: dict = {k: v for k, v in self.header.items()}
         for group, fields in self.nested.items():
@@ -60,7 +70,73 @@ class _Errors:
 
 
 def line_value_of(item: dict) -> Decimal:
-    return (item["quantity"] * item["unit_price"]).quantize(Decimal("0.01"))
+    with localcontext() as ctx:
+        ctx.prec = 60  # quantity × unit price exactly, however large: the bound is checked, not hit
+        return (item["quantity"] * item["unit_price"]).quantize(Decimal("0.01"))
+
+
+def column_limit(model, name: str) -> Decimal:
+    """The smallest amount that the DecimalField `name` of `model` cannot hold (its whole digits)."""
+    field = model._meta.get_field(name)
+    return Decimal(10) ** (field.max_digits - field.decimal_places)
+
+
+def column_holds(model, name: str, value: Decimal) -> bool:
+    """Whether `value`, rounded to the column's decimal places, fits the DecimalField `name` of `model`."""
+    field = model._meta.get_field(name)
+    with localcontext() as ctx:
+        ctx.prec = 60
+        rounded = value.quantize(Decimal(1).scaleb(-field.decimal_places))
+    return abs(rounded) < column_limit(model, name)
+
+
+def taxes_fit_columns(*, declaration: Declaration, items: list[GoodsItem]) -> None:
+    """Refuse computed values (customs and taxable values, taxes, their totals) that no column could hold.
+
+    Every input is bounded by its own column, but their products are not: a quantity of
+    999,999,999,999,999 at 10 USD is a valid line value whose value in VND is not.
+    """
+    errors = _Errors(len(items))
+    for index, item in enumerate(items):
+        for name in COMPUTED_ITEM_AMOUNTS:
+            value = getattr(item, name)
+            if not column_holds(GoodsItem, name, value):
+                errors.item(index, name, _("The computed amount %(value)s is too large to record (it must be below "
+                                           "%(limit)s): check the quantity, the unit price, the freight and the insurance.") % {
+                    "value": value, "limit": column_limit(GoodsItem, name)})
+    errors.raise_if_any()
+    if declaration.tax_total >= TAX_TOTAL_LIMIT:
+        errors.add("items", _("The taxes of the declaration add up to %(value)s VND, more than can be recorded (they "
+                              "must be below %(limit)s VND): split the goods over several declarations.") % {
+            "value": declaration.tax_total, "limit": TAX_TOTAL_LIMIT})
+    errors.raise_if_any()
+
+
+def _customs_value_check(errors: _Errors, *, term, importing: bool, value_sum: Decimal, freight: Decimal,
+                         insurance: Decimal) -> None:
+    """The customs value of the goods must be above zero and recordable.
+
+    Imports are valued CIF: the costs the term leaves out are added. Exports are valued FOB: the
+    costs the term includes are deducted, and they cannot be worth as much as the goods.
+    """
+    costs = [("freight", freight, term.includes_freight), ("insurance", insurance, term.includes_insurance)]
+    if importing:
+        added = sum((value for _field, value, included in costs if not included), Decimal("0"))
+        if not column_holds(GoodsItem, "customs_value", value_sum + added):
+            for field, value, included in costs:
+                if value and not included:
+                    errors.add(field, _("The goods with freight and insurance are worth %(value)s, too large to record (it "
+                                        "must be below %(limit)s).") % {
+                        "value": value_sum + added, "limit": column_limit(GoodsItem, "customs_value")})
+        return
+    deducted = sum((value for _field, value, included in costs if included), Decimal("0"))
+    if value_sum - deducted > 0:
+        return
+    for field, value, included in costs:
+        if value and included:
+            errors.add(field, _("Under %(term)s the freight and insurance (%(costs)s) are deducted from the value of the goods "
+                                "(%(value)s) to find the customs value: they must be less than the value of the goods.") % {
+                "term": term.code, "costs": deducted, "value": value_sum})
 
 
 def declaration_data_validate(*, data: dict, today: date | None = None, references: ReferenceCopies | None = None) -> dict:
@@ -175,7 +251,12 @@ def declaration_data_validate(*, data: dict, today: date | None = None, referenc
             errors.item(index, "unit_price", _("The unit price must be greater than zero."))
         computed = line_value_of(item)
         given = item.get("line_value")
-        if given is not None and abs(given - computed) > LINE_VALUE_TOLERANCE:
+        if not column_holds(GoodsItem, "line_value", computed):
+            errors.item(index, "line_value", _("Quantity × unit price is %(computed)s, too large for one goods item (it must be below %(limit)s).") % {
+                "computed": computed, "limit": column_limit(GoodsItem, "line_value")})
+        elif item["quantity"] > 0 and item["unit_price"] > 0 and computed <= 0:
+            errors.item(index, "line_value", _("Quantity × unit price rounds to 0.00: a goods item must have a value."))
+        elif given is not None and abs(given - computed) > LINE_VALUE_TOLERANCE:
             errors.item(index, "line_value", _("The line value %(given)s does not equal quantity × unit price (%(computed)s).") % {
                 "given": given, "computed": computed})
         entry["line_value"] = given if given is not None else computed
@@ -193,9 +274,15 @@ def declaration_data_validate(*, data: dict, today: date | None = None, referenc
         resolved_items.append(entry)
     resolved["items"] = resolved_items
 
-    if items and abs(value_sum - invoice["total"]) > LINE_VALUE_TOLERANCE * len(items):
+    if not column_holds(Declaration, "invoice_total", invoice["total"]):
+        errors.add("invoice.total", _("The invoice total %(total)s is too large to record (it must be below %(limit)s).") % {
+            "total": invoice["total"], "limit": column_limit(Declaration, "invoice_total")})
+    elif items and abs(value_sum - invoice["total"]) > LINE_VALUE_TOLERANCE * len(items):
         errors.add("invoice.total", _("The invoice total %(total)s does not match the sum of the item values (%(sum)s).") % {
             "total": invoice["total"], "sum": value_sum})
+    if term is not None and items and not errors.items_have("line_value"):
+        _customs_value_check(errors, term=term, importing=importing, value_sum=value_sum,
+                             freight=data.get("freight") or Decimal("0"), insurance=data.get("insurance") or Decimal("0"))
 
     errors.raise_if_any()
     return resolved

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from payments.bank_simulator.models import Delivery, Outcome, SimulatedTransaction
+from payments.services.reconciliation import statement_cell_escaped
 from payments.signing import SIGNATURE_HEADER, signature_compute
 
 logger = logging.getLogger(__name__)
@@ -92,12 +93,15 @@ def callbacks_deliver(*, transaction_id: int) -> int:
 
 
 def statement_csv(*, day: date) -> bytes:
-    """The statement of `day`: every amount collected (successful transactions, callback sent or not)."""
+    """The statement of `day`: every amount collected (successful transactions, callback sent or not).
+
+    No cell starts a spreadsheet formula (payments.services.reconciliation: the statement format)."""
     rows = SimulatedTransaction.objects.filter(outcome=Outcome.SUCCESS, booked_at__date=day).order_by("booked_at", "id")
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(STATEMENT_COLUMNS)
     for row in rows:
-        writer.writerow([row.bank_transaction_id, row.reference, int(row.amount), row.currency,
-                         timezone.localtime(row.booked_at).isoformat(timespec="seconds")])
+        writer.writerow([statement_cell_escaped(cell) for cell in (
+            row.bank_transaction_id, row.reference, int(row.amount), row.currency,
+            timezone.localtime(row.booked_at).isoformat(timespec="seconds"))])
     return out.getvalue().encode("utf-8")

@@ -1,9 +1,16 @@
-"""The simulated bank's pages: where the trader confirms or declines a payment, and the statement."""
+"""The simulated bank's pages: where the trader confirms or declines a payment, and the statement.
+
+Like a real bank's, neither is open: the pay page is for the payer signed in (the portal's session
+stands for the bank's login: a trader of the enterprise whose declaration the payment is for), and
+the statement is given to the portal only, on a request signed with BANK_CALLBACK_SECRET.
+"""
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,7 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from payments.bank_simulator.models import Delivery, Outcome
 from payments.bank_simulator.services import statement_csv, transaction_book
-from payments.signing import SIGNATURE_HEADER, signature_compute
+from payments.selectors import payments_visible_to
+from payments.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, request_signature_valid, signature_compute
 
 
 def _amount(text: str) -> Decimal | None:
@@ -24,9 +32,16 @@ def _amount(text: str) -> Decimal | None:
     return amount if ok else None
 
 
+@login_required
 @require_http_methods(["GET", "POST"])
 def pay(request, reference):
-    """?amount=…&return_url=…[&delivery=once|twice|none]: the amount to debit is editable, to try a wrong one."""
+    """?amount=…&return_url=…[&delivery=once|twice|none]: the amount to debit is editable, to try a wrong one.
+
+    Only a trader may pay, and only a payment of its own enterprise (another's is not found)."""
+    if not request.user.is_trader:
+        raise PermissionDenied
+    if not payments_visible_to(user=request.user).filter(reference=reference).exists():
+        raise Http404
     source = request.POST if request.method == "POST" else request.GET
     context = {
         "reference": reference,
@@ -56,6 +71,11 @@ def pay(request, reference):
 
 @require_GET
 def statement(request, day):
+    """The statement CSV of `day`, to the portal's signed request only (payments.gateway.bank_statement_fetch)."""
+    if not request_signature_valid(method=request.method, path=request.get_full_path(),
+                                   timestamp=request.headers.get(TIMESTAMP_HEADER),
+                                   signature=request.headers.get(SIGNATURE_HEADER), secret=settings.BANK_CALLBACK_SECRET):
+        return HttpResponseForbidden("The statement API answers signed requests only.", content_type="text/plain")
     try:
         statement_date = date.fromisoformat(day)
     except ValueError:
@@ -63,5 +83,5 @@ def statement(request, day):
     content = statement_csv(day=statement_date)
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response[SIGNATURE_HEADER] = signature_compute(body=content, secret=settings.BANK_CALLBACK_SECRET)
-    response["Content-Disposition"] = f'inline; filename="statement-{statement_date.isoformat()}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="statement-{statement_date.isoformat()}.csv"'
     return response

@@ -3,8 +3,8 @@ credit or fail the payment, and keep every refused (but correctly signed) callba
 
 Outcomes (HTTP status, `result`):
 - bad or missing signature → 403, nothing is read or written;
-- not JSON, not an object → 400 `rejected` (malformed); missing or invalid field, amount not a
-  positive whole number → 400 `rejected` (invalid);
+- not JSON, not an object → 400 `rejected` (malformed); missing or invalid field (a NUL
+  character included), amount not a positive whole number → 400 `rejected` (invalid);
 - unknown reference (including a payment not committed yet) → 404 `rejected`: the bank retries;
 - amount different from the payment's, bank transaction of another payment, payment already
   settled by another transaction → 409 `rejected`;
@@ -70,6 +70,8 @@ def bank_notice_parse(*, body: bytes) -> BankNotice:
         value = data.get(name)
         if not isinstance(value, str) or not value.strip() or len(value) > MAX_FIELD_LENGTH:
             problems.append(f"{name}: a non-empty string of at most {MAX_FIELD_LENGTH} characters is required")
+        elif "\x00" in value:
+            problems.append(f"{name}: must not contain a NUL character")
     amount = _amount(data.get("amount"))
     if amount is None:
         problems.append("amount: a positive whole number of VND is required")
@@ -81,6 +83,11 @@ def bank_notice_parse(*, body: bytes) -> BankNotice:
                       bank_transaction_id=data["bank_transaction_id"].strip())
 
 
+def _storable(text: str) -> str:
+    """`text` as PostgreSQL can store it: a NUL character is written as \\u0000."""
+    return text.replace("\x00", "\\u0000")
+
+
 def _fields_of(body: bytes) -> dict:
     """Whatever can be read of a refused body, for the record."""
     try:
@@ -89,15 +96,16 @@ def _fields_of(body: bytes) -> dict:
         return {}
     if not isinstance(data, dict):
         return {}
-    return {name: _text(data.get(name))[:MAX_FIELD_LENGTH] for name in ("reference", "bank_transaction_id", "amount", "status")}
+    return {name: _storable(_text(data.get(name)))[:MAX_FIELD_LENGTH]
+            for name in ("reference", "bank_transaction_id", "amount", "status")}
 
 
 def rejected_callback_record(*, body: bytes, refused: CallbackRefused) -> RejectedCallback:
     return RejectedCallback.objects.create(
         reason=refused.reason,
         http_status=refused.http_status,
-        detail=refused.detail,
-        body=body.decode("utf-8", "replace")[:STORED_BODY_CHARACTERS],
+        detail=_storable(refused.detail),
+        body=_storable(body.decode("utf-8", "replace"))[:STORED_BODY_CHARACTERS],
         payment=refused.payment,
         **_fields_of(body),
     )

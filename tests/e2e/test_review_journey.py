@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from bench.common import declaration_body
+from tests.declarations.test_documents import PDF  # a real PDF: uploads are parsed, not only sniffed
 from tests.e2e.support import api, api_token, log_in
 
 pytestmark = pytest.mark.e2e
@@ -27,8 +28,6 @@ payment = payment_start(declaration_id={id}, user=User.objects.get(username="tra
 payment_credit(notice=BankNotice(reference=payment.reference, amount=payment.amount, status="success",
                                  bank_transaction_id="E2E-REVIEW-{id}"))
 """
-PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-       b"trailer<</Root 1 0 R>>\n%%EOF\n")
 TRADER2_TAX_CODE = "0318765402"
 
 

@@ -40,12 +40,13 @@ class ClientUrlopen:
         url = request.full_url if hasattr(request, "full_url") else request
         parts = urlsplit(url)
         path = parts.path + (f"?{parts.query}" if parts.query else "")
+        headers = {} if isinstance(request, str) else {
+            f"HTTP_{name.upper().replace('-', '_')}": value for name, value in request.header_items()
+            if name.lower() != "content-type"}
         if getattr(request, "data", None) is not None:
-            headers = {f"HTTP_{name.upper().replace('-', '_')}": value for name, value in request.header_items()
-                       if name.lower() != "content-type"}
             response = self.client.post(path, data=request.data, content_type="application/json", **headers)
         else:
-            response = self.client.get(path)
+            response = self.client.get(path, **headers)
         self.calls.append((url, response.status_code))
         if response.status_code >= 400:
             raise HTTPError(url, response.status_code, "error", None, io.BytesIO(response.content))

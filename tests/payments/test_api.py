@@ -154,6 +154,8 @@ def test_no_secret_configured_refuses_everything(post_callback, pending, setting
     ({"reference": ""}, 400, "invalid"),
     ({"bank_transaction_id": None}, 400, "invalid"),
     ({"bank_transaction_id": "x" * 65}, 400, "invalid"),
+    ({"reference": "HQ\x00X"}, 400, "invalid"),  # a NUL character (\u0000 in the JSON) was a 500
+    ({"bank_transaction_id": "SB\x00"}, 400, "invalid"),
     ({"reference": "HQ000000UNKNOWN00"}, 404, "unknown_reference"),
     ({"amount": "wrong"}, 409, "amount_mismatch"),
 ])
@@ -176,6 +178,23 @@ def test_each_bad_input_has_its_answer_and_is_recorded(post_callback, pending, b
     if reason == "amount_mismatch":
         assert (rejected.payment_id, rejected.reference, rejected.amount) == (
             pending.pk, pending.reference, str(int(pending.amount) + 1000))
+
+
+def test_a_raw_nul_byte_is_malformed_and_recorded_without_it(post_callback, pending):
+    body = b'{"reference": "HQ\x00X", "amount": 1, "status": "success", "bank_transaction_id": "SB-NUL"}'
+    response = post_callback(body)
+    assert response.status_code == 400 and response.json()["code"] == "malformed"
+    assert RejectedCallback.objects.get().body == body.decode().replace("\x00", "\\u0000")
+
+
+@pytest.mark.parametrize("content_type", ["multipart/form-data; boundary=BoUnDaRy", "application/x-www-form-urlencoded"])
+def test_a_form_encoded_callback_is_read_as_raw_bytes_too(client, pending, content_type):
+    """Its signature is over the raw body, which nothing may have consumed before (a 500 when something had)."""
+    body = (b'--BoUnDaRy\r\nContent-Disposition: form-data; name="reference"\r\n\r\nX\r\n--BoUnDaRy--\r\n'
+            if content_type.startswith("multipart") else b"reference=X&amount=1")
+    response = client.generic("POST", "/api/v1/payments/bank-callback/", body, content_type=content_type,
+                              HTTP_X_BANK_SIGNATURE=signed(body))
+    assert response.status_code == 400 and response.json()["code"] == "malformed"
 
 
 def test_amount_as_a_string_of_digits_is_accepted(post_callback, pending):

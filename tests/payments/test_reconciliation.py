@@ -11,6 +11,7 @@ from declarations.models import Declaration
 from payments.models import Payment, ReconciliationReport
 from payments.services.payments import BankNotice, payment_credit, payment_start
 from payments.services.reconciliation import StatementInvalid, bank_statement_parse, reconciliation_run
+from payments.signing import signature_compute
 from payments.tasks import reconcile_task
 from tests.payments.support import ClientUrlopen
 
@@ -142,14 +143,24 @@ def test_command_fetches_the_statement_from_the_bank(client, payments, django_ca
     assert Payment.objects.get(pk=payment.pk).status == "credited"
 
 
-def test_a_tampered_statement_is_refused(settings):
-    with mock.patch("payments.gateway.urlopen", ClientUrlopen()):
-        settings.BANK_CALLBACK_SECRET = "another-secret-than-the-bank-signs-with"
+def test_a_tampered_statement_is_refused():
+    """The bank answers the portal's signed request, but the statement's own signature does not match it."""
+    forged = mock.patch("payments.bank_simulator.views.signature_compute",
+                        side_effect=lambda *, body, secret: signature_compute(body=body + b"x", secret=secret))
+    with mock.patch("payments.gateway.urlopen", ClientUrlopen()), forged:
+        with pytest.raises(CommandError, match="signature"):
+            call_command("reconcile_payments", "--date", "2026-01-05", stdout=mock.MagicMock())
+    assert ReconciliationReport.objects.get(statement_date="2026-01-05").status == "failed"
+
+
+def test_a_bank_that_does_not_share_the_secret_gives_no_statement(settings):
+    """The portal's request is signed with its secret: a bank with another one refuses it (403)."""
+    with mock.patch("payments.gateway.urlopen", ClientUrlopen()) as fake:
         with mock.patch("payments.bank_simulator.views.settings") as bank_settings:
             bank_settings.BANK_CALLBACK_SECRET = "the-bank-secret"
-            with pytest.raises(CommandError, match="signature"):
+            with pytest.raises(CommandError, match="HTTP Error 403"):
                 call_command("reconcile_payments", "--date", "2026-01-05", stdout=mock.MagicMock())
-    assert ReconciliationReport.objects.get(statement_date="2026-01-05").status == "failed"
+    assert fake.calls == [("http://127.0.0.1:8000/bank-simulator/statements/2026-01-05.csv", 403)]
 
 
 def test_command_rejects_a_bad_date():

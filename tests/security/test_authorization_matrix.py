@@ -22,7 +22,9 @@ Conventions the table encodes (domain.md, api.md):
 - the bank callback without a valid signature is 403 whoever sends it;
 - the gate sees no declarations: pages about one answer it 404 (the same selector as for other
   enterprises), pages and API endpoints it may never use 403;
-- the bank simulator (development only, on in the test settings) is the bank's own page: open.
+- the bank simulator (development only, on in the test settings) is a bank: its pay page is for the
+  paying enterprise's trader signed in (others: as any page of another enterprise, or a role that may
+  never pay), its statement for the portal's signed request only (403 to every role here).
 """
 import json
 from dataclasses import dataclass
@@ -259,10 +261,10 @@ MATRIX = [
     row("GET",    "/payments/reconciliation/",                                        None,                   302,   403,    403,     200,  200,  403,  302),
     row("POST",   "/payments/reconciliation/",                                        "reconciliation_form",  302,   403,    403,     302,  302,  403,  302),
     row("GET",    "/payments/reconciliation/{report_date}/",                          None,                   302,   403,    403,     200,  200,  403,  302),
-    # --- The development bank simulator: the bank's own pages, no portal login
-    row("GET",    "/bank-simulator/pay/{pending_reference}/?amount={pending_amount}", None,                   200,   200,    200,     200,  200,  200,  200, setting=SIMULATOR),
-    row("POST",   "/bank-simulator/pay/{pending_reference}/",                         "bank_form",            200,   200,    200,     200,  200,  200,  200, setting=SIMULATOR),
-    row("GET",    "/bank-simulator/statements/{today}.csv",                           None,                   200,   200,    200,     200,  200,  200,  200, setting=SIMULATOR),
+    # --- The development bank simulator: the payer's page, the portal's statement (signed request only)
+    row("GET",    "/bank-simulator/pay/{pending_reference}/?amount={pending_amount}", None,                   302,   404,    200,     403,  403,  403,  302, setting=SIMULATOR),
+    row("POST",   "/bank-simulator/pay/{pending_reference}/",                         "bank_form",            302,   404,    200,     403,  403,  403,  302, setting=SIMULATOR),
+    row("GET",    "/bank-simulator/statements/{today}.csv",                           None,                   403,   403,    403,     403,  403,  403,  403, setting=SIMULATOR),
 ]
 # fmt: on
 
