@@ -185,3 +185,10 @@ def test_a_partner_listed_under_another_spelling_is_a_400(admin_client, variant)
     assert response.json() == {"name": ["ACME LTD (CN) is already on the watchlist."]}
     assert list(WatchlistedPartner.objects.values_list("name", "name_key")) == [("ACME LTD", "acme")]
     assert partner_on_watchlist(name=variant, country="CN")
+
+
+def test_the_watchlist_is_searched_by_the_name_key_too(admin_client):
+    admin_client.post(PARTNERS, {"name": "ACME LTD", "country": "CN"}, format="json")
+    admin_client.post(PARTNERS, {"name": "Other Partner", "country": "KR"}, format="json")
+    for q in ("acme", "Acm\u0435, Ltd.", "ＡＣＭＥ", "cn"):
+        assert [p["name"] for p in admin_client.get(PARTNERS, {"q": q}).json()["results"]] == ["ACME LTD"], q
