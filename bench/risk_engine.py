@@ -67,6 +67,7 @@ def make_facts(generator: random.Random) -> Facts:
         "enterprise.tax_code": "0109876500", "enterprise.compliance_level": "high",
         "enterprise.age_days": Decimal(generator.randint(10, 5000)), "enterprise.on_watchlist": False,
         "partner.country": generator.choice(COUNTRIES), "partner.name": "example co.", "partner.on_watchlist": False,
+        "partner.watchlist_similarity": Decimal(0),
         "transport_mode": "sea", "port_of_loading": "CNSHA", "port_of_discharge": "VNHPH", "invoice.currency": "USD",
         "invoice.incoterm": "FOB", "invoice.total": Decimal(generator.randint(1000, 100000)),
         "taxes.total": Decimal(generator.randint(0, 10**9)), "item_count": Decimal(ITEMS),

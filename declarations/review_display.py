@@ -132,6 +132,17 @@ def _value_text(value) -> str:
     return "—" if value is None else str(value)
 
 
+def _watchlist_match_text(partner) -> str:
+    """Which watchlisted partner a declared name is or resembles (risk.services.partner_match)."""
+    if not isinstance(partner, dict) or not partner.get("name"):
+        return ""
+    values = {"name": partner["name"], "country": partner.get("country") or _("any country"),
+              "similarity": decimal_text(_decimal_or_none(partner.get("similarity")))}
+    if _decimal_or_none(partner.get("similarity")) == 100:
+        return _("Listed as %(name)s (%(country)s)") % values
+    return _("Resembles the watchlisted partner %(name)s (%(country)s): %(similarity)s %% similar") % values
+
+
 def _reason_display(reason: dict) -> dict:
     return {
         "field": reason.get("field", ""),
@@ -139,6 +150,7 @@ def _reason_display(reason: dict) -> dict:
         "value": _value_text(reason.get("value")),
         "actual": _value_text(reason.get("actual")),
         "item": reason.get("item"),
+        "watchlist_match": _watchlist_match_text(reason.get("watchlisted_partner")),
     }
 
 

@@ -60,6 +60,9 @@ FIELDS: dict[str, Field] = {
         Field("partner.country", "country", gettext_noop("Partner country")),
         Field("partner.name", "text", gettext_noop("Partner name")),
         Field("partner.on_watchlist", "bool", gettext_noop("Partner on watchlist")),
+        # 0–100: how close the partner's name is to an active watchlisted partner's (100 = on it;
+        # under risk.services.partner_match.SIMILARITY_FLOOR reads 0).
+        Field("partner.watchlist_similarity", "number", gettext_noop("Partner name similarity to the watchlist (0–100)")),
         Field("transport_mode", "choice", gettext_noop("Transport mode"), tuple(TransportMode.values)),
         Field("port_of_loading", "code", gettext_noop("Port of loading")),
         Field("port_of_discharge", "code", gettext_noop("Port of discharge")),

@@ -27,11 +27,16 @@ _COMPARE = {
 
 @dataclass
 class Facts:
-    """What the rules can see of one declaration. Text values are case-folded."""
+    """What the rules can see of one declaration. Text values are case-folded.
+
+    `details` adds to the explanation of a condition on a header field what the value alone does
+    not say (the watchlisted partner a name resembled): {field: {key: value, ...}}.
+    """
 
     header: dict
     items: list[dict]
     on: date
+    details: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -41,10 +46,12 @@ class CompiledCondition:
     value: object
     test: Callable[[object], bool]
 
-    def explain(self, actual, item: int | None = None) -> dict:
+    def explain(self, actual, item: int | None = None, detail: dict | None = None) -> dict:
         reason = {"field": self.field, "op": self.op, "value": _jsonable(self.value), "actual": _jsonable(actual)}
         if item is not None:
             reason["item"] = item
+        if detail:
+            reason.update(detail)
         return reason
 
 
@@ -104,7 +111,7 @@ class CompiledRule:
             actual = header.get(condition.field)
             if actual is None or not condition.test(actual):
                 return None
-            reasons.append(condition.explain(actual))
+            reasons.append(condition.explain(actual, detail=facts.details.get(condition.field)))
         for condition in self.item_conditions:
             name = condition.field
             for item in facts.items:

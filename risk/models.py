@@ -87,9 +87,14 @@ class RiskSettings(models.Model):
 
 
 class WatchlistedPartner(models.Model):
-    """A foreign partner (exporter or importer) under watch."""
+    """A foreign partner (exporter or importer) under watch.
+
+    `name_key` is `risk.names.partner_name_key(name)`: declarations are matched on it, and one
+    key in one country is one partner ("ACME LTD" and "Acme, Ltd." cannot both be listed).
+    """
 
     name = models.CharField(_("partner name"), max_length=255)
+    name_key = models.CharField(max_length=255, editable=False)
     country = models.CharField(_("country"), max_length=2, blank=True)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
     active = models.BooleanField(default=True)
@@ -97,10 +102,27 @@ class WatchlistedPartner(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["name", "country"], name="watchlisted_partner_unique")]
+        constraints = [
+            # Active entries: the service reactivates an inactive entry of the same key rather than
+            # adding one; inactive duplicates can only come from before the key existed (migration 0003).
+            models.UniqueConstraint(fields=["name_key", "country"], condition=models.Q(active=True),
+                                    name="watchlisted_partner_key_unique"),
+            models.CheckConstraint(condition=~models.Q(name_key=""), name="watchlisted_partner_key_set"),
+        ]
+        indexes = [models.Index(fields=["name_key", "country"], name="watchlisted_partner_key")]
 
     def __str__(self):
         return f"{self.name} ({self.country})" if self.country else self.name
+
+
+class WatchlistChange(models.Model):
+    """One row per change to the watchlist of partners. The newest id names the watchlist's
+    state for the in-process cache of the similarity match (risk.services.partner_match): ids come
+    from a sequence, so no two states share one, even across rolled-back transactions."""
+
+    partner = models.ForeignKey(WatchlistedPartner, on_delete=models.PROTECT, related_name="+")
+    active = models.BooleanField()
+    created_at = models.DateTimeField(auto_now_add=True)
 
 
 class ReferencePrice(models.Model):

@@ -1,6 +1,7 @@
 from django.db.models import Prefetch, Q, QuerySet
 
 from risk.models import ReferencePrice, RiskRule, RiskRuleVersion, WatchlistedPartner
+from risk.names import partner_name_key
 
 
 def risk_rules(*, with_versions: bool = False) -> QuerySet[RiskRule]:
@@ -18,13 +19,15 @@ def assessment_latest(*, declaration_id: int):
 
 
 def watchlisted_partners(*, active: bool | None = True, q: str = "") -> QuerySet[WatchlistedPartner]:
-    """The watchlist for the list page and the API, optionally only (in)active ones or matching `q`."""
+    """The watchlist for the list page and the API, optionally only (in)active ones or matching `q`
+    (a part of the name, of its key, or the country)."""
     partners = WatchlistedPartner.objects.order_by("name", "country")
     if active is not None:
         partners = partners.filter(active=active)
     q = (q or "").strip()
     if q:
-        partners = partners.filter(Q(name__icontains=q) | Q(country__iexact=q))
+        # By the key too, so that "acme ltd." or a look-alike spelling finds "ACME LTD" (risk.names).
+        partners = partners.filter(Q(name__icontains=q) | Q(name_key__contains=partner_name_key(q)) | Q(country__iexact=q))
     return partners
 
 

@@ -66,6 +66,15 @@ DEFAULT_RULES = [
         "score": 80, "min_channel": "red",
     },
     {
+        # docs/decisions.md, "Watchlists": 90 is one letter changed in a name of ten.
+        "name": "Partner name close to a watchlisted partner",
+        "description": "The foreign partner's name is at least 90 % similar to a watchlisted partner's without being "
+                       "the same name (one letter changed, a misspelling): an officer checks who it is.",
+        "conditions": [{"field": "partner.on_watchlist", "op": "eq", "value": False},
+                       {"field": "partner.watchlist_similarity", "op": "gte", "value": 90}],
+        "score": 20, "min_channel": "yellow",
+    },
+    {
         "name": "Watchlisted enterprise",
         "description": "The declaring enterprise is on the watchlist.",
         "conditions": [{"field": "enterprise.on_watchlist", "op": "eq", "value": True}],

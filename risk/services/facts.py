@@ -2,13 +2,14 @@
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from customs_portal.prepared import PreparedQuery
 from declarations.models import Declaration, GoodsItem
 from declarations.specialised import procedures_applicable
 from risk.engine import Facts
-from risk.models import ReferencePrice, WatchlistedPartner
+from risk.models import ReferencePrice
+from risk.services.partner_match import partner_watchlist_match
 
 RATIO_PLACES = Decimal("0.0001")
 # What the engine reads of a goods item and its tariff line. The rest of the rows (amounts, the
@@ -48,14 +49,12 @@ def _reference_for(prices: dict, hs_code: str, unit: str) -> Decimal | None:
 
 
 # Run once per assessment: compiled once (customs_portal.prepared).
-_watchlisted = PreparedQuery(lambda name, country: WatchlistedPartner.objects.filter(
-    Q(country="") | Q(country=country), name__iexact=name, active=True
-).order_by().values_list("pk", flat=True))
 _items_of = PreparedQuery(lambda declaration_id: items_for_facts(GoodsItem.objects.filter(declaration_id=declaration_id)))
 
 
 def partner_on_watchlist(*, name: str, country: str) -> bool:
-    return _watchlisted.first(name=name.strip(), country=country) is not None
+    match = partner_watchlist_match(name=name, country=country)
+    return match is not None and match.exact
 
 
 def declaration_facts(*, declaration: Declaration, items=None) -> Facts:
@@ -64,6 +63,7 @@ def declaration_facts(*, declaration: Declaration, items=None) -> Facts:
     on = (declaration.registered_at or declaration.created_at).date()
     rate = declaration.exchange_rate or Decimal("0")
     prices = _reference_prices(items)
+    match = partner_watchlist_match(name=declaration.partner_name, country=declaration.partner_country_id)
     header = {
         "direction": declaration.direction,
         "type_code": declaration.type_code,
@@ -74,7 +74,8 @@ def declaration_facts(*, declaration: Declaration, items=None) -> Facts:
         "enterprise.on_watchlist": enterprise.on_watchlist,
         "partner.country": declaration.partner_country_id,
         "partner.name": declaration.partner_name.casefold(),
-        "partner.on_watchlist": partner_on_watchlist(name=declaration.partner_name, country=declaration.partner_country_id),
+        "partner.on_watchlist": match is not None and match.exact,
+        "partner.watchlist_similarity": match.similarity if match is not None else Decimal(0),
         "transport_mode": declaration.transport_mode,
         "port_of_loading": declaration.port_of_loading_id,
         "port_of_discharge": declaration.port_of_discharge_id,
@@ -101,4 +102,9 @@ def declaration_facts(*, declaration: Declaration, items=None) -> Facts:
                 "items.specialised_management": bool(procedures_applicable(item.tariff_line.specialised_procedures)),
             }
         )
-    return Facts(header=header, items=facts_items, on=on)
+    details = {}
+    if match is not None:
+        details = {"partner.watchlist_similarity": match.explanation()}
+        if match.exact:
+            details["partner.on_watchlist"] = match.explanation()
+    return Facts(header=header, items=facts_items, on=on, details=details)

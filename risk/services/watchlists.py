@@ -1,8 +1,11 @@
-"""Watchlisted foreign partners: the risk rule field `partner.on_watchlist` reads them.
+"""Watchlisted foreign partners: the risk rule fields `partner.on_watchlist` and
+`partner.watchlist_similarity` read them (risk.services.partner_match).
 
 A partner is never deleted: deactivating keeps the row (and the audit trail of why it was
-listed); adding it again reactivates it. Names match case-insensitively, as the engine's
-`partner_on_watchlist` does, so "ACME LTD" and "Acme Ltd" in one country are one partner.
+listed); adding it again reactivates it. Names are matched by their key
+(`risk.names.partner_name_key`), as the engine matches declarations, so "ACME LTD",
+"Acme, Ltd." and "Acmе Company Limited" (with a Cyrillic "е") in one country are one partner.
+Every change writes a `WatchlistChange`, which tells the match's in-process cache to read again.
 """
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -10,7 +13,8 @@ from django.utils.translation import gettext as _
 from customs_portal.errors import DomainConflict, DomainValidationError
 from declarations.services.audit import audit_record
 from risk.conditions import COUNTRY_CODES
-from risk.models import WatchlistedPartner
+from risk.models import WatchlistChange, WatchlistedPartner
+from risk.names import partner_name_key
 
 NAME_MAX = 255
 REASON_MAX = 500
@@ -41,11 +45,12 @@ def watchlisted_partner_add(*, user, name: str, country: str = "", reason: str =
     is reactivated with the new reason.
     """
     name, country, reason = _clean(name=name, country=country, reason=reason)
+    name_key = partner_name_key(name)
     try:
         with transaction.atomic():
             existing = (
                 WatchlistedPartner.objects.select_for_update()
-                .filter(name__iexact=name, country=country)
+                .filter(name_key=name_key, country=country)
                 .order_by("-active", "id")
                 .first()
             )
@@ -56,10 +61,12 @@ def watchlisted_partner_add(*, user, name: str, country: str = "", reason: str =
                 existing.save(update_fields=["active", "reason"])
                 partner, reactivated = existing, True
             else:
-                partner, reactivated = WatchlistedPartner.objects.create(name=name, country=country, reason=reason), False
+                partner = WatchlistedPartner.objects.create(name=name, name_key=name_key, country=country, reason=reason)
+                reactivated = False
+            WatchlistChange.objects.create(partner=partner, active=True)
             audit_record(declaration=None, actor=user, action="watchlist_partner_add", data={
-                "partner": partner.pk, "name": partner.name, "country": partner.country, "reason": reason,
-                "reactivated": reactivated})
+                "partner": partner.pk, "name": partner.name, "name_key": partner.name_key, "country": partner.country,
+                "reason": reason, "reactivated": reactivated})
     except IntegrityError:
         # Two admins adding the same partner at once: the unique constraint lets one win.
         raise DomainValidationError({"name": [_("%(partner)s is already on the watchlist.") % {"partner": name}]}) from None
@@ -74,6 +81,7 @@ def watchlisted_partner_deactivate(*, partner: WatchlistedPartner, user) -> Watc
         raise DomainConflict(_("%(partner)s is not on the watchlist any more.") % {"partner": locked}, code="inactive")
     locked.active = False
     locked.save(update_fields=["active"])
+    WatchlistChange.objects.create(partner=locked, active=False)
     audit_record(declaration=None, actor=user, action="watchlist_partner_deactivate", data={
         "partner": locked.pk, "name": locked.name, "country": locked.country})
     return locked

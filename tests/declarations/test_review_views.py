@@ -428,3 +428,20 @@ class TestAmendmentRequest:
         panel = trader_page[trader_page.index('id="amendment-request"'):]
         assert 'data-amendment-status="refused"' in panel and "Bill of lading says 1,000." in panel
         assert "Refused by customs on" in panel
+
+
+class TestWatchlistNearMiss:
+    """The officer reads which watchlisted partner a declared name resembled, and how closely (issue 12, finding 5)."""
+
+    def test_the_review_page_names_the_resembled_partner(self, rules, risk_admin, trader1, officer):
+        from risk.services.watchlists import watchlisted_partner_add
+
+        watchlisted_partner_add(user=risk_admin, name="Harbor Lantern Trading Ltd", country="CN")
+        declaration = queued(trader1, partner={"name": "Harbor Lantern Tradimg Ltd", "address": "Shenzhen", "country": "CN"})
+        assert (declaration.status, declaration.channel) == ("under_review", "yellow")
+        html = html_of(client_for(officer).get(review_url(declaration)))
+        assert "Partner name close to a watchlisted partner" in html
+        assert ('<div class="small watchlist-match">Resembles the watchlisted partner Harbor Lantern Trading Ltd (CN): '
+                '95 % similar</div>') in html
+        html_vi = html_of(client_for(officer, "vi").get(review_url(declaration)))
+        assert "Gần giống đối tác trong danh sách theo dõi Harbor Lantern Trading Ltd (CN): giống 95 %" in html_vi

@@ -122,3 +122,40 @@ def test_traders_never_get_risk_but_officers_do(trader1, officer, admin_client, 
     assert risk["score"] == 50 and risk["channel"] == "red" and risk["random_selection"] is False
     assert risk["fired_rules"][0]["name"] == "Tobacco" and risk["fired_rules"][0]["version"] == 1
     assert Declaration.objects.get(pk=declaration.pk).status == "under_inspection"
+
+
+def test_the_partner_name_similarity_is_a_rule_field(admin_client):
+    rule = {"name": "Close to the watchlist", "score": 20, "min_channel": "yellow",
+            "conditions": [{"field": "partner.watchlist_similarity", "op": "gte", "value": 85}]}
+    created = admin_client.post(RULES, rule, format="json")
+    assert created.status_code == 201, created.json()
+    assert created.json()["conditions"] == [{"field": "partner.watchlist_similarity", "op": "gte", "value": "85"}]
+    bad = admin_client.post(RULES, {**rule, "conditions": [{"field": "partner.watchlist_similarity", "op": "startswith", "value": "9"}]},
+                            format="json")
+    assert bad.status_code == 400 and "does not fit partner.watchlist_similarity" in str(bad.json())
+
+
+def test_officers_read_the_resembled_partner_and_traders_nothing(trader1, officer, risk_admin, api_client_for):
+    from risk.services.defaults import risk_defaults_seed
+    from risk.services.watchlists import watchlisted_partner_add
+    from tests.payloads import plain_import_body
+    from tests.risk.test_assessment import registered
+
+    RiskSettings.objects.update_or_create(pk=1, defaults={"random_yellow_rate": 0, "random_red_rate": 0})
+    risk_defaults_seed()
+    listed = watchlisted_partner_add(user=risk_admin, name="Harbor Lantern Trading Ltd", country="CN", reason="ZETA-9")
+    declaration = registered(trader1, plain_import_body(
+        partner={"name": "Harbor Lantern Tradimg Ltd", "address": "Shenzhen", "country": "CN"}))
+    risk_assess(declaration_id=declaration.pk)
+    url = f"/api/v1/declarations/{declaration.pk}/"
+    risk = api_client_for(officer).get(url).json()["risk"]
+    assert (risk["channel"], risk["score"]) == ("yellow", 20)
+    [fired] = risk["fired_rules"]
+    assert fired["name"] == "Partner name close to a watchlisted partner"
+    assert fired["reason"][1] == {
+        "field": "partner.watchlist_similarity", "op": "gte", "value": "90", "actual": "95.0",
+        "watchlisted_partner": {"id": listed.pk, "name": "Harbor Lantern Trading Ltd", "country": "CN", "similarity": "95.0"}}
+    as_trader = api_client_for(trader1).get(url)
+    assert as_trader.json()["channel"] == "yellow" and "risk" not in as_trader.json()
+    for secret in (b"Harbor Lantern Trading Ltd", b"watchlist", b"similar", b"ZETA-9"):
+        assert secret not in as_trader.content

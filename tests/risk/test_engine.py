@@ -30,6 +30,7 @@ def facts(**header_overrides):
         "partner.country": "CN",
         "partner.name": "shenzhen example co.",
         "partner.on_watchlist": False,
+        "partner.watchlist_similarity": Decimal("0"),
         "transport_mode": "sea",
         "port_of_loading": "CNSHK",
         "port_of_discharge": "VNHPH",
@@ -230,3 +231,17 @@ def test_random_selection_only_acts_on_green(channel, draw, expected):
 def test_bad_conditions_are_refused(conditions, message):
     with pytest.raises(ConditionError, match=message):
         conditions_validate(conditions)
+
+
+def test_the_details_of_a_header_fact_join_the_reason_of_its_condition():
+    close = rule(1, [{"field": "partner.watchlist_similarity", "op": "gte", "value": 90},
+                     {"field": "direction", "op": "eq", "value": "import"}], min_channel="yellow")
+    seen = facts(**{"partner.watchlist_similarity": Decimal("95.0")})
+    seen.details = {"partner.watchlist_similarity": {"watchlisted_partner": {"id": 7, "name": "Acme", "country": "CN",
+                                                                            "similarity": "95.0"}}}
+    assert close.evaluate(seen) == [
+        {"field": "partner.watchlist_similarity", "op": "gte", "value": "90", "actual": "95.0",
+         "watchlisted_partner": {"id": 7, "name": "Acme", "country": "CN", "similarity": "95.0"}},
+        {"field": "direction", "op": "eq", "value": "import", "actual": "import"},
+    ]
+    assert close.evaluate(facts(**{"partner.watchlist_similarity": Decimal("89.9")})) is None

@@ -164,6 +164,9 @@ def test_the_rule_form_offers_the_fields_grouped_with_their_operators(risk_admin
     assert '"items.hs_code": {"kind": "hs"' in fields
     assert '"ops": ["eq", "ne"]' in fields  # the booleans
     assert '["priority", "Priority (AEO)"]' in fields  # choices with their labels
+    assert '"partner.watchlist_similarity": {"kind": "number", "label": "Partner name similarity to the watchlist (0–100)"' in fields
+    vietnamese = client_for(risk_admin, "vi").get(reverse("risk:rule-create")).content.decode()
+    assert "Độ giống của tên đối tác với danh sách theo dõi (0–100)" in vietnamese
 
 
 def test_creating_a_rule_with_two_conditions_makes_version_1(risk_admin):
@@ -197,6 +200,8 @@ def test_creating_a_rule_with_two_conditions_makes_version_1(risk_admin):
          {"field": "enterprise.compliance_level", "op": "in", "value": ["low", "new"]}),
         ({"field": "partner.on_watchlist", "op": "eq", "value": ["true"]},
          {"field": "partner.on_watchlist", "op": "eq", "value": True}),
+        ({"field": "partner.watchlist_similarity", "op": "gte", "value": ["90"]},
+         {"field": "partner.watchlist_similarity", "op": "gte", "value": "90"}),
         ({"field": "items.unit_price_vs_reference", "op": "lt", "value": ["0.7"]},
          {"field": "items.unit_price_vs_reference", "op": "lt", "value": "0.7"}),
         ({"field": "invoice.total", "op": "not_in", "value": ["100, 200"]},

@@ -173,3 +173,22 @@ def test_one_price_per_code_and_unit(admin_client):
     assert unchanged.status_code == 200
     assert sorted(ReferencePrice.objects.values_list("hs_code", "price_vnd")) == [
         ("8471", Decimal("1500.00")), ("8703", Decimal("2000.00"))]
+
+
+@pytest.mark.parametrize("variant", ["ACME  LTD", "Acme, Ltd.", "Acm\u0435 Company Limited", "ＡＣＭＥ Co., Ltd"])
+def test_a_partner_listed_under_another_spelling_is_a_400(admin_client, variant):
+    """Issue 12, finding 5: "ACME LTD" and "Acme, Ltd." are one partner."""
+    first = admin_client.post(PARTNERS, {"name": "ACME LTD", "country": "CN"}, format="json")
+    assert first.status_code == 201
+    response = admin_client.post(PARTNERS, {"name": variant, "country": "CN"}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"name": ["ACME LTD (CN) is already on the watchlist."]}
+    assert list(WatchlistedPartner.objects.values_list("name", "name_key")) == [("ACME LTD", "acme")]
+    assert partner_on_watchlist(name=variant, country="CN")
+
+
+def test_the_watchlist_is_searched_by_the_name_key_too(admin_client):
+    admin_client.post(PARTNERS, {"name": "ACME LTD", "country": "CN"}, format="json")
+    admin_client.post(PARTNERS, {"name": "Other Partner", "country": "KR"}, format="json")
+    for q in ("acme", "Acm\u0435, Ltd.", "ＡＣＭＥ", "cn"):
+        assert [p["name"] for p in admin_client.get(PARTNERS, {"q": q}).json()["results"]] == ["ACME LTD"], q
