@@ -39,8 +39,16 @@ class HSCodeSearchView(generics.ListAPIView):
 
 
 def code_list_view(model, fields, name):
+    """A list of a whole code list. `name` is in the language of the request (`Accept-Language: vi`
+    or `en`, falling back to the other language where a row has no name in it); `name_vi` and
+    `name_en` give both."""
+    localised_name = serializers.CharField(
+        read_only=True, help_text="in the language of the request (Accept-Language: vi or en)"
+    )
     serializer_class = type(
-        f"{name}Serializer", (serializers.ModelSerializer,), {"Meta": type("Meta", (), {"model": model, "fields": fields})}
+        f"{name}Serializer",
+        (serializers.ModelSerializer,),
+        {"name": localised_name, "Meta": type("Meta", (), {"model": model, "fields": fields})},
     )
     return type(
         f"{name}ListView",
@@ -93,11 +101,11 @@ class ExchangeRateView(APIView):
 
 reference_urlpatterns = [
     path("hs-codes/", HSCodeSearchView.as_view(), name="reference-hs-codes"),
-    path("customs-offices/", code_list_view(CustomsOffice, ["code", "name", "name_en", "province", "kind"], "CustomsOffice").as_view(), name="reference-customs-offices"),
+    path("customs-offices/", code_list_view(CustomsOffice, ["code", "name", "name_vi", "name_en", "province", "kind"], "CustomsOffice").as_view(), name="reference-customs-offices"),
     path("exchange-rates/", ExchangeRateView.as_view(), name="reference-exchange-rates"),
-    path("countries/", code_list_view(Country, ["code", "name", "mfn_treatment"], "Country").as_view(), name="reference-countries"),
-    path("currencies/", code_list_view(Currency, ["code", "name"], "Currency").as_view(), name="reference-currencies"),
-    path("units/", code_list_view(Unit, ["code", "name"], "Unit").as_view(), name="reference-units"),
-    path("ports/", code_list_view(Port, ["locode", "name", "country", "function", "iata"], "Port").as_view(), name="reference-ports"),
+    path("countries/", code_list_view(Country, ["code", "name", "name_vi", "name_en", "mfn_treatment"], "Country").as_view(), name="reference-countries"),
+    path("currencies/", code_list_view(Currency, ["code", "name", "name_vi", "name_en"], "Currency").as_view(), name="reference-currencies"),
+    path("units/", code_list_view(Unit, ["code", "name", "name_vi", "name_en"], "Unit").as_view(), name="reference-units"),
+    path("ports/", code_list_view(Port, ["locode", "name", "name_vi", "name_en", "country", "function", "iata"], "Port").as_view(), name="reference-ports"),
     path("incoterms/", IncotermListView.as_view(), name="reference-incoterms"),
 ]
