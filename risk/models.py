@@ -86,7 +86,8 @@ class RiskSettings(models.Model):
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        verbose_name_plural = "risk settings"
+        verbose_name = _("risk settings")
+        verbose_name_plural = _("risk settings")
         constraints = [
             models.CheckConstraint(condition=models.Q(red_threshold__gt=models.F("yellow_threshold")), name="risk_thresholds_ordered"),
             models.CheckConstraint(

@@ -1,6 +1,8 @@
 """Reference data API (api.md, "Reference data"): any authenticated user."""
 from django.urls import path
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
@@ -88,13 +90,14 @@ class ExchangeRateView(APIView):
     def get(self, request):
         currency = (request.query_params.get("currency") or "").upper()[:3]
         if not currency:
-            raise ValidationError({"currency": ["This parameter is required."]})
+            raise ValidationError({"currency": [_("This parameter is required.")]})
         on = timezone.localdate()
         if request.query_params.get("date"):
             on = serializers.DateField().run_validation(request.query_params["date"])
         found = exchange_rate_in_force(currency=currency, on=on)
         if found is None:
-            raise NotFound(f"No exchange rate is in force for {currency} on {on.isoformat()}.")
+            raise NotFound(_("No exchange rate is in force for %(currency)s on %(date)s.")
+                           % {"currency": currency, "date": date_format(on, "SHORT_DATE_FORMAT")})
         rate, valid_on = found
         return Response(ExchangeRateSerializer({"currency": currency, "date": on, "rate": rate, "valid_on": valid_on}).data)
 

@@ -25,6 +25,7 @@ from typing import TextIO
 
 import pycountry
 from django.db import transaction
+from django.utils import translation
 
 from declarations.agreements import TARIFF_COLUMNS
 from declarations.models import (
@@ -87,7 +88,7 @@ def reference_data_load(*, data_dir: Path | str | None = None, stdout: TextIO | 
         ("customs_offices", lambda: customs_offices_load(data_dir=data_dir)),
         ("exchange_rates", lambda: exchange_rates_load(data_dir=data_dir)),
     ]
-    with transaction.atomic():
+    with transaction.atomic(), translation.override("en"):  # the tables keep the rate notes in English
         for name, step in steps:
             step_started = time.monotonic()
             report.counts[name] = step()

@@ -87,4 +87,8 @@ class Migration(migrations.Migration):
             model_name='riskruleversion',
             constraint=models.CheckConstraint(condition=~models.Q(name_vi='', name_en=''), name='risk_rule_version_named'),
         ),
+        migrations.AlterModelOptions(
+            name='risksettings',
+            options={'verbose_name': 'risk settings', 'verbose_name_plural': 'risk settings'},
+        ),
     ]
