@@ -1,6 +1,6 @@
 """The error pages (customs_portal.error_pages) with DEBUG off, as the test settings have it: 400,
 403, 404, 500 and the CSRF failure in the portal's layout and the reader's language, each with a
-way back; JSON under /api/.
+way back; JSON under /api/, in the language asked for, DRF's own messages included.
 
 This module is also the URLconf of its tests (`pytest.mark.urls`): the portal's URLs plus views
 that fail on purpose, since nothing in the portal answers 400 or 500 on request."""
@@ -127,10 +127,23 @@ class TestApi:
         assert response.status_code == 500
         assert response.json() == {"detail": "A server error occurred. Please try again in a few minutes."}
 
-    def test_api_permission_errors_stay_drf_json(self, trader1, api_client_for):
-        response = api_client_for(trader1).get("/api/v1/risk/rules/", HTTP_ACCEPT_LANGUAGE="en")
+    @pytest.mark.parametrize(("language", "detail"), [
+        ("vi", "Chỉ cán bộ quản lý rủi ro mới làm được việc này."), ("en", "Only risk administrators can do this.")])
+    def test_api_permission_errors_stay_drf_json_in_the_language_asked_for(self, trader1, api_client_for, language,
+                                                                          detail):
+        response = api_client_for(trader1).get("/api/v1/risk/rules/", HTTP_ACCEPT_LANGUAGE=language)
         assert response.status_code == 403
-        assert response.json() == {"detail": "Only risk administrators can do this."}
+        assert response.json() == {"detail": detail}
+
+    def test_drf_messages_are_in_vietnamese(self, trader1, api_client_for):
+        anonymous = api_client_for(None).get("/api/v1/declarations/", HTTP_ACCEPT_LANGUAGE="vi")
+        assert anonymous.json() == {"detail": "Chưa cung cấp thông tin xác thực."}
+        client = api_client_for(trader1)
+        missing = client.get("/api/v1/reference/exchange-rates/", HTTP_ACCEPT_LANGUAGE="vi")
+        assert missing.json() == {"currency": ["Tham số này là bắt buộc."]}
+        not_a_list = client.post("/api/v1/declarations/", {"items": "laptops"}, format="json", HTTP_ACCEPT_LANGUAGE="vi")
+        assert not_a_list.status_code == 400
+        assert not_a_list.json()["items"] == {"non_field_errors": ["Cần một danh sách nhưng nhận được kiểu “str”."]}
 
 
 def test_403_for_a_visitor_offers_to_log_in():

@@ -150,6 +150,8 @@ class TestPages:
         assert f'<option value="KGM">{unit}</option>' in html
         assert f'<option value="VNHPH">{port}</option>' in html
         assert f">{office}</option>" in html
+        agreement = {"vi": "ACFTA — ASEAN – Trung Quốc", "en": "ACFTA — ASEAN–China"}[language]
+        assert f">{agreement}</option>" in html
 
     @pytest.mark.parametrize(("language", "expected", "absent"), [
         ("vi", ["Hàn Quốc", "Hải Phòng", "Busan", "Trung Quốc"], ["Korea, Republic of", "Haiphong"]),
@@ -163,6 +165,8 @@ class TestPages:
             assert text in html, text
         for text in absent:
             assert text not in html, text
+        unit = {"vi": "kilôgam", "en": "kilogram"}[language]
+        assert f'<abbr title="{unit}">KGM</abbr>' in html
 
     def test_the_pdf_gives_the_vietnamese_name_and_the_english_one(self, trader1):
         draft = draft_of(trader1)
