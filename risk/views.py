@@ -86,7 +86,7 @@ def rule_list(request):
         if state:
             rules = rules.filter(current__active=state == "active")
         if q:
-            rules = rules.filter(current__name__icontains=q)
+            rules = rules.filter(Q(current__name_vi__icontains=q) | Q(current__name_en__icontains=q))
     rules = list(rules)
     today = timezone.localdate()
     for rule in rules:

@@ -109,6 +109,11 @@ class TestPages:
         detail = client.get(reverse("risk:rule-detail", args=[seeded.pk])).content.decode()
         assert f"<h1 class=\"h3 mb-2\">{name}</h1>" in detail and description in detail and absent not in detail
 
+    @pytest.mark.parametrize("q", ["thuốc lá", "TOBACCO"])
+    def test_the_rule_list_finds_a_rule_by_either_name(self, seeded, risk_admin, q):
+        response = client_for(risk_admin, "vi").get(reverse("risk:rule-list"), {"q": q})
+        assert [rule.pk for rule in response.context["rules"]] == [seeded.pk]
+
     @pytest.mark.parametrize(("language", "name", "description", "absent"), [
         ("vi", TOBACCO_VI, TOBACCO_DESCRIPTION_VI, TOBACCO_EN),
         ("en", TOBACCO_EN, TOBACCO_DESCRIPTION_EN, TOBACCO_VI),
