@@ -1,11 +1,15 @@
 """Request hygiene that applies to every page and API call."""
 from django.http import JsonResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
+
+from customs_portal.error_pages import bad_request, is_api_request
 
 
 class RejectNullCharactersMiddleware:
     """A NUL character can never be stored (PostgreSQL refuses it): refuse it in the URL with a 400,
-    and in a page's posted form fields with a 400 that names them.
+    JSON for the API and the portal's 400 page for the pages (in the reader's language: this runs
+    before LocaleMiddleware); and in a page's posted form fields with a 400 that names them.
 
     Forms posted to the API are left to its parsers (customs_portal.api.parsers), which check
     every body, JSON included: reading a multipart body here would leave nothing for a view that
@@ -18,7 +22,10 @@ class RejectNullCharactersMiddleware:
     def __call__(self, request):
         if "\x00" in request.path or any("\x00" in key or "\x00" in value
                                           for key, values in request.GET.lists() for value in values):
-            return JsonResponse({"detail": _("The request contains a NUL character.")}, status=400)
+            with translation.override(translation.get_language_from_request(request)):
+                if is_api_request(request):
+                    return JsonResponse({"detail": _("The request contains a NUL character.")}, status=400)
+                return bad_request(request)
         if request.method == "POST" and not request.path.startswith("/api/") and request.content_type in (
                 "application/x-www-form-urlencoded", "multipart/form-data"):
             fields = form_nul_character_errors(request.POST)

@@ -27,6 +27,12 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]
 
+# Error pages in the portal's layout and the reader's language; JSON under /api/ (customs_portal.error_pages).
+handler400 = "customs_portal.error_pages.bad_request"
+handler403 = "customs_portal.error_pages.permission_denied"
+handler404 = "customs_portal.error_pages.page_not_found"
+handler500 = "customs_portal.error_pages.server_error"
+
 if settings.BANK_SIMULATOR_ENABLED:
     urlpatterns.append(path("bank-simulator/", include("payments.bank_simulator.urls")))
 

@@ -7,6 +7,9 @@ D = Japan, E = Korea, F = New Zealand (docs/decisions.md).
 """
 from dataclasses import dataclass, field
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 ASEAN = frozenset({"BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN"})
 EU = frozenset(
     {
@@ -19,7 +22,7 @@ EU = frozenset(
 @dataclass(frozen=True)
 class Agreement:
     code: str
-    name: str
+    name: str | Promise  # in the reader's language
     certificate: str
     parties: frozenset
     # Tariff column, or {origin country: column} where the schedule differs by partner.
@@ -37,30 +40,30 @@ _RCEP_COLUMNS = {c: "rcep_a" for c in ASEAN} | {"AU": "rcep_b", "CN": "rcep_c", 
 AGREEMENTS: dict[str, Agreement] = {
     a.code: a
     for a in [
-        Agreement("ACFTA", "ASEAN–China", "E", ASEAN | {"CN"}, "acfta"),
-        Agreement("ATIGA", "ASEAN Trade in Goods Agreement", "D", ASEAN, "atiga"),
-        Agreement("AJCEP", "ASEAN–Japan", "AJ", ASEAN | {"JP"}, "ajcep"),
-        Agreement("VJEPA", "Vietnam–Japan", "VJ", frozenset({"VN", "JP"}), "vjepa"),
-        Agreement("AKFTA", "ASEAN–Korea", "AK", ASEAN | {"KR"}, "akfta"),
-        Agreement("AANZFTA", "ASEAN–Australia–New Zealand", "AANZ", ASEAN | {"AU", "NZ"}, "aanzfta"),
-        Agreement("AIFTA", "ASEAN–India", "AI", ASEAN | {"IN"}, "aifta"),
-        Agreement("VKFTA", "Vietnam–Korea", "VK", frozenset({"VN", "KR"}), "vkfta"),
-        Agreement("VCFTA", "Vietnam–Chile", "VC", frozenset({"VN", "CL"}), "vcfta"),
-        Agreement("VN_EAEU", "Vietnam–Eurasian Economic Union", "EAV", frozenset({"VN", "RU", "BY", "KZ", "AM", "KG"}), "vn_eaeu"),
+        Agreement("ACFTA", _("ASEAN–China"), "E", ASEAN | {"CN"}, "acfta"),
+        Agreement("ATIGA", _("ASEAN Trade in Goods Agreement"), "D", ASEAN, "atiga"),
+        Agreement("AJCEP", _("ASEAN–Japan"), "AJ", ASEAN | {"JP"}, "ajcep"),
+        Agreement("VJEPA", _("Vietnam–Japan"), "VJ", frozenset({"VN", "JP"}), "vjepa"),
+        Agreement("AKFTA", _("ASEAN–Korea"), "AK", ASEAN | {"KR"}, "akfta"),
+        Agreement("AANZFTA", _("ASEAN–Australia–New Zealand"), "AANZ", ASEAN | {"AU", "NZ"}, "aanzfta"),
+        Agreement("AIFTA", _("ASEAN–India"), "AI", ASEAN | {"IN"}, "aifta"),
+        Agreement("VKFTA", _("Vietnam–Korea"), "VK", frozenset({"VN", "KR"}), "vkfta"),
+        Agreement("VCFTA", _("Vietnam–Chile"), "VC", frozenset({"VN", "CL"}), "vcfta"),
+        Agreement("VN_EAEU", _("Vietnam–Eurasian Economic Union"), "EAV", frozenset({"VN", "RU", "BY", "KZ", "AM", "KG"}), "vn_eaeu"),
         Agreement(
             "CPTPP",
-            "Comprehensive and Progressive Agreement for Trans-Pacific Partnership",
+            _("Comprehensive and Progressive Agreement for Trans-Pacific Partnership"),
             "CPTPP",
             frozenset({"VN", "AU", "BN", "CA", "CL", "JP", "MY", "MX", "NZ", "PE", "SG", "GB"}),
             "cptpp",
         ),
-        Agreement("AHKFTA", "ASEAN–Hong Kong, China", "AHK", ASEAN | {"HK"}, "ahkfta"),
-        Agreement("EVFTA", "EU–Vietnam", "EUR.1", EU | {"VN"}, "evfta"),
-        Agreement("UKVFTA", "UK–Vietnam", "EUR.1 UK", frozenset({"VN", "GB"}), "ukvfta"),
-        Agreement("VIFTA", "Vietnam–Israel", "VIFTA", frozenset({"VN", "IL"}), "vifta"),
+        Agreement("AHKFTA", _("ASEAN–Hong Kong, China"), "AHK", ASEAN | {"HK"}, "ahkfta"),
+        Agreement("EVFTA", _("EU–Vietnam"), "EUR.1", EU | {"VN"}, "evfta"),
+        Agreement("UKVFTA", _("UK–Vietnam"), "EUR.1 UK", frozenset({"VN", "GB"}), "ukvfta"),
+        Agreement("VIFTA", _("Vietnam–Israel"), "VIFTA", frozenset({"VN", "IL"}), "vifta"),
         Agreement(
             "RCEP",
-            "Regional Comprehensive Economic Partnership",
+            _("Regional Comprehensive Economic Partnership"),
             "RCEP",
             ASEAN | {"AU", "CN", "JP", "KR", "NZ"},
             column_by_party=_RCEP_COLUMNS,

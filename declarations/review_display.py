@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q
 from django.utils.formats import number_format
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext as _
 
 from declarations.amendments import NUMERIC_KEYS
@@ -53,14 +53,9 @@ def status_label(status: str) -> str:
     return str(Status(status).label) if status in Status.values else status
 
 
-def office_name(office) -> str:
-    english = (get_language() or "").startswith("en")
-    return office.name_en if english and office.name_en else office.name
-
-
 def risk_explanation(declaration: Declaration) -> dict | None:
     from risk.models import RiskRuleVersion
-    from risk.selectors import assessment_latest
+    from risk.selectors import assessment_latest, fired_rule_name
 
     assessment = assessment_latest(declaration_id=declaration.pk)
     if assessment is None:
@@ -69,13 +64,15 @@ def risk_explanation(declaration: Declaration) -> dict | None:
     keys = {(rule.get("rule"), rule.get("version")) for rule in fired}
     descriptions = {
         (version.rule_id, version.version): version.description
-        for version in RiskRuleVersion.objects.filter(rule_id__in={rule for rule, _ in keys}).only("rule_id", "version", "description")
+        for version in RiskRuleVersion.objects.filter(rule_id__in={rule for rule, _ in keys})
+        .only("rule_id", "version", "description_vi", "description_en")
         if (version.rule_id, version.version) in keys
     }
     rules = []
     for rule in fired:
         rules.append({
             **rule,
+            "name": fired_rule_name(rule),
             "description": descriptions.get((rule.get("rule"), rule.get("version")), ""),
             "reasons": [_reason_display(reason) for reason in rule.get("reason") or []],
         })

@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -35,7 +35,6 @@ from declarations.review_display import (
     decimal_text,
     duration_label,
     enterprise_history,
-    office_name,
     risk_explanation,
     status_label,
     versions_for_display,
@@ -49,6 +48,7 @@ from declarations.services.review import (
     declaration_decide,
     officer_may_decide,
 )
+from risk.selectors import fired_rule_name
 
 QUEUE_PAGE_SIZE = 25
 WAIT_CHOICES = [  # minutes → label of the "waiting at least" filter
@@ -132,10 +132,9 @@ def review_queue_view(request):
         waited = (now - declaration.assessed_at).total_seconds() if declaration.assessed_at else None
         declaration.waited = duration_label(waited)
         declaration.wait_level = wait_level(waited)
-        declaration.rule_names = [rule.get("name", "") for rule in declaration.fired_rules or []]
-        declaration.office_name = office_name(declaration.customs_office)
+        declaration.rule_names = [fired_rule_name(rule) for rule in declaration.fired_rules or []]
     user = request.user
-    offices = CustomsOffice.objects.order_by("code").only("code", "name", "name_en")
+    offices = CustomsOffice.objects.order_by("code").only("code", "name_vi", "name_en")
     if not user.all_offices:
         offices = offices.filter(officers=user)
     return render(request, "declarations/review/queue.html", {
@@ -144,7 +143,7 @@ def review_queue_view(request):
         "typed": typed,
         "errors": errors,
         "filtered": any(typed.values()),
-        "offices": [(office.code, office_name(office)) for office in offices],
+        "offices": [(office.code, office.name) for office in offices],
         "channels": [(Channel.YELLOW, Channel.YELLOW.label), (Channel.RED, Channel.RED.label)],
         "wait_choices": WAIT_CHOICES,
     })
@@ -238,10 +237,8 @@ def _review_context(request, declaration: Declaration, **form_state) -> dict:
         "amendment": amendment_for_display(declaration),
         "may_decide": may_decide,
         "action_forms": _action_forms(declaration, user, may_decide=may_decide, **form_state),
-        "office_name": office_name(declaration.customs_office),
         "type_code_label": TYPE_LABELS.get(declaration.type_code, ""),
         "next_in_queue": next_in_queue,
-        "english": (get_language() or "").startswith("en"),
         **enterprise_history(declaration),
     }
 

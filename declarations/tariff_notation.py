@@ -7,11 +7,18 @@ a preference under a tariff quota, `150% thuế MFN`, and chapter-98 references.
 notation leaves a choice (which alternative, in or out of quota) we take the rate that
 cannot under-collect duty and say so in `note`, so the choice is visible to the officer
 and the trader. Anything not recognised is `unparsed`: it is never read as zero.
+
+Notes are written in the active language. The loader stores them in English (the `note` of
+the tariff tables); messages to a reader write them again in the reader's language from the
+notation itself (`rate_note`).
 """
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 RATE = "rate"
 NONE = "none"
@@ -21,7 +28,7 @@ UNPARSED = "unparsed"
 
 # Letters the source puts before a party-specific rate (`28; M: 35`): only Mexico in CPTPP.
 COUNTRY_LETTERS = {"M": "MX"}
-COUNTRY_NAMES = {"MX": "Mexico"}
+COUNTRY_NAMES = {"MX": gettext_lazy("Mexico")}
 
 _NUMBER = r"\d+(?:[.,]\d+)?"
 _ALTERNATIVE = re.compile(
@@ -36,12 +43,12 @@ _CHAPTER_98 = re.compile(r"Chương\s*98", re.IGNORECASE)
 _GIC_SUFFIX = re.compile(r"\(\s*GIC\s*\)\s*$")
 _PARTY = re.compile(r"^[A-Z]{2}$")
 
-GIC_NOTE = (
+GIC_NOTE = gettext_lazy(
     "(GIC): under AKFTA Vietnam also grants this rate to goods made in the Gaeseong (Kaesong) "
     "Industrial Complex, North Korea, and shipped from Korea with a form AK certificate; "
     "that outward-processing case is not modelled, the rate is applied as for any AKFTA origin"
 )
-QUOTA_NOTE = "preference subject to a tariff quota (not modelled)"
+QUOTA_NOTE = gettext_lazy("preference subject to a tariff quota (not modelled)")
 
 
 @dataclass(frozen=True)
@@ -52,7 +59,7 @@ class ParsedRate:
     excluded: tuple[str, ...] = ()  # ISO alpha-2 parties denied this rate
     country_rates: dict = field(default_factory=dict)  # {"MX": Decimal("35")}
     alternatives: tuple[Decimal, ...] = ()  # "0/3,7" -> (0, 3.7)
-    note: str = ""  # English explanation of any choice made
+    note: str = ""  # explanation of any choice made, in the active language
 
     def as_json(self) -> dict:
         """JSON-safe form stored in TariffLine.preferential: decimals as strings, empty parts omitted."""
@@ -92,7 +99,13 @@ def parse_rate(raw: str, *, mfn: Decimal | None = None) -> ParsedRate:
     try:
         return _parse(raw, text, mfn)
     except _Unparsed as error:
-        return ParsedRate(raw=raw, status=UNPARSED, rate=None, note=f"unrecognised rate notation: {error}")
+        return ParsedRate(raw=raw, status=UNPARSED, rate=None,
+                          note=_("unrecognised rate notation: %(error)s") % {"error": error})
+
+
+def rate_note(raw: str, *, mfn: Decimal | None = None) -> str:
+    """The note of a rate notation in the active language (the tables keep the loader's English one)."""
+    return parse_rate(raw, mfn=mfn).note
 
 
 def _parse(raw: str, text: str, mfn: Decimal | None) -> ParsedRate:
@@ -103,10 +116,10 @@ def _parse(raw: str, text: str, mfn: Decimal | None) -> ParsedRate:
             raw=raw,
             status=SPECIAL,
             rate=None,
-            note="rate set by a chapter-98 rule of the tariff; it cannot be computed automatically",
+            note=_("rate set by a chapter-98 rule of the tariff; it cannot be computed automatically"),
         )
     if text.upper() == "Q":
-        return ParsedRate(raw=raw, status=QUOTA, rate=None, note=QUOTA_NOTE)
+        return ParsedRate(raw=raw, status=QUOTA, rate=None, note=str(QUOTA_NOTE))
     percent_of_mfn = _PERCENT_OF_MFN.match(text)
     if percent_of_mfn:
         return _percent_of_mfn(raw, _decimal(percent_of_mfn["percent"]), mfn)
@@ -114,7 +127,7 @@ def _parse(raw: str, text: str, mfn: Decimal | None) -> ParsedRate:
     notes = []
     if _GIC_SUFFIX.search(text):
         text = _GIC_SUFFIX.sub("", text).strip()
-        notes.append(GIC_NOTE)
+        notes.append(str(GIC_NOTE))
 
     general_text, *country_texts = text.split(";")
     general = _group(general_text)
@@ -166,8 +179,9 @@ def _group(text: str) -> _Group:
         if match["out_of_quota"]:
             out_of_quota = _decimal(match["out_of_quota"])
             notes.append(
-                f"in-quota rate {number}, out-of-quota (NHN) rate {out_of_quota}: tariff-quota "
-                "allocation is not modelled, so the out-of-quota rate is taken"
+                _("in-quota rate %(in_quota)s, out-of-quota (NHN) rate %(out_of_quota)s: tariff-quota "
+                  "allocation is not modelled, so the out-of-quota rate is taken")
+                % {"in_quota": number, "out_of_quota": out_of_quota}
             )
             number = max(number, out_of_quota)
         numbers.append(number)
@@ -175,28 +189,30 @@ def _group(text: str) -> _Group:
         excluded_by_alternative.append(excluded)
 
     if not numbers:
-        note = "every alternative is '*' (no preference)" if has_star and "/" in text else ""
+        note = _("every alternative is '*' (no preference)") if has_star and "/" in text else ""
         return _Group(rate=None, numbers=(), excluded=(), has_star=has_star, notes=[note] if note else [])
 
     rate = max(numbers)
     shown = "/".join(shown)
     if has_star:
         notes.append(
-            f"alternatives {shown} depend on a condition the source does not state, and under one of "
-            f"them there is no preference ('*'); the highest numeric rate, {rate}, is taken"
+            _("alternatives %(alternatives)s depend on a condition the source does not state, and under one of "
+              "them there is no preference ('*'); the highest numeric rate, %(rate)s, is taken")
+            % {"alternatives": shown, "rate": rate}
         )
     elif len(set(numbers)) == 1 and len(numbers) > 1:
-        notes.append(f"alternatives {shown} depend on a condition the source does not state; they are equal")
+        notes.append(_("alternatives %(alternatives)s depend on a condition the source does not state; they are equal")
+                     % {"alternatives": shown})
     elif len(numbers) > 1:
         notes.append(
-            f"alternatives {shown} depend on a condition the source does not state; the higher, {rate}, is taken"
+            _("alternatives %(alternatives)s depend on a condition the source does not state; the higher, %(rate)s, "
+              "is taken") % {"alternatives": shown, "rate": rate}
         )
     union = tuple(dict.fromkeys(party for parties in excluded_by_alternative for party in parties))
     if len(numbers) > 1 and len(set(excluded_by_alternative)) > 1:
         notes.append(
-            "the alternatives exclude different parties; all of them ("
-            + ", ".join(union)
-            + ") are denied this rate, conservatively"
+            _("the alternatives exclude different parties; all of them (%(parties)s) are denied this rate, "
+              "conservatively") % {"parties": ", ".join(union)}
         )
     return _Group(rate=rate, numbers=tuple(numbers), excluded=union, has_star=has_star, notes=notes)
 
@@ -207,11 +223,12 @@ def _percent_of_mfn(raw: str, percent: Decimal, mfn: Decimal | None) -> ParsedRa
             raw=raw,
             status=SPECIAL,
             rate=None,
-            note=f"{percent} % of the MFN rate, which is not a number for this line "
-            "(set by a chapter-98 rule), so it cannot be computed automatically",
+            note=_("%(percent)s %% of the MFN rate, which is not a number for this line (set by a chapter-98 rule), "
+                   "so it cannot be computed automatically") % {"percent": percent},
         )
     rate = _plain(percent * Decimal(mfn) / 100)
-    return ParsedRate(raw=raw, status=RATE, rate=rate, note=f"{percent} % of the MFN rate {_plain(Decimal(mfn))}")
+    return ParsedRate(raw=raw, status=RATE, rate=rate,
+                      note=_("%(percent)s %% of the MFN rate %(mfn)s") % {"percent": percent, "mfn": _plain(Decimal(mfn))})
 
 
 def _parties(text: str) -> tuple[str, ...]:

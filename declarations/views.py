@@ -107,16 +107,15 @@ def _form_context(form: DeclarationForm, *, declaration=None) -> dict:
         "declaration": declaration,
         "directions": Direction.choices,
         "type_codes": [(direction, label, list(TYPE_CODES[direction].items())) for direction, label in Direction.choices],
-        "offices": CustomsOffice.objects.order_by("code").only("code", "name", "name_en"),
-        "countries": Country.objects.order_by("code").only("code", "name"),
+        "offices": CustomsOffice.objects.order_by("code").only("code", "name_vi", "name_en"),
+        "countries": Country.objects.order_by("code").only("code", "name_vi", "name_en"),
         "currencies": Currency.objects.order_by("code"),
         "units": Unit.objects.order_by("code"),
-        "ports": Port.objects.order_by("locode").only("locode", "name", "country"),
+        "ports": Port.objects.order_by("locode").only("locode", "name_vi", "name_en", "country"),
         "transport_modes": TransportMode.choices,
         "incoterms": INCOTERMS.values(),
         "preferences": [(code, AGREEMENTS[code].name if code in AGREEMENTS else _("Most-favoured-nation rate"))
                         for code in PREFERENCE_CODES],
-        "english": (get_language() or "").startswith("en"),
     }
 
 
@@ -203,8 +202,7 @@ def declaration_detail(request, pk):
             "type_code_label": _type_code_labels().get(declaration.type_code, ""),
             "incoterm": INCOTERMS.get(declaration.incoterm),
             "can_edit": request.user.is_trader and declaration.status == Status.DRAFT,
-            "english": (get_language() or "").startswith("en"),
-            **detail_panels_context(request, declaration),
+                **detail_panels_context(request, declaration),
         },
     )
 

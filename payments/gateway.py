@@ -5,6 +5,7 @@ from urllib.parse import quote, urlencode, urlsplit
 from urllib.request import Request, urlopen
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from payments.models import Payment
 from payments.signing import SIGNATURE_HEADER, request_signature_headers, signature_valid
@@ -38,7 +39,7 @@ def bank_statement_fetch(*, statement_date: date) -> tuple[bytes, str]:
     the statement like its callbacks; an unsigned or badly signed statement is refused.
     """
     if not settings.BANK_STATEMENT_URL:
-        raise StatementUnavailable("no bank statement URL is configured (BANK_STATEMENT_URL)")
+        raise StatementUnavailable(_("no bank statement URL is configured (BANK_STATEMENT_URL)"))
     url = _absolute(settings.BANK_STATEMENT_URL.format(date=statement_date.isoformat()))
     parts = urlsplit(url)
     signed = request_signature_headers(method="GET", path=parts.path + (f"?{parts.query}" if parts.query else ""),
@@ -50,5 +51,5 @@ def bank_statement_fetch(*, statement_date: date) -> tuple[bytes, str]:
     except (OSError, ValueError) as exc:  # URLError, HTTPError, timeouts, refused connections; ValueError: bad URL
         raise StatementUnavailable(f"{url}: {exc}") from exc
     if not signature_valid(body=content, signature=signature, secret=settings.BANK_CALLBACK_SECRET):
-        raise StatementUnavailable(f"{url}: the statement's signature is missing or wrong")
+        raise StatementUnavailable(_("%(url)s: the statement's signature is missing or wrong") % {"url": url})
     return content, url

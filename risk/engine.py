@@ -91,12 +91,13 @@ def compile_condition(condition: dict, kind: str) -> CompiledCondition:
 class CompiledRule:
     version_id: int
     rule_id: int
-    name: str
+    name: str  # in Vietnamese, or in English when the rule has no Vietnamese name
     version: int
     score: int
     min_channel: str
     valid_from: date | None
     valid_to: date | None
+    name_en: str = ""  # in English, when it has one
     header_conditions: list[CompiledCondition] = field(default_factory=list)
     item_conditions: list[CompiledCondition] = field(default_factory=list)
 
@@ -208,7 +209,7 @@ class CompiledRuleSet:
             score=sum(rule.score for rule, _ in fired),
             fired=[
                 {"rule": rule.rule_id, "version": rule.version, "version_id": rule.version_id, "name": rule.name,
-                 "score": rule.score, "min_channel": rule.min_channel or None, "reason": reasons}
+                 "name_en": rule.name_en or rule.name, "score": rule.score, "min_channel": rule.min_channel or None, "reason": reasons}
                 for rule, reasons in fired
             ],
             min_channel=min_channel,

@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from customs_portal.accounts.models import ComplianceLevel
+from customs_portal.languages import english_active
 from customs_portal.middleware import nul_character_errors
 from declarations.agreements import AGREEMENTS
 from declarations.lifecycle import Channel
@@ -230,14 +231,24 @@ class PortalForm(forms.Form):
                 attrs.update({"aria-invalid": "true", "aria-describedby": f"{self[name].auto_id}-error"})
 
 
+RULE_FORM_FIELDS = ("name_vi", "name_en", "description_vi", "description_en", "score", "min_channel", "active",
+                    "valid_from", "valid_to")
+
+
 def _date_input():
     return forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 
 
 class RuleForm(PortalForm):
-    name = forms.CharField(label=_("Name"), max_length=200)
-    description = forms.CharField(label=_("Description"), required=False,
-                                  widget=forms.Textarea(attrs={"rows": 2}))
+    """A rule's name and description in both languages; a rule needs a name in at least one, and
+    readers of a language it has no text in see the other (docs/decisions.md)."""
+
+    name_vi = forms.CharField(label=_("Name in Vietnamese"), max_length=200, required=False)
+    name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
+    description_vi = forms.CharField(label=_("Description in Vietnamese"), required=False,
+                                     widget=forms.Textarea(attrs={"rows": 2}))
+    description_en = forms.CharField(label=_("Description in English"), required=False,
+                                     widget=forms.Textarea(attrs={"rows": 2}))
     score = forms.IntegerField(label=_("Score"), min_value=-1000, max_value=1000, initial=0,
                                help_text=_("Added to the declaration's score when the rule fires; negative lowers it."))
     min_channel = forms.ChoiceField(label=_("Minimum channel"), required=False,
@@ -264,8 +275,7 @@ class RuleForm(PortalForm):
 
     @classmethod
     def for_version(cls, version) -> "RuleForm":
-        initial = {name: getattr(version, name) for name in
-                   ("name", "description", "score", "min_channel", "active", "valid_from", "valid_to")}
+        initial = {name: getattr(version, name) for name in RULE_FORM_FIELDS}
         rows = [ConditionRow.from_condition(index, c) for index, c in enumerate(version.conditions)]
         return cls(initial=initial, rows=rows)
 
@@ -289,6 +299,9 @@ class RuleForm(PortalForm):
 
     def clean(self):
         cleaned = super().clean()
+        names_valid = not (self.has_error("name_vi") or self.has_error("name_en"))
+        if names_valid and not (cleaned.get("name_vi") or cleaned.get("name_en")):
+            self.add_error(self._name_field(), gettext("Give the rule a name, in Vietnamese or in English."))
         for row in self.rows:
             if not row.field:
                 row.errors.append(gettext("Choose a field."))
@@ -317,9 +330,13 @@ class RuleForm(PortalForm):
                 items += [{"anchor": "", "label": gettext("Rule"), "message": m} for m in error.messages]
         return items
 
+    @staticmethod
+    def _name_field() -> str:
+        """The name field of the reader's language: where a missing name is reported."""
+        return "name_en" if english_active() else "name_vi"
+
     def rule_data(self) -> dict:
-        data = {name: self.cleaned_data[name] for name in
-                ("name", "description", "score", "min_channel", "active", "valid_from", "valid_to")}
+        data = {name: self.cleaned_data[name] for name in RULE_FORM_FIELDS}
         data["conditions"] = [row.condition() for row in self.rows]
         return data
 
@@ -334,6 +351,8 @@ class RuleForm(PortalForm):
                         self.rows[int(match.group(1))].errors.append(match.group(2))
                     else:
                         self._conditions_errors.append(message)
+                elif key == "name":
+                    self.add_error(self._name_field(), message)
                 elif key in self.fields:
                     self.add_error(key, message)
                 else:

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from customs_portal.languages import bilingual
 from declarations.lifecycle import Channel
 
 
@@ -27,12 +28,18 @@ class RiskRule(models.Model):
 
 
 class RiskRuleVersion(models.Model):
-    """One version of a rule. Never updated: a change creates the next version."""
+    """One version of a rule. Never updated: a change creates the next version.
+
+    The name and description are kept in Vietnamese and English; `name` and `description`
+    read the reader's language and fall back to the other when a rule was written in one
+    language only (customs_portal.languages)."""
 
     rule = models.ForeignKey(RiskRule, on_delete=models.PROTECT, related_name="versions")
     version = models.PositiveIntegerField()
-    name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    name_vi = models.CharField(_("name in Vietnamese"), max_length=200, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    description_vi = models.TextField(_("description in Vietnamese"), blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
     conditions = models.JSONField(_("conditions"), default=list)
     score = models.IntegerField(_("score"), default=0, validators=[MinValueValidator(-1000), MaxValueValidator(1000)])
     min_channel = models.CharField(_("minimum channel"), max_length=6, choices=Channel.choices, blank=True)
@@ -51,7 +58,11 @@ class RiskRuleVersion(models.Model):
                 condition=models.Q(valid_from__isnull=True) | models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
                 name="risk_rule_validity_ordered",
             ),
+            models.CheckConstraint(condition=~models.Q(name_vi="", name_en=""), name="risk_rule_version_named"),
         ]
+
+    name = bilingual("name")
+    description = bilingual("description")
 
     def __str__(self):
         return f"{self.name} v{self.version}"
@@ -75,7 +86,8 @@ class RiskSettings(models.Model):
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        verbose_name_plural = "risk settings"
+        verbose_name = _("risk settings")
+        verbose_name_plural = _("risk settings")
         constraints = [
             models.CheckConstraint(condition=models.Q(red_threshold__gt=models.F("yellow_threshold")), name="risk_thresholds_ordered"),
             models.CheckConstraint(

@@ -1,5 +1,6 @@
 from django.db.models import Prefetch, Q, QuerySet
 
+from customs_portal.languages import in_active_language
 from risk.models import ReferencePrice, RiskRule, RiskRuleVersion, WatchlistedPartner
 from risk.names import partner_name_key
 
@@ -16,6 +17,14 @@ def assessment_latest(*, declaration_id: int):
     from risk.models import Assessment
 
     return Assessment.objects.filter(declaration_id=declaration_id).order_by("-declaration_version", "-id").first()
+
+
+def fired_rule_name(fired: dict) -> str:
+    """The name of a rule that fired (an entry of `Assessment.fired_rules`) in the reader's language.
+
+    The engine records both names (`name` in Vietnamese, `name_en`); assessments made before
+    rules had names in both languages recorded `name` only."""
+    return in_active_language(fired.get("name", ""), fired.get("name_en", ""))
 
 
 def watchlisted_partners(*, active: bool | None = True, q: str = "") -> QuerySet[WatchlistedPartner]:

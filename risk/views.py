@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from customs_portal.accounts.permissions import risk_admin_required
 from customs_portal.accounts.models import ComplianceLevel, Enterprise
 from customs_portal.errors import DomainConflict, DomainValidationError
+from customs_portal.languages import in_active_language
 from declarations.lifecycle import Channel
 from declarations.models import Country, HSCode, TariffLine, Unit
 from risk import forms
@@ -85,7 +86,7 @@ def rule_list(request):
         if state:
             rules = rules.filter(current__active=state == "active")
         if q:
-            rules = rules.filter(current__name__icontains=q)
+            rules = rules.filter(Q(current__name_vi__icontains=q) | Q(current__name_en__icontains=q))
     rules = list(rules)
     today = timezone.localdate()
     for rule in rules:
@@ -172,7 +173,9 @@ def _field_value(name: str, value) -> str:
 
 def _version_changes(older, newer) -> list[dict]:
     """What `newer` changed compared with `older`: scalar fields before → after, conditions added and removed."""
-    labels = {"name": _("Name"), "description": _("Description"), "score": _("Score"),
+    labels = {"name_vi": _("Name in Vietnamese"), "name_en": _("Name in English"),
+              "description_vi": _("Description in Vietnamese"), "description_en": _("Description in English"),
+              "score": _("Score"),
               "min_channel": _("Minimum channel"), "active": _("Active"), "valid_from": _("Valid from"),
               "valid_to": _("Valid to")}
     changes = []
@@ -313,12 +316,12 @@ def watchlist(request):
     q = request.GET.get("q", "").strip()[:100]
     partners = watchlisted_partners(active=WATCHLIST_SHOW[show], q=q)
     page = Paginator(partners, PAGE_SIZE).get_page(request.GET.get("page"))
-    countries = dict(Country.objects.values_list("code", "name"))
+    countries = Country.objects.in_bulk({partner.country for partner in page.object_list if partner.country})
     for partner in page.object_list:
-        partner.country_name = countries.get(partner.country, "")
+        partner.country_name = countries[partner.country].name if partner.country in countries else ""
     return render(request, "risk/watchlist.html", {
         "form": form, "page": page, "show": show, "q": q,
-        "countries": Country.objects.order_by("code").only("code", "name"),
+        "countries": Country.objects.order_by("code").only("code", "name_vi", "name_en"),
     })
 
 
@@ -473,7 +476,9 @@ def _backtest_report(run: BacktestRun) -> dict | None:
     selected_candidate = result.get("discrepancies_selected_candidate", 0)
     checked_now = now.get("yellow", 0) + now.get("red", 0)
     checked_candidate = candidate.get("yellow", 0) + candidate.get("red", 0)
-    fired = [{"name": name, "count": count, "pct": _percent(count, total)} for name, count in result.get("fired_rules", {}).items()]
+    names_en = result.get("fired_rule_names_en", {})
+    fired = [{"name": in_active_language(name, names_en.get(name, "")), "count": count, "pct": _percent(count, total)}
+             for name, count in result.get("fired_rules", {}).items()]
     return {
         "total": total, "mix": mix, "matrix": matrix, "channels": [(c, labels[c]) for c in CHANNELS], "moved": moved,
         "fired": fired, "thresholds": result.get("thresholds", {}),
@@ -494,6 +499,7 @@ def backtest_run(request, pk):
     run = get_object_or_404(BacktestRun.objects.select_related("created_by"), pk=pk)
     for rule in run.rules:
         rule["summary"] = forms.conditions_describe(rule.get("conditions"))
+        rule["name"] = in_active_language(rule["name"], rule.get("name_en", ""))
     context = {
         "run": run,
         "report": _backtest_report(run),

@@ -5,6 +5,7 @@ from operator import attrgetter
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 
@@ -18,49 +19,49 @@ class RolePermission(BasePermission):
 
 
 class IsTrader(RolePermission):
-    message = "Only traders of an enterprise can do this."
+    message = _("Only traders of an enterprise can do this.")
 
     def allowed(self, user):
         return user.is_trader and bool(user.enterprise_id)
 
 
 class IsCustomsStaff(RolePermission):
-    message = "Only customs officers and risk administrators can do this."
+    message = _("Only customs officers and risk administrators can do this.")
 
     def allowed(self, user):
         return user.is_customs_staff
 
 
 class IsRiskAdmin(RolePermission):
-    message = "Only risk administrators can do this."
+    message = _("Only risk administrators can do this.")
 
     def allowed(self, user):
         return user.is_risk_admin
 
 
 class IsTraderOrCustomsStaff(RolePermission):
-    message = "Only traders and customs staff can see declarations."
+    message = _("Only traders and customs staff can see declarations.")
 
     def allowed(self, user):
         return user.sees_declarations
 
 
 class IsOfficer(RolePermission):
-    message = "Only customs officers can do this."
+    message = _("Only customs officers can do this.")
 
     def allowed(self, user):
         return user.is_officer
 
 
 class IsGate(RolePermission):
-    message = "Only the gate system can do this."
+    message = _("Only the gate system can do this.")
 
     def allowed(self, user):
         return user.is_gate
 
 
 class IsTraderOrOfficer(RolePermission):
-    message = "Only the declaring trader or a customs officer can do this."
+    message = _("Only the declaring trader or a customs officer can do this.")
 
     def allowed(self, user):
         return user.is_officer or (user.is_trader and bool(user.enterprise_id))

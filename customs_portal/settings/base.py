@@ -101,6 +101,8 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 X_FRAME_OPTIONS = "DENY"
+# A form refused by the CSRF check gets the portal's page (templates/403_csrf.html); JSON under /api/.
+CSRF_FAILURE_VIEW = "customs_portal.error_pages.csrf_failure"
 
 ROOT_URLCONF = "customs_portal.urls"
 WSGI_APPLICATION = "customs_portal.wsgi.application"

@@ -1,6 +1,8 @@
 """Reference data API (api.md, "Reference data"): any authenticated user."""
 from django.urls import path
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
@@ -39,8 +41,16 @@ class HSCodeSearchView(generics.ListAPIView):
 
 
 def code_list_view(model, fields, name):
+    """A list of a whole code list. `name` is in the language of the request (`Accept-Language: vi`
+    or `en`, falling back to the other language where a row has no name in it); `name_vi` and
+    `name_en` give both."""
+    localised_name = serializers.CharField(
+        read_only=True, help_text="in the language of the request (Accept-Language: vi or en)"
+    )
     serializer_class = type(
-        f"{name}Serializer", (serializers.ModelSerializer,), {"Meta": type("Meta", (), {"model": model, "fields": fields})}
+        f"{name}Serializer",
+        (serializers.ModelSerializer,),
+        {"name": localised_name, "Meta": type("Meta", (), {"model": model, "fields": fields})},
     )
     return type(
         f"{name}ListView",
@@ -80,24 +90,25 @@ class ExchangeRateView(APIView):
     def get(self, request):
         currency = (request.query_params.get("currency") or "").upper()[:3]
         if not currency:
-            raise ValidationError({"currency": ["This parameter is required."]})
+            raise ValidationError({"currency": [_("This parameter is required.")]})
         on = timezone.localdate()
         if request.query_params.get("date"):
             on = serializers.DateField().run_validation(request.query_params["date"])
         found = exchange_rate_in_force(currency=currency, on=on)
         if found is None:
-            raise NotFound(f"No exchange rate is in force for {currency} on {on.isoformat()}.")
+            raise NotFound(_("No exchange rate is in force for %(currency)s on %(date)s.")
+                           % {"currency": currency, "date": date_format(on, "SHORT_DATE_FORMAT")})
         rate, valid_on = found
         return Response(ExchangeRateSerializer({"currency": currency, "date": on, "rate": rate, "valid_on": valid_on}).data)
 
 
 reference_urlpatterns = [
     path("hs-codes/", HSCodeSearchView.as_view(), name="reference-hs-codes"),
-    path("customs-offices/", code_list_view(CustomsOffice, ["code", "name", "name_en", "province", "kind"], "CustomsOffice").as_view(), name="reference-customs-offices"),
+    path("customs-offices/", code_list_view(CustomsOffice, ["code", "name", "name_vi", "name_en", "province", "kind"], "CustomsOffice").as_view(), name="reference-customs-offices"),
     path("exchange-rates/", ExchangeRateView.as_view(), name="reference-exchange-rates"),
-    path("countries/", code_list_view(Country, ["code", "name", "mfn_treatment"], "Country").as_view(), name="reference-countries"),
-    path("currencies/", code_list_view(Currency, ["code", "name"], "Currency").as_view(), name="reference-currencies"),
-    path("units/", code_list_view(Unit, ["code", "name"], "Unit").as_view(), name="reference-units"),
-    path("ports/", code_list_view(Port, ["locode", "name", "country", "function", "iata"], "Port").as_view(), name="reference-ports"),
+    path("countries/", code_list_view(Country, ["code", "name", "name_vi", "name_en", "mfn_treatment"], "Country").as_view(), name="reference-countries"),
+    path("currencies/", code_list_view(Currency, ["code", "name", "name_vi", "name_en"], "Currency").as_view(), name="reference-currencies"),
+    path("units/", code_list_view(Unit, ["code", "name", "name_vi", "name_en"], "Unit").as_view(), name="reference-units"),
+    path("ports/", code_list_view(Port, ["locode", "name", "name_vi", "name_en", "country", "function", "iata"], "Port").as_view(), name="reference-ports"),
     path("incoterms/", IncotermListView.as_view(), name="reference-incoterms"),
 ]

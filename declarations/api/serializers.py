@@ -18,6 +18,7 @@ from declarations.models import (
     PaymentStatus,
     TransportMode,
 )
+from risk.selectors import fired_rule_name
 
 CODE = {"trim_whitespace": True}
 
@@ -316,9 +317,18 @@ class CancelSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
 
 
+class FiredRulesField(serializers.JSONField):
+    """The rules that fired (`Assessment.fired_rules`), each `name` in the language of the request."""
+
+    def to_representation(self, value):
+        if value is None:
+            return None
+        return [{**rule, "name": fired_rule_name(rule)} for rule in value]
+
+
 class ReviewQueueEntrySerializer(DeclarationListSerializer):
     risk_score = serializers.IntegerField(allow_null=True)
-    fired_rules = serializers.JSONField(allow_null=True)
+    fired_rules = FiredRulesField(allow_null=True)
     waiting_seconds = serializers.SerializerMethodField()
     amendment_pending = serializers.BooleanField(help_text="an amendment request of the trader awaits a decision")
 

@@ -10,6 +10,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from customs_portal.languages import bilingual
+
 
 class HSSection(models.Model):
     number = models.CharField(max_length=5, primary_key=True)  # Roman numeral, I..XXI
@@ -80,8 +82,11 @@ class TariffLine(models.Model):
 
 
 class Country(models.Model):
+    """An ISO 3166-1 country; the Vietnamese names follow official usage (declarations/data/PROVENANCE.md)."""
+
     code = models.CharField(max_length=2, primary_key=True)  # ISO 3166-1 alpha-2
-    name = models.CharField(max_length=120)
+    name_vi = models.CharField(_("name in Vietnamese"), max_length=120, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=120)
     mfn_treatment = models.BooleanField(
         _("most-favoured-nation treatment"),
         default=True,
@@ -90,7 +95,10 @@ class Country(models.Model):
 
     class Meta:
         ordering = ["code"]
-        verbose_name_plural = "countries"
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+
+    name = bilingual("name")
 
     def __str__(self):
         return f"{self.code} {self.name}"
@@ -98,11 +106,15 @@ class Country(models.Model):
 
 class Currency(models.Model):
     code = models.CharField(max_length=3, primary_key=True)  # ISO 4217
-    name = models.CharField(max_length=120)
+    name_vi = models.CharField(_("name in Vietnamese"), max_length=120, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=120)
 
     class Meta:
         ordering = ["code"]
-        verbose_name_plural = "currencies"
+        verbose_name = _("currency")
+        verbose_name_plural = _("currencies")
+
+    name = bilingual("name")
 
     def __str__(self):
         return self.code
@@ -110,20 +122,29 @@ class Currency(models.Model):
 
 class Unit(models.Model):
     code = models.CharField(max_length=3, primary_key=True)  # UN/ECE Recommendation 20
-    name = models.CharField(max_length=120)
+    name_vi = models.CharField(_("name in Vietnamese"), max_length=120, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=120)
 
     class Meta:
         ordering = ["code"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+    name = bilingual("name")
 
     def __str__(self):
         return f"{self.code} {self.name}"
 
 
 class Port(models.Model):
-    """A UN/LOCODE location: Vietnam's full list plus the main foreign ports and airports."""
+    """A UN/LOCODE location: Vietnam's full list plus the main foreign ports and airports.
+
+    `name_en` is the UN/LOCODE name; `name_vi` the Vietnamese name of a place in Vietnam
+    (with diacritics), empty for foreign places, which keep their UN/LOCODE name."""
 
     locode = models.CharField(max_length=5, primary_key=True)
-    name = models.CharField(max_length=120)
+    name_vi = models.CharField(_("name in Vietnamese"), max_length=120, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=120)
     country = models.CharField(max_length=2)
     subdivision = models.CharField(max_length=10, blank=True)
     function = models.CharField(max_length=8, blank=True)
@@ -131,6 +152,10 @@ class Port(models.Model):
 
     class Meta:
         ordering = ["locode"]
+        verbose_name = _("port")
+        verbose_name_plural = _("ports")
+
+    name = bilingual("name")
 
     def __str__(self):
         return f"{self.locode} {self.name}"
@@ -138,13 +163,17 @@ class Port(models.Model):
 
 class CustomsOffice(models.Model):
     code = models.CharField(max_length=4, primary_key=True)
-    name = models.CharField(max_length=255)
-    name_en = models.CharField(max_length=255, blank=True)
+    name_vi = models.CharField(_("name in Vietnamese"), max_length=255)
+    name_en = models.CharField(_("name in English"), max_length=255, blank=True)
     province = models.CharField(max_length=80, blank=True)
     kind = models.CharField(max_length=20, blank=True)  # seaport, airport, border, inland
 
     class Meta:
         ordering = ["code"]
+        verbose_name = _("customs office")
+        verbose_name_plural = _("customs offices")
+
+    name = bilingual("name")
 
     def __str__(self):
         return f"{self.code} {self.name}"

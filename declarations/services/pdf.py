@@ -76,6 +76,12 @@ def _bilingual(label) -> Bilingual:
     return Bilingual(vi=vi, en=en)
 
 
+def _bilingual_name(row) -> Bilingual:
+    """A reference row's name (country, port, office): the Vietnamese one, and the English one where it differs."""
+    vi = row.name_vi or row.name_en
+    return Bilingual(vi=vi, en=row.name_en if row.name_en != vi else "")
+
+
 def vn_number(value: Decimal | int | None, places: int | None = None, *, min_places: int = 0) -> str:
     """1234567.5 -> "1.234.567,5": grouped with dots, decimals after a comma.
 
@@ -201,6 +207,10 @@ def _context(declaration: Declaration) -> dict:
         "payment_status": _bilingual(PaymentStatus(declaration.payment_status).label),
         "payment_status_code": declaration.payment_status,
         "office": office,
+        "office_name": _bilingual_name(office),
+        "partner_country": _bilingual_name(declaration.partner_country),
+        "port_of_loading": _bilingual_name(declaration.port_of_loading),
+        "port_of_discharge": _bilingual_name(declaration.port_of_discharge),
         "registered_at": _when(declaration.registered_at),
         "cleared_at": _when(declaration.cleared_at),
         "released_at": _when(declaration.released_at),

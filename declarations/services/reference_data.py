@@ -7,8 +7,15 @@ environmental tax and export duty on tariff lines (the seeds from
 `excise_and_environmental_taxes.csv` only fill a line when it is created or while the
 field is still empty/default), `Country.mfn_treatment`, and exchange rates already
 recorded for a day. A rate whose notation cannot be parsed is reported, never read as 0.
+
+Names are loaded in Vietnamese and English (`name_vi`, `name_en`): countries and currencies
+from pycountry's ISO names and its Vietnamese gettext catalogues, corrected to official
+Vietnamese usage by `names_vi.csv`; units from `units.csv`; Vietnamese places of the
+UN/LOCODE list from `port_names_vi.csv` (foreign ports keep their UN/LOCODE name); customs
+offices from `customs_offices.csv` (see PROVENANCE.md).
 """
 import csv
+import gettext
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -18,6 +25,7 @@ from typing import TextIO
 
 import pycountry
 from django.db import transaction
+from django.utils import translation
 
 from declarations.agreements import TARIFF_COLUMNS
 from declarations.models import (
@@ -73,14 +81,14 @@ def reference_data_load(*, data_dir: Path | str | None = None, stdout: TextIO | 
         ("hs_sections", lambda: hs_sections_load(data_dir=data_dir)),
         ("hs_codes", lambda: hs_codes_load(data_dir=data_dir)),
         ("tariff_lines", lambda: tariff_lines_load(data_dir=data_dir, report=report)),
-        ("countries", countries_load),
-        ("currencies", currencies_load),
+        ("countries", lambda: countries_load(data_dir=data_dir)),
+        ("currencies", lambda: currencies_load(data_dir=data_dir)),
         ("units", lambda: units_load(data_dir=data_dir)),
         ("ports", lambda: ports_load(data_dir=data_dir, report=report)),
         ("customs_offices", lambda: customs_offices_load(data_dir=data_dir)),
         ("exchange_rates", lambda: exchange_rates_load(data_dir=data_dir)),
     ]
-    with transaction.atomic():
+    with transaction.atomic(), translation.override("en"):  # the tables keep the rate notes in English
         for name, step in steps:
             step_started = time.monotonic()
             report.counts[name] = step()
@@ -166,30 +174,62 @@ def tariff_lines_load(*, data_dir: Path, report: LoadReport) -> TableCount:
     return count
 
 
-def countries_load() -> TableCount:
+def countries_load(*, data_dir: Path) -> TableCount:
     """Every ISO 3166-1 country; `mfn_treatment` is left as admins set it."""
-    countries = [Country(code=c.alpha_2, name=c.name) for c in pycountry.countries]
-    return _upsert(Country, countries, unique_fields=["code"], update_fields=["name"])
+    vietnamese = vietnamese_names(data_dir=data_dir, code_list="country")
+    countries = [
+        Country(code=c.alpha_2, name_en=c.name, name_vi=vietnamese[c.alpha_2]) for c in pycountry.countries
+    ]
+    return _upsert(Country, countries, unique_fields=["code"], update_fields=["name_vi", "name_en"])
 
 
-def currencies_load() -> TableCount:
-    currencies = [Currency(code=c.alpha_3, name=c.name) for c in pycountry.currencies]
-    return _upsert(Currency, currencies, unique_fields=["code"], update_fields=["name"])
+def currencies_load(*, data_dir: Path) -> TableCount:
+    vietnamese = vietnamese_names(data_dir=data_dir, code_list="currency")
+    currencies = [
+        Currency(code=c.alpha_3, name_en=c.name, name_vi=vietnamese[c.alpha_3]) for c in pycountry.currencies
+    ]
+    return _upsert(Currency, currencies, unique_fields=["code"], update_fields=["name_vi", "name_en"])
+
+
+# pycountry's gettext domain of each code list, and the ISO code of its entries.
+_ISO_CODE_LISTS = {"country": ("iso3166-1", pycountry.countries, "alpha_2"),
+                   "currency": ("iso4217", pycountry.currencies, "alpha_3")}
+
+
+def vietnamese_names(*, data_dir: Path, code_list: str) -> dict[str, str]:
+    """The Vietnamese name of every country or currency (`code_list`), by ISO code: pycountry's
+    Vietnamese catalogue, with the corrections of `names_vi.csv` applied."""
+    domain, entries, code_attribute = _ISO_CODE_LISTS[code_list]
+    catalogue = gettext.translation(domain, pycountry.LOCALES_DIR, languages=["vi"])
+    names = {getattr(entry, code_attribute): catalogue.gettext(entry.name) for entry in entries}
+    for row in _rows(data_dir / "names_vi.csv"):
+        if row["list"] == code_list and row["code"] in names:
+            names[row["code"]] = row["name_vi"].strip()
+    return names
 
 
 def units_load(*, data_dir: Path) -> TableCount:
-    units = [Unit(code=row["code"].strip(), name=row["name"].strip()) for row in _rows(data_dir / "units.csv")]
-    return _upsert(Unit, units, unique_fields=["code"], update_fields=["name"])
+    units = [
+        Unit(code=row["code"].strip(), name_en=row["name_en"].strip(), name_vi=row["name_vi"].strip())
+        for row in _rows(data_dir / "units.csv")
+    ]
+    return _upsert(Unit, units, unique_fields=["code"], update_fields=["name_vi", "name_en"])
 
 
 def ports_load(*, data_dir: Path, report: LoadReport) -> TableCount:
-    """Vietnam's UN/LOCODE list plus the main foreign ports; the country is the locode's first two letters."""
+    """Vietnam's UN/LOCODE list plus the main foreign ports; the country is the locode's first two letters.
+
+    Places in Vietnam get their Vietnamese name from `port_names_vi.csv`; the others (and the
+    few Vietnamese places that file leaves out) have their UN/LOCODE name in both languages."""
+    names_vi = {row["locode"].strip(): row["name_vi"].strip() for row in _rows(data_dir / "port_names_vi.csv")}
     ports = {}
     for row in _rows(data_dir / "unlocode-vn.csv"):
         port = _port(row, report)
+        port.name_vi = names_vi.get(port.locode, port.name_en)
         ports.setdefault(port.locode, port)
     for row in _rows(data_dir / "foreign_ports.csv"):
         port = _port(row, report)
+        port.name_vi = port.name_en
         if row.get("country", "").strip() not in ("", port.country):
             report.warnings.append(f"foreign_ports.csv: {port.locode} lists country {row['country']!r}")
         ports.setdefault(port.locode, port)
@@ -197,7 +237,7 @@ def ports_load(*, data_dir: Path, report: LoadReport) -> TableCount:
         Port,
         list(ports.values()),
         unique_fields=["locode"],
-        update_fields=["name", "country", "subdivision", "function", "iata"],
+        update_fields=["name_vi", "name_en", "country", "subdivision", "function", "iata"],
     )
 
 
@@ -205,14 +245,14 @@ def customs_offices_load(*, data_dir: Path) -> TableCount:
     offices = [
         CustomsOffice(
             code=row["code"].strip(),
-            name=row["name"].strip(),
+            name_vi=row["name_vi"].strip(),
             name_en=row["name_en"].strip(),
             province=row["province"].strip(),
             kind=row["kind"].strip(),
         )
         for row in _rows(data_dir / "customs_offices.csv")
     ]
-    return _upsert(CustomsOffice, offices, unique_fields=["code"], update_fields=["name", "name_en", "province", "kind"])
+    return _upsert(CustomsOffice, offices, unique_fields=["code"], update_fields=["name_vi", "name_en", "province", "kind"])
 
 
 def exchange_rates_load(*, data_dir: Path) -> TableCount:
@@ -322,10 +362,20 @@ def _seed_taxes_on_existing(seeds, codes) -> dict[str, int]:
     return updated
 
 
+# Names whose letters the source lost (a "?" for a character it could not encode), as UN/LOCODE writes them.
+_REPAIRED_NAMES = {"VNVAG": ("V?ng Ang", "Vung Ang")}
+
+
 def _port(row, report) -> Port:
-    """One UN/LOCODE row; repairs the source's one row whose quoting shifted the columns (VNVIC)."""
+    """One UN/LOCODE row; repairs the source's one row whose quoting shifted the columns (VNVIC)
+    and the names that lost a letter (`_REPAIRED_NAMES`)."""
     values = {key: (value or "").strip().strip('"').strip() for key, value in row.items() if key}
     locode = values["locode"]
+    name = values["name"]
+    lost, repaired_name = _REPAIRED_NAMES.get(locode, (None, None))
+    if name == lost:
+        report.warnings.append(f"{locode}: name {name!r} with a lost letter repaired to {repaired_name!r}")
+        name = repaired_name
     function, iata, subdivision = values.get("function", ""), values.get("iata", ""), values.get("subdivision", "")
     repaired = False
     if not function and len(iata) == 8:
@@ -336,7 +386,7 @@ def _port(row, report) -> Port:
         report.warnings.append(f"{locode}: misquoted row in the source repaired (function {function!r})")
     return Port(
         locode=locode,
-        name=values["name"],
+        name_en=name,
         country=locode[:2],
         subdivision=subdivision,
         function=function,

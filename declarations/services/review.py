@@ -57,7 +57,8 @@ def _conflict(declaration: Declaration, action: str) -> DomainConflict:
     when = timezone.localtime(last.created_at).strftime("%Y-%m-%d %H:%M:%S")
     return DomainConflict(
         _("%(message)s %(who)s already recorded “%(what)s” at %(when)s.")
-        % {"message": str(base), "who": last.actor.get_username(), "what": last.action, "when": when},
+        % {"message": str(base), "who": last.actor.get_username(), "when": when,
+           "what": Action(last.action).label if last.action in Action.values else last.action},
         code="already_decided",
     )
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from declarations.agreements import AGREEMENTS
 from declarations.incoterms import INCOTERMS
 from declarations.models import Country, TariffLine
+from declarations.tariff_notation import rate_note
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
@@ -49,14 +50,23 @@ class DutyRate:
         return data
 
 
+def mfn_rate_note(line: TariffLine) -> str:
+    """The note on the line's MFN rate in the reader's language (the table keeps it in English)."""
+    return rate_note(line.mfn_rate_raw) if line.mfn_rate_note else ""
+
+
+def _preferential_note(parsed: dict, line: TariffLine) -> str:
+    return rate_note(parsed.get("raw", ""), mfn=line.mfn_rate) if parsed.get("note") else ""
+
+
 def _ordinary_rate(*, line: TariffLine, origin: Country) -> DutyRate:
     if line.mfn_rate is None:
         raise RateUnavailable(
             _("HS %(code)s has no automatic duty rate (%(note)s).")
-            % {"code": line.hs_code, "note": line.mfn_rate_note or line.mfn_rate_raw or _("no MFN rate")}
+            % {"code": line.hs_code, "note": mfn_rate_note(line) or line.mfn_rate_raw or _("no MFN rate")}
         )
     if origin.mfn_treatment:
-        return DutyRate(rate=line.mfn_rate, basis="MFN", note=line.mfn_rate_note)
+        return DutyRate(rate=line.mfn_rate, basis="MFN", note=mfn_rate_note(line))
     standard = line.standard_rate if line.standard_rate is not None else line.mfn_rate * STANDARD_RATE_FACTOR
     return DutyRate(
         rate=standard,
@@ -87,7 +97,7 @@ def duty_rate_select(*, line: TariffLine, origin: Country, preference: str) -> D
     if parsed.get("status") != "rate" or parsed.get("rate") is None:
         ordinary.preference_refused = _("The %(agreement)s rate for HS %(code)s cannot be applied automatically: %(note)s") % {
             **params,
-            "note": parsed.get("note") or parsed.get("raw", ""),
+            "note": _preferential_note(parsed, line) or parsed.get("raw", ""),
         }
         return ordinary
     if origin.code in parsed.get("excluded", []):
@@ -97,7 +107,7 @@ def duty_rate_select(*, line: TariffLine, origin: Country, preference: str) -> D
     return DutyRate(
         rate=rate,
         basis=preference,
-        note=parsed.get("note", ""),
+        note=_preferential_note(parsed, line),
         preference_requested=preference,
     )
 

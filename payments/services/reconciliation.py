@@ -17,6 +17,10 @@ transaction (`recovered`). Differences are stored: a reference the portal never 
 (`missing_in_portal`), a second transaction for a payment already credited (`duplicate`),
 money credited that the declaration did not need (`refund_due`), and payments the portal
 credited from a callback that day that the statement lacks (`missing_in_statement`).
+
+The notes of the differences and the statement's errors are written in the language active
+during the run: the officer's for a statement uploaded on the page, the portal's default
+(LANGUAGE_CODE) for the nightly run.
 """
 import csv
 import hashlib
@@ -28,6 +32,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
 
 from payments.models import (
     CreditSource,
@@ -81,16 +87,17 @@ def bank_statement_parse(*, content: bytes) -> list[StatementLine]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise StatementInvalid("The statement is not UTF-8 text.") from None
+        raise StatementInvalid(_("The statement is not UTF-8 text.")) from None
     rows = list(csv.reader(io.StringIO(text)))
     if not rows or [cell.strip() for cell in rows[0]] != STATEMENT_COLUMNS:
-        raise StatementInvalid(f"The first line must be the header {','.join(STATEMENT_COLUMNS)}.")
+        raise StatementInvalid(_("The first line must be the header %(header)s.") % {"header": ",".join(STATEMENT_COLUMNS)})
     lines, problems = [], []
     for line_no, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(STATEMENT_COLUMNS):
-            problems.append(f"line {line_no}: {len(row)} columns instead of {len(STATEMENT_COLUMNS)}")
+            problems.append(_("line %(line)d: %(found)d columns instead of %(expected)d")
+                            % {"line": line_no, "found": len(row), "expected": len(STATEMENT_COLUMNS)})
             continue
         txn, reference, amount_text, currency, booked_text = (statement_cell_read(cell) for cell in row)
         try:
@@ -99,18 +106,20 @@ def bank_statement_parse(*, content: bytes) -> list[StatementLine]:
             amount = None
         if (amount is None or not amount.is_finite() or amount != amount.to_integral_value()
                 or not 0 < amount < MAX_AMOUNT):
-            problems.append(f"line {line_no}: amount {amount_text!r} is not a positive whole number")
+            problems.append(_("line %(line)d: amount “%(amount)s” is not a positive whole number")
+                            % {"line": line_no, "amount": amount_text})
             continue
         try:
             booked_at = datetime.fromisoformat(booked_text)
         except ValueError:
-            problems.append(f"line {line_no}: booked_at {booked_text!r} is not an ISO 8601 date-time")
+            problems.append(_("line %(line)d: booked_at “%(booked_at)s” is not an ISO 8601 date-time")
+                            % {"line": line_no, "booked_at": booked_text})
             continue
         if not txn or not reference:
-            problems.append(f"line {line_no}: bank_transaction_id and reference are required")
+            problems.append(_("line %(line)d: bank_transaction_id and reference are required") % {"line": line_no})
             continue
         if currency != "VND":
-            problems.append(f"line {line_no}: currency {currency!r} is not VND")
+            problems.append(_("line %(line)d: currency “%(currency)s” is not VND") % {"line": line_no, "currency": currency})
             continue
         lines.append(StatementLine(line_no, txn, reference, amount.quantize(Decimal("1")), currency, booked_at))
     if problems:
@@ -138,17 +147,19 @@ def _compare(lines: list[StatementLine], statement_date: date) -> tuple[list[Rec
         payment = payments.get(line.reference)
         if line.bank_transaction_id in seen_transactions:
             differences.append(_difference(DifferenceKind.DUPLICATE, line, payment,
-                                           f"Line {line.line_no} repeats bank transaction {line.bank_transaction_id}."))
+                                           _("Line %(line)d repeats bank transaction %(transaction)s.")
+                                           % {"line": line.line_no, "transaction": line.bank_transaction_id}))
             continue
         seen_transactions.add(line.bank_transaction_id)
         if payment is None:
-            differences.append(_difference(DifferenceKind.UNKNOWN, line, note=f"Line {line.line_no}."))
+            differences.append(_difference(DifferenceKind.UNKNOWN, line, note=_("Line %(line)d.") % {"line": line.line_no}))
             continue
         if payment.status == PaymentStatus.CREDITED:
             if payment.bank_transaction_id != line.bank_transaction_id:
                 differences.append(_difference(
                     DifferenceKind.DUPLICATE, line, payment,
-                    f"Already credited by bank transaction {payment.bank_transaction_id}: refund this one."))
+                    _("Already credited by bank transaction %(transaction)s: refund this one.")
+                    % {"transaction": payment.bank_transaction_id}))
             elif payment.amount != line.amount:
                 differences.append(_difference(DifferenceKind.AMOUNT_MISMATCH, line, payment))
             else:
@@ -156,27 +167,31 @@ def _compare(lines: list[StatementLine], statement_date: date) -> tuple[list[Rec
                 if payment.credited_via == CreditSource.RECONCILIATION:
                     differences.append(_difference(
                         DifferenceKind.RECOVERED, line, payment,
-                        f"Credited from the statement at {timezone.localtime(payment.credited_at):%Y-%m-%d %H:%M} "
-                        f"(receipt {payment.receipt_number})."))
+                        _("Credited from the statement at %(when)s (receipt %(receipt)s).") % {
+                            "when": date_format(timezone.localtime(payment.credited_at), "SHORT_DATETIME_FORMAT"),
+                            "receipt": payment.receipt_number}))
                 if payment.refund_due:
                     differences.append(_difference(DifferenceKind.REFUND_DUE, line, payment,
-                                                   f"{payment.refund_due} VND to refund to the trader."))
+                                                   _("%(amount)s VND to refund to the trader.")
+                                                   % {"amount": number_format(payment.refund_due, force_grouping=True)}))
             continue
         if payment.amount != line.amount:
             differences.append(_difference(DifferenceKind.AMOUNT_MISMATCH, line, payment,
-                                           f"Not credited: the payment is {payment.get_status_display().lower()}."))
+                                           _("Not credited: the payment is %(status)s.")
+                                           % {"status": payment.get_status_display().lower()}))
             continue
         notice = BankNotice(reference=line.reference, amount=line.amount, status="success",
                             bank_transaction_id=line.bank_transaction_id)
         try:
-            _, credited = payment_credit(notice=notice, via=CreditSource.RECONCILIATION)
+            _outcome, credited = payment_credit(notice=notice, via=CreditSource.RECONCILIATION)
         except CallbackRefused as refused:
             differences.append(_difference(DifferenceKind.MISSING_IN_PORTAL, line, payment, refused.detail))
             continue
         matched += 1
-        note = f"Was {payment.get_status_display().lower()}; credited from the statement (receipt {credited.receipt_number})."
+        note = _("Was %(status)s; credited from the statement (receipt %(receipt)s).") % {
+            "status": payment.get_status_display().lower(), "receipt": credited.receipt_number}
         if credited.refund_due:
-            note += f" {credited.refund_due} VND to refund."
+            note += " " + _("%(amount)s VND to refund.") % {"amount": number_format(credited.refund_due, force_grouping=True)}
         differences.append(_difference(DifferenceKind.RECOVERED, line, credited, note))
 
     day_credits = Payment.objects.filter(
@@ -185,7 +200,8 @@ def _compare(lines: list[StatementLine], statement_date: date) -> tuple[list[Rec
     ).exclude(bank_transaction_id__in=seen_transactions).order_by("credited_at")
     for payment in day_credits:
         differences.append(_difference(DifferenceKind.MISSING_IN_STATEMENT, payment=payment,
-                                       note=f"Credited at {timezone.localtime(payment.credited_at):%H:%M:%S}."))
+                                       note=_("Credited at %(time)s.")
+                                       % {"time": timezone.localtime(payment.credited_at).strftime("%H:%M:%S")}))
     return differences, matched
 
 
@@ -211,7 +227,7 @@ def reconciliation_run(*, statement_date: date, content: bytes | None, source: s
             error = ""
     credited = Payment.objects.filter(status=PaymentStatus.CREDITED, credited_at__date=statement_date)
     with transaction.atomic():
-        report, _ = ReconciliationReport.objects.select_for_update().get_or_create(
+        report, _created = ReconciliationReport.objects.select_for_update().get_or_create(
             statement_date=statement_date, defaults={"status": status, "run_at": now})
         report.status = status
         report.source = source[:255]

@@ -5,6 +5,9 @@ from rest_framework import serializers
 from customs_portal.accounts.models import ComplianceLevel, Enterprise
 from declarations.lifecycle import Channel
 from risk.models import Assessment, RiskRule, RiskRuleVersion, RiskSettings
+from risk.selectors import fired_rule_name
+
+NAME_HELP = "in the language of the request (Accept-Language: vi or en), or the other one if the rule has none in it"
 
 
 class ConditionSerializer(serializers.Serializer):
@@ -14,8 +17,16 @@ class ConditionSerializer(serializers.Serializer):
 
 
 class RuleWriteSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    """A rule's name and description are kept in Vietnamese and English: give `name_vi` and/or
+    `name_en` (a rule needs a name in at least one), or `name` for the language of the request."""
+
+    name = serializers.CharField(max_length=200, required=False, help_text="the name in the language of the request")
+    name_vi = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    name_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True,
+                                        help_text="the description in the language of the request")
+    description_vi = serializers.CharField(required=False, allow_blank=True)
+    description_en = serializers.CharField(required=False, allow_blank=True)
     conditions = serializers.JSONField(help_text="list of {field, op, value}; all must hold")
     score = serializers.IntegerField(min_value=-1000, max_value=1000, default=0)
     min_channel = serializers.ChoiceField(choices=Channel.choices, required=False, allow_blank=True, allow_null=True, default="")
@@ -28,20 +39,27 @@ class RuleWriteSerializer(serializers.Serializer):
 
 
 class RuleVersionSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True, help_text=NAME_HELP)
+    description = serializers.CharField(read_only=True, help_text=NAME_HELP)
     conditions = ConditionSerializer(many=True)
     created_by = serializers.CharField(source="created_by.username", allow_null=True, default=None)
 
     class Meta:
         model = RiskRuleVersion
-        fields = ["id", "version", "name", "description", "conditions", "score", "min_channel", "active",
-                  "valid_from", "valid_to", "created_at", "created_by", "change_note"]
+        fields = ["id", "version", "name", "name_vi", "name_en", "description", "description_vi", "description_en",
+                  "conditions", "score", "min_channel", "active", "valid_from", "valid_to", "created_at", "created_by",
+                  "change_note"]
 
 
 class RuleSerializer(serializers.ModelSerializer):
     """A rule as it is now (its current version), with the version number."""
 
-    name = serializers.CharField(source="current.name")
-    description = serializers.CharField(source="current.description")
+    name = serializers.CharField(source="current.name", help_text=NAME_HELP)
+    name_vi = serializers.CharField(source="current.name_vi")
+    name_en = serializers.CharField(source="current.name_en")
+    description = serializers.CharField(source="current.description", help_text=NAME_HELP)
+    description_vi = serializers.CharField(source="current.description_vi")
+    description_en = serializers.CharField(source="current.description_en")
     conditions = ConditionSerializer(many=True, source="current.conditions")
     score = serializers.IntegerField(source="current.score")
     min_channel = serializers.CharField(source="current.min_channel")
@@ -53,8 +71,8 @@ class RuleSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RiskRule
-        fields = ["id", "name", "description", "conditions", "score", "min_channel", "active", "valid_from",
-                  "valid_to", "version", "created_at", "updated_at"]
+        fields = ["id", "name", "name_vi", "name_en", "description", "description_vi", "description_en", "conditions",
+                  "score", "min_channel", "active", "valid_from", "valid_to", "version", "created_at", "updated_at"]
 
 
 class RuleDetailSerializer(RuleSerializer):
@@ -89,10 +107,13 @@ class ComplianceSerializer(serializers.ModelSerializer):
 class FiredRuleSerializer(serializers.Serializer):
     rule = serializers.IntegerField()
     version = serializers.IntegerField()
-    name = serializers.CharField()
+    name = serializers.SerializerMethodField(help_text=NAME_HELP)
     score = serializers.IntegerField()
     min_channel = serializers.CharField(allow_null=True)
     reason = serializers.ListField(child=serializers.DictField())
+
+    def get_name(self, fired) -> str:
+        return fired_rule_name(fired)
 
 
 class RiskExplanationSerializer(serializers.ModelSerializer):

@@ -42,7 +42,8 @@ def _candidate_rules(rules: list) -> list[dict]:
             if version is None:
                 errors.append(f"[{index}] " + _("No rule %(id)s.") % {"id": entry})
                 continue
-            candidates.append({"origin": f"rule {entry} v{version.version}", "rule_id": entry, "name": version.name,
+            candidates.append({"origin": f"rule {entry} v{version.version}", "rule_id": entry,
+                               "name": version.name_vi or version.name_en, "name_en": version.name_en or version.name_vi,
                                "conditions": version.conditions, "score": version.score, "min_channel": version.min_channel})
         elif isinstance(entry, dict):
             try:
@@ -84,7 +85,8 @@ def _compiled_candidates(run: BacktestRun) -> CompiledRuleSet:
     compiled = []
     for index, rule in enumerate(run.rules, start=1):
         version = RiskRuleVersion(
-            pk=-index, rule_id=rule["rule_id"] or -index, version=0, name=rule["name"], conditions=rule["conditions"],
+            pk=-index, rule_id=rule["rule_id"] or -index, version=0, name_vi=rule["name"],
+            name_en=rule.get("name_en") or rule["name"], conditions=rule["conditions"],
             score=rule["score"], min_channel=rule["min_channel"], active=True,
         )
         compiled.append(rule_version_compile(version))
@@ -116,6 +118,7 @@ def backtest_execute(*, run_id: int) -> BacktestRun | None:
         settings = risk_settings_current()
         now_mix, candidate_mix, moves = Counter(), Counter(), Counter()
         fired_counts = Counter()
+        names_en = {}  # the English name of each rule counted in `fired_counts` (by its Vietnamese name)
         discrepancies = set(
             AuditEvent.objects.filter(action="record_inspection", data__discrepancy=True, declaration__in=declarations)
             .values_list("declaration_id", flat=True)
@@ -148,6 +151,7 @@ def backtest_execute(*, run_id: int) -> BacktestRun | None:
                 moves[f"{before}->{channel}"] += 1
                 for fired in result.fired:
                     fired_counts[fired["name"]] += 1
+                    names_en[fired["name"]] = fired.get("name_en") or fired["name"]
                 if declaration.pk in discrepancies:
                     hits[f"now_{before}"] += 1
                     hits[f"candidate_{channel}"] += 1
@@ -160,6 +164,7 @@ def backtest_execute(*, run_id: int) -> BacktestRun | None:
             "channel_mix_candidate": dict(candidate_mix),
             "moves": dict(moves),
             "fired_rules": dict(fired_counts.most_common()),
+            "fired_rule_names_en": names_en,
             "inspections_with_discrepancy": len(discrepancies),
             "discrepancies_selected_now": hits["now_red"] + hits["now_yellow"],
             "discrepancies_selected_candidate": hits["candidate_red"] + hits["candidate_yellow"],

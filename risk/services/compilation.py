@@ -16,7 +16,8 @@ def rule_version_compile(version: RiskRuleVersion) -> CompiledRule:
     rule = CompiledRule(
         version_id=version.pk,
         rule_id=version.rule_id,
-        name=version.name,
+        name=version.name_vi or version.name_en,
+        name_en=version.name_en or version.name_vi,
         version=version.version,
         score=version.score,
         min_channel=version.min_channel,

@@ -3,14 +3,36 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from customs_portal.errors import DomainValidationError
+from customs_portal.languages import english_active
 from risk.conditions import ConditionError, conditions_validate
 from risk.models import RiskRule, RiskRuleVersion, RiskSettings
 
-RULE_FIELDS = ("name", "description", "conditions", "score", "min_channel", "active", "valid_from", "valid_to")
+RULE_FIELDS = (
+    "name_vi", "name_en", "description_vi", "description_en", "conditions", "score", "min_channel", "active",
+    "valid_from", "valid_to",
+)
+# A rule's name and description are kept in both languages; `name` and `description` in a
+# body give the text in the language of the request, unless the body gives that language's
+# column itself (the other language keeps its text).
+TEXTS_IN_BOTH_LANGUAGES = ("name", "description")
+
+
+def _in_both_languages(data: dict) -> dict:
+    """`data` with `name` / `description` moved to the column of the active language."""
+    language = "en" if english_active() else "vi"
+    data = dict(data)
+    for text in TEXTS_IN_BOTH_LANGUAGES:
+        if text in data:
+            data.setdefault(f"{text}_{language}", data.pop(text))
+    return data
 
 
 def _validated(data: dict) -> dict:
     errors = {}
+    for text in ("name_vi", "name_en", "description_vi", "description_en"):
+        data[text] = (data.get(text) or "").strip()
+    if not (data["name_vi"] or data["name_en"]):
+        errors["name"] = [_("Give the rule a name, in Vietnamese or in English.")]
     try:
         data["conditions"] = conditions_validate(data.get("conditions", []))
     except ConditionError as exc:
@@ -24,6 +46,7 @@ def _validated(data: dict) -> dict:
 
 @transaction.atomic
 def risk_rule_create(*, user, data: dict, change_note: str = "") -> RiskRule:
+    data = _in_both_languages(data)
     values = _validated({name: data.get(name) for name in RULE_FIELDS if name in data})
     rule = RiskRule.objects.create(created_by=user)
     version = RiskRuleVersion.objects.create(rule=rule, version=1, created_by=user, change_note=change_note, **values)
@@ -35,6 +58,7 @@ def risk_rule_create(*, user, data: dict, change_note: str = "") -> RiskRule:
 @transaction.atomic
 def risk_rule_update(*, rule: RiskRule, user, data: dict, change_note: str = "") -> RiskRule:
     """A new version with the changed fields; earlier versions stay as they were."""
+    data = _in_both_languages(data)
     locked = RiskRule.objects.select_for_update(of=("self",)).select_related("current").get(pk=rule.pk)
     current = locked.current
     values = {name: getattr(current, name) for name in RULE_FIELDS}

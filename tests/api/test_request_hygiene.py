@@ -1,4 +1,5 @@
-"""A NUL character in the URL or in a body is a clear 400 everywhere, never a server error."""
+"""A NUL character in the URL or in a body is a clear 400 everywhere, never a server error: JSON for
+the API, the portal's 400 page for the pages' URLs."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -15,7 +16,6 @@ pytestmark = pytest.mark.django_db
     "/api/v1/reference/exchange-rates/?currency=US%00",
     "/api/v1/declarations/?number=1%00",
     "/api/v1/review-queue/?enterprise=%00",
-    "/declarations/?number=%00",
 ])
 def test_nul_in_the_query_is_400(officer, api_client_for, url):
     response = api_client_for(officer).get(url)
@@ -144,3 +144,10 @@ def test_numbers_beyond_a_column_in_the_pages_are_field_errors(risk_admin, clien
     response = client.post(url, data)
     assert response.status_code in (200, 400)
     assert f'id="id_{field}"' in response.content.decode() and "is-invalid" in response.content.decode()
+@pytest.mark.parametrize(("language", "heading"), [("vi", "Yêu cầu không hợp lệ"), ("en", "Bad request")])
+def test_nul_in_a_page_query_is_the_400_page_in_the_readers_language(officer, client, language, heading):
+    client.force_login(officer)
+    response = client.get("/declarations/?number=%00", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert f'<h1 class="h3 mb-3" id="error-title">{heading}</h1>' in response.content.decode()

@@ -80,7 +80,10 @@ def test_reload_creates_nothing_and_reports_the_source_defects(load_report):
         "tariff-2026.csv line 17248: code '9849170' is not 8 digits",
         "tariff-2026.csv line 17258: code '9849190' is not 8 digits",
     ]
-    assert load_report.warnings == ["VNVIC: misquoted row in the source repaired (function '1-------')"]
+    assert load_report.warnings == [
+        "VNVIC: misquoted row in the source repaired (function '1-------')",
+        "VNVAG: name 'V?ng Ang' with a lost letter repaired to 'Vung Ang'",
+    ]
     assert load_report.seeded_on_existing == {
         "special_consumption_tax_rate": 0,
         "environmental_tax_per_unit": 0,
@@ -198,9 +201,9 @@ def test_every_tax_seed_prefix_matches_a_tariff_line(load_report):
 
 
 def test_code_lists(load_report):
-    assert Country.objects.get(code="VN").name == "Viet Nam"
-    assert Currency.objects.get(code="VND").name == "Dong"
-    assert Unit.objects.get(code="KGM").name == "kilogram"
+    assert (Country.objects.get(code="VN").name_en, Country.objects.get(code="VN").name_vi) == ("Viet Nam", "Việt Nam")
+    assert (Currency.objects.get(code="VND").name_en, Currency.objects.get(code="VND").name_vi) == ("Dong", "Đồng Việt Nam")
+    assert (Unit.objects.get(code="KGM").name_en, Unit.objects.get(code="KGM").name_vi) == ("kilogram", "kilôgam")
     assert not Unit.objects.filter(code__in=["BX", "CT", "ROL"]).exists()
     assert CustomsOffice.objects.get(code="02CI").province == "Thành phố Hồ Chí Minh"
     assert CustomsOffice.objects.get(code="03CE").kind == "seaport"
@@ -211,11 +214,14 @@ def test_code_lists(load_report):
 def test_ports(load_report):
     assert Port.objects.filter(country="VN").count() == 240
     hcmc = Port.objects.get(locode="VNSGN")
-    assert (hcmc.name, hcmc.subdivision, hcmc.function) == ("Ho Chi Minh City", "SG", "1-3456--")
+    assert (hcmc.name_en, hcmc.name_vi, hcmc.subdivision, hcmc.function) == (
+        "Ho Chi Minh City", "Thành phố Hồ Chí Minh", "SG", "1-3456--")
     vict = Port.objects.get(locode="VNVIC")
-    assert (vict.name, vict.subdivision, vict.function, vict.iata) == ("VICT", "", "1-------", "")
+    assert (vict.name_en, vict.name_vi, vict.subdivision, vict.function, vict.iata) == ("VICT", "VICT", "", "1-------", "")
+    vung_ang = Port.objects.get(locode="VNVAG")
+    assert (vung_ang.name_en, vung_ang.name_vi) == ("Vung Ang", "Vũng Áng")
     shanghai = Port.objects.get(locode="CNSHA")
-    assert (shanghai.name, shanghai.country, shanghai.iata) == ("Shanghai", "CN", "PVG")
+    assert (shanghai.name_en, shanghai.name_vi, shanghai.country, shanghai.iata) == ("Shanghai", "Shanghai", "CN", "PVG")
     assert not Port.objects.exclude(country=Substr("locode", 1, 2)).exists()
 
 

@@ -5,9 +5,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from declarations.agreements import TARIFF_COLUMNS
-from declarations.tariff_notation import GIC_NOTE, QUOTA_NOTE, ParsedRate, parse_rate
+from declarations.tariff_notation import GIC_NOTE, QUOTA_NOTE, ParsedRate, parse_rate, rate_note
 
 TARIFF_CSV = Path(__file__).resolve().parents[2] / "declarations" / "data" / "tariff-2026.csv"
 D = Decimal
@@ -274,3 +275,13 @@ def test_every_cell_of_the_real_tariff_parses():
         ("preferential", "none"): 30718,
         ("preferential", "quota"): 17,
     }
+
+
+@pytest.mark.parametrize(("language", "note"), [
+    ("vi", "các phương án 0/3.7 phụ thuộc một điều kiện mà nguồn không nêu; áp dụng thuế suất cao hơn, 3.7"),
+    ("en", "alternatives 0/3.7 depend on a condition the source does not state; the higher, 3.7, is taken"),
+])
+def test_notes_are_written_in_the_active_language(language, note):
+    with translation.override(language):
+        assert parse_rate("0/3,7").note == note
+        assert rate_note("0/3,7") == note

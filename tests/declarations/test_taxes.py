@@ -2,6 +2,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from declarations.models import Country, TariffLine
 from declarations.services.taxes import ItemTaxInput, RateUnavailable, duty_rate_select, taxes_compute, vnd
@@ -185,3 +186,18 @@ def test_export_pays_export_duty_only_where_the_line_has_one_and_is_valued_fob()
     assert (first.import_duty, first.vat) == (D("0"), D("0"))
     assert second.export_duty == D("0")
     assert result.as_json()["total"] == D("3337500")
+
+
+@pytest.mark.parametrize(("language", "refusal"), [
+    ("vi", "Không thể tự động áp dụng thuế suất VN_EAEU cho mã HS {code}: "
+           "ưu đãi theo hạn ngạch thuế quan (không được mô hình hóa)"),
+    ("en", "The VN_EAEU rate for HS {code} cannot be applied automatically: "
+           "preference subject to a tariff quota (not modelled)"),
+])
+def test_a_refusal_explains_the_tariff_note_in_the_readers_language(language, refusal):
+    """The tariff keeps its notes in English; a refusal writes the note in the reader's language."""
+    quota_line = TariffLine.objects.filter(preferential__vn_eaeu__status="quota").order_by("hs_code").first()
+    assert quota_line.preferential["vn_eaeu"]["note"] == "preference subject to a tariff quota (not modelled)"
+    with translation.override(language):
+        rate = duty_rate_select(line=quota_line, origin=country("RU"), preference="VN_EAEU")
+    assert rate.preference_refused == refusal.format(code=quota_line.hs_code)

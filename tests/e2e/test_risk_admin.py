@@ -41,8 +41,8 @@ def test_risk_admin_builds_a_rule_with_the_condition_builder(page):
     page.click("#new-rule")
     expect(page.locator("h1")).to_have_text("New risk rule")
 
-    page.fill("#id_name", "HS 2402 → red")
-    page.fill("#id_description", "Cigarettes, cigars and other tobacco products: physical inspection.")
+    page.fill("#id_name_en", "HS 2402 → red")
+    page.fill("#id_description_en", "Cigarettes, cigars and other tobacco products: physical inspection.")
 
     # The HS code field allows the text operators only, and "starts with" takes a prefix.
     page.select_option("#cond-0-field", "items.hs_code")

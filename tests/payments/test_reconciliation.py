@@ -103,9 +103,9 @@ def test_refund_due_is_listed(trader1, assessed):
 @pytest.mark.parametrize("content, message", [
     (b"", "header"),
     (b"reference,amount\nX,1\n", "header"),
-    ((HEADER + "SB1,HQ1,-5,VND,2026-01-01T10:00:00+07:00\n").encode(), "line 2: amount '-5'"),
-    ((HEADER + "SB1,HQ1,12.5,VND,2026-01-01T10:00:00+07:00\n").encode(), "line 2: amount '12.5'"),
-    ((HEADER + "SB1,HQ1,100,USD,2026-01-01T10:00:00+07:00\n").encode(), "currency 'USD'"),
+    ((HEADER + "SB1,HQ1,-5,VND,2026-01-01T10:00:00+07:00\n").encode(), "line 2: amount “-5”"),
+    ((HEADER + "SB1,HQ1,12.5,VND,2026-01-01T10:00:00+07:00\n").encode(), "line 2: amount “12.5”"),
+    ((HEADER + "SB1,HQ1,100,USD,2026-01-01T10:00:00+07:00\n").encode(), "currency “USD”"),
     ((HEADER + "SB1,HQ1,100,VND,yesterday\n").encode(), "booked_at"),
     ((HEADER + "SB1,HQ1,100\n").encode(), "3 columns"),
     (b"\xff\xfe", "UTF-8"),

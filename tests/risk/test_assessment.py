@@ -157,12 +157,12 @@ class TestDefaultRules:
     def test_established_enterprise_with_plain_goods_is_green(self, trader1):
         declaration = registered(trader1, plain_import_body())
         assessment = risk_assess(declaration_id=declaration.pk)
-        names = [f["name"] for f in assessment.fired_rules]
+        names = [f["name_en"] for f in assessment.fired_rules]
         assert assessment.channel == "green", names
 
     def test_specialised_management_goes_yellow_unless_priority(self, trader1):
         assessment = risk_assess(declaration_id=registered(trader1).pk)  # laptops (energy label), oranges (quarantine)
-        fired = {f["name"]: f for f in assessment.fired_rules}
+        fired = {f["name_en"]: f for f in assessment.fired_rules}
         assert assessment.channel == "yellow"
         reasons = fired["Specialised management without priority status"]["reason"]
         assert {"field": "items.specialised_management", "op": "eq", "value": True, "actual": True, "item": 1} in reasons
@@ -177,20 +177,20 @@ class TestDefaultRules:
     def test_new_enterprise_goes_yellow(self, trader2):
         declaration = registered(trader2, plain_import_body())
         assessment = risk_assess(declaration_id=declaration.pk)
-        assert "New enterprise" in [f["name"] for f in assessment.fired_rules]
+        assert "New enterprise" in [f["name_en"] for f in assessment.fired_rules]
         assert assessment.channel == "yellow"
 
     def test_cigarettes_are_red(self, trader1):
         assessment = risk_assess(declaration_id=registered(trader1, cigarettes_body()).pk)
         assert assessment.channel == "red"
-        assert "Tobacco products" in [f["name"] for f in assessment.fired_rules]
+        assert "Tobacco products" in [f["name_en"] for f in assessment.fired_rules]
 
     def test_undervalued_laptops_add_score(self, trader1):
         body = plain_import_body()
         body["items"] = [{**body["items"][1], "unit_price": "1.00"}]  # T-shirts at ~26,000 VND, reference 90,000
         body["invoice"] = {**body["invoice"], "total": "1000.00"}
         assessment = risk_assess(declaration_id=registered(trader1, body).pk)
-        fired = {f["name"]: f for f in assessment.fired_rules}
+        fired = {f["name_en"]: f for f in assessment.fired_rules}
         low = fired["Declared price far below the reference price"]
         assert Decimal(low["reason"][0]["actual"]) < Decimal("0.7")
         assert assessment.channel == "yellow"

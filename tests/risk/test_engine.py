@@ -123,7 +123,8 @@ def test_explanation_carries_the_values_that_fired():
                                          {"field": "enterprise.age_days", "op": "gt", "value": 100}], score=40)])
     fired = rule_set.evaluate(facts()).fired
     assert fired == [{
-        "rule": 7, "version": 1, "version_id": 70, "name": "rule 7", "score": 40, "min_channel": None,
+        "rule": 7, "version": 1, "version_id": 70, "name": "rule 7", "name_en": "rule 7", "score": 40,
+        "min_channel": None,
         "reason": [
             {"field": "enterprise.age_days", "op": "gt", "value": "100", "actual": "4000"},
             {"field": "items.hs_code", "op": "startswith", "value": "2402", "actual": "24022090", "item": 2},

@@ -40,7 +40,7 @@ def client_for(user, language: str = "en") -> Client:
 def rule_post(**overrides) -> dict:
     """The rule form as the browser posts it: tobacco imports to red, two conditions (indexes need not follow)."""
     data = {
-        "name": "HS 2402 imports → red", "description": "Cigarettes and cigars", "score": "60", "min_channel": "red",
+        "name_en": "HS 2402 imports → red", "description_en": "Cigarettes and cigars", "score": "60", "min_channel": "red",
         "active": "on", "valid_from": "", "valid_to": "", "change_note": "",
         "cond-0-field": "items.hs_code", "cond-0-op": "startswith", "cond-0-value": "2402",
         "cond-3-field": "direction", "cond-3-op": "eq", "cond-3-value": "import",
@@ -254,10 +254,10 @@ def test_rows_left_empty_are_ignored(risk_admin):
 
 
 def test_shape_and_validity_errors_go_next_to_their_inputs(risk_admin):
-    data = rule_post(name="", score="1001", valid_from="2026-12-01", valid_to="2026-11-01")
+    data = rule_post(name_en="", score="1001", valid_from="2026-12-01", valid_to="2026-11-01")
     response = client_for(risk_admin).post(reverse("risk:rule-create"), data)
     form = response.context["form"]
-    assert set(form.errors) == {"name", "score"}
+    assert set(form.errors) == {"name_en", "score"}
     assert not RiskRule.objects.exists()
     response = client_for(risk_admin).post(reverse("risk:rule-create"), rule_post(valid_from="2026-12-01", valid_to="2026-11-01"))
     assert response.context["form"].errors["valid_to"] == ["The end of validity must not be before its start."]
@@ -275,7 +275,7 @@ def test_editing_a_rule_makes_version_2_and_keeps_version_1(risk_admin, rule):
     form = client.get(reverse("risk:rule-edit", args=[rule.pk])).content.decode()
     assert 'name="cond-0-field"' in form and '<option value="items.hs_code" selected>' in form
 
-    data = rule_post(name="Tobacco", score="70", change_note="more weight",
+    data = rule_post(name_en="Tobacco", score="70", change_note="more weight",
                      **{"cond-3-field": None, "cond-3-op": None, "cond-3-value": None})
     response = client.post(reverse("risk:rule-edit", args=[rule.pk]), data)
 
@@ -295,7 +295,7 @@ def test_editing_a_rule_makes_version_2_and_keeps_version_1(risk_admin, rule):
 
 
 def test_the_history_shows_conditions_added_and_removed(risk_admin, rule):
-    data = rule_post(name="Tobacco", description="HS 2402", **{"cond-0-value": "2403"})
+    data = rule_post(name_en="Tobacco", description_en="HS 2402", **{"cond-0-value": "2403"})
     client_for(risk_admin).post(reverse("risk:rule-edit", args=[rule.pk]), data)
     history = client_for(risk_admin).get(reverse("risk:rule-detail", args=[rule.pk]))
     change = next(c for c in history.context["versions"][0].changes if c.get("conditions"))
