@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -30,6 +31,16 @@ def pytest_sessionstart(session):
     """WhiteNoise warns on every request handler it builds when STATIC_ROOT is missing (a fresh
     clone); some are built while the test modules are imported, before any fixture runs."""
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture(autouse=True)
+def _language_of_the_settings():
+    """Each test starts in the settings' language. Django's LocaleMiddleware activates the language of
+    a request in the thread that served it and leaves it active, so a test client request in
+    Vietnamese would otherwise leave Vietnamese active for the next test of the same thread."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(scope="session")

@@ -72,7 +72,7 @@ def test_vietnamese_legal_forms_and_diacritics(risk_admin):
 @pytest.mark.parametrize("dodge", DODGES[:3])
 def test_a_dodged_name_goes_red_with_the_listed_partner_in_the_explanation(trader1, listed, defaults, dodge):
     assessment = assessed_with_partner(trader1, dodge)
-    fired = {rule["name"]: rule for rule in assessment.fired_rules}
+    fired = {rule["name_en"]: rule for rule in assessment.fired_rules}
     assert assessment.channel == "red"
     assert set(fired) == {"Watchlisted partner"}  # the near-miss rule is for names that are not listed
     assert fired["Watchlisted partner"]["reason"] == [{
