@@ -1,4 +1,4 @@
-"""Users, their roles, the enterprises traders act for."""
+"""Users, their roles, the enterprises traders act for, and their API tokens."""
 from datetime import date
 
 from django.contrib.auth.models import AbstractUser
@@ -9,6 +9,8 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken
 from stdnum.vn import mst
+
+from .live import user_sockets_close
 
 
 def validate_tax_code(value: str) -> None:
@@ -80,8 +82,6 @@ class User(AbstractUser):
         password_changed = self._password is not None
         super().save(*args, **kwargs)
         if password_changed:
-            from .live import user_sockets_close  # live imports nothing of the models; this keeps models first
-
             user_id = self.pk
             transaction.on_commit(lambda: user_sockets_close(user_id=user_id))
 

@@ -24,6 +24,7 @@ from customs_portal.accounts.models import ApiToken
 from customs_portal.accounts.second_factor import second_factor_missing
 from customs_portal.prepared import PreparedQuery
 
+
 class SecondFactorRequired(exceptions.PermissionDenied):
     """Customs staff whose login (session or token) has not passed the second factor: 403
     `{"detail": ..., "code": "second_factor_required"}` (customs_portal.api.exceptions)."""
@@ -49,7 +50,8 @@ class TokenAuthentication(KnoxTokenAuthentication):
         if api_token.is_expired(timezone.now()):
             raise exceptions.AuthenticationFailed(_("This token has expired: ask for a new one."))
         if not api_token.is_bound_to_password_of(user):
-            raise exceptions.AuthenticationFailed(_("This token was revoked when the password changed: ask for a new one."))
+            raise exceptions.AuthenticationFailed(
+                _("This token was revoked when the password changed: ask for a new one."))
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         if second_factor_missing(user, verified=api_token.second_factor):

@@ -38,7 +38,8 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="send it as `Authorization: Token <token>`; it is shown only now")
-    expiry = serializers.DateTimeField(help_text="when the token stops working (API_TOKEN_TTL_HOURS after it was issued)")
+    expiry = serializers.DateTimeField(
+        help_text="when the token stops working (API_TOKEN_TTL_HOURS after it was issued)")
 
 
 class ApiTokenSerializer(serializers.Serializer):
