@@ -143,8 +143,13 @@ class ApiToken(AbstractAuthToken):
     def is_expired(self, now) -> bool:
         return self.expiry is not None and self.expiry <= now
 
+    @staticmethod
+    def password_hashes_of(user) -> list[str]:
+        """What a token issued under `user`'s current password holds (with SECRET_KEY, or a key of
+        SECRET_KEY_FALLBACKS while a key is being rotated)."""
+        return [user.get_session_auth_hash(), *user.get_session_auth_fallback_hash()]
+
     def is_bound_to_password_of(self, user) -> bool:
-        """Issued under the user's current password (or under it with a key of SECRET_KEY_FALLBACKS)."""
         if constant_time_compare(self.password_hash, user.get_session_auth_hash()):
             return True
         return any(constant_time_compare(self.password_hash, fallback)

@@ -18,6 +18,7 @@ from typing import TextIO
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from declarations.models import CustomsOffice
@@ -34,12 +35,8 @@ def api_token_issue(*, user: User, second_factor: bool) -> tuple[ApiToken, str]:
     `second_factor`); returns the row and the token, which only its digest keeps afterwards.
 
     The user's dead tokens (expired, or issued under an earlier password) go at the same time."""
-    now = timezone.now()
-    user.auth_token_set.filter(expiry__lte=now).delete()
-    unbound = [token.digest for token in user.auth_token_set.only("digest", "password_hash")
-               if not token.is_bound_to_password_of(user)]
-    if unbound:
-        user.auth_token_set.filter(digest__in=unbound).delete()
+    bound = ApiToken.password_hashes_of(user)
+    ApiToken.objects.filter(Q(expiry__lte=timezone.now()) | ~Q(password_hash__in=bound), user=user).delete()
     return ApiToken.objects.create(user=user, expiry=timedelta(hours=settings.API_TOKEN_TTL_HOURS),
                                    password_hash=user.get_session_auth_hash(), second_factor=second_factor)
 

@@ -89,9 +89,10 @@ def test_revoking_all_of_ones_tokens(trader, trader2):
 
 
 def test_the_list_shows_ones_own_working_tokens(trader, trader2):
-    old, current = log_in()["token"], log_in()["token"]
+    old, unbound, current = log_in()["token"], log_in()["token"], log_in()["token"]
     api_token_issue(user=trader2, second_factor=False)
     ApiToken.objects.filter(digest=hash_token(old)).update(expiry=timezone.now() - timedelta(seconds=1))
+    ApiToken.objects.filter(digest=hash_token(unbound)).update(password_hash="issued-under-an-old-password")
 
     listed = calling_with(current).get(TOKENS).json()
 
