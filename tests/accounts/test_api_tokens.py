@@ -4,7 +4,6 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
