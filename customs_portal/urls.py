@@ -3,11 +3,12 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from customs_portal.accounts.api.views import TokenObtainView
+from customs_portal.accounts.api.views import TokenListView, TokenObtainView
 from customs_portal.accounts.home import home
 
 api_v1 = [
     path("auth/token/", TokenObtainView.as_view(), name="auth-token"),
+    path("auth/tokens/", TokenListView.as_view(), name="auth-tokens"),
     path("", include("declarations.api.urls")),
     path("", include("risk.api.urls")),
     path("", include("payments.api.urls")),

@@ -11,9 +11,9 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.utils import translation
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from customs_portal.accounts.services import api_token_issue
 from tests.factories import gate_user_create, officer_create, risk_admin_create, trader1_create, trader2_create
 
 
@@ -80,13 +80,14 @@ def gate_user(db):
 
 @pytest.fixture
 def api_client_for(db):
-    """`api_client_for(user)`: an APIClient authenticated with the user's token; `None` gives an anonymous one."""
+    """`api_client_for(user)`: an APIClient authenticated with a new token of the user's (issued as after the
+    second factor, unless `second_factor=False`); `None` gives an anonymous one."""
 
-    def make(user) -> APIClient:
+    def make(user, *, second_factor: bool = True) -> APIClient:
         client = APIClient()
         if user is not None:
-            token, _ = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            _, key = api_token_issue(user=user, second_factor=second_factor)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         return client
 
     return make

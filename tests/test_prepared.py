@@ -3,9 +3,9 @@ import pytest
 from django.db import connection, transaction
 from django.db.models import Value
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 
 from customs_portal.accounts.models import Enterprise, User
+from customs_portal.accounts.services import api_token_issue
 from customs_portal.prepared import PreparedList, PreparedQuery, PreparedQueryError
 from declarations.models import Declaration, GoodsItem
 from declarations.selectors import (
@@ -100,9 +100,11 @@ def test_ids_that_cannot_exist_are_not_found(trader1, pk):
 def test_token_lookup_loads_user_and_enterprise(trader1):
     from customs_portal.api.authentication import TokenAuthentication
 
-    token = Token.objects.create(user=trader1)
-    user, auth = TokenAuthentication().authenticate_credentials(token.key)
-    assert (user.pk, auth.key) == (trader1.pk, token.key)
+    token, key = api_token_issue(user=trader1, second_factor=False)
+    with CaptureQueriesContext(connection) as lookup:
+        user, auth = TokenAuthentication().authenticate_credentials(key.encode())
+    assert (user.pk, auth.digest) == (trader1.pk, token.digest)
+    assert len(lookup) == 1  # the token, its user and the enterprise: one query
     with CaptureQueriesContext(connection) as queries:
         assert user.enterprise.tax_code == trader1.enterprise.tax_code
     assert not queries

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import Enterprise, User
+from .models import ApiToken, Enterprise, User
 
 
 @admin.register(Enterprise)
@@ -17,3 +17,20 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("role", "is_staff")
     fieldsets = BaseUserAdmin.fieldsets + (("Customs", {"fields": ("role", "enterprise", "offices", "all_offices")}),)
     filter_horizontal = ("offices",)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued by logging in (the token endpoint) only; here they can be seen and revoked."""
+
+    list_display = ("prefix", "user", "created", "expiry", "second_factor")
+    list_filter = ("second_factor",)
+    search_fields = ("token_key", "user__username")
+    fields = ("user", "token_key", "created", "expiry", "second_factor")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,12 +1,16 @@
-"""Users, their roles, the enterprises traders act for."""
+"""Users, their roles, the enterprises traders act for, and their API tokens."""
 from datetime import date
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
 from stdnum.vn import mst
+
+from .live import user_sockets_close
 
 
 def validate_tax_code(value: str) -> None:
@@ -71,6 +75,16 @@ class User(AbstractUser):
             ),
         ]
 
+    def save(self, *args, **kwargs):
+        """Django's, and when the password changed (set_password, the admin, `changepassword`, a reset):
+        the user's open live-update sockets are closed once it is committed. Sessions and API tokens
+        need nothing: they are bound to the password hash and stop working by themselves."""
+        password_changed = self._password is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            user_id = self.pk
+            transaction.on_commit(lambda: user_sockets_close(user_id=user_id))
+
     @property
     def is_trader(self) -> bool:
         return self.role == Role.TRADER
@@ -96,3 +110,47 @@ class User(AbstractUser):
     def is_customs_staff(self) -> bool:
         """Officers, risk admins and superusers see every enterprise's declarations."""
         return self.role in (Role.OFFICER, Role.RISK_ADMIN) or self.is_superuser
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token (django-rest-knox's model, KNOX_TOKEN_MODEL): only the SHA-512 digest of the
+    token is stored, with its first characters (`token_key`) to show the user which is which.
+
+    It is valid until `expiry` (API_TOKEN_TTL_HOURS after it was issued), until it is revoked
+    (deleted), and while its user's password is the one it was issued under: `password_hash` is
+    the user's session hash then (as Django binds sessions, `get_session_auth_hash`), so a password
+    changed in any way revokes every token issued before. `second_factor` records that customs
+    staff gave their one-time code when it was issued; without it a staff token is refused while
+    STAFF_SECOND_FACTOR_REQUIRED is on (tokens issued before the setting was turned on).
+    """
+
+    password_hash = models.CharField(_("password binding"), max_length=128, editable=False)
+    second_factor = models.BooleanField(_("issued after the second factor"), default=False, editable=False)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.token_key[:8]}… {self.user_id}"
+
+    @property
+    def prefix(self) -> str:
+        """What the user is shown of the token: its first eight characters."""
+        return self.token_key[:8]
+
+    def is_expired(self, now) -> bool:
+        return self.expiry is not None and self.expiry <= now
+
+    @staticmethod
+    def password_hashes_of(user) -> list[str]:
+        """What a token issued under `user`'s current password holds (with SECRET_KEY, or a key of
+        SECRET_KEY_FALLBACKS while a key is being rotated)."""
+        return [user.get_session_auth_hash(), *user.get_session_auth_fallback_hash()]
+
+    def is_bound_to_password_of(self, user) -> bool:
+        if constant_time_compare(self.password_hash, user.get_session_auth_hash()):
+            return True
+        return any(constant_time_compare(self.password_hash, fallback)
+                   for fallback in user.get_session_auth_fallback_hash())

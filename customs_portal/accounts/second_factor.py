@@ -1,9 +1,15 @@
 """A second factor (TOTP) for customs staff, required when STAFF_SECOND_FACTOR_REQUIRED is on.
 
 After the password, an officer or risk admin without a confirmed authenticator registers one
-(scanning a QR code); one with an authenticator enters its current code. Until then every page
-except these, logout and the language switch redirects to them. API tokens for staff are only
-issued with a valid `otp` code (customs_portal.accounts.api).
+(scanning a QR code); one with an authenticator enters its current code. Until then every way in
+refuses the login (`second_factor_missing`):
+- pages redirect to the second-factor page (SecondFactorMiddleware; only the login, logout,
+  second-factor pages and the language switch are open);
+- the API answers 403 `{"code": "second_factor_required"}`, by session as by token
+  (customs_portal.api.authentication): a token records whether the staff member gave the code
+  when it was issued (the token endpoint asks for `otp`), and one issued without it (before the
+  setting was turned on) is refused;
+- the live-update WebSocket closes with code 4403 (declarations.consumers).
 """
 import base64
 from io import BytesIO
@@ -15,15 +21,33 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
+from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/api/")
+# Open to a login that still owes its second factor. The API is not: DRF's authentication
+# answers it there (customs_portal.api.authentication), as JSON rather than a redirect.
+EXEMPT_URL_NAMES = ("login", "logout", "second-factor")
+EXEMPT_PREFIXES = ("/i18n/", "/static/", "/api/")
 
 
 def second_factor_required(user) -> bool:
     return bool(settings.STAFF_SECOND_FACTOR_REQUIRED and user.is_authenticated
                 and (user.is_customs_staff or user.is_superuser))
+
+
+def second_factor_missing(user, *, verified: bool) -> bool:
+    """The user must have given the second factor and this login (session, token) has not."""
+    return second_factor_required(user) and not verified
+
+
+def session_second_factor_verified(*, user, session) -> bool:
+    """What django-otp's OTPMiddleware finds for a request, for a session read elsewhere (a WebSocket):
+    the session names a confirmed device of this user."""
+    persistent_id = session.get(DEVICE_ID_SESSION_KEY)
+    device = Device.from_persistent_id(persistent_id) if persistent_id else None
+    return device is not None and device.user_id == user.pk and device.confirmed
 
 
 def totp_verify(*, user, token: str) -> TOTPDevice | None:
@@ -40,13 +64,19 @@ def totp_verify(*, user, token: str) -> TOTPDevice | None:
 class SecondFactorMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        self.exempt_paths = None
 
     def __call__(self, request):
         user = getattr(request, "user", None)
         if (user is not None and second_factor_required(user) and not user.is_verified()
-                and not request.path.startswith(EXEMPT_PREFIXES)):
+                and not self.exempt(request.path)):
             return redirect(f"{reverse('second-factor')}?next={request.get_full_path()}")
         return self.get_response(request)
+
+    def exempt(self, path: str) -> bool:
+        if self.exempt_paths is None:  # the URLconf is not loaded yet when middleware is built
+            self.exempt_paths = frozenset(reverse(name) for name in EXEMPT_URL_NAMES)
+        return path in self.exempt_paths or path.startswith(EXEMPT_PREFIXES)
 
 
 def _qr_data_uri(device: TOTPDevice) -> str:

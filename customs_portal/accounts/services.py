@@ -1,4 +1,9 @@
-"""Writes to accounts: the demonstration data set.
+"""Writes to accounts: API tokens, and the demonstration data set.
+
+API tokens (ApiToken, django-rest-knox): every login through the token endpoint gets a new
+token, valid for API_TOKEN_TTL_HOURS; its user revokes it (or all of them) through the API or
+the token page; a password change revokes them all (the binding is checked on every request,
+customs_portal.api.authentication). The token itself is returned once and never stored.
 
 The demo accounts let a person try every role of the portal on a development machine
 (`make run`) and give the browser tests known users. Seeding is idempotent: it
@@ -8,18 +13,53 @@ brings it back to a known state.
 """
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import TextIO
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from declarations.models import CustomsOffice
 from risk.services.defaults import risk_defaults_seed
 
-from .models import ComplianceLevel, Enterprise, Role, User
+from .models import ApiToken, ComplianceLevel, Enterprise, Role, User
 
 DEMO_PASSWORD = "demo12345"
+
+
+@transaction.atomic
+def api_token_issue(*, user: User, second_factor: bool) -> tuple[ApiToken, str]:
+    """A new token for `user`, who has just proved who they are (and gave the second factor when
+    `second_factor`); returns the row and the token, which only its digest keeps afterwards.
+
+    The user's dead tokens (expired, or issued under an earlier password) go at the same time."""
+    bound = ApiToken.password_hashes_of(user)
+    ApiToken.objects.filter(Q(expiry__lte=timezone.now()) | ~Q(password_hash__in=bound), user=user).delete()
+    return ApiToken.objects.create(user=user, expiry=timedelta(hours=settings.API_TOKEN_TTL_HOURS),
+                                   password_hash=user.get_session_auth_hash(), second_factor=second_factor)
+
+
+def api_token_revoke(*, token: ApiToken) -> None:
+    """Revoke one token (the API's "log out": the token the request was made with)."""
+    token.delete()
+
+
+def api_tokens_revoke(*, user: User, token_key: str | None = None) -> int:
+    """Revoke `user`'s token of that `token_key` (its first characters, as the token page names it),
+    or all of them; returns how many were revoked. Another user's tokens are never touched."""
+    tokens = ApiToken.objects.filter(user=user)
+    if token_key is not None:
+        tokens = tokens.filter(token_key=token_key)
+    deleted, _ = tokens.delete()
+    return deleted
+
+
+def api_tokens_purge() -> int:
+    """Delete every expired token (refused anyway); returns how many. Run daily (accounts.api_tokens_purge)."""
+    deleted, _ = ApiToken.objects.filter(expiry__lte=timezone.now()).delete()
+    return deleted
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,13 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from customs_portal.api.authentication import SecondFactorRequired
 from customs_portal.errors import DomainConflict, DomainValidationError
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, SecondFactorRequired):
+        return Response({"detail": str(exc.detail), "code": exc.default_code}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, DomainConflict):
         return Response({"detail": str(exc), "code": exc.code}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DomainValidationError):

@@ -24,7 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -62,10 +62,23 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Customs staff (officers, risk admins) must confirm their login with a TOTP code when this
-# is on (production: on by default).
+# Customs staff (officers, risk admins, superusers) must confirm their login with a TOTP code
+# when this is on (production: on by default): pages, the API (by session or token) and the
+# live-update WebSocket all refuse them until they have (customs_portal.accounts.second_factor).
 STAFF_SECOND_FACTOR_REQUIRED = env.bool("STAFF_SECOND_FACTOR_REQUIRED", default=False)
 OTP_TOTP_ISSUER = "Customs Portal"
+
+# API tokens (django-rest-knox with the portal's own model, customs_portal.accounts.models.ApiToken):
+# a new token per login, only its digest stored, valid for API_TOKEN_TTL_HOURS and until it is
+# revoked or its user's password changes.
+API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=24)
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+REST_KNOX = {
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    "TOKEN_TTL": __import__("datetime").timedelta(hours=API_TOKEN_TTL_HOURS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,  # a write per request otherwise
+}
 
 # Failures are counted per username (AXES_FAILURE_LIMIT, from any mix of addresses) and per
 # client address (LOGIN_ADDRESS_FAILURE_LIMIT, across usernames: password spraying);
@@ -219,7 +232,7 @@ CHANNEL_LAYERS = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "customs_portal.api.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "customs_portal.api.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": [
@@ -266,6 +279,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Declarations, automated clearance, payments and gate release (v1).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs are public: they read no credentials (a session owing the second factor too).
+    "SERVE_AUTHENTICATION": [],
     # Swagger UI from the sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -331,6 +346,8 @@ CELERY_BEAT_SCHEDULE = {
     # Payments (local time): late interest of unpaid declarations, then the bank statement of the day before.
     "payments-late-interest-daily": {"task": "payments.late_interest_update", "schedule": crontab(hour=0, minute=5)},
     "payments-reconcile-daily": {"task": "payments.reconcile", "schedule": crontab(hour=6, minute=0)},
+    # Expired API tokens are refused anyway; their rows go once a day.
+    "accounts-api-tokens-purge-daily": {"task": "accounts.api_tokens_purge", "schedule": crontab(hour=3, minute=15)},
 }
 # A message taken by a worker that died is given to another worker after this long (Redis broker).
 # max_retries=0: a process publishing while the broker is down fails at once instead of retrying the

@@ -14,9 +14,10 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from customs_portal.accounts.services import api_token_issue
 
 pytestmark = pytest.mark.schemathesis
 
@@ -40,7 +41,7 @@ def keep_the_test_connection(db):
 
 
 def token_of(user) -> dict:
-    return {"Authorization": f"Token {Token.objects.get_or_create(user=user)[0].key}"}
+    return {"Authorization": f"Token {api_token_issue(user=user, second_factor=True)[1]}"}
 
 
 @schema.parametrize()

@@ -2,9 +2,9 @@
 from decimal import Decimal
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from customs_portal.accounts.services import api_token_issue
 from declarations.models import AuditEvent
 from risk.models import ReferencePrice, WatchlistedPartner
 from risk.services.facts import partner_on_watchlist
@@ -17,9 +17,9 @@ PRICES = "/api/v1/risk/reference-prices/"
 @pytest.fixture
 def admin_client(risk_admin):
     """A risk admin's token client that asks for English messages."""
-    token, _ = Token.objects.get_or_create(user=risk_admin)
+    _, key = api_token_issue(user=risk_admin, second_factor=True)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_ACCEPT_LANGUAGE="en")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}", HTTP_ACCEPT_LANGUAGE="en")
     return client
 
 

@@ -19,10 +19,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client, override_settings
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
-from declarations.models import Declaration, Document, DocumentRequest
+from customs_portal.accounts.models import Role
+from customs_portal.accounts.services import api_token_issue
+from declarations.models import CustomsOffice, Declaration, Document, DocumentRequest
 from declarations.services.amendments import declaration_amend
 from declarations.services.declarations import declaration_as_data, declaration_create
 from declarations.services.documents import document_upload
@@ -37,14 +40,26 @@ from risk.services.reference_prices import reference_price_set
 from risk.services.rules import risk_rule_create
 from risk.services.watchlists import watchlisted_partner_add
 from tests.declarations.test_documents import PDF
-from tests.factories import gate_user_create, officer_create, risk_admin_create, trader1_create, trader2_create
+from tests.factories import (
+    UserFactory,
+    gate_user_create,
+    officer_create,
+    risk_admin_create,
+    trader1_create,
+    trader2_create,
+)
 from tests.payloads import import_body, plain_import_body
 from tests.risk.test_assessment import parsed, registered
 
 # The roles of the matrix. "bank_unsigned" is nobody's session: a request that claims to come
 # from the bank (an X-Bank-Signature header) without the valid signature of its body.
-ROLES = ("anonymous", "other_trader", "trader", "officer", "risk_admin", "gate", "bank_unsigned")
-PEOPLE = ("other_trader", "trader", "officer", "risk_admin", "gate")
+# "unverified_staff" is an officer (with an authenticator) who logged in with the password only,
+# while STAFF_SECOND_FACTOR_REQUIRED is on: a session that has not given the one-time code, and a
+# token issued without it (before the setting was turned on). The officer and the risk admin
+# have given it: their sessions are verified and their tokens were issued with the code.
+ROLES = ("anonymous", "other_trader", "trader", "officer", "risk_admin", "gate", "bank_unsigned", "unverified_staff")
+PEOPLE = ("other_trader", "trader", "officer", "risk_admin", "gate", "unverified_staff")
+VERIFIED_STAFF = ("officer", "risk_admin")
 BOGUS_SIGNATURE = "0" * 64
 
 # Strings that say "risk" in the world. Distinctive on purpose: finding one in a trader's page
@@ -72,14 +87,13 @@ OTHER_INVOICE_NUMBER = "SAOMAI-INV-4471"
 # (tariff, code lists, offices, exchange rates) has no endpoint that writes it and is large.
 REFERENCE_MODELS = {"HSSection", "HSCode", "TariffLine", "Country", "Currency", "Unit", "Port", "CustomsOffice",
                     "ExchangeRate"}
-SNAPSHOT_APPS = ("accounts", "declarations", "risk", "payments", "bank_simulator", "authtoken", "django_otp",
-                 "otp_totp")
+SNAPSHOT_APPS = ("accounts", "declarations", "risk", "payments", "bank_simulator", "django_otp", "otp_totp")
 
 
 @dataclass
 class World:
-    users: dict  # role -> User, for the five people of ROLES
-    tokens: dict  # role -> API token key
+    users: dict  # role -> User, for the people of ROLES
+    tokens: dict  # role -> API token
     sessions: dict  # role -> key of a signed-in browser session
     draft: Declaration  # trader1's draft: to edit and submit
     review: Declaration  # trader1's, yellow, under review, both rules fired, a document request answered
@@ -130,18 +144,33 @@ def assessed(user, body) -> Declaration:
     return Declaration.objects.select_related("enterprise").get(pk=declaration.pk)
 
 
-def session_of(user) -> str:
-    """A signed-in session, made once: every test's pages reuse it (a login costs more than most requests)."""
+def session_of(user, *, device: TOTPDevice | None = None) -> str:
+    """A signed-in session, made once: every test's pages reuse it (a login costs more than most requests).
+    With `device`, the session has given that device's one-time code, as the second-factor page records it."""
     client = Client()
     client.force_login(user)
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
     return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def unverified_officer_create():
+    """An officer for every office, like officer1, who will log in without the one-time code."""
+    return UserFactory(username="officer2", role=Role.OFFICER, all_offices=True,
+                       offices=list(CustomsOffice.objects.all()))
 
 
 def world_build() -> World:
     users = {"trader": trader1_create(), "other_trader": trader2_create(), "officer": officer_create(),
-             "risk_admin": risk_admin_create(), "gate": gate_user_create()}
-    tokens = {role: Token.objects.get_or_create(user=user)[0].key for role, user in users.items()}
-    sessions = {role: session_of(user) for role, user in users.items()}
+             "risk_admin": risk_admin_create(), "gate": gate_user_create(),
+             "unverified_staff": unverified_officer_create()}
+    devices = {role: TOTPDevice.objects.create(user=users[role], name="phone", confirmed=True)
+               for role in (*VERIFIED_STAFF, "unverified_staff")}
+    tokens = {role: api_token_issue(user=user, second_factor=role in VERIFIED_STAFF)[1] for role, user in users.items()}
+    sessions = {role: session_of(user, device=devices[role] if role in VERIFIED_STAFF else None)
+                for role, user in users.items()}
     trader, officer, admin = users["trader"], users["officer"], users["risk_admin"]
     RiskSettings.objects.update_or_create(pk=1, defaults={"random_yellow_rate": 0, "random_red_rate": 0})
 
@@ -200,11 +229,14 @@ def address_for(case_id: str) -> str:
     return f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
 
 
-def api_client_as(world: World, role: str, *, address: str = "127.0.0.1") -> APIClient:
-    """The API as integrators call it: with the user's token; anonymous and the unsigned bank without one."""
+def api_client_as(world: World, role: str, *, address: str = "127.0.0.1", via: str = "token") -> APIClient:
+    """The API as integrators call it: with the user's token (or, `via="session"`, as the browser's scripts
+    call it: with the signed-in session); anonymous and the unsigned bank with neither."""
     client = APIClient(REMOTE_ADDR=address)
-    if role in PEOPLE:
+    if role in PEOPLE and via == "token":
         client.credentials(HTTP_AUTHORIZATION=f"Token {world.tokens[role]}")
+    elif role in PEOPLE:
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
     return client
 
 

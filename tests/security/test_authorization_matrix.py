@@ -2,15 +2,24 @@
 
 `MATRIX` is the table (data, not code): one row per URL pattern and HTTP method, one column per
 role. The roles are anonymous, a trader of another enterprise, the owning trader, an officer, a
-risk admin, the gate, and "the bank without signature" — a request claiming to be the bank
+risk admin, the gate, "the bank without signature" — a request claiming to be the bank
 (an X-Bank-Signature header) without the valid signature of its body; to the callback that is
-the bank's forged call, to every other endpoint an anonymous request with a bogus header.
+the bank's forged call, to every other endpoint an anonymous request with a bogus header — and
+"no 2FA", customs staff without a verified second factor: an officer who logged in with the
+password only.
+
+The matrix runs as production does, with STAFF_SECOND_FACTOR_REQUIRED on: the officer and the
+risk admin have given their one-time code (their sessions are verified, their tokens were issued
+with it). The "no 2FA" officer's session has not, and its token was issued without it (before
+the setting was turned on); its API cells are tried both ways, by token and by session.
+`SF` in its column means: refused for want of the second factor — pages redirect to the
+second-factor page, the API answers 403 `{"code": "second_factor_required"}`.
 
 Each (row, role) is one test against real objects (tests/security/conftest.py: a yellow
 declaration in the review queue, a cleared one at the gate, a payable one, a credited payment,
 rules, a watchlist, a backtest, a reconciliation report), so a 403 or 404 is authorization's
-answer and not the state's. A denied request (401, 403, 404, or a redirect to the login page)
-must leave every business table as it was: a digest of the tables is compared before and after.
+answer and not the state's. A denied request (401, 403, 404, or a redirect to the login or the
+second-factor page) must leave every business table as it was: a digest of the tables is compared before and after.
 Allowed unsafe requests are only checked for their status here; their effects are the
 subject of the apps' own tests.
 
@@ -31,14 +40,14 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
+from channels.auth import AuthMiddlewareStack
+from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from customs_portal.routing import websocket_urlpatterns
-from declarations.consumers import DeclarationUpdatesConsumer
 from payments.models import Payment
 from payments.signing import signature_compute
 from tests.declarations.test_views import form_data
@@ -82,6 +91,10 @@ class Row:
 def row(method, path, body, *statuses, setting=None) -> Row:
     assert len(statuses) == len(ROLES), path
     return Row(method, path, body, dict(zip(ROLES, statuses)), setting)
+
+
+# Refused for want of the second factor (see the module's docstring).
+SF = "second factor"
 
 
 SIMULATOR = "BANK_SIMULATOR_ENABLED"
@@ -130,141 +143,147 @@ BODIES = {
     "backtest_form": {"rules": "{rule}", "date_from": "{month_ago}", "date_to": "{today}"},
     "reconciliation_form": {"statement_date": "{report_date}"},
     "bank_form": {"amount": "{pending_amount}", "decision": "decline", "delivery": "once"},
+    "revoke_tokens_form": {"revoke": "all"},
 }
 
 # fmt: off
 MATRIX = [
-    #   method    path                                                                body                   anon, other, trader, officer, risk, gate, bank
+    #   method    path                                                                body                   anon, other, trader, officer, risk, gate, bank, no 2FA
     # --- API: authentication and declarations (api.md, "Authentication", "Declarations")
-    row("POST",   "/api/v1/auth/token/",                                              "credentials",          200,   200,    200,     200,  200,  200,  200),
-    row("GET",    "/api/v1/declarations/",                                            None,                   401,   200,    200,     200,  200,  403,  401),
-    row("POST",   "/api/v1/declarations/",                                            "declaration",          401,   201,    201,     403,  403,  403,  401),
-    row("GET",    "/api/v1/declarations/{review}/",                                   None,                   401,   404,    200,     200,  200,  403,  401),
-    row("PATCH",  "/api/v1/declarations/{draft}/",                                    "patch",                401,   404,    200,     403,  403,  403,  401),
-    row("POST",   "/api/v1/declarations/{draft}/submit/",                             None,                   401,   404,    202,     403,  403,  403,  401),
-    row("POST",   "/api/v1/declarations/{review}/amend/",                             "amend",                401,   404,    202,     403,  403,  403,  401),
-    row("GET",    "/api/v1/declarations/{review}/versions/",                          None,                   401,   404,    200,     200,  200,  403,  401),
-    row("GET",    "/api/v1/declarations/{review}/pdf/",                               None,                   401,   404,    200,     200,  200,  403,  401),
-    row("POST",   "/api/v1/declarations/{review}/cancel/",                            "cancel",               401,   404,    200,     200,  403,  403,  401),
-    row("GET",    "/api/v1/declarations/{review}/documents/",                         None,                   401,   404,    200,     200,  200,  403,  401),
-    row("POST",   "/api/v1/declarations/{review}/documents/",                         "document",             401,   404,    201,     403,  403,  403,  401),
-    row("GET",    "/api/v1/declarations/{review}/documents/{document}/download/",     None,                   401,   404,    200,     200,  200,  403,  401),
-    row("GET",    "/api/v1/declarations/{review}/document-requests/",                 None,                   401,   404,    200,     200,  200,  403,  401),
+    row("POST",   "/api/v1/auth/token/",                                              "credentials",          200,   200,    200,     200,  200,  200,  200,  200),
+    row("DELETE", "/api/v1/auth/token/",                                              None,                   401,   204,    204,     204,  204,  204,  401,   SF),
+    row("GET",    "/api/v1/auth/tokens/",                                             None,                   401,   200,    200,     200,  200,  200,  401,   SF),
+    row("DELETE", "/api/v1/auth/tokens/",                                             None,                   401,   204,    204,     204,  204,  204,  401,   SF),
+    row("GET",    "/api/v1/declarations/",                                            None,                   401,   200,    200,     200,  200,  403,  401,   SF),
+    row("POST",   "/api/v1/declarations/",                                            "declaration",          401,   201,    201,     403,  403,  403,  401,   SF),
+    row("GET",    "/api/v1/declarations/{review}/",                                   None,                   401,   404,    200,     200,  200,  403,  401,   SF),
+    row("PATCH",  "/api/v1/declarations/{draft}/",                                    "patch",                401,   404,    200,     403,  403,  403,  401,   SF),
+    row("POST",   "/api/v1/declarations/{draft}/submit/",                             None,                   401,   404,    202,     403,  403,  403,  401,   SF),
+    row("POST",   "/api/v1/declarations/{review}/amend/",                             "amend",                401,   404,    202,     403,  403,  403,  401,   SF),
+    row("GET",    "/api/v1/declarations/{review}/versions/",                          None,                   401,   404,    200,     200,  200,  403,  401,   SF),
+    row("GET",    "/api/v1/declarations/{review}/pdf/",                               None,                   401,   404,    200,     200,  200,  403,  401,   SF),
+    row("POST",   "/api/v1/declarations/{review}/cancel/",                            "cancel",               401,   404,    200,     200,  403,  403,  401,   SF),
+    row("GET",    "/api/v1/declarations/{review}/documents/",                         None,                   401,   404,    200,     200,  200,  403,  401,   SF),
+    row("POST",   "/api/v1/declarations/{review}/documents/",                         "document",             401,   404,    201,     403,  403,  403,  401,   SF),
+    row("GET",    "/api/v1/declarations/{review}/documents/{document}/download/",     None,                   401,   404,    200,     200,  200,  403,  401,   SF),
+    row("GET",    "/api/v1/declarations/{review}/document-requests/",                 None,                   401,   404,    200,     200,  200,  403,  401,   SF),
     # --- API: officers and the gate
-    row("POST",   "/api/v1/declarations/{review}/decisions/",                         "decision",             401,   403,    403,     201,  403,  403,  401),
+    row("POST",   "/api/v1/declarations/{review}/decisions/",                         "decision",             401,   403,    403,     201,  403,  403,  401,   SF),
     # --- API: the trader's amendment request of a declaration customs holds, and the officer's decision on it
-    row("GET",    "/api/v1/declarations/{amending}/",                                 None,                   401,   404,    200,     200,  200,  403,  401),
-    row("POST",   "/api/v1/declarations/{amending}/amend/",                           "amend",                401,   404,    409,     403,  403,  403,  401),
-    row("POST",   "/api/v1/declarations/{amending}/decisions/",                       "accept_amendment",     401,   403,    403,     201,  403,  403,  401),
-    row("POST",   "/api/v1/declarations/{amending}/decisions/",                       "refuse_amendment",     401,   403,    403,     201,  403,  403,  401),
-    row("GET",    "/api/v1/review-queue/",                                            None,                   401,   403,    403,     200,  403,  403,  401),
-    row("POST",   "/api/v1/gate/release/",                                            "gate_release",         401,   403,    403,     403,  403,  200,  401),
+    row("GET",    "/api/v1/declarations/{amending}/",                                 None,                   401,   404,    200,     200,  200,  403,  401,   SF),
+    row("POST",   "/api/v1/declarations/{amending}/amend/",                           "amend",                401,   404,    409,     403,  403,  403,  401,   SF),
+    row("POST",   "/api/v1/declarations/{amending}/decisions/",                       "accept_amendment",     401,   403,    403,     201,  403,  403,  401,   SF),
+    row("POST",   "/api/v1/declarations/{amending}/decisions/",                       "refuse_amendment",     401,   403,    403,     201,  403,  403,  401,   SF),
+    row("GET",    "/api/v1/review-queue/",                                            None,                   401,   403,    403,     200,  403,  403,  401,   SF),
+    row("POST",   "/api/v1/gate/release/",                                            "gate_release",         401,   403,    403,     403,  403,  200,  401,   SF),
     # --- API: reference data (any signed-in user)
-    row("GET",    "/api/v1/reference/hs-codes/?q=8471",                               None,                   401,   200,    200,     200,  200,  200,  401),
-    row("GET",    "/api/v1/reference/customs-offices/",                               None,                   401,   200,    200,     200,  200,  200,  401),
-    row("GET",    "/api/v1/reference/exchange-rates/?currency=USD",                   None,                   401,   200,    200,     200,  200,  200,  401),
-    row("GET",    "/api/v1/reference/countries/",                                     None,                   401,   200,    200,     200,  200,  200,  401),
-    row("GET",    "/api/v1/reference/currencies/",                                    None,                   401,   200,    200,     200,  200,  200,  401),
-    row("GET",    "/api/v1/reference/units/",                                         None,                   401,   200,    200,     200,  200,  200,  401),
-    row("GET",    "/api/v1/reference/ports/",                                         None,                   401,   200,    200,     200,  200,  200,  401),
-    row("GET",    "/api/v1/reference/incoterms/",                                     None,                   401,   200,    200,     200,  200,  200,  401),
+    row("GET",    "/api/v1/reference/hs-codes/?q=8471",                               None,                   401,   200,    200,     200,  200,  200,  401,   SF),
+    row("GET",    "/api/v1/reference/customs-offices/",                               None,                   401,   200,    200,     200,  200,  200,  401,   SF),
+    row("GET",    "/api/v1/reference/exchange-rates/?currency=USD",                   None,                   401,   200,    200,     200,  200,  200,  401,   SF),
+    row("GET",    "/api/v1/reference/countries/",                                     None,                   401,   200,    200,     200,  200,  200,  401,   SF),
+    row("GET",    "/api/v1/reference/currencies/",                                    None,                   401,   200,    200,     200,  200,  200,  401,   SF),
+    row("GET",    "/api/v1/reference/units/",                                         None,                   401,   200,    200,     200,  200,  200,  401,   SF),
+    row("GET",    "/api/v1/reference/ports/",                                         None,                   401,   200,    200,     200,  200,  200,  401,   SF),
+    row("GET",    "/api/v1/reference/incoterms/",                                     None,                   401,   200,    200,     200,  200,  200,  401,   SF),
     # --- API: risk administration (risk admins only)
-    row("GET",    "/api/v1/risk/rules/",                                              None,                   401,   403,    403,     403,  200,  403,  401),
-    row("POST",   "/api/v1/risk/rules/",                                              "rule",                 401,   403,    403,     403,  201,  403,  401),
-    row("GET",    "/api/v1/risk/rules/{rule}/",                                       None,                   401,   403,    403,     403,  200,  403,  401),
-    row("PATCH",  "/api/v1/risk/rules/{rule}/",                                       "rule_patch",           401,   403,    403,     403,  200,  403,  401),
-    row("DELETE", "/api/v1/risk/rules/{rule}/",                                       None,                   401,   403,    403,     403,  200,  403,  401),
-    row("GET",    "/api/v1/risk/settings/",                                           None,                   401,   403,    403,     403,  200,  403,  401),
-    row("PUT",    "/api/v1/risk/settings/",                                           "risk_settings",        401,   403,    403,     403,  200,  403,  401),
-    row("POST",   "/api/v1/risk/backtest/",                                           "backtest",             401,   403,    403,     403,  202,  403,  401),
-    row("GET",    "/api/v1/risk/backtest/{backtest}/",                                None,                   401,   403,    403,     403,  200,  403,  401),
-    row("GET",    "/api/v1/risk/watchlist/partners/",                                 None,                   401,   403,    403,     403,  200,  403,  401),
-    row("POST",   "/api/v1/risk/watchlist/partners/",                                 "partner",              401,   403,    403,     403,  201,  403,  401),
-    row("GET",    "/api/v1/risk/watchlist/partners/{partner}/",                       None,                   401,   403,    403,     403,  200,  403,  401),
-    row("DELETE", "/api/v1/risk/watchlist/partners/{partner}/",                       None,                   401,   403,    403,     403,  200,  403,  401),
-    row("GET",    "/api/v1/risk/reference-prices/",                                   None,                   401,   403,    403,     403,  200,  403,  401),
-    row("POST",   "/api/v1/risk/reference-prices/",                                   "price",                401,   403,    403,     403,  201,  403,  401),
-    row("GET",    "/api/v1/risk/reference-prices/{price}/",                           None,                   401,   403,    403,     403,  200,  403,  401),
-    row("PUT",    "/api/v1/risk/reference-prices/{price}/",                           "price_change",         401,   403,    403,     403,  200,  403,  401),
-    row("DELETE", "/api/v1/risk/reference-prices/{price}/",                           None,                   401,   403,    403,     403,  204,  403,  401),
-    row("GET",    "/api/v1/enterprises/{tax_code}/compliance/",                       None,                   401,   403,    403,     403,  200,  403,  401),
-    row("PUT",    "/api/v1/enterprises/{tax_code}/compliance/",                       "compliance",           401,   403,    403,     403,  200,  403,  401),
+    row("GET",    "/api/v1/risk/rules/",                                              None,                   401,   403,    403,     403,  200,  403,  401,   SF),
+    row("POST",   "/api/v1/risk/rules/",                                              "rule",                 401,   403,    403,     403,  201,  403,  401,   SF),
+    row("GET",    "/api/v1/risk/rules/{rule}/",                                       None,                   401,   403,    403,     403,  200,  403,  401,   SF),
+    row("PATCH",  "/api/v1/risk/rules/{rule}/",                                       "rule_patch",           401,   403,    403,     403,  200,  403,  401,   SF),
+    row("DELETE", "/api/v1/risk/rules/{rule}/",                                       None,                   401,   403,    403,     403,  200,  403,  401,   SF),
+    row("GET",    "/api/v1/risk/settings/",                                           None,                   401,   403,    403,     403,  200,  403,  401,   SF),
+    row("PUT",    "/api/v1/risk/settings/",                                           "risk_settings",        401,   403,    403,     403,  200,  403,  401,   SF),
+    row("POST",   "/api/v1/risk/backtest/",                                           "backtest",             401,   403,    403,     403,  202,  403,  401,   SF),
+    row("GET",    "/api/v1/risk/backtest/{backtest}/",                                None,                   401,   403,    403,     403,  200,  403,  401,   SF),
+    row("GET",    "/api/v1/risk/watchlist/partners/",                                 None,                   401,   403,    403,     403,  200,  403,  401,   SF),
+    row("POST",   "/api/v1/risk/watchlist/partners/",                                 "partner",              401,   403,    403,     403,  201,  403,  401,   SF),
+    row("GET",    "/api/v1/risk/watchlist/partners/{partner}/",                       None,                   401,   403,    403,     403,  200,  403,  401,   SF),
+    row("DELETE", "/api/v1/risk/watchlist/partners/{partner}/",                       None,                   401,   403,    403,     403,  200,  403,  401,   SF),
+    row("GET",    "/api/v1/risk/reference-prices/",                                   None,                   401,   403,    403,     403,  200,  403,  401,   SF),
+    row("POST",   "/api/v1/risk/reference-prices/",                                   "price",                401,   403,    403,     403,  201,  403,  401,   SF),
+    row("GET",    "/api/v1/risk/reference-prices/{price}/",                           None,                   401,   403,    403,     403,  200,  403,  401,   SF),
+    row("PUT",    "/api/v1/risk/reference-prices/{price}/",                           "price_change",         401,   403,    403,     403,  200,  403,  401,   SF),
+    row("DELETE", "/api/v1/risk/reference-prices/{price}/",                           None,                   401,   403,    403,     403,  204,  403,  401,   SF),
+    row("GET",    "/api/v1/enterprises/{tax_code}/compliance/",                       None,                   401,   403,    403,     403,  200,  403,  401,   SF),
+    row("PUT",    "/api/v1/enterprises/{tax_code}/compliance/",                       "compliance",           401,   403,    403,     403,  200,  403,  401,   SF),
     # --- API: payments (api.md, "Payments")
-    row("GET",    "/api/v1/declarations/{payable}/payments/",                         None,                   401,   404,    200,     200,  200,  403,  401),
-    row("POST",   "/api/v1/declarations/{payable}/payments/",                         None,                   401,   404,    201,     403,  403,  403,  401),
-    row("POST",   "/api/v1/payments/bank-callback/",                                  "bank_callback",        403,   403,    403,     403,  403,  403,  403),
-    row("GET",    "/api/v1/payments/{payment}/",                                      None,                   401,   404,    200,     200,  200,  403,  401),
-    row("GET",    "/api/v1/payments/{payment}/receipt/",                              None,                   401,   404,    200,     200,  200,  403,  401),
+    row("GET",    "/api/v1/declarations/{payable}/payments/",                         None,                   401,   404,    200,     200,  200,  403,  401,   SF),
+    row("POST",   "/api/v1/declarations/{payable}/payments/",                         None,                   401,   404,    201,     403,  403,  403,  401,   SF),
+    row("POST",   "/api/v1/payments/bank-callback/",                                  "bank_callback",        403,   403,    403,     403,  403,  403,  403,  403),
+    row("GET",    "/api/v1/payments/{payment}/",                                      None,                   401,   404,    200,     200,  200,  403,  401,   SF),
+    row("GET",    "/api/v1/payments/{payment}/receipt/",                              None,                   401,   404,    200,     200,  200,  403,  401,   SF),
     # --- API: the schema and its browsable docs are public
-    row("GET",    "/api/schema/",                                                     None,                   200,   200,    200,     200,  200,  200,  200),
-    row("GET",    "/api/docs/",                                                       None,                   200,   200,    200,     200,  200,  200,  200),
+    row("GET",    "/api/schema/",                                                     None,                   200,   200,    200,     200,  200,  200,  200,  200),
+    row("GET",    "/api/docs/",                                                       None,                   200,   200,    200,     200,  200,  200,  200,  200),
     # --- Pages: the front door and accounts
-    row("GET",    "/",                                                                None,                   302,   302,    302,     302,  302,  302,  302),
-    row("GET",    "/accounts/login/",                                                 None,                   200,   302,    302,     302,  302,  302,  200),
-    row("POST",   "/accounts/logout/",                                                None,                   302,   302,    302,     302,  302,  302,  302),
-    row("GET",    "/accounts/second-factor/",                                         None,                   302,   302,    302,     302,  302,  302,  302),
+    row("GET",    "/",                                                                None,                   302,   302,    302,     302,  302,  302,  302,   SF),
+    row("GET",    "/accounts/login/",                                                 None,                   200,   302,    302,     302,  302,  302,  200,  302),
+    row("POST",   "/accounts/logout/",                                                None,                   302,   302,    302,     302,  302,  302,  302,  302),
+    row("GET",    "/accounts/second-factor/",                                         None,                   302,   302,    302,     302,  302,  302,  302,  200),
+    row("GET",    "/accounts/tokens/",                                                None,                   302,   200,    200,     200,  200,  200,  302,   SF),
+    row("POST",   "/accounts/tokens/",                                                "revoke_tokens_form",   302,   302,    302,     302,  302,  302,  302,   SF),
     # --- Pages: the trader's declarations
-    row("GET",    "/declarations/",                                                   None,                   302,   200,    200,     200,  200,  403,  302),
-    row("GET",    "/declarations/new/",                                               None,                   302,   200,    200,     403,  403,  403,  302),
-    row("POST",   "/declarations/new/",                                               "declaration_form",     302,   302,    302,     403,  403,  403,  302),
-    row("POST",   "/declarations/preview/",                                           "declaration_form",     302,   200,    200,     403,  403,  403,  302),
-    row("GET",    "/declarations/hs-lookup/?q=8471",                                  None,                   302,   200,    200,     200,  200,  200,  302),
-    row("GET",    "/declarations/{review}/",                                          None,                   302,   404,    200,     200,  200,  404,  302),
-    row("GET",    "/declarations/{draft}/edit/",                                      None,                   302,   404,    200,     403,  403,  403,  302),
-    row("POST",   "/declarations/{draft}/edit/",                                      "draft_form",           302,   404,    302,     403,  403,  403,  302),
-    row("POST",   "/declarations/{draft}/submit/",                                    None,                   302,   404,    302,     403,  403,  403,  302),
-    row("GET",    "/declarations/{review}/pdf/",                                      None,                   302,   404,    200,     200,  200,  403,  302),
-    row("GET",    "/declarations/{review}/documents/",                                None,                   302,   404,    200,     403,  403,  403,  302),
-    row("POST",   "/declarations/{review}/documents/",                                "document_form",        302,   404,    302,     403,  403,  403,  302),
-    row("GET",    "/declarations/{review}/documents/{document}/",                     None,                   302,   404,    200,     200,  200,  403,  302),
-    row("POST",   "/declarations/{review}/cancel/",                                   "cancel_form",          302,   404,    302,     403,  403,  403,  302),
-    row("GET",    "/declarations/{review}/amend/",                                    None,                   302,   404,    200,     403,  403,  403,  302),
-    row("POST",   "/declarations/{review}/amend/",                                    "amend_form",           302,   404,    302,     403,  403,  403,  302),
+    row("GET",    "/declarations/",                                                   None,                   302,   200,    200,     200,  200,  403,  302,   SF),
+    row("GET",    "/declarations/new/",                                               None,                   302,   200,    200,     403,  403,  403,  302,   SF),
+    row("POST",   "/declarations/new/",                                               "declaration_form",     302,   302,    302,     403,  403,  403,  302,   SF),
+    row("POST",   "/declarations/preview/",                                           "declaration_form",     302,   200,    200,     403,  403,  403,  302,   SF),
+    row("GET",    "/declarations/hs-lookup/?q=8471",                                  None,                   302,   200,    200,     200,  200,  200,  302,   SF),
+    row("GET",    "/declarations/{review}/",                                          None,                   302,   404,    200,     200,  200,  404,  302,   SF),
+    row("GET",    "/declarations/{draft}/edit/",                                      None,                   302,   404,    200,     403,  403,  403,  302,   SF),
+    row("POST",   "/declarations/{draft}/edit/",                                      "draft_form",           302,   404,    302,     403,  403,  403,  302,   SF),
+    row("POST",   "/declarations/{draft}/submit/",                                    None,                   302,   404,    302,     403,  403,  403,  302,   SF),
+    row("GET",    "/declarations/{review}/pdf/",                                      None,                   302,   404,    200,     200,  200,  403,  302,   SF),
+    row("GET",    "/declarations/{review}/documents/",                                None,                   302,   404,    200,     403,  403,  403,  302,   SF),
+    row("POST",   "/declarations/{review}/documents/",                                "document_form",        302,   404,    302,     403,  403,  403,  302,   SF),
+    row("GET",    "/declarations/{review}/documents/{document}/",                     None,                   302,   404,    200,     200,  200,  403,  302,   SF),
+    row("POST",   "/declarations/{review}/cancel/",                                   "cancel_form",          302,   404,    302,     403,  403,  403,  302,   SF),
+    row("GET",    "/declarations/{review}/amend/",                                    None,                   302,   404,    200,     403,  403,  403,  302,   SF),
+    row("POST",   "/declarations/{review}/amend/",                                    "amend_form",           302,   404,    302,     403,  403,  403,  302,   SF),
     # --- Pages: the officer's review (risk admins read it without acting), the gate
-    row("GET",    "/declarations/review/",                                            None,                   302,   403,    403,     200,  403,  403,  302),
-    row("GET",    "/declarations/{review}/review/",                                   None,                   302,   404,    403,     200,  200,  403,  302),
-    row("POST",   "/declarations/{review}/review/",                                   "review_decision",      302,   404,    403,     302,  403,  403,  302),
-    row("GET",    "/declarations/{amending}/",                                        None,                   302,   404,    200,     200,  200,  404,  302),
-    row("GET",    "/declarations/{amending}/amend/",                                  None,                   302,   404,    302,     403,  403,  403,  302),
-    row("GET",    "/declarations/{amending}/review/",                                 None,                   302,   404,    403,     200,  200,  403,  302),
-    row("POST",   "/declarations/{amending}/review/",                                 "review_accept_amendment", 302, 404,   403,     302,  403,  403,  302),
-    row("POST",   "/declarations/{amending}/review/",                                 "review_refuse_amendment", 302, 404,   403,     302,  403,  403,  302),
-    row("GET",    "/gate/",                                                           None,                   302,   403,    403,     403,  403,  200,  302),
-    row("POST",   "/gate/",                                                           "gate_form",            302,   403,    403,     403,  403,  302,  302),
+    row("GET",    "/declarations/review/",                                            None,                   302,   403,    403,     200,  403,  403,  302,   SF),
+    row("GET",    "/declarations/{review}/review/",                                   None,                   302,   404,    403,     200,  200,  403,  302,   SF),
+    row("POST",   "/declarations/{review}/review/",                                   "review_decision",      302,   404,    403,     302,  403,  403,  302,   SF),
+    row("GET",    "/declarations/{amending}/",                                        None,                   302,   404,    200,     200,  200,  404,  302,   SF),
+    row("GET",    "/declarations/{amending}/amend/",                                  None,                   302,   404,    302,     403,  403,  403,  302,   SF),
+    row("GET",    "/declarations/{amending}/review/",                                 None,                   302,   404,    403,     200,  200,  403,  302,   SF),
+    row("POST",   "/declarations/{amending}/review/",                                 "review_accept_amendment", 302, 404,   403,     302,  403,  403,  302,   SF),
+    row("POST",   "/declarations/{amending}/review/",                                 "review_refuse_amendment", 302, 404,   403,     302,  403,  403,  302,   SF),
+    row("GET",    "/gate/",                                                           None,                   302,   403,    403,     403,  403,  200,  302,   SF),
+    row("POST",   "/gate/",                                                           "gate_form",            302,   403,    403,     403,  403,  302,  302,   SF),
     # --- Pages: risk administration
-    row("GET",    "/risk/rules/",                                                     None,                   302,   403,    403,     403,  200,  403,  302),
-    row("GET",    "/risk/rules/new/",                                                 None,                   302,   403,    403,     403,  200,  403,  302),
-    row("POST",   "/risk/rules/new/",                                                 "rule_form",            302,   403,    403,     403,  302,  403,  302),
-    row("GET",    "/risk/rules/{rule}/",                                              None,                   302,   403,    403,     403,  200,  403,  302),
-    row("GET",    "/risk/rules/{rule}/edit/",                                         None,                   302,   403,    403,     403,  200,  403,  302),
-    row("POST",   "/risk/rules/{rule}/edit/",                                         "rule_form",            302,   403,    403,     403,  302,  403,  302),
-    row("POST",   "/risk/rules/{rule}/deactivate/",                                   None,                   302,   403,    403,     403,  302,  403,  302),
-    row("GET",    "/risk/settings/",                                                  None,                   302,   403,    403,     403,  200,  403,  302),
-    row("POST",   "/risk/settings/",                                                  "risk_settings_form",   302,   403,    403,     403,  302,  403,  302),
-    row("GET",    "/risk/enterprises/",                                               None,                   302,   403,    403,     403,  200,  403,  302),
-    row("POST",   "/risk/enterprises/{tax_code}/compliance/",                         "compliance_form",      302,   403,    403,     403,  302,  403,  302),
-    row("GET",    "/risk/watchlist/",                                                 None,                   302,   403,    403,     403,  200,  403,  302),
-    row("POST",   "/risk/watchlist/",                                                 "partner_form",         302,   403,    403,     403,  302,  403,  302),
-    row("POST",   "/risk/watchlist/{partner}/deactivate/",                            None,                   302,   403,    403,     403,  302,  403,  302),
-    row("GET",    "/risk/reference-prices/",                                          None,                   302,   403,    403,     403,  200,  403,  302),
-    row("POST",   "/risk/reference-prices/",                                          "price_form",           302,   403,    403,     403,  302,  403,  302),
-    row("GET",    "/risk/reference-prices/{price}/edit/",                             None,                   302,   403,    403,     403,  200,  403,  302),
-    row("POST",   "/risk/reference-prices/{price}/edit/",                             "price_change_form",    302,   403,    403,     403,  302,  403,  302),
-    row("POST",   "/risk/reference-prices/{price}/delete/",                           None,                   302,   403,    403,     403,  302,  403,  302),
-    row("GET",    "/risk/backtest/",                                                  None,                   302,   403,    403,     403,  200,  403,  302),
-    row("POST",   "/risk/backtest/",                                                  "backtest_form",        302,   403,    403,     403,  302,  403,  302),
-    row("GET",    "/risk/backtest/{backtest}/",                                       None,                   302,   403,    403,     403,  200,  403,  302),
+    row("GET",    "/risk/rules/",                                                     None,                   302,   403,    403,     403,  200,  403,  302,   SF),
+    row("GET",    "/risk/rules/new/",                                                 None,                   302,   403,    403,     403,  200,  403,  302,   SF),
+    row("POST",   "/risk/rules/new/",                                                 "rule_form",            302,   403,    403,     403,  302,  403,  302,   SF),
+    row("GET",    "/risk/rules/{rule}/",                                              None,                   302,   403,    403,     403,  200,  403,  302,   SF),
+    row("GET",    "/risk/rules/{rule}/edit/",                                         None,                   302,   403,    403,     403,  200,  403,  302,   SF),
+    row("POST",   "/risk/rules/{rule}/edit/",                                         "rule_form",            302,   403,    403,     403,  302,  403,  302,   SF),
+    row("POST",   "/risk/rules/{rule}/deactivate/",                                   None,                   302,   403,    403,     403,  302,  403,  302,   SF),
+    row("GET",    "/risk/settings/",                                                  None,                   302,   403,    403,     403,  200,  403,  302,   SF),
+    row("POST",   "/risk/settings/",                                                  "risk_settings_form",   302,   403,    403,     403,  302,  403,  302,   SF),
+    row("GET",    "/risk/enterprises/",                                               None,                   302,   403,    403,     403,  200,  403,  302,   SF),
+    row("POST",   "/risk/enterprises/{tax_code}/compliance/",                         "compliance_form",      302,   403,    403,     403,  302,  403,  302,   SF),
+    row("GET",    "/risk/watchlist/",                                                 None,                   302,   403,    403,     403,  200,  403,  302,   SF),
+    row("POST",   "/risk/watchlist/",                                                 "partner_form",         302,   403,    403,     403,  302,  403,  302,   SF),
+    row("POST",   "/risk/watchlist/{partner}/deactivate/",                            None,                   302,   403,    403,     403,  302,  403,  302,   SF),
+    row("GET",    "/risk/reference-prices/",                                          None,                   302,   403,    403,     403,  200,  403,  302,   SF),
+    row("POST",   "/risk/reference-prices/",                                          "price_form",           302,   403,    403,     403,  302,  403,  302,   SF),
+    row("GET",    "/risk/reference-prices/{price}/edit/",                             None,                   302,   403,    403,     403,  200,  403,  302,   SF),
+    row("POST",   "/risk/reference-prices/{price}/edit/",                             "price_change_form",    302,   403,    403,     403,  302,  403,  302,   SF),
+    row("POST",   "/risk/reference-prices/{price}/delete/",                           None,                   302,   403,    403,     403,  302,  403,  302,   SF),
+    row("GET",    "/risk/backtest/",                                                  None,                   302,   403,    403,     403,  200,  403,  302,   SF),
+    row("POST",   "/risk/backtest/",                                                  "backtest_form",        302,   403,    403,     403,  302,  403,  302,   SF),
+    row("GET",    "/risk/backtest/{backtest}/",                                       None,                   302,   403,    403,     403,  200,  403,  302,   SF),
     # --- Pages: payments and reconciliation
-    row("POST",   "/payments/declarations/{payable}/pay/",                            None,                   302,   404,    302,     403,  403,  404,  302),
-    row("GET",    "/payments/declarations/{payable}/panel/",                          None,                   302,   404,    200,     200,  200,  404,  302),
-    row("GET",    "/payments/{payment}/receipt/",                                     None,                   302,   404,    200,     200,  200,  404,  302),
-    row("GET",    "/payments/reconciliation/",                                        None,                   302,   403,    403,     200,  200,  403,  302),
-    row("POST",   "/payments/reconciliation/",                                        "reconciliation_form",  302,   403,    403,     302,  302,  403,  302),
-    row("GET",    "/payments/reconciliation/{report_date}/",                          None,                   302,   403,    403,     200,  200,  403,  302),
+    row("POST",   "/payments/declarations/{payable}/pay/",                            None,                   302,   404,    302,     403,  403,  404,  302,   SF),
+    row("GET",    "/payments/declarations/{payable}/panel/",                          None,                   302,   404,    200,     200,  200,  404,  302,   SF),
+    row("GET",    "/payments/{payment}/receipt/",                                     None,                   302,   404,    200,     200,  200,  404,  302,   SF),
+    row("GET",    "/payments/reconciliation/",                                        None,                   302,   403,    403,     200,  200,  403,  302,   SF),
+    row("POST",   "/payments/reconciliation/",                                        "reconciliation_form",  302,   403,    403,     302,  302,  403,  302,   SF),
+    row("GET",    "/payments/reconciliation/{report_date}/",                          None,                   302,   403,    403,     200,  200,  403,  302,   SF),
     # --- The development bank simulator: the payer's page, the portal's statement (signed request only)
-    row("GET",    "/bank-simulator/pay/{pending_reference}/?amount={pending_amount}", None,                   302,   404,    200,     403,  403,  403,  302, setting=SIMULATOR),
-    row("POST",   "/bank-simulator/pay/{pending_reference}/",                         "bank_form",            302,   404,    200,     403,  403,  403,  302, setting=SIMULATOR),
-    row("GET",    "/bank-simulator/statements/{today}.csv",                           None,                   403,   403,    403,     403,  403,  403,  403, setting=SIMULATOR),
+    row("GET",    "/bank-simulator/pay/{pending_reference}/?amount={pending_amount}", None,                   302,   404,    200,     403,  403,  403,  302,   SF, setting=SIMULATOR),
+    row("POST",   "/bank-simulator/pay/{pending_reference}/",                         "bank_form",            302,   404,    200,     403,  403,  403,  302,   SF, setting=SIMULATOR),
+    row("GET",    "/bank-simulator/statements/{today}.csv",                           None,                   403,   403,    403,     403,  403,  403,  403,   SF, setting=SIMULATOR),
 ]
 # fmt: on
 
@@ -278,18 +297,32 @@ def rows_in_force() -> list[Row]:
     return [r for r in MATRIX if r.setting is None or getattr(settings, r.setting)]
 
 
-CASES = [pytest.param(r, role, id=f"{r.method} {r.path}{f' {r.body}' if r.body else ''} [{role}]")
-         for r in rows_in_force() for role in ROLES]
+def ways_in(r: Row, role: str) -> tuple[str, ...]:
+    """API rows are called with a token, pages with a session; the "no 2FA" officer's API cells both ways."""
+    if not r.api:
+        return ("session",)
+    return ("token", "session") if role == "unverified_staff" else ("token",)
+
+
+CASES = [pytest.param(r, role, via, id=f"{r.method} {r.path}{f' {r.body}' if r.body else ''} "
+                                       f"[{role}{' by session' if r.api and via == 'session' else ''}]")
+         for r in rows_in_force() for role in ROLES for via in ways_in(r, role)]
+
+
+@pytest.fixture(autouse=True)
+def second_factor_required(settings):
+    """As in production (see the module's docstring)."""
+    settings.STAFF_SECOND_FACTOR_REQUIRED = True
 
 
 def has_upload(body) -> bool:
     return isinstance(body, dict) and any(isinstance(value, SimpleUploadedFile) for value in body.values())
 
 
-def client_for(world, r: Row, role: str, *, address: str):
-    """The API as integrators call it (a token), pages as the browser does (a session)."""
+def client_for(world, r: Row, role: str, *, via: str, address: str):
+    """The API as integrators call it (a token) or the browser's scripts (a session), pages as the browser does."""
     if r.api:
-        return api_client_as(world, role, address=address)
+        return api_client_as(world, role, address=address, via=via)
     return page_client_as(world, role, address=address)
 
 
@@ -312,7 +345,8 @@ def send(client, world, r: Row, role: str):
 def denied(response) -> bool:
     if response.status_code in (401, 403, 404):
         return True
-    return response.status_code == 302 and response["Location"].startswith(reverse("login") + "?next=")
+    return response.status_code == 302 and response["Location"].startswith(
+        (reverse("login") + "?next=", reverse("second-factor") + "?next="))
 
 
 def content_of(response) -> str:
@@ -321,16 +355,21 @@ def content_of(response) -> str:
     return response.content.decode(errors="replace")
 
 
-@pytest.mark.parametrize("r, role", CASES)
-def test_matrix(world, r, role, request):
+@pytest.mark.parametrize("r, role, via", CASES)
+def test_matrix(world, r, role, via, request):
     """The answer of row `r` to `role` is the table's; a denial changes nothing; trader2 reads nothing of trader1's."""
-    client = client_for(world, r, role, address=address_for(request.node.callspec.id))
+    client = client_for(world, r, role, via=via, address=address_for(request.node.callspec.id))
     expected = r.expected[role]
-    before = database_snapshot() if expected in (302, 401, 403, 404) else None
+    status = (403 if r.api else 302) if expected == SF else expected
+    before = database_snapshot() if status in (302, 401, 403, 404) else None
 
     response = send(client, world, r, role)
 
-    assert response.status_code == expected, content_of(response)[:2000]
+    assert response.status_code == status, content_of(response)[:2000]
+    if expected == SF and r.api:
+        assert response.json()["code"] == "second_factor_required"
+    elif expected == SF:
+        assert response["Location"].startswith(reverse("second-factor") + "?next="), response["Location"]
     if denied(response):
         assert database_snapshot() == before, "a denied request changed the database"
     if expected == 302 and role in ("anonymous", "bank_unsigned") and r.path != "/accounts/logout/":
@@ -351,22 +390,6 @@ def test_a_correctly_signed_callback_is_accepted(world, client):
 
     assert response.status_code == 200, response.content
     assert Payment.objects.get(pk=world.pending.pk).status == "credited"
-
-
-@pytest.mark.parametrize("role", ["officer", "risk_admin"])
-def test_with_the_second_factor_on_staff_pages_wait_for_it(world, settings, role):
-    """The matrix runs with STAFF_SECOND_FACTOR_REQUIRED off (the test settings); on, as in production, every page
-    it opens to customs staff first sends a session without a confirmed authenticator to the second factor."""
-    settings.STAFF_SECOND_FACTOR_REQUIRED = True
-    rows = [r for r in rows_in_force() if r.method == "GET" and not r.api and r.expected[role] == 200]
-    names = world.placeholders()
-
-    answers = {r.path: page_client_as(world, role).get(fill(r.path, names)) for r in rows}
-
-    assert len(answers) > 10
-    for path, response in answers.items():
-        assert response.status_code == 302, path
-        assert response["Location"].startswith(reverse("second-factor") + "?next="), path
 
 
 def url_patterns(resolver=None, prefix: str = ""):
@@ -433,19 +456,22 @@ def test_a_document_is_found_only_through_its_own_declaration(world, role, path)
 # role -> the close code of a refused socket, or None when it is accepted (traders join their
 # enterprise's group, customs staff the staff group: tests/security/test_trader_never_sees_risk.py).
 SOCKET_MATRIX = {"anonymous": 4401, "other_trader": None, "trader": None, "officer": None, "risk_admin": None,
-                 "gate": 4403, "bank_unsigned": 4401}
+                 "gate": 4403, "bank_unsigned": 4401, "unverified_staff": 4403}
 SOCKET_ROUTES = {"ws/declarations/"}
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_live_update_socket(world, role):
-    """Who may open the live-update socket: people who see declarations; anonymous and the gate are refused."""
-    user = world.users.get(role, AnonymousUser())
+    """Who may open the live-update socket, through the routing the server runs (the session cookie, Channels'
+    authentication, the consumer): people who see declarations; anonymous, the gate and customs staff whose
+    session has not given the one-time code are refused."""
     headers = [(b"x-bank-signature", BOGUS_SIGNATURE.encode())] if role == "bank_unsigned" else []
+    if role in world.sessions:
+        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={world.sessions[role]}".encode()))
 
     async def knock():
-        socket = WebsocketCommunicator(DeclarationUpdatesConsumer.as_asgi(), "/ws/declarations/", headers=headers)
-        socket.scope["user"] = user
+        socket = WebsocketCommunicator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)), "/ws/declarations/",
+                                       headers=headers)
         connected, code = await socket.connect()
         if connected:
             await socket.disconnect()

@@ -28,11 +28,27 @@ class TokenRequestSerializer(serializers.Serializer):
             raise Locked(lockout_message())
         if user is None or not user.is_active:
             raise serializers.ValidationError({"non_field_errors": [_("Unable to log in with these credentials.")]})
-        if second_factor_required(user) and totp_verify(user=user, token=attrs.get("otp", "")) is None:
+        second_factor = bool(attrs.get("otp")) and totp_verify(user=user, token=attrs["otp"]) is not None
+        if second_factor_required(user) and not second_factor:
             raise serializers.ValidationError({"otp": [_("Customs staff need the current code of their authenticator.")]})
         attrs["user"] = user
+        attrs["second_factor"] = second_factor
         return attrs
 
 
 class TokenResponseSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text="send it as `Authorization: Token <token>`; it is shown only now")
+    expiry = serializers.DateTimeField(
+        help_text="when the token stops working (API_TOKEN_TTL_HOURS after it was issued)")
+
+
+class ApiTokenSerializer(serializers.Serializer):
+    prefix = serializers.CharField(help_text="the first characters of the token")
+    token_key = serializers.CharField(help_text="what identifies the token (its first 15 characters)")
+    created = serializers.DateTimeField()
+    expiry = serializers.DateTimeField()
+    second_factor = serializers.BooleanField(help_text="issued after the one-time code of customs staff")
+    current = serializers.SerializerMethodField(help_text="the token this request was made with")
+
+    def get_current(self, token) -> bool:
+        return token.digest == self.context.get("current")
