@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customs_portal.errors import DomainValidationError
+from customs_portal.localization import amount_text, date_text
 from declarations.agreements import AGREEMENTS
 from declarations.incoterms import INCOTERMS
 from declarations.models import (
@@ -126,7 +127,7 @@ def declaration_data_validate(*, data: dict, today: date | None = None, referenc
     if currency is None:
         errors.add("invoice.currency", _("Unknown currency %(code)s.") % {"code": invoice["currency"]})
     elif exchange_rate_in_force(currency=currency.code, on=today, references=references) is None:
-        errors.add("invoice.currency", _("No exchange rate is in force for %(code)s on %(date)s.") % {"code": currency.code, "date": today.isoformat()})
+        errors.add("invoice.currency", _("No exchange rate is in force for %(code)s on %(date)s.") % {"code": currency.code, "date": date_text(today)})
     resolved["invoice_currency"] = currency
     term = INCOTERMS.get(invoice["incoterm"])
     if term is None:
@@ -146,6 +147,7 @@ def declaration_data_validate(*, data: dict, today: date | None = None, referenc
     units = references.rows(Unit, {item["unit"] for item in items})
     resolved_items = []
     value_sum = Decimal("0")
+    values_valid = True  # the invoice total is compared with the sum only when every line value is valid
     for index, item in enumerate(items):
         entry = dict(item)
         code = item["hs_code"]
@@ -171,13 +173,16 @@ def declaration_data_validate(*, data: dict, today: date | None = None, referenc
         entry["unit"] = unit
         if item["quantity"] <= 0:
             errors.item(index, "quantity", _("The quantity must be greater than zero."))
+            values_valid = False
         if item["unit_price"] <= 0:
             errors.item(index, "unit_price", _("The unit price must be greater than zero."))
+            values_valid = False
         computed = line_value_of(item)
         given = item.get("line_value")
         if given is not None and abs(given - computed) > LINE_VALUE_TOLERANCE:
             errors.item(index, "line_value", _("The line value %(given)s does not equal quantity × unit price (%(computed)s).") % {
-                "given": given, "computed": computed})
+                "given": amount_text(given), "computed": amount_text(computed)})
+            values_valid = False
         entry["line_value"] = given if given is not None else computed
         value_sum += entry["line_value"]
         preference = item.get("preference") or "MFN"
@@ -193,9 +198,9 @@ def declaration_data_validate(*, data: dict, today: date | None = None, referenc
         resolved_items.append(entry)
     resolved["items"] = resolved_items
 
-    if items and abs(value_sum - invoice["total"]) > LINE_VALUE_TOLERANCE * len(items):
+    if items and values_valid and abs(value_sum - invoice["total"]) > LINE_VALUE_TOLERANCE * len(items):
         errors.add("invoice.total", _("The invoice total %(total)s does not match the sum of the item values (%(sum)s).") % {
-            "total": invoice["total"], "sum": value_sum})
+            "total": amount_text(invoice["total"]), "sum": amount_text(value_sum)})
 
     errors.raise_if_any()
     return resolved

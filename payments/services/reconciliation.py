@@ -138,7 +138,7 @@ def _compare(lines: list[StatementLine], statement_date: date) -> tuple[list[Rec
                 if payment.credited_via == CreditSource.RECONCILIATION:
                     differences.append(_difference(
                         DifferenceKind.RECOVERED, line, payment,
-                        f"Credited from the statement at {timezone.localtime(payment.credited_at):%Y-%m-%d %H:%M} "
+                        f"Credited from the statement at {timezone.localtime(payment.credited_at):%d/%m/%Y %H:%M} "
                         f"(receipt {payment.receipt_number})."))
                 if payment.refund_due:
                     differences.append(_difference(DifferenceKind.REFUND_DUE, line, payment,
