@@ -5,6 +5,10 @@ nested body as the REST API (api.md), which `DeclarationWriteSerializer` parses 
 declaration services validate, so the browser and the API can never disagree. It keeps
 what the trader typed and places the errors of either (both shaped like DRF errors) next
 to the right input.
+
+Numbers and dates are read here as people type them (customs_portal/localization.py:
+`4,50`, `1.234,56`, `25/03/2026`) and handed to the serializer in the API's form (dot
+decimals, ISO dates), which stays strict for integrators.
 """
 import re
 from dataclasses import dataclass, field
@@ -15,6 +19,17 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, pgettext
 
+from customs_portal.localization import (
+    NumberUnreadable,
+    date_input_text,
+    date_parse,
+    date_unreadable_message,
+    number_input_text,
+    number_parse,
+    number_trimmed,
+    number_understood,
+    number_unreadable_message,
+)
 from declarations.api.serializers import DeclarationWriteSerializer
 
 # DRF's messages that this form can show and that DRF's own Vietnamese catalogue lacks;
@@ -43,6 +58,7 @@ class FieldSpec:
     key: str  # name in templates
     path: str  # path in the API body ("partner.country")
     label: str
+    kind: str = "text"  # "text", "number" or "date": how what is typed is read
 
     @property
     def name(self) -> str:
@@ -62,17 +78,17 @@ HEADER_FIELDS = [
     FieldSpec("vessel_flight", "vessel_flight", _("Vessel / flight")),
     FieldSpec("port_of_loading", "port_of_loading", _("Port of loading")),
     FieldSpec("port_of_discharge", "port_of_discharge", _("Port of discharge")),
-    FieldSpec("arrival_date", "arrival_date", _("Arrival date")),
-    FieldSpec("departure_date", "departure_date", _("Departure date")),
-    FieldSpec("packages", "packages", _("Packages")),
-    FieldSpec("gross_weight_kg", "gross_weight_kg", _("Gross weight (kg)")),
+    FieldSpec("arrival_date", "arrival_date", _("Arrival date"), "date"),
+    FieldSpec("departure_date", "departure_date", _("Departure date"), "date"),
+    FieldSpec("packages", "packages", _("Packages"), "number"),
+    FieldSpec("gross_weight_kg", "gross_weight_kg", _("Gross weight (kg)"), "number"),
     FieldSpec("invoice_number", "invoice.number", _("Invoice number")),
-    FieldSpec("invoice_date", "invoice.date", _("Invoice date")),
+    FieldSpec("invoice_date", "invoice.date", _("Invoice date"), "date"),
     FieldSpec("invoice_currency", "invoice.currency", _("Currency")),
     FieldSpec("invoice_incoterm", "invoice.incoterm", _("Incoterm")),
-    FieldSpec("invoice_total", "invoice.total", _("Invoice total")),
-    FieldSpec("freight", "freight", _("Freight")),
-    FieldSpec("insurance", "insurance", _("Insurance")),
+    FieldSpec("invoice_total", "invoice.total", _("Invoice total"), "number"),
+    FieldSpec("freight", "freight", _("Freight"), "number"),
+    FieldSpec("insurance", "insurance", _("Insurance"), "number"),
 ]
 HEADER_BY_PATH = {spec.path: spec for spec in HEADER_FIELDS}
 
@@ -80,13 +96,14 @@ ITEM_FIELDS = [
     FieldSpec("hs_code", "hs_code", _("HS code")),
     FieldSpec("description", "description", _("Description of goods")),
     FieldSpec("origin_country", "origin_country", _("Origin")),
-    FieldSpec("quantity", "quantity", _("Quantity")),
+    FieldSpec("quantity", "quantity", _("Quantity"), "number"),
     FieldSpec("unit", "unit", _("Unit")),
-    FieldSpec("unit_price", "unit_price", _("Unit price")),
+    FieldSpec("unit_price", "unit_price", _("Unit price"), "number"),
     FieldSpec("preference", "preference", _("Preference")),
     FieldSpec("certificate_of_origin", "certificate_of_origin", _("C/O number")),
 ]
 ITEM_KEYS = [spec.key for spec in ITEM_FIELDS]
+ITEM_KINDS = {spec.key: spec.kind for spec in ITEM_FIELDS}
 ITEM_LABELS = {spec.key: spec.label for spec in ITEM_FIELDS} | {
     # Computed values: their errors are shown on the item's row (too large to record).
     "line_value": _("Line value"), "customs_value": _("Customs value"), "taxable_value": _("Taxable value"),
@@ -110,10 +127,21 @@ class BoundValue:
     label: str
     value: str
     errors: list[str] = field(default_factory=list)
+    kind: str = "text"
 
     @property
     def id(self) -> str:
         return f"id_{self.name}"
+
+    @property
+    def understood(self) -> str:
+        """The number as read ("2.350,5"), shown beside the input; '' when blank or unreadable."""
+        if self.kind != "number" or not self.value:
+            return ""
+        try:
+            return number_understood(self.value)
+        except NumberUnreadable:
+            return ""
 
 
 @dataclass
@@ -132,17 +160,29 @@ class ItemRow:
 
 
 def _text(value) -> str:
-    """A parsed value back as the text of an input."""
+    """A parsed value back as the text of an input, as the active language writes it (4,50; 25/03/2026)."""
     if value is None:
         return ""
-    if isinstance(value, Decimal):
-        text = format(value, "f")
-        if "." in text:
-            text = text.rstrip("0").rstrip(".") if len(text.split(".")[1]) > 2 else text
-        return text
+    if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
+        return number_input_text(value)
     if isinstance(value, date):
-        return value.isoformat()
+        return date_input_text(value)
     return str(value)
+
+
+def _read(kind: str, typed: str) -> tuple[str, str | None]:
+    """What was typed, in the API's form ("4.5", "2026-03-25"), and the error when it cannot be read."""
+    if kind == "number":
+        try:
+            return format(number_trimmed(number_parse(typed)), "f"), None
+        except NumberUnreadable:
+            return typed, number_unreadable_message()
+    if kind == "date":
+        try:
+            return date_parse(typed).isoformat(), None
+        except ValueError:
+            return typed, date_unreadable_message()
+    return typed, None
 
 
 def flatten_errors(errors, prefix: str = "") -> dict[str, list[str]]:
@@ -178,6 +218,7 @@ class DeclarationForm:
 
     def __init__(self, *, data=None, initial: dict | None = None):
         self.errors: dict[str, list[str]] = {}
+        self.reading_errors: dict[str, list[str]] = {}  # numbers and dates that cannot be read, by path
         if data is not None:
             self.values = {spec.key: (data.get(spec.name) or "").strip() for spec in HEADER_FIELDS}
             self.rows = self._rows_from_post(data)
@@ -220,28 +261,45 @@ class DeclarationForm:
     def direction(self) -> str:
         return self.values.get("direction") or "import"
 
+    def _read(self, kind: str, typed: str, path: str) -> str:
+        value, error = _read(kind, typed)
+        if error:
+            self.reading_errors[path] = [error]
+        return value
+
     def body(self) -> dict:
-        """The API body of what was typed; blank inputs are left out so defaults and 'required' apply."""
+        """The API body of what was typed; blank inputs are left out so defaults and 'required' apply.
+
+        Numbers and dates are read the portal's way and written the API's way; what cannot be
+        read is passed on as typed, and `reading_errors` says why.
+        """
+        self.reading_errors = {}
         body: dict = {"partner": {}, "invoice": {}}
         skipped = "departure_date" if self.direction == "import" else "arrival_date"
         for spec in HEADER_FIELDS:
             value = self.values.get(spec.key, "")
             if not value or spec.key == skipped:
                 continue
+            value = self._read(spec.kind, value, spec.path)
             if "." in spec.path:
                 group, name = spec.path.split(".", 1)
                 body[group][name] = value
             else:
                 body[spec.path] = value
-        body["items"] = [{key: value for key, value in row.items() if value} for row in self.rows]
+        body["items"] = [
+            {key: self._read(ITEM_KINDS[key], value, f"items.{index}.{key}") for key, value in row.items() if value}
+            for index, row in enumerate(self.rows)
+        ]
         return body
 
     def validated_data(self) -> dict | None:
-        """Parse the body with the API's serializer; None (and errors set) when its shape is wrong."""
+        """Parse the body with the API's serializer; None (and errors set) when its shape is wrong
+        or a number or date could not be read (that message replaces the serializer's)."""
         serializer = DeclarationWriteSerializer(data=self.body())
-        if serializer.is_valid():
+        if serializer.is_valid() and not self.reading_errors:
             return serializer.validated_data
         self.set_errors(serializer.errors)
+        self.errors.update(self.reading_errors)
         return None
 
     def set_errors(self, errors) -> None:
@@ -250,7 +308,8 @@ class DeclarationForm:
     @property
     def fields(self) -> dict[str, BoundValue]:
         return {
-            spec.key: BoundValue(spec.key, spec.name, spec.label, self.values.get(spec.key, ""), self.errors.get(spec.path, []))
+            spec.key: BoundValue(spec.key, spec.name, spec.label, self.values.get(spec.key, ""),
+                                 self.errors.get(spec.path, []), spec.kind)
             for spec in HEADER_FIELDS
         }
 
@@ -261,7 +320,7 @@ class DeclarationForm:
             fields = {
                 spec.key: BoundValue(
                     spec.key, f"items-{index}-{spec.key}", spec.label, row.get(spec.key, ""),
-                    self.errors.get(f"items.{index}.{spec.key}", []),
+                    self.errors.get(f"items.{index}.{spec.key}", []), spec.kind,
                 )
                 for spec in ITEM_FIELDS
             }
@@ -278,7 +337,8 @@ class DeclarationForm:
     def blank_row(self) -> ItemRow:
         """The row that the page's script copies when the trader adds an item."""
         fields = {
-            spec.key: BoundValue(spec.key, f"items-__prefix__-{spec.key}", spec.label, ITEM_DEFAULTS.get(spec.key, ""))
+            spec.key: BoundValue(spec.key, f"items-__prefix__-{spec.key}", spec.label, ITEM_DEFAULTS.get(spec.key, ""),
+                                 kind=spec.kind)
             for spec in ITEM_FIELDS
         }
         return ItemRow("__prefix__", fields, [])

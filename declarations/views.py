@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from customs_portal.accounts.permissions import declaration_reader_required, trader_required
 from customs_portal.errors import DomainConflict, DomainValidationError
+from customs_portal.localization import DATE_DISPLAY
 from declarations.agreements import AGREEMENTS, PREFERENCE_CODES
 from declarations.document_views import detail_panels_context
 from declarations.filters import DeclarationFilter
@@ -76,9 +77,9 @@ def _style_filter_form(form) -> None:
             widget.choices = field.choices  # the widget's copy of the choices still points at the filter's field
         else:
             widget.attrs["class"] = "form-control form-control-sm"
-        if isinstance(widget, DateInput):
-            widget.input_type = "date"
-            widget.format = "%Y-%m-%d"
+        if isinstance(widget, DateInput):  # dd/mm/yyyy whatever the browser's language (customs_portal/localization.py)
+            widget.format = DATE_DISPLAY
+            widget.attrs.update({"data-date": "", "placeholder": _("dd/mm/yyyy"), "autocomplete": "off"})
     form.fields["number"].widget.attrs.update(inputmode="numeric", placeholder="10xxxxxxxxxx")
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from customs_portal.accounts.permissions import customs_staff_required
 from customs_portal.errors import DomainConflict
+from customs_portal.localization import date_parse, date_text, date_unreadable_message
 from declarations.selectors import declaration_get, declaration_id_visible
 from payments.gateway import bank_payment_url
 from payments.models import DifferenceKind
@@ -73,16 +74,16 @@ def receipt_download(request, pk):
 def reconciliation_list(request):
     if request.method == "POST":
         try:
-            statement_date = date.fromisoformat(request.POST.get("statement_date", ""))
+            statement_date = date_parse(request.POST.get("statement_date", ""))
         except ValueError:
-            messages.error(request, _("Give the statement date as YYYY-MM-DD."))
+            messages.error(request, date_unreadable_message())
         else:
             if statement_date >= timezone.localdate():
                 messages.error(request, _("Only a past day can be reconciled: its statement is complete."))
             else:
                 transaction.on_commit(lambda: reconcile_enqueue(statement_date=statement_date, user_id=request.user.pk))
                 messages.success(request, _("Reconciliation of %(date)s queued; the report appears here when done.")
-                                 % {"date": statement_date.isoformat()})
+                                 % {"date": date_text(statement_date)})
         return redirect("payments:reconciliation-list")
     page = Paginator(reconciliation_reports(), REPORTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "payments/reconciliation_list.html", {

@@ -23,6 +23,15 @@ from django.utils.translation import gettext_lazy as _
 from customs_portal.accounts.models import ComplianceLevel
 from customs_portal.languages import english_active
 from customs_portal.middleware import nul_character_errors
+from customs_portal.form_fields import DayField, NumberField, WholeNumberField, day_input
+from customs_portal.localization import (
+    NumberUnreadable,
+    number_input_text,
+    number_parse,
+    number_text,
+    number_trimmed,
+    number_unreadable_message,
+)
 from declarations.agreements import AGREEMENTS
 from declarations.lifecycle import Channel
 from declarations.models import Direction, TransportMode
@@ -107,6 +116,11 @@ def _display_value(name: str, value) -> str:
     labels = _choice_labels().get(name)
     if labels and value in labels:
         return str(labels[value])
+    if name in FIELDS and FIELDS[name].kind == "number":
+        try:
+            return number_text(Decimal(str(value)))
+        except ArithmeticError:
+            return str(value)
     return str(value)
 
 
@@ -127,6 +141,9 @@ def conditions_describe(conditions) -> list[dict]:
 
 ROW_FIELD = re.compile(r"^cond-(\d+)-field$")
 LIST_SEPARATORS = re.compile(r"[,;\n]")
+# Numbers keep their decimal comma (1,5 in Vietnamese): a list of them is split at ";", a new
+# line, or a comma followed by a space ("1,5; 2,5" or "1, 2, 3").
+NUMBER_LIST_SEPARATORS = re.compile(r";|\n|,\s+")
 
 
 @dataclass
@@ -173,7 +190,7 @@ class ConditionRow:
 
     @property
     def text(self) -> str:
-        return ", ".join(self.values)
+        return ("; " if self.kind == "number" else ", ").join(self.values)
 
     @property
     def is_list(self) -> bool:
@@ -183,12 +200,29 @@ class ConditionRow:
     def from_condition(cls, index: int, condition: dict) -> "ConditionRow":
         value = condition.get("value")
         values = value if isinstance(value, list) else [value]
+        number = FIELDS[condition["field"]].kind == "number" if condition.get("field") in FIELDS else False
         return cls(index=index, field=condition.get("field", ""), op=condition.get("op", ""),
-                   values=["true" if v is True else "false" if v is False else str(v) for v in values])
+                   values=["true" if v is True else "false" if v is False else _number_shown(v) if number else str(v)
+                           for v in values])
+
+    def parts(self) -> list[str]:
+        separators = NUMBER_LIST_SEPARATORS if self.kind == "number" else LIST_SEPARATORS
+        return [part.strip() for value in self.values for part in separators.split(value) if part.strip()]
+
+    def unreadable_numbers(self) -> bool:
+        """Whether a value of a number field cannot be read as a number (the row then says how to type one)."""
+        if self.kind != "number":
+            return False
+        try:
+            for part in self.parts():
+                number_parse(part)
+        except NumberUnreadable:
+            return True
+        return False
 
     def condition(self) -> dict:
         """The {"field", "op", "value"} that the rule services validate."""
-        parts = [part.strip() for value in self.values for part in LIST_SEPARATORS.split(value) if part.strip()]
+        parts = self.parts()
         if self.op in LIST_OPS or (self.op == "startswith" and len(parts) > 1):
             value = [self._typed(part) for part in parts]
         else:
@@ -198,7 +232,20 @@ class ConditionRow:
     def _typed(self, text: str):
         if self.kind == "bool":
             return {"true": True, "false": False}.get(text.lower(), text)
+        if self.kind == "number":
+            try:
+                return format(number_trimmed(number_parse(text)), "f")
+            except NumberUnreadable:
+                return text
         return text
+
+
+def _number_shown(value) -> str:
+    """A stored number of a condition as its input shows it (1.5 -> "1,5" in Vietnamese)."""
+    try:
+        return number_input_text(Decimal(str(value)))
+    except ArithmeticError:
+        return str(value)
 
 
 def condition_rows_from_post(data: QueryDict) -> list[ConditionRow]:
@@ -236,7 +283,7 @@ RULE_FORM_FIELDS = ("name_vi", "name_en", "description_vi", "description_en", "s
 
 
 def _date_input():
-    return forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+    return day_input()
 
 
 class RuleForm(PortalForm):
@@ -249,14 +296,14 @@ class RuleForm(PortalForm):
                                      widget=forms.Textarea(attrs={"rows": 2}))
     description_en = forms.CharField(label=_("Description in English"), required=False,
                                      widget=forms.Textarea(attrs={"rows": 2}))
-    score = forms.IntegerField(label=_("Score"), min_value=-1000, max_value=1000, initial=0,
-                               help_text=_("Added to the declaration's score when the rule fires; negative lowers it."))
+    score = WholeNumberField(label=_("Score"), min_value=-1000, max_value=1000, initial=0,
+                             help_text=_("Added to the declaration's score when the rule fires; negative lowers it."))
     min_channel = forms.ChoiceField(label=_("Minimum channel"), required=False,
                                     choices=[("", _("None (score only)")), *Channel.choices],
                                     help_text=_("Forces at least this channel when the rule fires."))
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
-    valid_from = forms.DateField(label=_("Valid from"), required=False, widget=_date_input())
-    valid_to = forms.DateField(label=_("Valid to"), required=False, widget=_date_input())
+    valid_from = DayField(label=_("Valid from"), required=False, widget=_date_input())
+    valid_to = DayField(label=_("Valid to"), required=False, widget=_date_input())
     change_note = forms.CharField(label=_("Change note"), max_length=300, required=False,
                                   help_text=_("Why the rule is created or changed; kept in the version history."))
 
@@ -309,6 +356,8 @@ class RuleForm(PortalForm):
                 row.errors.append(gettext("Choose an operator."))
             elif row.field in FIELDS and not row.values:
                 row.errors.append(gettext("Give a value."))
+            elif row.unreadable_numbers():
+                row.errors.append(number_unreadable_message())
         if any(row.errors for row in self.rows):
             raise forms.ValidationError(gettext("Some conditions are incomplete."), code="conditions")
         return cleaned
@@ -372,16 +421,16 @@ class RuleFilterForm(PortalForm):
 class RiskSettingsForm(PortalForm):
     """Rates are entered as percentages (2 %) and stored as fractions (0.02)."""
 
-    yellow_threshold = forms.IntegerField(label=_("Yellow threshold"), min_value=-100000, max_value=100000,
-                                          help_text=_("A score at or above this goes to the yellow channel (document check)."))
-    red_threshold = forms.IntegerField(label=_("Red threshold"), min_value=-100000, max_value=100000,
-                                       help_text=_("A score at or above this goes to the red channel (physical inspection)."))
-    random_yellow_percent = forms.DecimalField(label=_("Random green → yellow (%)"), min_value=0, max_value=100,
-                                               max_digits=5, decimal_places=2,
-                                               help_text=_("Share of otherwise-green declarations sent to yellow at random."))
-    random_red_percent = forms.DecimalField(label=_("Random green → red (%)"), min_value=0, max_value=100,
-                                            max_digits=5, decimal_places=2,
-                                            help_text=_("Share of otherwise-green declarations sent to red at random."))
+    yellow_threshold = WholeNumberField(label=_("Yellow threshold"), min_value=-100000, max_value=100000,
+                                        help_text=_("A score at or above this goes to the yellow channel (document check)."))
+    red_threshold = WholeNumberField(label=_("Red threshold"), min_value=-100000, max_value=100000,
+                                     help_text=_("A score at or above this goes to the red channel (physical inspection)."))
+    random_yellow_percent = NumberField(label=_("Random green → yellow (%)"), min_value=0, max_value=100,
+                                        max_digits=5, decimal_places=2,
+                                        help_text=_("Share of otherwise-green declarations sent to yellow at random."))
+    random_red_percent = NumberField(label=_("Random green → red (%)"), min_value=0, max_value=100,
+                                     max_digits=5, decimal_places=2,
+                                     help_text=_("Share of otherwise-green declarations sent to red at random."))
 
     SERVICE_FIELDS: ClassVar[dict] = {"random_yellow_rate": "random_yellow_percent", "random_red_rate": "random_red_percent"}
 
@@ -459,9 +508,8 @@ class ReferencePriceForm(PortalForm):
     unit = forms.CharField(label=_("Unit"), max_length=3,
                            widget=forms.TextInput(attrs={"class": "form-control font-monospace text-uppercase",
                                                          "list": "unit-list", "autocomplete": "off", "placeholder": "PCE"}))
-    price_vnd = forms.DecimalField(label=_("Reference unit price (VND)"), max_digits=18, decimal_places=2,
-                                   widget=forms.NumberInput(attrs={"class": "form-control text-end", "step": "any",
-                                                                   "inputmode": "decimal"}))
+    price_vnd = NumberField(label=_("Reference unit price (VND)"), max_digits=18, decimal_places=2,
+                            widget=forms.TextInput(attrs={"class": "form-control text-end"}))
     note = forms.CharField(label=_("Note"), max_length=300, required=False,
                            widget=forms.TextInput(attrs={"class": "form-control"}))
 
@@ -479,8 +527,8 @@ class BacktestForm(PortalForm):
         widget=forms.Textarea(attrs={"class": "form-control font-monospace small", "rows": 6, "spellcheck": "false"}),
         help_text=_('A rule or a list of rules: {"name", "conditions": [{"field", "op", "value"}], "score", "min_channel"}.'),
     )
-    date_from = forms.DateField(label=_("From"), widget=_date_input())
-    date_to = forms.DateField(label=_("To"), widget=_date_input())
+    date_from = DayField(label=_("From"), widget=_date_input())
+    date_to = DayField(label=_("To"), widget=_date_input())
     include_current = forms.BooleanField(label=_("Add to the rules in force"), required=False,
                                          help_text=_("Otherwise the candidate rules are tried on their own."),
                                          widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))

@@ -193,6 +193,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # Group thousands (1.234.567 in Vietnamese, 1,234,567 in English): Django's Vietnamese
 # formats define the separators but no grouping, which would print VND amounts ungrouped.
 NUMBER_GROUPING = 3
+# The portal's own formats: dd/mm/yyyy and HH:MM in both languages (customs_portal/formats/).
+FORMAT_MODULE_PATH = ["customs_portal.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from customs_portal.api.fields import DecimalField
 from customs_portal.api.representation import representation_of
 from declarations.agreements import PREFERENCE_CODES
 from declarations.amendments import AmendmentStatus
@@ -41,7 +42,7 @@ class InvoiceSerializer(serializers.Serializer):
     date = serializers.DateField()
     currency = UpperCodeField(min_length=3, max_length=3, help_text="ISO 4217")
     incoterm = serializers.ChoiceField(choices=list(INCOTERMS), help_text="Incoterms 2020")
-    total = serializers.DecimalField(max_digits=18, decimal_places=2, min_value=Decimal("0.01"))
+    total = DecimalField(max_digits=18, decimal_places=2, min_value=Decimal("0.01"))
 
 
 class GoodsItemWriteSerializer(serializers.Serializer):
@@ -49,10 +50,10 @@ class GoodsItemWriteSerializer(serializers.Serializer):
                                      error_messages={"invalid": _("An HS code is made of digits only.")})
     description = serializers.CharField(max_length=500)
     origin_country = UpperCodeField(min_length=2, max_length=2, help_text="ISO 3166-1 alpha-2")
-    quantity = serializers.DecimalField(max_digits=18, decimal_places=3)
+    quantity = DecimalField(max_digits=18, decimal_places=3)
     unit = UpperCodeField(min_length=2, max_length=3, help_text="UN/ECE Recommendation 20 code")
-    unit_price = serializers.DecimalField(max_digits=18, decimal_places=4, help_text="in invoice currency")
-    line_value = serializers.DecimalField(max_digits=18, decimal_places=2, required=False,
+    unit_price = DecimalField(max_digits=18, decimal_places=4, help_text="in invoice currency")
+    line_value = DecimalField(max_digits=18, decimal_places=2, required=False,
                                           help_text="quantity × unit price; computed when omitted")
     preference = serializers.ChoiceField(choices=PREFERENCE_CODES, default="MFN")
     certificate_of_origin = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
@@ -71,10 +72,10 @@ class DeclarationWriteSerializer(serializers.Serializer):
     arrival_date = serializers.DateField(required=False, allow_null=True, default=None, help_text="imports")
     departure_date = serializers.DateField(required=False, allow_null=True, default=None, help_text="exports")
     packages = serializers.IntegerField(min_value=1, max_value=10_000_000)
-    gross_weight_kg = serializers.DecimalField(max_digits=14, decimal_places=3, min_value=Decimal("0.001"))
+    gross_weight_kg = DecimalField(max_digits=14, decimal_places=3, min_value=Decimal("0.001"))
     invoice = InvoiceSerializer()
-    freight = serializers.DecimalField(max_digits=18, decimal_places=2, min_value=Decimal("0"), required=False, default=Decimal("0"))
-    insurance = serializers.DecimalField(max_digits=18, decimal_places=2, min_value=Decimal("0"), required=False, default=Decimal("0"))
+    freight = DecimalField(max_digits=18, decimal_places=2, min_value=Decimal("0"), required=False, default=Decimal("0"))
+    insurance = DecimalField(max_digits=18, decimal_places=2, min_value=Decimal("0"), required=False, default=Decimal("0"))
     items = GoodsItemWriteSerializer(many=True, allow_empty=False, max_length=settings.DECLARATION_MAX_ITEMS)
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customs_portal.errors import DomainValidationError
+from customs_portal.localization import date_text
 from declarations.lifecycle import Action, Status, check_transition
 from declarations.models import (
     Declaration,
@@ -75,7 +76,7 @@ def declaration_taxes_apply(*, declaration: Declaration, items: list[GoodsItem],
     if found is None:
         raise DomainValidationError(
             {"invoice": {"currency": [_("No exchange rate is in force for %(code)s on %(date)s.") % {
-                "code": declaration.invoice_currency_id, "date": on.isoformat()}]}}
+                "code": declaration.invoice_currency_id, "date": date_text(on)}]}}
         )
     declaration.exchange_rate, declaration.exchange_rate_date = found
     try:

@@ -6,6 +6,7 @@ import io
 import logging
 import unicodedata
 import warnings
+from decimal import Decimal
 from pathlib import PurePath
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
 
 from customs_portal.errors import DomainConflict, DomainValidationError
+from customs_portal.localization import amount_text
 from declarations.lifecycle import FINAL_STATUSES, Action, Status
 from declarations.models import Document, DocumentKind, DocumentRequest
 from declarations.services.audit import audit_record
@@ -130,8 +132,9 @@ def document_upload(*, declaration_id: int, user, kind: str, uploaded, answers_r
     if kind not in DocumentKind.values:
         raise DomainValidationError({"kind": [_("Unknown document kind; allowed: %(kinds)s.") % {"kinds": ", ".join(DocumentKind.values)}]})
     if uploaded.size > settings.DOCUMENT_MAX_BYTES:
-        raise DomainValidationError({"file": [_("The file is %(size).1f MB; the limit is %(limit).0f MB.") % {
-            "size": uploaded.size / 1_000_000, "limit": settings.DOCUMENT_MAX_BYTES / 1_000_000}]})
+        raise DomainValidationError({"file": [_("The file is %(size)s MB; the limit is %(limit)s MB.") % {
+            "size": amount_text(Decimal(uploaded.size) / 1_000_000, places=1),
+            "limit": amount_text(Decimal(settings.DOCUMENT_MAX_BYTES) / 1_000_000, places=0)}]})
     if uploaded.size == 0:
         raise DomainValidationError({"file": [_("The file is empty.")]})
     if declaration.documents.count() >= settings.DOCUMENT_MAX_PER_DECLARATION:

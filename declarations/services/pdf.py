@@ -107,7 +107,7 @@ def _percent(rate: str | None) -> str:
 
 
 def _when(moment: datetime | None) -> str:
-    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M:%S") if moment else ""
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment else ""
 
 
 def _day(day: date | None) -> str:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from stdnum import iso6346
 
 from customs_portal.errors import DomainConflict, DomainValidationError
+from customs_portal.localization import moment_text
 from declarations.lifecycle import (
     Action,
     Channel,
@@ -54,7 +55,7 @@ def _conflict(declaration: Declaration, action: str) -> DomainConflict:
     base = IllegalTransition(action, declaration.status)
     if last is None or last.actor is None:
         return base
-    when = timezone.localtime(last.created_at).strftime("%Y-%m-%d %H:%M:%S")
+    when = moment_text(last.created_at)
     return DomainConflict(
         _("%(message)s %(who)s already recorded “%(what)s” at %(when)s.")
         % {"message": str(base), "who": last.actor.get_username(), "when": when,
@@ -207,7 +208,7 @@ def gate_release(*, user, scanned: str, container_numbers: list[str]) -> Declara
         when = declaration.released_at or declaration.updated_at
         raise DomainConflict(
             _("Declaration %(number)s was already released at %(when)s.")
-            % {"number": number, "when": timezone.localtime(when).strftime("%Y-%m-%d %H:%M")},
+            % {"number": number, "when": moment_text(when)},
             code="already_released",
         )
     if declaration.status != Status.CLEARED:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customs_portal.errors import DomainValidationError
+from customs_portal.localization import amount_text, date_text
 from declarations.agreements import AGREEMENTS
 from declarations.incoterms import INCOTERMS
 from declarations.models import (
@@ -203,7 +204,7 @@ def declaration_data_validate(*, data: dict, today: date | None = None, referenc
     if currency is None:
         errors.add("invoice.currency", _("Unknown currency %(code)s.") % {"code": invoice["currency"]})
     elif exchange_rate_in_force(currency=currency.code, on=today, references=references) is None:
-        errors.add("invoice.currency", _("No exchange rate is in force for %(code)s on %(date)s.") % {"code": currency.code, "date": today.isoformat()})
+        errors.add("invoice.currency", _("No exchange rate is in force for %(code)s on %(date)s.") % {"code": currency.code, "date": date_text(today)})
     resolved["invoice_currency"] = currency
     term = INCOTERMS.get(invoice["incoterm"])
     if term is None:
@@ -223,6 +224,7 @@ def declaration_data_validate(*, data: dict, today: date | None = None, referenc
     units = references.rows(Unit, {item["unit"] for item in items})
     resolved_items = []
     value_sum = Decimal("0")
+    values_valid = True  # the invoice total is compared with the sum only when every line value is valid
     for index, item in enumerate(items):
         entry = dict(item)
         code = item["hs_code"]
@@ -248,8 +250,10 @@ def declaration_data_validate(*, data: dict, today: date | None = None, referenc
         entry["unit"] = unit
         if item["quantity"] <= 0:
             errors.item(index, "quantity", _("The quantity must be greater than zero."))
+            values_valid = False
         if item["unit_price"] <= 0:
             errors.item(index, "unit_price", _("The unit price must be greater than zero."))
+            values_valid = False
         computed = line_value_of(item)
         given = item.get("line_value")
         if not column_holds(GoodsItem, "line_value", computed):
@@ -259,7 +263,8 @@ def declaration_data_validate(*, data: dict, today: date | None = None, referenc
             errors.item(index, "line_value", _("Quantity × unit price rounds to 0.00: a goods item must have a value."))
         elif given is not None and abs(given - computed) > LINE_VALUE_TOLERANCE:
             errors.item(index, "line_value", _("The line value %(given)s does not equal quantity × unit price (%(computed)s).") % {
-                "given": given, "computed": computed})
+                "given": amount_text(given), "computed": amount_text(computed)})
+            values_valid = False
         entry["line_value"] = given if given is not None else computed
         value_sum += entry["line_value"]
         preference = item.get("preference") or "MFN"
@@ -277,10 +282,10 @@ def declaration_data_validate(*, data: dict, today: date | None = None, referenc
 
     if not column_holds(Declaration, "invoice_total", invoice["total"]):
         errors.add("invoice.total", _("The invoice total %(total)s is too large to record (it must be below %(limit)s).") % {
-            "total": invoice["total"], "limit": column_limit(Declaration, "invoice_total")})
-    elif items and abs(value_sum - invoice["total"]) > LINE_VALUE_TOLERANCE * len(items):
+            "total": amount_text(invoice["total"]), "limit": amount_text(column_limit(Declaration, "invoice_total"))})
+    elif items and values_valid and abs(value_sum - invoice["total"]) > LINE_VALUE_TOLERANCE * len(items):
         errors.add("invoice.total", _("The invoice total %(total)s does not match the sum of the item values (%(sum)s).") % {
-            "total": invoice["total"], "sum": value_sum})
+            "total": amount_text(invoice["total"]), "sum": amount_text(value_sum)})
     if term is not None and items and not errors.items_have("line_value"):
         _customs_value_check(errors, term=term, importing=importing, value_sum=value_sum,
                              freight=data.get("freight") or Decimal("0"), insurance=data.get("insurance") or Decimal("0"))

@@ -3,6 +3,7 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from customs_portal.accounts.models import ComplianceLevel, Enterprise
+from customs_portal.api.fields import DecimalField
 from declarations.lifecycle import Channel
 from risk.models import Assessment, RiskRule, RiskRuleVersion, RiskSettings
 from risk.selectors import fired_rule_name
@@ -83,8 +84,8 @@ class RuleDetailSerializer(RuleSerializer):
 
 
 class RiskSettingsSerializer(serializers.ModelSerializer):
-    random_yellow_rate = serializers.DecimalField(max_digits=5, decimal_places=4, min_value=Decimal("0"), max_value=Decimal("1"))
-    random_red_rate = serializers.DecimalField(max_digits=5, decimal_places=4, min_value=Decimal("0"), max_value=Decimal("1"))
+    random_yellow_rate = DecimalField(max_digits=5, decimal_places=4, min_value=Decimal("0"), max_value=Decimal("1"))
+    random_red_rate = DecimalField(max_digits=5, decimal_places=4, min_value=Decimal("0"), max_value=Decimal("1"))
     yellow_threshold = serializers.IntegerField(min_value=-100000, max_value=100000)
     red_threshold = serializers.IntegerField(min_value=-100000, max_value=100000)
 
@@ -181,5 +182,5 @@ class ReferencePriceSerializer(serializers.ModelSerializer):
 class ReferencePriceWriteSerializer(serializers.Serializer):
     hs_code = serializers.CharField(max_length=10, help_text="an HS code or prefix of 2 to 8 digits that starts some tariff line")
     unit = serializers.CharField(max_length=3, help_text="a unit code (UN/ECE Recommendation 20), e.g. PCE, KGM")
-    price_vnd = serializers.DecimalField(max_digits=18, decimal_places=2, help_text="reference unit price in VND, above 0")
+    price_vnd = DecimalField(max_digits=18, decimal_places=2, help_text="reference unit price in VND, above 0")
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")

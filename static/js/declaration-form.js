@@ -1,5 +1,6 @@
 /* The declaration form: direction-dependent fields, goods item rows, line values, HS look-up results.
- * The taxes preview and the look-up requests themselves are htmx attributes in the template. */
+ * The taxes preview and the look-up requests themselves are htmx attributes in the template.
+ * Numbers are read and printed by window.PortalNumbers (numbers.js), as the server reads them. */
 (function () {
   "use strict";
 
@@ -12,7 +13,8 @@
   var addButton = form.querySelector("[data-item-add]");
   var limitNote = form.querySelector("[data-item-limit]");
   var maxItems = parseInt(form.dataset.maxItems || "50", 10);
-  var locale = form.dataset.lang === "vi" ? "vi-VN" : "en-US";
+  var N = window.PortalNumbers;
+  var lang = N.language(form.dataset.lang);
   var nextIndex = 0;
 
   function rows() {
@@ -31,13 +33,13 @@
     return checked ? checked.value : "import";
   }
 
-  function number(text) {
-    var value = parseFloat(String(text || "").replace(/\s/g, ""));
-    return isFinite(value) ? value : null;
+  /* The exact number typed into an input, or null (blank or unreadable). */
+  function number(input) {
+    return input ? N.parse(input.value, lang) : null;
   }
 
   function money(value) {
-    return value.toLocaleString(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    return N.format(value, lang, 2);
   }
 
   function notifyItemsChanged() {
@@ -95,16 +97,20 @@
     refreshValues();
   }
 
+  /* Line values (quantity × unit price, rounded half-even to the cent as the server does) and their
+   * sum against the invoice total. A line that is incomplete, unreadable or not above zero has no
+   * value, and while any line has none the sum is not shown (the server does not judge it either). */
   function refreshValues() {
-    var sum = 0;
+    var sum = N.zero();
+    var all = rows();
     var complete = true;
-    rows().forEach(function (row) {
-      var quantity = number(row.querySelector('[name$="-quantity"]').value);
-      var price = number(row.querySelector('[name$="-unit_price"]').value);
+    all.forEach(function (row) {
+      var quantity = number(row.querySelector('[name$="-quantity"]'));
+      var price = number(row.querySelector('[name$="-unit_price"]'));
       var output = row.querySelector("[data-line-value]");
-      if (quantity !== null && price !== null) {
-        var value = Math.round(quantity * price * 100) / 100;
-        sum += value;
+      if (quantity && price && N.isPositive(quantity) && N.isPositive(price)) {
+        var value = N.round(N.times(quantity, price), 2, "half-even");
+        sum = N.plus(sum, value);
         output.textContent = money(value);
       } else {
         complete = false;
@@ -114,14 +120,17 @@
     var box = form.querySelector("[data-items-sum]");
     var total = form.querySelector("[data-invoice-total]");
     box.textContent = "";
-    if (!complete || sum <= 0) {
+    if (!complete || !N.isPositive(sum)) {
       return;
     }
-    var given = number(total.value);
+    var given = number(total);
+    // The server's tolerance: 0.01 per item.
+    var tolerance = { units: BigInt(all.length), scale: 2 };
+    var difference = given === null ? null : N.minus(given, sum);
     var text = document.createElement("span");
     text.textContent = form.dataset.msgSum + ": " + money(sum) + " ";
     box.appendChild(text);
-    if (given === null || Math.abs(given - sum) > 0.005) {
+    if (difference === null || N.compare(N.abs(difference), tolerance) > 0) {
       if (given !== null) {
         var mismatch = document.createElement("span");
         mismatch.className = "text-warning-emphasis";
@@ -131,7 +140,7 @@
       var use = document.createElement("button");
       use.type = "button";
       use.className = "btn btn-link btn-sm p-0 align-baseline";
-      use.dataset.useSum = sum.toFixed(2);
+      use.dataset.useSum = money(sum);
       use.textContent = form.dataset.msgUseSum;
       box.appendChild(use);
     } else {
@@ -151,6 +160,7 @@
     if (window.htmx) {
       window.htmx.process(row);
     }
+    row.dispatchEvent(new CustomEvent("portal:content-added", { bubbles: true }));
     refreshItems();
     var input = row.querySelector("[data-hs-input]");
     if (input) {
@@ -211,6 +221,7 @@
       var total = form.querySelector("[data-invoice-total]");
       total.value = useSum.dataset.useSum;
       total.classList.remove("is-invalid");
+      total.dispatchEvent(new Event("input", { bubbles: true }));
       total.dispatchEvent(new Event("change", { bubbles: true }));
       refreshValues();
     }

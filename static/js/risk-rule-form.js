@@ -65,7 +65,8 @@
     select.value = allowed.indexOf(current) !== -1 ? current : allowed[0];
   }
 
-  /* What the value input holds now, as a list of strings. */
+  /* What the value input holds now, as a list of strings. Numbers keep their decimal comma
+   * (1,5): a list of them is split at ";", a new line or ", " (as ConditionRow.parts on the server). */
   function currentValues(slot) {
     var input = slot.querySelector("[name$='-value']");
     if (!input) {
@@ -75,7 +76,8 @@
       return Array.prototype.filter.call(input.options, function (o) { return o.selected; })
         .map(function (o) { return o.value; });
     }
-    return input.value.split(/[,;\n]/).map(function (v) { return v.trim(); }).filter(Boolean);
+    var separators = slot.dataset.kind === "number" ? /;|\n|,\s+/ : /[,;\n]/;
+    return input.value.split(separators).map(function (v) { return v.trim(); }).filter(Boolean);
   }
 
   function option(value, label, selected) {
@@ -99,6 +101,10 @@
       return;
     }
     var values = kindChanged ? [] : currentValues(slot);
+    var oldUnderstood = slot.querySelector(".number-understood");
+    if (oldUnderstood) {
+      oldUnderstood.remove();
+    }
     var name = row.querySelector("[data-cond-field]").name.replace(/-field$/, "-value");
     var input;
     if (control === "bool") {
@@ -122,14 +128,13 @@
       input.className = "form-control";
       input.autocomplete = "off";
       input.spellcheck = false;
+      input.type = "text";
       if (control === "number") {
-        input.type = "number";
-        input.step = "any";
         input.inputMode = "decimal";
+        input.setAttribute("data-number", "");
         input.value = values.length ? values[0] : "";
       } else {
-        input.type = "text";
-        input.value = values.join(", ");
+        input.value = values.join(spec && spec.kind === "number" ? "; " : ", ");
       }
     }
     input.name = name;
@@ -145,6 +150,7 @@
     }
     slot.dataset.control = control;
     decorate(row, input, spec, op);
+    slot.dispatchEvent(new CustomEvent("portal:content-added", { bubbles: true }));
   }
 
   /* Placeholder, monospace for codes, and the hint under the row. */
@@ -152,7 +158,8 @@
     var kind = spec ? spec.kind : "";
     if (input.tagName === "INPUT" && input.type === "text") {
       input.classList.toggle("font-monospace", ["hs", "code", "country"].indexOf(kind) !== -1);
-      input.placeholder = isList(op) ? form.dataset.msgList : op === "startswith" ? form.dataset.msgPrefixes : "";
+      input.placeholder = isList(op) ? (kind === "number" ? form.dataset.msgNumberList : form.dataset.msgList)
+        : op === "startswith" ? form.dataset.msgPrefixes : "";
     }
     var hints = [];
     var field = row.querySelector("[data-cond-field]").value;

@@ -221,7 +221,7 @@ class TestCreate:
         assert 'id="error-summary"' in html
         assert re.search(r'id="id_partner-name"[^>]*aria-invalid="true"', html)
         assert re.search(r'<div class="invalid-feedback d-block" id="id_partner-name-error">This field is required.</div>', html)
-        assert re.search(r'id="id_items-0-quantity-error">A valid number is required', html)
+        assert re.search(r'id="id_items-0-quantity-error">Type a number, for example 1,234.56.', html)
         assert input_value(html, "bill_of_lading") == "COSU6312345670"
         assert input_value(html, "items-0-quantity") == "lots"
         assert input_value(html, "items-0-hs_code") == "84713020"
@@ -260,7 +260,7 @@ class TestEdit:
         assert input_value(html, "items-0-hs_code") == "84713020"
         assert input_value(html, "items-0-quantity") == "100"
         assert input_value(html, "items-0-unit_price") == "250"
-        assert input_value(html, "gross_weight_kg") == "1530.5"
+        assert input_value(html, "gross_weight_kg") == "1,530.5"
 
     def test_edit_replaces_the_draft(self, trader1):
         declaration = draft_of(trader1)

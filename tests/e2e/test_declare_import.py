@@ -66,11 +66,11 @@ def test_declare_an_import_with_three_items(page):
     page.fill("#id_vessel_flight", "COSCO SHIPPING ARIES 042E")
     page.fill("#id_port_of_loading", "CNSHA")
     page.fill("#id_port_of_discharge", "VNHPH")
-    page.fill("#id_arrival_date", (today - timedelta(days=1)).isoformat())
+    page.fill("#id_arrival_date", (today - timedelta(days=1)).strftime("%d/%m/%Y"))
     page.fill("#id_packages", "42")
     page.fill("#id_gross_weight_kg", "3850.5")
     page.fill("#id_invoice-number", "INV-2026-1107")
-    page.fill("#id_invoice-date", (today - timedelta(days=10)).isoformat())
+    page.fill("#id_invoice-date", (today - timedelta(days=10)).strftime("%d/%m/%Y"))
     page.select_option("#id_invoice-currency", "USD")
     page.select_option("#id_invoice-incoterm", "FOB")
     page.fill("#id_freight", "1200.00")
@@ -98,7 +98,7 @@ def test_declare_an_import_with_three_items(page):
 
     # The sum of the items becomes the invoice total.
     page.click("[data-use-sum]")
-    expect(page.locator("#id_invoice-total")).to_have_value("58500.00")
+    expect(page.locator("#id_invoice-total")).to_have_value("58,500.00")
 
     # The live preview: three items, the T-shirts' ACFTA request refused (Bangladesh is no party).
     preview = page.locator("#preview-table")

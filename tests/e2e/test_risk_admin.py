@@ -57,7 +57,10 @@ def test_risk_admin_builds_a_rule_with_the_condition_builder(page):
     second = page.locator("[data-cond-row]").nth(1)
     second.locator("[data-cond-field]").select_option("invoice.total")
     assert "gt" in option_values(second.locator("[data-cond-op]"))
-    assert second.locator("[name$='-value']").get_attribute("type") == "number"
+    number_input = second.locator("[name$='-value']")  # a text input read as the portal reads numbers
+    assert (number_input.get_attribute("type"), number_input.get_attribute("inputmode")) == ("text", "decimal")
+    number_input.fill("1,234,567.5")
+    expect(second.locator(".number-understood")).to_have_text("= 1,234,567.5")
     second.locator("[data-cond-field]").select_option("enterprise.compliance_level")
     assert option_values(second.locator("[data-cond-op]")) == ["eq", "ne", "in", "not_in"]
     assert option_values(second.locator("select[name$='-value']")) == ["priority", "high", "medium", "low", "new"]

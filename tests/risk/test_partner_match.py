@@ -104,7 +104,7 @@ def test_a_near_miss_goes_yellow_under_the_seeded_rule(trader1, listed, defaults
     assessment = assessed_with_partner(trader1, NEAR_MISS)
     assert (assessment.channel, assessment.score) == ("yellow", 20)
     [fired] = assessment.fired_rules
-    assert (fired["name"], fired["min_channel"]) == ("Partner name close to a watchlisted partner", "yellow")
+    assert (fired["name_en"], fired["min_channel"]) == ("Partner name close to a watchlisted partner", "yellow")
     assert fired["reason"] == [
         {"field": "partner.on_watchlist", "op": "eq", "value": False, "actual": False},
         {"field": "partner.watchlist_similarity", "op": "gte", "value": "90", "actual": "95.0",

@@ -223,9 +223,9 @@ def test_an_invalid_condition_is_shown_on_its_row_and_nothing_is_created(risk_ad
     assert response.status_code == 200
     form = response.context["form"]
     assert form.rows[0].errors == []
-    assert form.rows[1].errors == ["invoice.total needs a number, not 'lots'."]
+    assert form.rows[1].errors == ["Type a number, for example 1,234.56."]
     html = response.content.decode()
-    assert 'id="cond-3-error"' in html and "needs a number" in html
+    assert 'id="cond-3-error"' in html and "Type a number" in html
     assert 'id="error-summary"' in html and 'href="#cond-3-field"' in html
     assert 'value="lots"' in html  # what was typed is kept
     assert not RiskRule.objects.exists() and not RiskRuleVersion.objects.exists()
