@@ -154,9 +154,6 @@ def declaration_data_validate(*, data: dict, today: date | None = None, referenc
             errors.item(index, "hs_code", _("An HS code has 8 digits (AHTN); %(code)s has %(n)d.") % {"code": code, "n": len(code)})
         elif line is None:
             errors.item(index, "hs_code", _("HS code %(code)s is not in the tariff.") % {"code": code})
-        elif importing and line.mfn_rate is None:
-            errors.item(index, "hs_code", _("The duty rate of HS %(code)s is set by a special rule (%(note)s) and cannot be computed automatically.") % {
-                "code": code, "note": line.mfn_rate_note or line.mfn_rate_raw})
         entry["tariff_line"] = line
         origin = countries.get(item["origin_country"])
         if origin is None:

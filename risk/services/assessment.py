@@ -15,6 +15,7 @@ from risk.engine import channel_for_score, random_selection, stricter
 from risk.models import Assessment, RiskSettings
 from risk.services.compilation import rule_set_current
 from risk.services.facts import declaration_facts
+from risk.services.minimums import minimums_apply, required_minimums
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +75,9 @@ def risk_assess(*, declaration_id: int) -> Assessment | None:
             result.score, yellow_threshold=settings.yellow_threshold, red_threshold=settings.red_threshold
         )
         channel = stricter(score_channel, result.min_channel)
+        # Minimum channels the content requires (risk/services/minimums.py): always applied.
+        minimums = required_minimums(declaration=declaration)
+        channel = minimums_apply(channel, minimums)
         draw = random_draw_for(declaration)
         final = random_selection(
             channel, draw=draw, yellow_rate=settings.random_yellow_rate, red_rate=settings.random_red_rate
@@ -85,6 +89,7 @@ def risk_assess(*, declaration_id: int) -> Assessment | None:
             score_channel=score_channel,
             channel=final,
             fired_rules=result.fired,
+            required_minimums=minimums,
             thresholds={
                 "yellow": settings.yellow_threshold,
                 "red": settings.red_threshold,
