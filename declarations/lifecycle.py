@@ -47,6 +47,7 @@ class Action(models.TextChoices):
     DOCUMENTS_SUPPLIED = "documents_supplied", _("Documents supplied")
     ESCALATE = "escalate", _("Escalate to physical inspection")
     RECORD_INSPECTION = "record_inspection", _("Record inspection")
+    ASSESS_DUTY = "assess_duty", _("Assess the import duty")
     RELEASE = "release", _("Clear")
     PAY = "pay", _("Taxes paid")
     REJECT = "reject", _("Reject")
@@ -74,6 +75,8 @@ TRANSITIONS: dict[str, dict[str, set[str]]] = {
     Action.DOCUMENTS_SUPPLIED: {S.UNDER_REVIEW: {S.UNDER_REVIEW}, S.UNDER_INSPECTION: {S.UNDER_INSPECTION}},
     Action.ESCALATE: {S.UNDER_REVIEW: {S.UNDER_INSPECTION}},
     Action.RECORD_INSPECTION: {S.UNDER_INSPECTION: {S.UNDER_INSPECTION}},
+    # An officer sets a duty that the tariff leaves to a special rule (the status stays).
+    Action.ASSESS_DUTY: {S.UNDER_REVIEW: {S.UNDER_REVIEW}, S.UNDER_INSPECTION: {S.UNDER_INSPECTION}},
     Action.RELEASE: {S.UNDER_REVIEW: {S.CLEARED, S.ASSESSED}, S.UNDER_INSPECTION: {S.CLEARED, S.ASSESSED}},
     Action.PAY: {S.ASSESSED: {S.CLEARED}},
     Action.REJECT: {S.UNDER_REVIEW: {S.REJECTED}, S.UNDER_INSPECTION: {S.REJECTED}},

@@ -90,11 +90,32 @@ def risk_explanation(declaration: Declaration) -> dict | None:
         # <meter> counts a value equal to `low` as low; a score equal to a threshold is already the next channel.
         "meter_low": f"{int(yellow) - 0.5}" if yellow is not None else "0",
         "meter_high": f"{int(red) - 0.5}" if red is not None else str(scale),
-        "forced_channel": thresholds.get("min_channel") if thresholds.get("min_channel") not in (None, "", Channel.GREEN) else "",
+        "forced_channel": _forced_channel(thresholds.get("min_channel"), assessment.required_minimums or []),
+        "required": [_required_display(minimum) for minimum in assessment.required_minimums or []],
         "random_yellow_pct": _percent(thresholds.get("random_yellow_rate")),
         "random_red_pct": _percent(thresholds.get("random_red_rate")),
         "stale": assessment.declaration_version != declaration.version,
         "floor": thresholds.get("channel_floor"),
+    }
+
+
+def _forced_channel(rules_minimum: str | None, required: list[dict]) -> str:
+    """The strictest minimum channel, from the rules or required by the content; "" when none is above green."""
+    order = list(Channel.values)
+    channels = [channel for channel in [rules_minimum, *(minimum.get("channel") for minimum in required)] if channel in order]
+    strictest = max(channels, key=order.index, default="")
+    return "" if strictest in ("", Channel.GREEN) else strictest
+
+
+def _required_display(minimum: dict) -> dict:
+    from risk.services.minimums import requirement_explanation, requirement_label
+
+    return {
+        "code": minimum.get("code", ""),
+        "name": requirement_label(minimum.get("code", "")),
+        "explanation": requirement_explanation(minimum.get("code", "")),
+        "channel": minimum.get("channel", ""),
+        "items": minimum.get("items", []),
     }
 
 

@@ -26,7 +26,7 @@ from declarations.api.serializers import (
 )
 from declarations.forms import flatten_errors
 from declarations.lifecycle import UNCLEARED, Action, Channel, allowed_actions
-from declarations.models import CustomsOffice, Declaration
+from declarations.models import CustomsOffice, Declaration, DutyAssessment
 from declarations.review_display import (
     TYPE_LABELS,
     action_label,
@@ -42,6 +42,7 @@ from declarations.review_display import (
 )
 from declarations.selectors import REVIEW_STATUSES, declaration_get, review_queue
 from declarations.services.amendments import AMENDMENT_DECISIONS, amendment_pending_of
+from declarations.services.duty_assessment import ASSESSABLE
 from declarations.services.review import (
     DECISIONS,
     declaration_cancel,
@@ -78,6 +79,11 @@ OFFICER_ACTIONS = {
                                                    "become stricter.")},
     Action.REFUSE_AMENDMENT: {"fields": ["note"], "style": "secondary", "required": ["note"], "submit": gettext_lazy("Refuse the amendment"),
                               "help": gettext_lazy("The declaration stays as it is; the trader reads your reason.")},
+    Action.ASSESS_DUTY: {"fields": ["duties", "reason"], "style": "primary", "required": ["duties", "reason"],
+                         "submit": gettext_lazy("Set the import duty"),
+                         "help": gettext_lazy("A special rule of the tariff sets the import duty of these items: give a "
+                                              "rate of the taxable value or an amount. VAT and the other taxes are "
+                                              "computed again on it, and the amount due changes.")},
     Action.REJECT: {"fields": ["reason"], "style": "danger", "required": ["reason"], "submit": gettext_lazy("Reject the declaration"),
                     "confirm": gettext_lazy("Reject this declaration for good?"),
                     "help": gettext_lazy("Refuses the declaration for good; the reason is shown to the trader.")},
@@ -86,6 +92,7 @@ OFFICER_ACTIONS = {
                     "help": gettext_lazy("Cancels the declaration on behalf of customs (e.g. a duplicate).")},
 }
 FIELD_LABELS = {
+    "duties": gettext_lazy("Import duty by item"),
     "note": gettext_lazy("Note"),
     "reason": gettext_lazy("Reason"),
     "discrepancy": gettext_lazy("Result"),
@@ -98,6 +105,10 @@ NOTE_PLACEHOLDERS = {
     Action.ACCEPT_AMENDMENT: gettext_lazy("Optional: what you checked"),
     Action.REFUSE_AMENDMENT: gettext_lazy("Why the amendment is refused"),
 }
+REASON_PLACEHOLDERS = {
+    Action.ASSESS_DUTY: gettext_lazy("The basis of the duty, e.g. the chapter-98 rate that applies and why"),
+}
+DUTY_INPUTS = ("rate", "amount")
 
 
 # The queue
@@ -181,6 +192,8 @@ def _action_forms(declaration: Declaration, user, *, may_decide: bool, open_acti
             continue  # the trader's amendment request is decided first
         if action == Action.CANCEL and status not in UNCLEARED:
             continue
+        if action == Action.ASSESS_DUTY and not _duty_items(declaration):
+            continue
         is_open = action == open_action
         forms.append({
             "action": str(action),
@@ -197,12 +210,54 @@ def _action_forms(declaration: Declaration, user, *, may_decide: bool, open_acti
                     "required": name in spec["required"],
                     "value": (values or {}).get(name, "") if is_open else "",
                     "errors": (errors or {}).get(name, []) if is_open else [],
-                    "placeholder": NOTE_PLACEHOLDERS.get(action, "") if name == "note" else "",
+                    "placeholder": (NOTE_PLACEHOLDERS.get(action, "") if name == "note"
+                                    else REASON_PLACEHOLDERS.get(action, "") if name == "reason" else ""),
+                    **({"items": _duty_rows(declaration, values if is_open else None, errors if is_open else None)}
+                       if name == "duties" else {}),
                 }
                 for name in spec["fields"]
             ],
         })
     return forms
+
+
+def _duty_items(declaration: Declaration) -> list:
+    """The items whose import duty the officer sets (still to assess, or assessed and open to change)."""
+    return [item for item in declaration.items.all() if item.duty_assessment in ASSESSABLE]
+
+
+def _duty_rows(declaration: Declaration, values: dict | None, errors: dict | None) -> list[dict]:
+    rows = []
+    for item in _duty_items(declaration):
+        current = item.rates.get("import_duty", {}) if item.duty_assessment == DutyAssessment.OFFICER else {}
+        rule = item.duty_rule_texts() or {}
+        rows.append({
+            "line_no": item.line_no, "hs_code": item.hs_code, "description": item.description,
+            "taxable_value": item.taxable_value, "rule": rule.get("short", ""), "pending": item.duty_to_be_assessed,
+            **{name: (values or {}).get(f"duty-{item.line_no}-{name}", current.get(name) or "") for name in DUTY_INPUTS},
+            "errors": (errors or {}).get(f"duty-{item.line_no}", []),
+        })
+    return rows
+
+
+def _posted_duties(request, declaration: Declaration) -> list[dict]:
+    """The duties typed in the review page's form, as the API's `duties` ({"line_no", "rate" | "amount"})."""
+    duties = []
+    for item in _duty_items(declaration):
+        typed = {name: request.POST.get(f"duty-{item.line_no}-{name}", "").strip() for name in DUTY_INPUTS}
+        if any(typed.values()):
+            duties.append({"line_no": item.line_no, **{name: value for name, value in typed.items() if value}})
+    return duties
+
+
+def _duty_errors(flat: dict, duties: list[dict]) -> dict[str, list[str]]:
+    """Errors of `duties.<index>.<field>` as errors of the item they are about (`duty-<line_no>`)."""
+    found = {}
+    for key in [key for key in flat if key.startswith("duties.")]:
+        index = key.split(".")[1]
+        line_no = duties[int(index)]["line_no"] if index.isdigit() and int(index) < len(duties) else None
+        found.setdefault(f"duty-{line_no}" if line_no else "duties", []).extend(flat.pop(key))
+    return found
 
 
 def _review_context(request, declaration: Declaration, **form_state) -> dict:
@@ -243,7 +298,7 @@ def _review_context(request, declaration: Declaration, **form_state) -> dict:
     }
 
 
-def _decide(request, declaration: Declaration, action: str) -> None:
+def _decide(request, declaration: Declaration, action: str, duties: list[dict]) -> None:
     """Parse the action's fields with the API's serializer and call the one service; raises domain errors."""
     if action == Action.CANCEL:
         body = CancelSerializer(data={"reason": request.POST.get("reason", "")})
@@ -255,6 +310,8 @@ def _decide(request, declaration: Declaration, action: str) -> None:
     data["action"] = action
     if request.POST.get("discrepancy") in ("true", "false"):
         data["discrepancy"] = request.POST["discrepancy"]
+    if action == Action.ASSESS_DUTY:
+        data["duties"] = duties
     body = DecisionSerializer(data=data)
     if not body.is_valid():
         raise DomainValidationError(body.errors)
@@ -271,14 +328,17 @@ def review_view(request, pk):
 
     action = request.POST.get("action", "")
     values = {name: request.POST.get(name, "") for name in ("note", "reason", "findings", "discrepancy")}
+    values.update({name: value for name, value in request.POST.items() if name.startswith("duty-")})
     if action not in {*DECISIONS, Action.CANCEL}:
         messages.error(request, _("Unknown action."))
         return redirect("declarations:review", pk=declaration.pk)
+    duties = _posted_duties(request, declaration) if action == Action.ASSESS_DUTY else []
     try:
-        _decide(request, declaration, action)
+        _decide(request, declaration, action, duties)
     except DomainValidationError as exc:
         flat = flatten_errors(exc.errors)
-        field_errors = {name: flat.pop(name) for name in list(flat) if name in FIELD_LABELS}
+        field_errors = _duty_errors(flat, duties)
+        field_errors.update({name: flat.pop(name) for name in list(flat) if name in FIELD_LABELS})
         for messages_ in flat.values():
             for message in messages_:
                 messages.error(request, message)

@@ -8,8 +8,9 @@ from django.http import Http404
 
 from customs_portal.prepared import PreparedList, PreparedQuery
 from declarations.amendments import AmendmentStatus
-from declarations.models import AmendmentRequest, Declaration, GoodsItem, TariffLine
+from declarations.models import AmendmentRequest, Declaration, GoodsItem
 from declarations.reference_cache import ReferenceCopies, reference_copies
+from declarations.tariff_lookup import TariffSearchResult, tariff_search  # noqa: F401  (the tariff look-up is a read too)
 
 VND_RATE = Decimal("1")
 
@@ -119,22 +120,6 @@ def exchange_rate_in_force(*, currency: str, on: date, references: ReferenceCopi
     if currency == "VND":
         return VND_RATE, on
     return (references or reference_copies()).exchange_rate(currency=currency, on=on)
-
-
-def tariff_search(*, q: str, limit: int = 20) -> QuerySet[TariffLine]:
-    """Tariff lines by code prefix (digits, dots and spaces ignored) or by words of the description."""
-    q = (q or "").strip()
-    digits = q.replace(".", "").replace(" ", "")
-    qs = TariffLine.objects.all()
-    if not q:
-        return qs.none()
-    if digits.isdigit():
-        return qs.filter(hs_code__startswith=digits[:8]).order_by("hs_code")[:limit]
-    words = [w for w in q.split() if w]
-    condition = Q()
-    for word in words:
-        condition &= Q(description_vi__icontains=word) | Q(description_en__icontains=word)
-    return qs.filter(condition).order_by("hs_code")[:limit]
 
 
 REVIEW_STATUSES = ("under_review", "under_inspection")

@@ -30,7 +30,6 @@ from declarations.models import (
     Currency,
     CustomsOffice,
     Direction,
-    HSCode,
     Port,
     TransportMode,
     Unit,
@@ -48,11 +47,14 @@ from declarations.services.declarations import (
     declaration_submit,
     declaration_update,
 )
+from declarations.special_rates import special_rule_explanation, special_rule_of, special_rule_short
+from declarations.tariff_lookup import line_description, line_parents
 from declarations.type_codes import TYPE_CODES
 
 PAGE_SIZE = 25
 HS_LOOKUP_LIMIT = 12
 HS_LOOKUP_MIN_LENGTH = 2
+HS_LOOKUP_MAX_LENGTH = 100
 PREVIEW_MAX_PROBLEMS = 8
 # DRF's messages for an empty input: the preview lists those fields as "still to fill in".
 MISSING_MESSAGES = ("This field is required.", "This field may not be blank.", "This list may not be empty.")
@@ -230,34 +232,39 @@ def declaration_preview_view(request):
     })
 
 
-def _plain_description(text: str) -> str:
-    """Tariff descriptions are indented with dashes ("- - Laptops"); drop them."""
-    return text.lstrip("- –").strip()
+def _heading_code(code: str) -> str:
+    """8703 -> 87.03, 870323 -> 8703.23, as the tariff prints them."""
+    if len(code) == 4:
+        return f"{code[:2]}.{code[2:]}"
+    return f"{code[:4]}.{code[4:]}" if len(code) == 6 else code
 
 
 @login_required
 @require_GET
 def hs_lookup(request):
-    """Tariff lines matching what is typed in an item's HS code (htmx), with their rates."""
+    """Tariff lines matching what is typed in an item's HS code (htmx): best first, each with the
+    headings above it, its rates and any special rule, in the page's language."""
     query = request.GET.get("q")
     if query is None:
         query = next((value for name, value in request.GET.items() if name.endswith("hs_code")), "")
-    query = query.strip()
-    lines = list(tariff_search(q=query, limit=HS_LOOKUP_LIMIT)) if len(query) >= HS_LOOKUP_MIN_LENGTH else []
-    english = (get_language() or "").startswith("en")
-    headings = HSCode.objects.in_bulk({line.hs_code[:6] for line in lines} | {line.hs_code[:4] for line in lines})
+    query = query.strip()[:HS_LOOKUP_MAX_LENGTH]
+    found = tariff_search(q=query, limit=HS_LOOKUP_LIMIT) if len(query) >= HS_LOOKUP_MIN_LENGTH else None
+    language = get_language()
     results = []
-    for line in lines:
-        description = (line.description_en if english and line.description_en else line.description_vi)
-        heading = headings.get(line.hs_code[:6]) or headings.get(line.hs_code[:4])
+    for line in found.lines if found else []:
+        rule = special_rule_of(line)
         results.append({
             "line": line,
-            "description": _plain_description(description),
-            "heading": heading.description if heading else "",
+            "description": line_description(line, language=language),
+            "parents": [{**parent, "code_display": _heading_code(parent["code"])}
+                        for parent in line_parents(line, language=language)],
+            "special_rule": special_rule_short(rule) if rule else "",
+            "special_rule_explanation": special_rule_explanation(rule) if rule else "",
         })
     return render(
         request,
         "declarations/_hs_results.html",
-        {"results": results, "query": query,
+        {"results": results, "query": query, "truncated": bool(found and found.truncated),
+         "code_like": bool(query) and query.replace(".", "").replace(" ", "").isdigit(),
          "too_short": len(query) < HS_LOOKUP_MIN_LENGTH},
     )

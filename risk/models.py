@@ -164,6 +164,9 @@ class Assessment(models.Model):
     score_channel = models.CharField(max_length=6, choices=Channel.choices)
     channel = models.CharField(max_length=6, choices=Channel.choices)
     fired_rules = models.JSONField(default=list)
+    # Minimum channels the declaration's content required, not set by rules (risk/services/minimums.py):
+    # [{"code", "channel", "items": [{"line_no", "hs_code"}]}].
+    required_minimums = models.JSONField(default=list, blank=True)
     thresholds = models.JSONField(default=dict)
     random_draw = models.DecimalField(max_digits=10, decimal_places=8)
     random_selection = models.BooleanField(default=False)

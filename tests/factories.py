@@ -102,3 +102,20 @@ def risk_admin_create() -> User:
 
 def gate_user_create() -> User:
     return UserFactory(username="gate1", role=Role.GATE)
+
+
+def declaration_draft_create(user, body: dict):
+    """A draft of `user`'s enterprise from an API body (parsed as the API parses it)."""
+    from declarations.api.serializers import DeclarationWriteSerializer
+    from declarations.services.declarations import declaration_create
+
+    serializer = DeclarationWriteSerializer(data=body)
+    serializer.is_valid(raise_exception=True)
+    return declaration_create(user=user, data=serializer.validated_data)
+
+
+def declaration_registered_create(user, body: dict):
+    """A declaration registered (numbered, not yet assessed) from an API body."""
+    from declarations.services.declarations import declaration_submit
+
+    return declaration_submit(declaration_id=declaration_draft_create(user, body).pk, user=user)

@@ -70,3 +70,40 @@ def plain_import_body(**overrides) -> dict:
     body["invoice"] = {**body["invoice"], "total": "5500.00"}
     body.update(overrides)
     return body
+
+
+# 8703.23.21: a sedan of 1,500–1,800 cc in CKD form, whose MFN duty the tariff leaves to a
+# special rule ("Theo hướng dẫn tại khoản 1.1 Chương 98"), with no preferential rate.
+SPECIAL_RATE_CAR = {"hs_code": "87032321", "description": "Sedan car kits (CKD), 1.8 L petrol", "origin_country": "JP",
+                    "quantity": "2", "unit": "SET", "unit_price": "15000.00", "preference": "MFN"}
+
+
+def special_rate_car_body(**overrides) -> dict:
+    """A CIF import of two CKD sedan kits (a line whose duty a chapter-98 rule sets) and keyboards."""
+    body = import_body(
+        partner={"name": "Toyota Tsusho Corporation", "address": "Nagoya", "country": "JP"},
+        port_of_loading="JPNGO",
+        items=[
+            dict(SPECIAL_RATE_CAR),
+            {"hs_code": "84716030", "description": "Computer keyboards", "origin_country": "CN",
+             "quantity": "200", "unit": "PCE", "unit_price": "12.50", "preference": "MFN"},
+        ],
+    )
+    body["invoice"] = {**body["invoice"], "incoterm": "CIF", "total": "32500.00"}
+    body.update(freight="0", insurance="0")
+    body.update(overrides)
+    return body
+
+
+def as_form_data(body: dict) -> dict:
+    """An API body as the browser's declaration form posts it: partner-name, invoice-total, items-0-hs_code, …"""
+    data = {}
+    for key, value in body.items():
+        if key == "items":
+            for index, item in enumerate(value):
+                data.update({f"items-{index}-{name}": item_value for name, item_value in item.items()})
+        elif isinstance(value, dict):
+            data.update({f"{key}-{name}": nested for name, nested in value.items()})
+        elif value is not None:
+            data[key] = value
+    return data

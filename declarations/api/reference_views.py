@@ -3,8 +3,9 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -13,31 +14,92 @@ from rest_framework.views import APIView
 from declarations.incoterms import INCOTERMS
 from declarations.models import Country, Currency, CustomsOffice, Port, TariffLine, Unit
 from declarations.selectors import exchange_rate_in_force, tariff_search
+from declarations.special_rates import special_rule_explanation, special_rule_of, special_rule_reference
+from declarations.tariff_lookup import line_description, line_parents
+
+QUERY_MAX_LENGTH = 100
+TRUNCATED_HEADER = "X-Results-Truncated"
+
+
+class TariffHeadingSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="4 or 6 digits; empty for a grouping the tariff gives no code")
+    description = serializers.CharField(help_text="in the request's language (Accept-Language: vi or en)")
+
+
+class SpecialRuleSerializer(serializers.Serializer):
+    source = serializers.CharField(help_text="the tariff's own text of the rule (Vietnamese)")
+    reference = serializers.CharField(help_text="where the tariff states it, in the request's language")
+    explanation = serializers.CharField(help_text="what it means for a declaration, in the request's language")
 
 
 class TariffLineSerializer(serializers.ModelSerializer):
     preferential = serializers.JSONField(help_text="parsed preferential rates by tariff column")
+    description = serializers.SerializerMethodField(help_text="the line's description in the request's language")
+    parents = serializers.SerializerMethodField(
+        help_text="the headings above the line, outermost first, in the request's language")
+    special_rule = serializers.SerializerMethodField(
+        help_text="null, or the special rule (chapter 98) that sets the line's import duty instead of a rate: "
+                  "such a duty is assessed by an officer after registration")
 
     class Meta:
         model = TariffLine
         fields = [
-            "hs_code", "description_vi", "description_en", "mfn_rate", "mfn_rate_note", "standard_rate",
-            "preferential", "vat_rate", "special_consumption_tax_rate", "environmental_tax_per_unit",
-            "environmental_tax_unit", "export_duty_rate", "specialised_procedures",
+            "hs_code", "description", "parents", "description_vi", "description_en", "mfn_rate", "mfn_rate_note",
+            "standard_rate", "preferential", "vat_rate", "special_consumption_tax_rate", "environmental_tax_per_unit",
+            "environmental_tax_unit", "export_duty_rate", "specialised_procedures", "special_rule",
         ]
 
+    def get_description(self, line) -> str:
+        return line_description(line, language=get_language())
 
-class HSCodeSearchView(generics.ListAPIView):
-    serializer_class = TariffLineSerializer
-    pagination_class = None
-    filter_backends: list = []
+    @extend_schema_field(TariffHeadingSerializer(many=True))
+    def get_parents(self, line):
+        return line_parents(line, language=get_language())
 
-    @extend_schema(parameters=[OpenApiParameter("q", str, description="code prefix or words of the description")])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    @extend_schema_field(SpecialRuleSerializer(allow_null=True))
+    def get_special_rule(self, line):
+        rule = special_rule_of(line)
+        if rule is None:
+            return None
+        return {"source": rule.source, "reference": special_rule_reference(rule),
+                "explanation": special_rule_explanation(rule)}
 
-    def get_queryset(self):
-        return tariff_search(q=self.request.query_params.get("q", "")[:100])
+
+class TariffSearchSerializer(serializers.Serializer):
+    results = TariffLineSerializer(many=True)
+    truncated = serializers.BooleanField(help_text="more lines matched than `limit`: type more of the code or more words")
+    limit = serializers.IntegerField()
+
+
+QUERY_PARAMETER = OpenApiParameter(
+    "q", str, description="a code prefix (dots and spaces ignored), or words of the description or of its headings, "
+                          "in Vietnamese (with or without diacritics) or English")
+
+
+def _search(request):
+    return tariff_search(q=request.query_params.get("q", "")[:QUERY_MAX_LENGTH])
+
+
+class HSCodeSearchView(APIView):
+    """The first 20 matching tariff lines, best first, as a list (the original shape of this
+    endpoint). Whether more matched is in the `X-Results-Truncated` header; the same search
+    with `truncated` in the body is `hs-codes/search/`."""
+
+    @extend_schema(parameters=[QUERY_PARAMETER], responses={200: OpenApiResponse(
+        TariffLineSerializer(many=True), description=f"`{TRUNCATED_HEADER}: true` when more lines matched")})
+    def get(self, request):
+        found = _search(request)
+        response = Response(TariffLineSerializer(found.lines, many=True).data)
+        response[TRUNCATED_HEADER] = "true" if found.truncated else "false"
+        return response
+
+
+class HSCodeSearchResultView(APIView):
+    @extend_schema(parameters=[QUERY_PARAMETER], responses={200: TariffSearchSerializer})
+    def get(self, request):
+        found = _search(request)
+        return Response(TariffSearchSerializer({"results": found.lines, "truncated": found.truncated,
+                                                "limit": found.limit}).data)
 
 
 def code_list_view(model, fields, name):
@@ -104,6 +166,7 @@ class ExchangeRateView(APIView):
 
 reference_urlpatterns = [
     path("hs-codes/", HSCodeSearchView.as_view(), name="reference-hs-codes"),
+    path("hs-codes/search/", HSCodeSearchResultView.as_view(), name="reference-hs-codes-search"),
     path("customs-offices/", code_list_view(CustomsOffice, ["code", "name", "name_vi", "name_en", "province", "kind"], "CustomsOffice").as_view(), name="reference-customs-offices"),
     path("exchange-rates/", ExchangeRateView.as_view(), name="reference-exchange-rates"),
     path("countries/", code_list_view(Country, ["code", "name", "name_vi", "name_en", "mfn_treatment"], "Country").as_view(), name="reference-countries"),

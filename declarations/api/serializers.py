@@ -15,6 +15,7 @@ from declarations.lifecycle import Channel, Status
 from declarations.models import (
     Declaration,
     Direction,
+    DutyAssessment,
     GoodsItem,
     PaymentStatus,
     TransportMode,
@@ -80,9 +81,15 @@ class DeclarationWriteSerializer(serializers.Serializer):
 
 
 class RateSerializer(serializers.Serializer):
-    rate = serializers.CharField()
-    basis = serializers.CharField(required=False)
+    rate = serializers.CharField(required=False, help_text="percent; absent while a special rule leaves the duty to an "
+                                                           "officer, or when an officer set an amount")
+    basis = serializers.CharField(required=False, help_text='"MFN", "standard", an agreement, "special_rule" or "officer"')
     note = serializers.CharField(required=False)
+    rule = serializers.CharField(required=False, help_text="the tariff's text of the special rule that sets the duty")
+    amount = serializers.CharField(required=False, help_text="the duty in VND an officer set")
+    reason = serializers.CharField(required=False, help_text="why the officer set that duty")
+    assessed_by = serializers.CharField(required=False)
+    assessed_at = serializers.CharField(required=False)
     preference_requested = serializers.CharField(required=False)
     preference_applied = serializers.BooleanField(required=False)
     preference_refused_reason = serializers.CharField(required=False)
@@ -102,6 +109,10 @@ class GoodsItemSerializer(serializers.ModelSerializer):
     origin_country = serializers.CharField(source="origin_country_id")
     unit = serializers.CharField(source="unit_id")
     rates = RatesSerializer()
+    duty_assessment = serializers.ChoiceField(
+        choices=DutyAssessment.choices,
+        help_text='who sets the import duty: "tariff" (a rate of the tariff), "to_be_assessed" (a special rule of the '
+                  'tariff sets it: an officer assesses it after registration; until then it counts as 0), "officer"')
     tax_total = serializers.DecimalField(max_digits=20, decimal_places=0, read_only=True)
 
     class Meta:
@@ -109,7 +120,7 @@ class GoodsItemSerializer(serializers.ModelSerializer):
         fields = [
             "line_no", "hs_code", "description", "origin_country", "quantity", "unit", "unit_price", "line_value",
             "preference", "certificate_of_origin", "customs_value", "taxable_value", "import_duty", "export_duty",
-            "special_consumption_tax", "environmental_tax", "vat", "tax_total", "rates",
+            "special_consumption_tax", "environmental_tax", "vat", "tax_total", "rates", "duty_assessment",
         ]
         read_only_fields = fields
 
@@ -284,11 +295,21 @@ class DeclarationVersionSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class DutySerializer(serializers.Serializer):
+    line_no = serializers.IntegerField(min_value=1, max_value=settings.DECLARATION_MAX_ITEMS, help_text="the goods item")
+    rate = serializers.DecimalField(max_digits=7, decimal_places=3, min_value=Decimal("0"), max_value=Decimal("1000"),
+                                    required=False, allow_null=True, default=None,
+                                    help_text="import duty as a percentage of the item's taxable value")
+    amount = serializers.DecimalField(max_digits=20, decimal_places=0, min_value=Decimal("0"), required=False,
+                                      allow_null=True, default=None, help_text="or the import duty in VND")
+
+
 class DecisionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(
         choices=["release", "request_documents", "escalate", "reject", "record_inspection", "accept_amendment",
-                 "refuse_amendment"],
-        help_text="accept_amendment / refuse_amendment decide the trader's pending amendment request (refusing needs a note)")
+                 "refuse_amendment", "assess_duty"],
+        help_text="accept_amendment / refuse_amendment decide the trader's pending amendment request (refusing needs a note); "
+                  "assess_duty sets the import duty of items whose duty a special rule of the tariff sets")
     note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
     reason = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
     discrepancy = serializers.BooleanField(required=False, allow_null=True, default=None,
@@ -296,6 +317,10 @@ class DecisionSerializer(serializers.Serializer):
     findings = serializers.CharField(max_length=8000, required=False, allow_blank=True, default="")
     items = GoodsItemWriteSerializer(many=True, required=False, allow_empty=False, max_length=settings.DECLARATION_MAX_ITEMS,
                                      help_text="record_inspection: the goods as found, when they differ; taxes are reassessed")
+    duties = DutySerializer(many=True, required=False, max_length=settings.DECLARATION_MAX_ITEMS,
+                            help_text="assess_duty (with a `reason`): the import duty of items whose duty a special rule "
+                                      "of the tariff sets (`duty_assessment` \"to_be_assessed\" or \"officer\"); "
+                                      "VAT and the other taxes are computed again on it")
 
 
 class AuditEventSerializer(serializers.Serializer):

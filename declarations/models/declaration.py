@@ -6,6 +6,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from declarations.lifecycle import Channel, Status
+from declarations.special_rates import (
+    special_rule_explanation,
+    special_rule_parse,
+    special_rule_reference,
+    special_rule_short,
+)
 
 VND = dict(max_digits=20, decimal_places=0, default=Decimal("0"))
 MONEY = dict(max_digits=18, decimal_places=2)
@@ -22,6 +28,18 @@ class TransportMode(models.TextChoices):
     ROAD = "road", _("Road")
     RAIL = "rail", _("Rail")
     OTHER = "other", _("Other")
+
+
+class DutyAssessment(models.TextChoices):
+    """Who sets a goods item's import duty."""
+
+    # The rate of the tariff (MFN, standard or preferential), computed automatically.
+    TARIFF = "tariff", _("From the tariff")
+    # The tariff sets it by a special rule (chapter 98) that the declaration's data cannot express:
+    # no duty is counted yet; an officer sets it after registration (declarations.services.duty_assessment).
+    TO_BE_ASSESSED = "to_be_assessed", _("To be assessed by an officer")
+    # Set by an officer, with a reason (the rate or amount and who set it are in `rates`).
+    OFFICER = "officer", _("Assessed by an officer")
 
 
 class PaymentStatus(models.TextChoices):
@@ -162,6 +180,9 @@ class GoodsItem(models.Model):
     environmental_tax = models.DecimalField(**VND)
     vat = models.DecimalField(**VND)
     rates = models.JSONField(default=dict)
+    duty_assessment = models.CharField(
+        _("import duty set"), max_length=16, choices=DutyAssessment.choices, default=DutyAssessment.TARIFF
+    )
 
     class Meta:
         ordering = ["declaration", "line_no"]
@@ -177,6 +198,19 @@ class GoodsItem(models.Model):
     @property
     def tax_total(self) -> Decimal:
         return self.import_duty + self.export_duty + self.special_consumption_tax + self.environmental_tax + self.vat
+
+    @property
+    def duty_to_be_assessed(self) -> bool:
+        return self.duty_assessment == DutyAssessment.TO_BE_ASSESSED
+
+    def duty_rule_texts(self) -> dict | None:
+        """The special rule that sets this item's duty, in the current language: {"reference",
+        "short", "explanation"}; None when the duty follows a rate of the tariff."""
+        if self.duty_assessment == DutyAssessment.TARIFF:
+            return None
+        rule = special_rule_parse((self.rates or {}).get("import_duty", {}).get("rule", ""))
+        return {"reference": special_rule_reference(rule), "short": special_rule_short(rule),
+                "explanation": special_rule_explanation(rule)}
 
 
 class DeclarationVersion(models.Model):

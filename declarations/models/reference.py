@@ -6,6 +6,7 @@ VAT, special consumption tax, environmental tax and exchange rates are maintaine
 from decimal import Decimal
 
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -34,12 +35,25 @@ class HSCode(models.Model):
         return f"{self.code} {self.description}"
 
 
+class TariffLineManager(models.Manager):
+    """Leaves out the look-up's search columns, which only the database reads (a few KB per line)."""
+
+    SEARCH_COLUMNS = ("search_text", "search_own", "search_vector")
+
+    def get_queryset(self):
+        return super().get_queryset().defer(*self.SEARCH_COLUMNS)
+
+
 class TariffLine(models.Model):
     """An 8-digit line of Vietnam's tariff with its rates.
 
     Rates are percentages. `*_raw` keep the source notation; the parsed preferential
     rates live in `preferential` as {agreement column: {"rate", "excluded", "country_rates",
     "alternatives", "note"}} (see `declarations.tariff_notation`).
+
+    `parents` are the headings above the line in the tariff, outermost first, as
+    {"code" (4 or 6 digits, or "" for an untitled grouping), "vi", "en"}; the `search_*`
+    columns are what the look-up searches (`declarations.search_text`), all set by the loader.
     """
 
     hs_code = models.CharField(max_length=8, unique=True)
@@ -65,12 +79,24 @@ class TariffLine(models.Model):
     )
     environmental_tax_unit = models.CharField(_("environmental tax unit"), max_length=3, blank=True)
     specialised_procedures = models.TextField(blank=True)
+    parents = models.JSONField(default=list, blank=True, editable=False)
+    search_text = models.TextField(blank=True, editable=False)
+    search_own = models.TextField(blank=True, editable=False)
+    # Words of the headings and of the line (weight B), and of the line itself again (weight A).
+    search_vector = models.GeneratedField(
+        expression=SearchVector("search_text", config="simple", weight="B")
+        + SearchVector("search_own", config="simple", weight="A"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = TariffLineManager()
 
     class Meta:
         ordering = ["hs_code"]
         indexes = [
-            GinIndex(name="tariff_desc_vi_trgm", fields=["description_vi"], opclasses=["gin_trgm_ops"]),
-            GinIndex(name="tariff_desc_en_trgm", fields=["description_en"], opclasses=["gin_trgm_ops"]),
+            GinIndex(name="tariff_search_vector", fields=["search_vector"]),
+            GinIndex(name="tariff_search_text_trgm", fields=["search_text"], opclasses=["gin_trgm_ops"]),
         ]
 
     def __str__(self):

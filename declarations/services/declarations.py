@@ -15,6 +15,7 @@ from declarations.lifecycle import Action, Status, check_transition
 from declarations.models import (
     Declaration,
     DeclarationVersion,
+    DutyAssessment,
     GoodsItem,
     PaymentStatus,
 )
@@ -25,7 +26,6 @@ from declarations.services.lifecycle import declaration_lock, declaration_transi
 from declarations.services.taxes import (
     TAX_NAMES,
     ItemTaxInput,
-    RateUnavailable,
     taxes_compute,
 )
 from declarations.services.validation import declaration_data_validate, line_value_of, taxes_fit_columns
@@ -70,7 +70,11 @@ def _build_items(declaration: Declaration, resolved_items: list[dict]) -> list[G
 
 def declaration_taxes_apply(*, declaration: Declaration, items: list[GoodsItem], on: date,
                             references: ReferenceCopies | None = None) -> None:
-    """Compute the taxes with the exchange rate in force on `on`, and store them on the rows (unsaved)."""
+    """Compute the taxes with the exchange rate in force on `on`, and store them on the rows (unsaved).
+
+    An import duty an officer assessed on an item (`duty_assessment` "officer") is kept; items
+    built anew from the declaration's content start from the tariff again.
+    """
     references = references or reference_copies()
     found = exchange_rate_in_force(currency=declaration.invoice_currency_id, on=on, references=references)
     if found is None:
@@ -79,33 +83,32 @@ def declaration_taxes_apply(*, declaration: Declaration, items: list[GoodsItem],
                 "code": declaration.invoice_currency_id, "date": date_text(on)}]}}
         )
     declaration.exchange_rate, declaration.exchange_rate_date = found
-    try:
-        result = taxes_compute(
-            direction=declaration.direction,
-            incoterm=declaration.incoterm,
-            freight=declaration.freight,
-            insurance=declaration.insurance,
-            exchange_rate=declaration.exchange_rate,
-            items=[
-                ItemTaxInput(
-                    line=item.tariff_line,
-                    origin=item.origin_country,
-                    quantity=item.quantity,
-                    unit=item.unit_id,
-                    line_value=item.line_value,
-                    preference=item.preference,
-                )
-                for item in items
-            ],
-        )
-    except RateUnavailable as exc:
-        raise DomainValidationError({"items": [str(exc)]})
+    result = taxes_compute(
+        direction=declaration.direction,
+        incoterm=declaration.incoterm,
+        freight=declaration.freight,
+        insurance=declaration.insurance,
+        exchange_rate=declaration.exchange_rate,
+        items=[
+            ItemTaxInput(
+                line=item.tariff_line,
+                origin=item.origin_country,
+                quantity=item.quantity,
+                unit=item.unit_id,
+                line_value=item.line_value,
+                preference=item.preference,
+                officer_duty=(item.rates or {}).get("import_duty") if item.duty_assessment == DutyAssessment.OFFICER else None,
+            )
+            for item in items
+        ],
+    )
     for item, taxes in zip(items, result.items):
         item.customs_value = taxes.customs_value
         item.taxable_value = taxes.taxable_value
         for name in TAX_NAMES:
             setattr(item, name, getattr(taxes, name))
         item.rates = taxes.rates
+        item.duty_assessment = taxes.duty_assessment
     totals = result.as_json()
     for name in TAX_NAMES:
         setattr(declaration, name, totals[name])
@@ -183,7 +186,7 @@ def declaration_submit(*, declaration_id: int, user) -> Declaration:
     else:
         items = list(locked.items.select_related("tariff_line", "origin_country").order_by("line_no"))
         declaration_data_validate(data=declaration_as_data(declaration=locked, items=items), today=today, references=references)
-        computed_fields = ["customs_value", "taxable_value", *TAX_NAMES, "rates"]
+        computed_fields = ["customs_value", "taxable_value", *TAX_NAMES, "rates", "duty_assessment"]
         before = [[getattr(item, name) for name in computed_fields] for item in items]
         declaration_taxes_apply(declaration=locked, items=items, on=today, references=references)
         # Often the rate or the tariff changed nothing on the lines: write only those that changed.
@@ -352,12 +355,12 @@ def declaration_next_version_apply(*, declaration: Declaration, resolved: dict, 
     GoodsItem.objects.bulk_create(items)
     declaration.items_set_loaded(items)
     declaration.version = snapshot.version + 1
-    for name, value in _amount_due_after_change(declaration).items():
+    for name, value in amount_due_after_tax_change(declaration).items():
         setattr(declaration, name, value)
     return snapshot
 
 
-def _amount_due_after_change(declaration: Declaration) -> dict:
+def amount_due_after_tax_change(declaration: Declaration) -> dict:
     """What is still owed once the taxes changed: what was already paid counts."""
     from payments.services.balance import declaration_balance_update
 

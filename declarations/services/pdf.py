@@ -127,6 +127,14 @@ def _amount(text: str, width_mm: float) -> dict:
     return {"text": text, "size": size}
 
 
+# The PDF is in Vietnamese: the bases of an import duty that are not a tariff column's code.
+DUTY_BASIS_LABELS = {
+    "standard": "thông thường",
+    "special_rule": "chờ công chức hải quan xác định (Chương 98)",
+    "officer": "do công chức hải quan xác định",
+}
+
+
 def _item_columns(importing: bool) -> dict:
     tax = TAX_COLUMN_MM if importing else EXPORT_TAX_COLUMN_MM
     return {**ITEM_COLUMNS_MM, "tax": tax}
@@ -156,7 +164,7 @@ def _item_rows(declaration: Declaration, columns: dict) -> list[dict]:
             "taxable_value": _amount(vn_number(item.taxable_value, 0), columns["taxable_value"]),
             "import_duty": tax["import_duty"],
             "import_duty_rate": _percent(duty.get("rate")),
-            "import_duty_basis": {"standard": "thông thường"}.get(basis, basis),
+            "import_duty_basis": DUTY_BASIS_LABELS.get(basis, basis),
             "special_consumption_tax": tax["special_consumption_tax"],
             "special_consumption_tax_rate": _percent((rates.get("special_consumption_tax") or {}).get("rate")),
             "environmental_tax": tax["environmental_tax"],

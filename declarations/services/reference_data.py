@@ -39,6 +39,7 @@ from declarations.models import (
     TariffLine,
     Unit,
 )
+from declarations.search_text import heading_plain, search_texts
 from declarations.tariff_notation import NONE, RATE, UNPARSED, parse_rate
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -140,7 +141,7 @@ def tariff_lines_load(*, data_dir: Path, report: LoadReport) -> TableCount:
     seeds = _TaxSeeds(data_dir / "excise_and_environmental_taxes.csv")
     parsed_cache = {}
     lines, first_rows = {}, {}
-    for line_number, row in enumerate(_rows(data_dir / "tariff-2026.csv"), start=2):
+    for line_number, row, parents in _tariff_rows(data_dir):
         code = row["hs_code"].strip()
         if not code or (code.isdigit() and len(code) in (2, 4, 6)):
             continue  # heading rows that group the lines below them
@@ -153,7 +154,7 @@ def tariff_lines_load(*, data_dir: Path, report: LoadReport) -> TableCount:
                 report.warnings.append(f"tariff-2026.csv line {line_number}: duplicate {code} differs from the row kept")
             continue
         first_rows[code] = _without_level(row)
-        lines[code] = _tariff_line(code, row, report, parsed_cache, procedures.get(code, ""), seeds)
+        lines[code] = _tariff_line(code, row, report, parsed_cache, procedures.get(code, ""), seeds, parents)
 
     missing = sorted(set(procedures) - set(lines))
     if missing:
@@ -167,11 +168,45 @@ def tariff_lines_load(*, data_dir: Path, report: LoadReport) -> TableCount:
         unique_fields=["hs_code"],
         update_fields=[
             "description_vi", "description_en", "standard_rate", "standard_rate_raw", "mfn_rate",
-            "mfn_rate_raw", "mfn_rate_note", "preferential", "specialised_procedures",
+            "mfn_rate_raw", "mfn_rate_note", "preferential", "specialised_procedures", "parents", "search_text",
+            "search_own",
         ],
     )
     report.seeded_on_existing = _seed_taxes_on_existing(seeds, list(lines))
     return count
+
+
+def tariff_headings_read(*, data_dir: Path) -> dict[str, list[dict]]:
+    """The headings above each 8-digit line of the tariff file (first occurrence of a code)."""
+    headings: dict[str, list[dict]] = {}
+    for _, row, parents in _tariff_rows(data_dir):
+        code = row["hs_code"].strip()
+        if code.isdigit() and len(code) == 8:
+            headings.setdefault(code, parents)
+    return headings
+
+
+def _tariff_rows(data_dir: Path):
+    """(file line number, row, the headings above the row) for every row of the tariff file.
+
+    A row's `level` is its indentation: the rows above it with a lower level, nearest last,
+    group it (a 4-digit heading at level 0, then subheadings and untitled groupings).
+    """
+    open_headings: list[tuple[int, dict]] = []
+    for line_number, row in enumerate(_rows(data_dir / "tariff-2026.csv"), start=2):
+        try:
+            level = int(row["level"])
+        except (TypeError, ValueError):
+            level = len(open_headings)
+        while open_headings and open_headings[-1][0] >= level:
+            open_headings.pop()
+        yield line_number, row, [heading for _, heading in open_headings]
+        code = row["hs_code"].strip()
+        open_headings.append((level, {
+            "code": code if code.isdigit() and len(code) in (4, 6) else "",
+            "vi": heading_plain(row["description_vi"]),
+            "en": heading_plain(row["description_en"]),
+        }))
 
 
 def countries_load(*, data_dir: Path) -> TableCount:
@@ -270,7 +305,7 @@ def exchange_rates_load(*, data_dir: Path) -> TableCount:
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _tariff_line(code, row, report, parsed_cache, procedures, seeds) -> TariffLine:
+def _tariff_line(code, row, report, parsed_cache, procedures, seeds, parents) -> TariffLine:
     mfn = parse_rate(row["mfn_rate"])
     standard = parse_rate(row["standard_rate"], mfn=mfn.rate)
     for column, parsed in (("mfn_rate", mfn), ("standard_rate", standard)):
@@ -288,10 +323,15 @@ def _tariff_line(code, row, report, parsed_cache, procedures, seeds) -> TariffLi
         elif status != NONE:
             preferential[column] = as_json
     seed = seeds.get(code)
+    description_vi, description_en = row["description_vi"].strip(), row["description_en"].strip()
+    search_text, search_own = search_texts(parents=parents, description_vi=description_vi, description_en=description_en)
     return TariffLine(
         hs_code=code,
-        description_vi=row["description_vi"].strip(),
-        description_en=row["description_en"].strip(),
+        description_vi=description_vi,
+        description_en=description_en,
+        parents=parents,
+        search_text=search_text,
+        search_own=search_own,
         standard_rate=standard.rate if standard.status == RATE else None,
         standard_rate_raw=row["standard_rate"].strip(),
         mfn_rate=mfn.rate if mfn.status == RATE else None,

@@ -33,11 +33,12 @@ from declarations.services.amendments import (
     amendment_request_lapse,
 )
 from declarations.services.declarations import declaration_goods_reassess
+from declarations.services.duty_assessment import declaration_duty_assess, items_with_duty_to_assess
 from declarations.services.lifecycle import declaration_lock, declaration_transition
 from declarations.services.verification import qr_payload_parse, verification_code_valid
 
-DECISIONS = (Action.REQUEST_DOCUMENTS, Action.ESCALATE, Action.RECORD_INSPECTION, Action.RELEASE, Action.REJECT,
-             *AMENDMENT_DECISIONS)
+DECISIONS = (Action.REQUEST_DOCUMENTS, Action.ESCALATE, Action.RECORD_INSPECTION, Action.ASSESS_DUTY, Action.RELEASE,
+             Action.REJECT, *AMENDMENT_DECISIONS)
 
 
 def officer_may_decide(*, officer, declaration: Declaration) -> bool:
@@ -88,11 +89,14 @@ def declaration_decide(
     discrepancy: bool | None = None,
     findings: str = "",
     items: list[dict] | None = None,
+    duties: list[dict] | None = None,
 ) -> AuditEvent:
     """One officer decision on a declaration under review or inspection.
 
     `record_inspection` may carry the goods as found (`items`, the body's item list): the
     items are replaced and the taxes reassessed; the goods as declared stay in the result.
+    `assess_duty` sets the duties a special rule of the tariff leaves to the officer (`duties`,
+    see `declaration_duty_assess`), with a reason.
     """
     if action not in DECISIONS:
         raise DomainValidationError({"action": [_("Unknown action %(action)s.") % {"action": action}]})
@@ -107,6 +111,7 @@ def declaration_decide(
         Action.REQUEST_DOCUMENTS: status,
         Action.ESCALATE: Status.UNDER_INSPECTION,
         Action.RECORD_INSPECTION: status,
+        Action.ASSESS_DUTY: status,
         Action.RELEASE: _cleared_or_awaiting_payment(declaration),
         Action.REJECT: Status.REJECTED,
     }
@@ -144,10 +149,22 @@ def declaration_decide(
         )
         data.update(inspection=result.pk, discrepancy=discrepancy, findings=findings.strip(),
                     tax_total_before=str(tax_before), tax_total_after=str(declaration.tax_total))
+    elif action == Action.ASSESS_DUTY:
+        reason = _required(reason or note, "reason", _("Say on what basis the duty is assessed."))
+        assessed = declaration_duty_assess(declaration=declaration, officer=officer, duties=duties or [], reason=reason)
+        data.update(assessed.data)
+        fields.update(assessed.fields)
     elif action == Action.RELEASE:
         if amendment_pending_of(declaration) is not None:
             raise DomainConflict(_("An amendment request of the trader awaits your decision: accept or refuse it before "
                                    "releasing the goods."), code="amendment_pending")
+        pending = items_with_duty_to_assess(declaration=declaration)
+        if pending:
+            raise DomainConflict(
+                _("Assess the import duty of item(s) %(lines)s before clearing the declaration: a special rule of "
+                  "the tariff sets it.") % {"lines": ", ".join(str(item.line_no) for item in pending)},
+                code="duty_to_be_assessed",
+            )
         if status == Status.UNDER_INSPECTION and not declaration.inspections.filter(
             declaration_version=declaration.version
         ).exists():

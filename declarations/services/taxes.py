@@ -4,6 +4,10 @@ Per item: customs value in invoice currency (its share of freight and insurance 
 value: added for imports when the Incoterm excludes them, deducted for exports when it
 includes them), taxable value in VND, import or export duty, special consumption tax,
 environmental tax, VAT. Each amount is rounded half-up to whole VND per item, then summed.
+
+A line whose duty a special rule of the tariff sets (`declarations.special_rates`) has no rate:
+its duty is left at zero and marked "to be assessed by an officer" until an officer sets a
+rate or an amount (`ItemTaxInput.officer_duty`); the other taxes are computed on what is known.
 """
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
@@ -12,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from declarations.agreements import AGREEMENTS
 from declarations.incoterms import INCOTERMS
-from declarations.models import Country, TariffLine
+from declarations.models import Country, DutyAssessment, TariffLine
 from declarations.tariff_notation import rate_note
 
 ZERO = Decimal("0")
@@ -26,20 +30,24 @@ def vnd(amount: Decimal) -> Decimal:
     return amount.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
 
 
-class RateUnavailable(Exception):
-    """The tariff gives no rate that can be applied automatically (e.g. chapter-98 special rules)."""
+SPECIAL_RULE = "special_rule"
+OFFICER = "officer"
 
 
 @dataclass
 class DutyRate:
-    rate: Decimal
-    basis: str  # "MFN", "standard" or an agreement code
+    rate: Decimal | None  # None: a special rule sets the duty (`special_rule` says which)
+    basis: str  # "MFN", "standard", an agreement code, or "special_rule"
     note: str = ""
     preference_requested: str = "MFN"
     preference_refused: str = ""  # why a requested preference was not applied
+    special_rule: str = ""  # the tariff's text of the rule
 
     def as_json(self) -> dict:
-        data = {"rate": str(self.rate), "basis": self.basis}
+        if self.rate is None:
+            data = {"basis": SPECIAL_RULE, "rule": self.special_rule}
+        else:
+            data = {"rate": str(self.rate), "basis": self.basis}
         if self.note:
             data["note"] = self.note
         if self.preference_requested != "MFN":
@@ -61,10 +69,7 @@ def _preferential_note(parsed: dict, line: TariffLine) -> str:
 
 def _ordinary_rate(*, line: TariffLine, origin: Country) -> DutyRate:
     if line.mfn_rate is None:
-        raise RateUnavailable(
-            _("HS %(code)s has no automatic duty rate (%(note)s).")
-            % {"code": line.hs_code, "note": mfn_rate_note(line) or line.mfn_rate_raw or _("no MFN rate")}
-        )
+        return DutyRate(rate=None, basis=SPECIAL_RULE, special_rule=line.mfn_rate_raw)
     if origin.mfn_treatment:
         return DutyRate(rate=line.mfn_rate, basis="MFN", note=mfn_rate_note(line))
     standard = line.standard_rate if line.standard_rate is not None else line.mfn_rate * STANDARD_RATE_FACTOR
@@ -120,6 +125,9 @@ class ItemTaxInput:
     unit: str
     line_value: Decimal
     preference: str = "MFN"
+    # An officer's assessment of the import duty: {"rate": "50"} (percent of the taxable value)
+    # or {"amount": "120000000"} (VND), with "reason", "assessed_by", "assessed_at", "rule".
+    officer_duty: dict | None = None
 
 
 @dataclass
@@ -132,6 +140,7 @@ class ItemTaxes:
     environmental_tax: Decimal = ZERO
     vat: Decimal = ZERO
     rates: dict = field(default_factory=dict)
+    duty_assessment: str = DutyAssessment.TARIFF
 
     @property
     def total(self) -> Decimal:
@@ -164,7 +173,7 @@ def taxes_compute(
     exchange_rate: Decimal,
     items: list[ItemTaxInput],
 ) -> DeclarationTaxes:
-    """Compute every tax of every item. Raises RateUnavailable for a line without an automatic rate."""
+    """Compute every tax of every item (a duty set by a special rule counts as zero until an officer sets it)."""
     term = INCOTERMS[incoterm]
     importing = direction == "import"
     if importing:
@@ -188,9 +197,16 @@ def taxes_compute(
             taxes = ItemTaxes(customs_value=customs_value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP), taxable_value=taxable_value)
             line = item.line
             if importing:
-                duty = duty_rate_select(line=line, origin=item.origin, preference=item.preference)
-                taxes.import_duty = vnd(taxable_value * duty.rate / HUNDRED)
-                taxes.rates["import_duty"] = duty.as_json()
+                if item.officer_duty:
+                    taxes.import_duty, taxes.rates["import_duty"] = _officer_duty(item.officer_duty, taxable_value)
+                    taxes.duty_assessment = DutyAssessment.OFFICER
+                else:
+                    duty = duty_rate_select(line=line, origin=item.origin, preference=item.preference)
+                    if duty.rate is None:
+                        taxes.duty_assessment = DutyAssessment.TO_BE_ASSESSED
+                    else:
+                        taxes.import_duty = vnd(taxable_value * duty.rate / HUNDRED)
+                    taxes.rates["import_duty"] = duty.as_json()
                 if line.special_consumption_tax_rate is not None:
                     taxes.special_consumption_tax = vnd(
                         (taxable_value + taxes.import_duty) * line.special_consumption_tax_rate / HUNDRED
@@ -213,3 +229,12 @@ def taxes_compute(
                 taxes.rates["export_duty"] = {"rate": str(line.export_duty_rate)}
             results.append(taxes)
     return DeclarationTaxes(items=results)
+
+
+def _officer_duty(assessment: dict, taxable_value: Decimal) -> tuple[Decimal, dict]:
+    """The duty an officer set (a rate of the taxable value, or an amount), and its record for `rates`."""
+    record = {key: value for key, value in assessment.items() if value not in (None, "")}
+    record["basis"] = OFFICER
+    if record.get("rate") is not None:
+        return vnd(taxable_value * Decimal(str(record["rate"])) / HUNDRED), record
+    return vnd(Decimal(str(record["amount"]))), record

@@ -31,7 +31,6 @@ from declarations.models import (
 )
 from declarations.reference_cache import ReferenceCopies, reference_copies
 from declarations.selectors import exchange_rate_in_force
-from declarations.services.taxes import mfn_rate_note
 from declarations.type_codes import TYPE_CODES
 
 LINE_VALUE_TOLERANCE = Decimal("0.01")
@@ -233,9 +232,6 @@ def declaration_data_validate(*, data: dict, today: date | None = None, referenc
             errors.item(index, "hs_code", _("An HS code has 8 digits (AHTN); %(code)s has %(n)d.") % {"code": code, "n": len(code)})
         elif line is None:
             errors.item(index, "hs_code", _("HS code %(code)s is not in the tariff.") % {"code": code})
-        elif importing and line.mfn_rate is None:
-            errors.item(index, "hs_code", _("The duty rate of HS %(code)s is set by a special rule (%(note)s) and cannot be computed automatically.") % {
-                "code": code, "note": mfn_rate_note(line) or line.mfn_rate_raw})
         entry["tariff_line"] = line
         origin = countries.get(item["origin_country"])
         if origin is None:

@@ -7,6 +7,7 @@ from customs_portal.api.fields import DecimalField
 from declarations.lifecycle import Channel
 from risk.models import Assessment, RiskRule, RiskRuleVersion, RiskSettings
 from risk.selectors import fired_rule_name
+from risk.services.minimums import requirement_label
 
 NAME_HELP = "in the language of the request (Accept-Language: vi or en), or the other one if the rule has none in it"
 
@@ -117,15 +118,34 @@ class FiredRuleSerializer(serializers.Serializer):
         return fired_rule_name(fired)
 
 
+class MinimumItemSerializer(serializers.Serializer):
+    line_no = serializers.IntegerField()
+    hs_code = serializers.CharField()
+
+
+class RequiredMinimumSerializer(serializers.Serializer):
+    """A minimum channel the declaration's content required, whatever the rules (risk/services/minimums.py)."""
+
+    code = serializers.CharField(help_text='e.g. "duty_to_be_assessed": an import duty a special rule of the tariff '
+                                           'leaves to an officer')
+    name = serializers.SerializerMethodField(help_text="what it means, in the request's language")
+    channel = serializers.CharField()
+    items = MinimumItemSerializer(many=True)
+
+    def get_name(self, minimum) -> str:
+        return requirement_label(minimum.get("code", ""))
+
+
 class RiskExplanationSerializer(serializers.ModelSerializer):
     """The `risk` block of a declaration for officers and risk admins (api.md)."""
 
     fired_rules = FiredRuleSerializer(many=True)
+    required_minimums = RequiredMinimumSerializer(many=True)
 
     class Meta:
         model = Assessment
-        fields = ["score", "score_channel", "channel", "fired_rules", "random_selection", "random_draw", "thresholds",
-                  "declaration_version", "created_at"]
+        fields = ["score", "score_channel", "channel", "fired_rules", "required_minimums", "random_selection",
+                  "random_draw", "thresholds", "declaration_version", "created_at"]
 
 
 class BacktestRequestSerializer(serializers.Serializer):

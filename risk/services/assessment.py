@@ -26,6 +26,7 @@ from risk.engine import CHANNEL_ORDER, channel_for_score, random_selection, stri
 from risk.models import Assessment, RiskSettings
 from risk.services.compilation import rule_set_current
 from risk.services.facts import declaration_facts
+from risk.services.minimums import minimums_apply, required_minimums
 
 logger = logging.getLogger(__name__)
 SELECTION_KEY_SALT = "customs_portal.risk.random_selection"
@@ -136,6 +137,9 @@ def _assessment_record(declaration: Declaration) -> Assessment:
         result.score, yellow_threshold=current.yellow_threshold, red_threshold=current.red_threshold
     )
     channel = stricter(score_channel, result.min_channel)
+    # Minimum channels the content requires (risk/services/minimums.py): always applied.
+    minimums = required_minimums(declaration=declaration)
+    channel = minimums_apply(channel, minimums)
     history = _history(declaration) if declaration.version > 1 else None
     if history is not None and history.draw is not None:
         draw, draw_version, draw_key = history.draw, history.draw_version, history.draw_key
@@ -167,6 +171,7 @@ def _assessment_record(declaration: Declaration) -> Assessment:
         score_channel=score_channel,
         channel=final,
         fired_rules=result.fired,
+        required_minimums=minimums,
         thresholds=explanation,
         random_draw=draw,
         random_selection=drawn != channel,

@@ -5,7 +5,7 @@ import pytest
 from django.utils import translation
 
 from declarations.models import Country, TariffLine
-from declarations.services.taxes import ItemTaxInput, RateUnavailable, duty_rate_select, taxes_compute, vnd
+from declarations.services.taxes import ItemTaxInput, duty_rate_select, taxes_compute, vnd
 
 pytestmark = pytest.mark.django_db
 
@@ -164,12 +164,13 @@ def test_standard_rate_for_an_origin_without_mfn_treatment():
     assert (rate.rate, rate.basis) == (D("7.5"), "standard")
 
 
-def test_line_whose_rate_is_set_by_a_chapter_98_rule_is_refused():
+def test_line_whose_rate_is_set_by_a_chapter_98_rule_has_no_rate_but_its_rule():
     # 87021010 (buses): MFN "Theo hướng dẫn tại khoản 1.1 Chương 98", no automatic rate.
     special = TariffLine.objects.get(hs_code="87021010")
     assert special.mfn_rate is None
-    with pytest.raises(RateUnavailable, match="87021010"):
-        duty_rate_select(line=special, origin=country("CN"), preference="MFN")
+    rate = duty_rate_select(line=special, origin=country("CN"), preference="MFN")
+    assert (rate.rate, rate.basis, rate.special_rule) == (None, "special_rule", "Theo hướng dẫn tại khoản 1.1 Chương 98")
+    assert rate.as_json() == {"basis": "special_rule", "rule": "Theo hướng dẫn tại khoản 1.1 Chương 98"}
 
 
 def test_export_pays_export_duty_only_where_the_line_has_one_and_is_valued_fob():

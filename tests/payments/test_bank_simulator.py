@@ -195,7 +195,7 @@ def test_only_the_paying_enterprises_trader_may_pay(request, client, pending, ro
 
 
 def test_a_reference_the_portal_never_issued_is_not_found(payer, pending):
-    assert payer.get(f"/bank-simulator/pay/HQ=HYPERLINK(1)/?amount=5").status_code == 404
+    assert payer.get("/bank-simulator/pay/HQ=HYPERLINK(1)/?amount=5").status_code == 404
     assert not SimulatedTransaction.objects.exists()
 
 

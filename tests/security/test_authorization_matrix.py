@@ -178,6 +178,7 @@ MATRIX = [
     row("POST",   "/api/v1/gate/release/",                                            "gate_release",         401,   403,    403,     403,  403,  200,  401,   SF),
     # --- API: reference data (any signed-in user)
     row("GET",    "/api/v1/reference/hs-codes/?q=8471",                               None,                   401,   200,    200,     200,  200,  200,  401,   SF),
+    row("GET",    "/api/v1/reference/hs-codes/search/?q=8471",                        None,                   401,   200,    200,     200,  200,  200,  401,   SF),
     row("GET",    "/api/v1/reference/customs-offices/",                               None,                   401,   200,    200,     200,  200,  200,  401,   SF),
     row("GET",    "/api/v1/reference/exchange-rates/?currency=USD",                   None,                   401,   200,    200,     200,  200,  200,  401,   SF),
     row("GET",    "/api/v1/reference/countries/",                                     None,                   401,   200,    200,     200,  200,  200,  401,   SF),
