@@ -1,61 +1,56 @@
-"""Hostile input against every operation of the OpenAPI schema (/api/schema/), as a trader,
-an officer and a risk admin: no response may be a server error or break the schema it documents.
+"""Hostile input against every operation of the OpenAPI schema (/api/schema/), as every role:
+no response may be a server error or differ from what the schema documents.
 
-The calls go to the WSGI application in this process, inside each test's transaction, on the
-database with the full reference data.
+The calls go to the WSGI application in this process, inside each test's savepoint of the
+world (tests/api/conftest.py), on the database with the full reference data. How the fuzzer
+calls and what it knows: tests/api/fuzzing.py. Sequences of calls: test_stateful.py.
 """
-import json
-
 import pytest
-import schemathesis
-from django.core.serializers.json import DjangoJSONEncoder
-from django.core.signals import request_finished, request_started
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
-from drf_spectacular.generators import SchemaGenerator
+from django.db import transaction
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from tests.api.fuzzing import CHECKS, PRINTOUTS, ROLES, call_kwargs, known_objects_set, schema
 
 pytestmark = pytest.mark.schemathesis
 
-schema = schemathesis.openapi.from_dict(
-    json.loads(json.dumps(SchemaGenerator().get_schema(request=None, public=True), cls=DjangoJSONEncoder))
-)
-schema.app = get_wsgi_application()
-
-CHECKS = [not_a_server_error, response_schema_conformance]
-HYPOTHESIS = settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
-
-
-@pytest.fixture(autouse=True)
-def keep_the_test_connection(db):
-    """As Django's test client does: the request signals must not close the test's connection."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+# Examples per operation: many for the roles that act, a few for those refused almost everywhere
+# (still enough to see every refusal documented, and a 5xx before the refusal), and a few printouts
+# for everyone (a PDF costs as much as a hundred other calls).
+ACTING = settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+REFUSED = settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
+PRINTED = settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck))
 
 
-def token_of(user) -> dict:
-    return {"Authorization": f"Token {Token.objects.get_or_create(user=user)[0].key}"}
+@pytest.fixture
+def knowing(world, in_test_transaction):
+    known_objects_set(world)
+    return world
 
 
-@schema.parametrize()
-@HYPOTHESIS
-def test_as_trader(case, trader1):
-    case.call_and_validate(headers=token_of(trader1), checks=CHECKS)
+def call_on_the_world(case, world, role):
+    """One call on the world as built (rolled back after), so that a failing example fails again
+    when Hypothesis replays and shrinks it."""
+    with transaction.atomic():
+        case.call_and_validate(checks=CHECKS, **call_kwargs(world, role))
+        transaction.set_rollback(True)
 
 
-@schema.parametrize()
-@HYPOTHESIS
-def test_as_officer(case, officer):
-    case.call_and_validate(headers=token_of(officer), checks=CHECKS)
+@pytest.mark.parametrize("role", ["trader", "officer", "risk_admin", "gate"])
+@schema.exclude(path_regex=PRINTOUTS).parametrize()
+@ACTING
+def test_every_operation(case, role, knowing):
+    call_on_the_world(case, knowing, role)
 
 
-@schema.parametrize()
-@HYPOTHESIS
-def test_as_risk_admin(case, risk_admin):
-    case.call_and_validate(headers=token_of(risk_admin), checks=CHECKS)
+@pytest.mark.parametrize("role", ["other_trader", "anonymous"])
+@schema.exclude(path_regex=PRINTOUTS).parametrize()
+@REFUSED
+def test_every_operation_refused(case, role, knowing):
+    call_on_the_world(case, knowing, role)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@schema.include(path_regex=PRINTOUTS).parametrize()
+@PRINTED
+def test_printouts(case, role, knowing):
+    call_on_the_world(case, knowing, role)
