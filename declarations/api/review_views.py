@@ -54,7 +54,8 @@ class CancelView(APIView):
                    description="A registered declaration keeps its number, which is never reused. A draft is withdrawn "
                                "the same way: it becomes `cancelled` with `number` null (it never reached customs), "
                                "stays readable and listed, and can no longer be edited or submitted; it is not "
-                               "deleted. Customs officers must give a `reason`.",
+                               "deleted. Only its trader may withdraw a draft (customs: 409 `not_lodged`). Customs "
+                               "officers cancelling a registered declaration must give a `reason`.",
                    request=CancelSerializer, examples=examples.CANCEL,
                    responses={200: DeclarationSerializer, 403: OpenApiResponse(description="Not the trader or an officer"),
                               404: OpenApiResponse(description="No such declaration"), 409: CONFLICT})

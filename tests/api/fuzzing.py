@@ -36,9 +36,11 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 # cost five times the fuzzing phase; the fuzzing phase and the sequences reach further for less.
 schema.config.phases.coverage.enabled = False
 
-# What the world holds, by path parameter, for the operations whose path starts with the key.
+# What the world holds, by path parameter, for the operations whose path starts with the key; and
+# by body field, for the operations of exactly that path (the gate scans a number).
 # Filled by `known_objects_set` once the world exists (the strategies read it as they draw).
 KNOWN: dict[str, dict[str, list]] = {}
+KNOWN_IN_BODY: dict[str, dict[str, list]] = {}
 
 
 def known_objects_set(world: World) -> None:
@@ -53,6 +55,8 @@ def known_objects_set(world: World) -> None:
         "/api/v1/risk/backtest/": {"id": [world.backtest.pk]},
         "/api/v1/enterprises/": {"tax_code": [world.review.enterprise.tax_code, world.other.enterprise.tax_code]},
     })
+    KNOWN_IN_BODY.clear()
+    KNOWN_IN_BODY["/api/v1/gate/release/"] = {"declaration_number": [world.paid.number, world.payable.number]}
 
 
 def _known_for(path: str) -> dict[str, list]:
@@ -81,14 +85,20 @@ def _examples_of(operation) -> list:
 @schema.hook
 def flatmap_body(context, body):
     """The generated body, or as often one of the schema's examples: a sequence that never creates a
-    declaration never submits, amends or cancels one (Schemathesis alone mixes in examples 1 time in 5)."""
+    declaration never submits, amends or cancels one (Schemathesis alone mixes in examples 1 time in 5).
+    A field that names an object of the world names it as often."""
+    known = KNOWN_IN_BODY.get(context.operation.path)
+    if known and isinstance(body, dict):
+        return st.fixed_dictionaries({
+            name: st.one_of(st.just(value), st.sampled_from(known[name])) if name in known else st.just(value)
+            for name, value in body.items()})
     examples = _examples_of(context.operation)
     return st.one_of(st.just(body), st.sampled_from(examples)) if examples else st.just(body)
 
 
-# What each role does, by operation id, for the sequences (test_stateful.py): the operations it
-# may call that change or lead to something, but the printouts (a PDF costs a hundred other calls).
-# Every operation as every role: test_schemathesis.py.
+# What each role does, by operation id, for the sequences (test_schemathesis.py::test_sequences):
+# the operations it may call that change or lead to something, but the printouts (a PDF costs a
+# hundred other calls). Every operation as every role: the single calls of test_schemathesis.py.
 SEQUENCES = {
     "trader": r"^v1_(declarations_(?!decisions|pdf)|payments_retrieve|reference_)",
     "other_trader": r"^v1_(declarations_(?!decisions|pdf)|payments_retrieve|reference_)",

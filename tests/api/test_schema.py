@@ -65,6 +65,15 @@ class TestOneSchemaWhateverTheLanguage:
         assert without_descriptions(localised) == without_descriptions(schema)
 
 
+    def test_the_browsable_docs_read_the_descriptions_in_the_readers_language(self):
+        def script(language):  # the schema's URL is written in a JavaScript string, "=" escaped
+            content = Client(HTTP_ACCEPT_LANGUAGE=language).get("/api/docs/?script=").content.decode()
+            return content.replace("\\u003D", "=")
+
+        assert 'url: "/api/schema/?lang=vi"' in script("vi")
+        assert 'url: "/api/schema/"' in script("en")
+
+
 class TestBodies:
     def test_json_only_except_the_upload(self, schema):
         media_types = {
