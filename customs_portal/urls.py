@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from django.urls import include, path, re_path
 
 from customs_portal.accounts.api.views import TokenListView, TokenObtainView
 from customs_portal.accounts.home import home
+from customs_portal.api.not_found import ApiNotFoundView
+from customs_portal.api.schema import SchemaDocsView, SchemaView
 
 api_v1 = [
     path("auth/token/", TokenObtainView.as_view(), name="auth-token"),
@@ -12,6 +13,7 @@ api_v1 = [
     path("", include("declarations.api.urls")),
     path("", include("risk.api.urls")),
     path("", include("payments.api.urls")),
+    re_path(r"^[\s\S]*/$", ApiNotFoundView.as_view()),  # last: a JSON 404 for paths that name no endpoint
 ]
 
 urlpatterns = [
@@ -24,8 +26,8 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("api/schema/", SchemaView.as_view(), name="schema"),
+    path("api/docs/", SchemaDocsView.as_view(url_name="schema"), name="api-docs"),
 ]
 
 # Error pages in the portal's layout and the reader's language; JSON under /api/ (customs_portal.error_pages).

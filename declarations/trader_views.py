@@ -1,4 +1,4 @@
-"""The trader's actions on a registered declaration in the browser: amend it, cancel it.
+"""The trader's actions on a declaration in the browser: amend it, cancel it (a draft too: withdrawn).
 
 The amend page is the declaration form of `declarations.views`, pre-filled with the current
 version; what is typed becomes the API body and `declaration_amend` judges it: applied and
@@ -43,7 +43,11 @@ def declaration_cancel_view(request, pk):
             for message in problems:
                 messages.error(request, message)
     else:
-        messages.success(request, _("Declaration %(number)s is cancelled.") % {"number": declaration.number or f"#{declaration.pk}"})
+        if declaration.number:
+            messages.success(request, _("Declaration %(number)s is cancelled.") % {"number": declaration.number})
+        else:
+            messages.success(request, _("Draft #%(pk)s is withdrawn: it stays in your list as cancelled, without a number.")
+                             % {"pk": declaration.pk})
     return redirect("declarations:detail", pk=pk)
 
 

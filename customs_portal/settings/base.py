@@ -241,11 +241,10 @@ REST_FRAMEWORK = {
         "customs_portal.api.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": [  # DRF's, refusing NUL characters anywhere in the body
-        "customs_portal.api.parsers.JSONParser",
-        "customs_portal.api.parsers.FormParser",
-        "customs_portal.api.parsers.MultiPartParser",
-    ],
+    # JSON bodies only (api.md): the schema then advertises application/json alone, and generated
+    # clients cannot pick a form encoding that drops nested objects. Uploads declare multipart themselves.
+    # The parsers are DRF's, refusing NUL characters anywhere in the body (customs_portal.api.parsers).
+    "DEFAULT_PARSER_CLASSES": ["customs_portal.api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "customs_portal.api.pagination.StandardPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -288,6 +287,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # drf-spectacular's own hook (enum components), then the error answers and the links between operations.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "customs_portal.api.error_responses.schema_error_responses_add",
+        "customs_portal.api.links.schema_links_add",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "DeclarationStatusEnum": "declarations.lifecycle.Status",
         "ChannelEnum": "declarations.lifecycle.Channel",

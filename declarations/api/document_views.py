@@ -12,7 +12,9 @@ from customs_portal.accounts.permissions import IsTrader, IsTraderOrCustomsStaff
 from customs_portal.api.parsers import FormParser, MultiPartParser
 from declarations.models import DocumentKind
 from declarations.selectors import declaration_get, declaration_id_visible
-from declarations.services.documents import document_upload, download_content_type, download_name
+from declarations.services.documents import SIGNATURES, document_upload, download_content_type, download_name
+
+DOCUMENT_MEDIA_TYPES = sorted({content_type for _, content_type, _ in SIGNATURES})
 
 
 class DocumentSerializer(serializers.Serializer):
@@ -69,7 +71,8 @@ class DocumentsView(APIView):
 class DocumentDownloadView(APIView):
     permission_classes = [IsTraderOrCustomsStaff]
 
-    @extend_schema(summary="Download a document", responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(summary="Download a document", description="The file as it was uploaded, with its type.",
+                   responses={(200, media_type): OpenApiTypes.BINARY for media_type in DOCUMENT_MEDIA_TYPES})
     def get(self, request, pk, document_id):
         declaration = declaration_get(user=request.user, pk=pk, with_items=False)
         document = get_object_or_404(declaration.documents, pk=document_id)

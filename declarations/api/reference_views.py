@@ -147,7 +147,8 @@ class ExchangeRateView(APIView):
             OpenApiParameter("currency", str, required=True, description="ISO 4217"),
             OpenApiParameter("date", OpenApiTypes.DATE, description="defaults to today"),
         ],
-        responses={200: ExchangeRateSerializer},
+        responses={200: ExchangeRateSerializer,
+                   404: OpenApiResponse(description="No rate of this currency is in force on that date")},
     )
     def get(self, request):
         currency = (request.query_params.get("currency") or "").upper()[:3]
@@ -155,7 +156,10 @@ class ExchangeRateView(APIView):
             raise ValidationError({"currency": [_("This parameter is required.")]})
         on = timezone.localdate()
         if request.query_params.get("date"):
-            on = serializers.DateField().run_validation(request.query_params["date"])
+            try:
+                on = serializers.DateField().run_validation(request.query_params["date"])
+            except ValidationError as exc:
+                raise ValidationError({"date": exc.detail}) from None  # messages by field, as everywhere
         found = exchange_rate_in_force(currency=currency, on=on)
         if found is None:
             raise NotFound(_("No exchange rate is in force for %(currency)s on %(date)s.")

@@ -12,6 +12,7 @@ from declarations.services.review import (
     gate_release,
 )
 
+from . import examples
 from .serializers import (
     AuditEventSerializer,
     CancelSerializer,
@@ -19,6 +20,7 @@ from .serializers import (
     DecisionSerializer,
     DeclarationSerializer,
     DeclarationStaffSerializer,
+    GateReleaseResultSerializer,
     GateReleaseSerializer,
     ReviewQueueEntrySerializer,
     ReviewQueueFilterSerializer,
@@ -37,7 +39,7 @@ class DecisionView(APIView):
                                "and may only make the channel stricter: red sends a declaration under review to "
                                "inspection). `refuse_amendment` needs a `note` and changes nothing else. `release` "
                                "waits until a pending amendment request is decided (409).",
-                   request=DecisionSerializer,
+                   request=DecisionSerializer, examples=examples.DECIDE,
                    responses={201: DecisionResultSerializer, 400: OpenApiResponse(description="Missing note, reason or findings"),
                               403: OpenApiResponse(description="Not an officer"), 404: OpenApiResponse(description="No such declaration"),
                               409: CONFLICT})
@@ -54,7 +56,13 @@ class DecisionView(APIView):
 class CancelView(APIView):
     permission_classes = [IsTraderOrOfficer]
 
-    @extend_schema(summary="Cancel a declaration before clearance", request=CancelSerializer,
+    @extend_schema(summary="Cancel a declaration before clearance",
+                   description="A registered declaration keeps its number, which is never reused. A draft is withdrawn "
+                               "the same way: it becomes `cancelled` with `number` null (it never reached customs), "
+                               "stays readable and listed, and can no longer be edited or submitted; it is not "
+                               "deleted. Only its trader may withdraw a draft (customs: 409 `not_lodged`). Customs "
+                               "officers cancelling a registered declaration must give a `reason`.",
+                   request=CancelSerializer, examples=examples.CANCEL,
                    responses={200: DeclarationSerializer, 403: OpenApiResponse(description="Not the trader or an officer"),
                               404: OpenApiResponse(description="No such declaration"), 409: CONFLICT})
     def post(self, request, pk):
@@ -86,7 +94,7 @@ class GateReleaseView(APIView):
     permission_classes = [IsGate]
 
     @extend_schema(summary="Release the goods of a cleared declaration at the gate", request=GateReleaseSerializer,
-                   responses={200: DeclarationSerializer, 400: OpenApiResponse(description="Malformed number or container numbers"),
+                   responses={200: GateReleaseResultSerializer, 400: OpenApiResponse(description="Malformed number or container numbers"),
                               403: OpenApiResponse(description="Not the gate"),
                               409: OpenApiResponse(description="Unknown, tampered, not cleared or already released: the body says which")})
     def post(self, request):

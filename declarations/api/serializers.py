@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from customs_portal.api.fields import DecimalField
@@ -20,7 +22,8 @@ from declarations.models import (
     PaymentStatus,
     TransportMode,
 )
-from risk.selectors import fired_rule_name
+from risk.api.serializers import RiskExplanationSerializer
+from risk.selectors import assessment_latest, fired_rule_name
 
 CODE = {"trim_whitespace": True}
 
@@ -223,12 +226,30 @@ class DeclarationStaffSerializer(DeclarationSerializer):
         fields = DeclarationSerializer.Meta.fields + ["risk"]
         read_only_fields = fields
 
+    @extend_schema_field(RiskExplanationSerializer(allow_null=True))
     def get_risk(self, declaration) -> dict | None:
-        from risk.api.serializers import RiskExplanationSerializer
-        from risk.selectors import assessment_latest
-
         assessment = assessment_latest(declaration_id=declaration.pk)
         return RiskExplanationSerializer(assessment).data if assessment else None
+
+
+class DeclarationSchema(OpenApiSerializerExtension):
+    """One `Declaration` in the OpenAPI schema for every audience, so that a generated client reads
+    what a trader gets and what customs staff get with the same type: customs staff's fields, with
+    `risk` optional (absent for traders; null while no assessment exists)."""
+
+    target_class = DeclarationSerializer
+
+    def get_name(self, auto_schema, direction):
+        return "Declaration"
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(DeclarationStaffSerializer, direction, bypass_extensions=True)
+        schema["description"] = "A declaration as its reader may see it: customs staff also get `risk`, traders never do."
+        schema["required"] = [name for name in schema["required"] if name != "risk"]
+        schema["properties"]["risk"]["description"] = (
+            "Officers and risk admins only: the latest automated risk assessment (null before the first). "
+            "Traders never get this field.")
+        return schema
 
 
 @functools.cache
@@ -336,7 +357,7 @@ class AuditEventSerializer(serializers.Serializer):
 
 class DecisionResultSerializer(serializers.Serializer):
     event = AuditEventSerializer()
-    declaration = DeclarationStaffSerializer()
+    declaration = DeclarationSerializer(help_text="as officers get it, with `risk`")
 
 
 class CancelSerializer(serializers.Serializer):
@@ -380,3 +401,10 @@ class ReviewQueueFilterSerializer(serializers.Serializer):
 class GateReleaseSerializer(serializers.Serializer):
     declaration_number = serializers.CharField(max_length=200, help_text="the 12-digit number, or the QR content of the printed declaration")
     container_numbers = serializers.ListField(child=serializers.CharField(max_length=20), max_length=500, default=list)
+
+
+class GateReleaseResultSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    released_at = serializers.DateTimeField()
+    container_numbers = serializers.ListField(child=serializers.CharField())

@@ -29,11 +29,11 @@ from declarations.services.declarations import (
 )
 from declarations.services.pdf import declaration_pdf_filename, declaration_pdf_render
 
+from . import examples
 from .serializers import (
     DeclarationAmendSerializer,
     DeclarationListSerializer,
     DeclarationSerializer,
-    DeclarationStaffSerializer,
     DeclarationVersionSerializer,
     DeclarationWriteSerializer,
     declaration_representation,
@@ -50,7 +50,7 @@ ERRORS = {
 
 
 class PDFRenderer(renderers.BaseRenderer):
-    """Lets a client ask for `Accept: application/pdf`; errors still come as a JSON body."""
+    """Lets a client ask for `Accept: application/pdf`; errors still come as a JSON body, said to be JSON."""
 
     media_type = "application/pdf"
     format = "pdf"
@@ -58,7 +58,12 @@ class PDFRenderer(renderers.BaseRenderer):
     render_style = "binary"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data if isinstance(data, bytes) else json.dumps(data).encode()
+        if isinstance(data, bytes):
+            return data
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
+        return json.dumps(data).encode()
 
 
 def merge_patch(current: dict, patch: dict) -> dict:
@@ -80,7 +85,7 @@ UNFILTERED_LIST_PARAMETERS = {"page", "page_size", "format"}
     retrieve=extend_schema(
         summary="Get one declaration",
         description="Officers and risk admins also get `risk`; traders never do.",
-        responses={200: DeclarationStaffSerializer, **ERRORS},
+        responses={200: DeclarationSerializer, **ERRORS},
     ),
 )
 class DeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -126,7 +131,8 @@ class DeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(representations(DeclarationListSerializer, page))
 
-    @extend_schema(summary="Create a draft", request=DeclarationWriteSerializer, responses={201: DeclarationSerializer, **ERRORS})
+    @extend_schema(summary="Create a draft", request=DeclarationWriteSerializer, examples=examples.CREATE,
+                   responses={201: DeclarationSerializer, **ERRORS})
     def create(self, request):
         body = validated_body(DeclarationWriteSerializer, request.data)
         declaration = declaration_create(user=request.user, data=body)
@@ -135,6 +141,7 @@ class DeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @extend_schema(
         summary="Edit a draft",
         request=DeclarationWriteSerializer(partial=True),
+        examples=examples.EDIT,
         responses={200: DeclarationSerializer, 409: OpenApiResponse(description="Not a draft: use amend"), **ERRORS},
     )
     def partial_update(self, request, pk=None):
@@ -168,6 +175,7 @@ class DeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
                     "and its `message` says so; one request may wait at a time (409). A request that changes "
                     "nothing is refused (400).",
         request=DeclarationAmendSerializer(partial=True),
+        examples=examples.AMEND,
         responses={202: DeclarationSerializer,
                    409: OpenApiResponse(description="Draft (edit it instead), cleared or closed, or an amendment "
                                                     "request already awaits the officer"),
@@ -185,7 +193,7 @@ class DeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     @extend_schema(summary="Earlier versions of an amended declaration", request=None,
                    responses={200: DeclarationVersionSerializer(many=True), **ERRORS})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def versions(self, request, pk=None):
         declaration = self.get_object()
         return Response(DeclarationVersionSerializer(declaration.versions.order_by("version"), many=True).data)

@@ -139,8 +139,12 @@ class Declaration(models.Model):
             models.CheckConstraint(
                 condition=models.Q(freight__gte=0) & models.Q(insurance__gte=0), name="decl_costs_not_negative"
             ),
+            # Registration numbers the declaration. A draft has no number, and neither has a draft
+            # the trader withdrew (cancelled before it was ever registered): it never reached customs.
             models.CheckConstraint(
-                condition=models.Q(status="draft") | models.Q(number__isnull=False), name="decl_numbered_after_draft"
+                condition=models.Q(number__isnull=False) | models.Q(status="draft")
+                | models.Q(status="cancelled", registered_at__isnull=True),
+                name="decl_numbered_once_registered",
             ),
         ]
 

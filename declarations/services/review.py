@@ -184,9 +184,16 @@ def declaration_decide(
 
 @transaction.atomic
 def declaration_cancel(*, declaration_id: int, user, reason: str = "") -> Declaration:
-    """The trader cancels before clearance; an officer may cancel too, with a reason."""
+    """The trader cancels before clearance; an officer may cancel too, with a reason.
+
+    A draft is withdrawn the same way, by its trader only: it is cancelled without ever getting
+    a number (it never reached customs), and stays, with its audit trail, in the trader's list.
+    """
     declaration = declaration_lock(declaration_id=declaration_id)
     if user.is_officer:
+        if declaration.status == Status.DRAFT:
+            raise DomainConflict(_("Customs has not received this draft: only its trader can withdraw it."),
+                                 code="not_lodged")
         reason = _required(reason, "reason", _("A cancellation by customs needs a reason."))
         if not officer_may_decide(officer=user, declaration=declaration):
             raise DomainConflict(_("This declaration is lodged at an office you do not work for."), code="wrong_office")

@@ -67,6 +67,45 @@ def test_officer_cancels_with_a_reason(officer, api_client_for, yellow):
     assert response.status_code == 200 and response.json()["status"] == "cancelled"
 
 
+class TestWithdrawingADraft:
+    """A draft is withdrawn with the cancel endpoint (api.md): cancelled without a number, kept, audited.
+    It used to be a 500: the database refused a cancelled declaration without a number."""
+
+    @pytest.fixture
+    def draft_id(self, trader1, api_client_for):
+        response = api_client_for(trader1).post("/api/v1/declarations/", plain_import_body(), format="json")
+        assert response.status_code == 201
+        return response.json()["id"]
+
+    def test_the_trader_withdraws_a_draft(self, trader1, api_client_for, draft_id):
+        client = api_client_for(trader1)
+        response = client.post(f"/api/v1/declarations/{draft_id}/cancel/", {"reason": "Entered twice"}, format="json")
+        assert response.status_code == 200, response.content
+        body = response.json()
+        assert (body["id"], body["status"], body["number"], body["registered_at"]) == (draft_id, "cancelled", None, None)
+        assert "risk" not in body
+        event = AuditEvent.objects.filter(declaration_id=draft_id).latest("id")
+        assert (event.actor, event.action, event.from_status, event.to_status, event.reason) == (
+            trader1, "cancel", "draft", "cancelled", "Entered twice")
+
+        assert client.get(f"/api/v1/declarations/{draft_id}/").json()["status"] == "cancelled"
+        listed = client.get("/api/v1/declarations/", {"status": "cancelled"}).json()
+        assert [(d["id"], d["number"]) for d in listed["results"]] == [(draft_id, None)]
+        for method, path, data in [("patch", "", {"packages": 3}), ("post", "submit/", None), ("post", "cancel/", {})]:
+            again = getattr(client, method)(f"/api/v1/declarations/{draft_id}/{path}", data, format="json")
+            assert again.status_code == 409, (path, again.content)
+        assert Declaration.objects.get(pk=draft_id).status == "cancelled"
+
+    def test_customs_cannot_withdraw_a_traders_draft(self, officer, api_client_for, draft_id):
+        before = snapshot(Declaration.objects.get(pk=draft_id))
+        response = api_client_for(officer).post(f"/api/v1/declarations/{draft_id}/cancel/", {"reason": "tidy up"},
+                                                format="json")
+        assert response.status_code == 409
+        assert response.json() == {"detail": "Customs has not received this draft: only its trader can withdraw it.",
+                                   "code": "not_lodged"}
+        assert snapshot(Declaration.objects.get(pk=draft_id)) == before
+
+
 @pytest.mark.parametrize("role, expected", [("anonymous", 401), ("trader2", 403), ("trader1", 403), ("officer", 200),
                                             ("risk_admin", 403), ("gate_user", 403)])
 def test_review_queue_matrix(users, api_client_for, yellow, role, expected):

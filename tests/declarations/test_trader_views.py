@@ -68,6 +68,34 @@ class TestCancel:
         assert 'data-status="cancelled"' in html
         assert 'id="cancel-declaration"' not in html and 'id="amend-declaration"' not in html
 
+    def test_a_draft_is_withdrawn_and_stays_listed_as_cancelled(self, trader1):
+        """It used to answer 500: the database refused a cancelled declaration without a number."""
+        draft = draft_of(trader1)
+        client = client_for(trader1)
+        html = html_of(client.get(reverse("declarations:detail", args=[draft.pk])))
+        assert 'id="cancel-declaration"' in html and "Cancel this draft?" in html
+        assert "Customs has not received this draft. Withdrawn, it stays in your list as cancelled" in html
+        response = client.post(reverse("declarations:cancel", args=[draft.pk]), {"reason": "Entered twice"}, follow=True)
+        assert response.status_code == 200
+        html = html_of(response)
+        assert f"Draft #{draft.pk} is withdrawn: it stays in your list as cancelled, without a number." in html
+        assert 'data-status="cancelled"' in html
+        assert 'id="cancel-declaration"' not in html and 'id="edit-declaration"' not in html
+        assert 'id="submit-declaration"' not in html
+        fresh = Declaration.objects.get(pk=draft.pk)
+        assert (fresh.status, fresh.number) == ("cancelled", None)
+        event = AuditEvent.objects.filter(declaration=draft).latest("id")
+        assert (event.action, event.from_status, event.to_status, event.reason) == ("cancel", "draft", "cancelled", "Entered twice")
+        listed = html_of(client.get(reverse("declarations:list")))
+        assert f"#{draft.pk}" in listed
+
+    def test_a_draft_is_withdrawn_in_vietnamese(self, trader1):
+        draft = draft_of(trader1)
+        client = client_for(trader1, language="vi")
+        assert "Hải quan chưa nhận bản nháp này." in html_of(client.get(reverse("declarations:detail", args=[draft.pk])))
+        html = html_of(client.post(reverse("declarations:cancel", args=[draft.pk]), {"reason": ""}, follow=True))
+        assert f"Đã rút bản nháp #{draft.pk}: bản nháp vẫn có trong danh sách của bạn với trạng thái đã hủy" in html
+
     def test_a_cleared_declaration_cannot_be_cancelled(self, trader1, declaration):
         Declaration.objects.filter(pk=declaration.pk).update(status="cleared", channel="green")
         before = snapshot(declaration)

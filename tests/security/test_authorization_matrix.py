@@ -213,6 +213,8 @@ MATRIX = [
     row("POST",   "/api/v1/payments/bank-callback/",                                  "bank_callback",        403,   403,    403,     403,  403,  403,  403,  403),
     row("GET",    "/api/v1/payments/{payment}/",                                      None,                   401,   404,    200,     200,  200,  403,  401,   SF),
     row("GET",    "/api/v1/payments/{payment}/receipt/",                              None,                   401,   404,    200,     200,  200,  403,  401,   SF),
+    # --- API: a path under /api/v1/ that names no endpoint: a JSON 404, after the same authentication
+    row("GET",    "/api/v1/no-such-endpoint/",                                        None,                   401,   404,    404,     404,  404,  404,  401,   SF),
     # --- API: the schema and its browsable docs are public
     row("GET",    "/api/schema/",                                                     None,                   200,   200,    200,     200,  200,  200,  200,  200),
     row("GET",    "/api/docs/",                                                       None,                   200,   200,    200,     200,  200,  200,  200,  200),
