@@ -25,4 +25,6 @@ def test_demo_accounts_exist_on_the_live_portal(page, live_portal):
     )
 
     assert response.status == 200
-    assert len(response.json()["token"]) == 40
+    token = response.json()["token"]
+    listed = page.request.get(f"{live_portal}/api/v1/declarations/", headers={"Authorization": f"Token {token}"})
+    assert listed.status == 200 and "results" in listed.json()
