@@ -162,7 +162,12 @@ def _watchlist_match_text(partner) -> str:
 
 
 def _reason_display(reason: dict) -> dict:
+    """A condition that fired: `text` in words with the value found, for everyone who reads the
+    explanation; the stored condition (`field`, `op`, `value`, `actual`) for risk admins."""
+    from risk.condition_text import reason_sentence
+
     return {
+        "text": reason_sentence(reason),
         "field": reason.get("field", ""),
         "op": str(OPERATORS.get(reason.get("op"), reason.get("op", ""))),
         "value": _value_text(reason.get("value")),
