@@ -32,15 +32,14 @@ from declarations.review_display import (
     action_label,
     amendment_for_display,
     audit_trail,
+    declaration_holding,
     decimal_text,
-    duration_label,
     enterprise_history,
     risk_explanation,
     status_label,
     versions_for_display,
-    wait_level,
 )
-from declarations.selectors import REVIEW_STATUSES, declaration_get, review_queue
+from declarations.selectors import REVIEW_STATUSES, declaration_get, review_queue, with_holding_times
 from declarations.services.amendments import AMENDMENT_DECISIONS, amendment_pending_of
 from declarations.services.duty_assessment import ASSESSABLE
 from declarations.services.review import (
@@ -131,18 +130,16 @@ def _queue_filters(request) -> tuple[dict, dict, dict]:
 @require_GET
 def review_queue_view(request):
     filters, errors, typed = _queue_filters(request)
-    queue = review_queue(officer=request.user, **filters)
+    now = timezone.now()
+    queue = review_queue(officer=request.user, now=now, **filters)
     counts = queue.order_by().aggregate(
         total=Count("id"), yellow=Count("id", filter=Q(channel=Channel.YELLOW)), red=Count("id", filter=Q(channel=Channel.RED)),
     )
     paginator = Paginator(queue, QUEUE_PAGE_SIZE)
     paginator.count = counts["total"]  # already counted above: no second count query
     page = paginator.get_page(request.GET.get("page"))
-    now = timezone.now()
     for declaration in page.object_list:
-        waited = (now - declaration.assessed_at).total_seconds() if declaration.assessed_at else None
-        declaration.waited = duration_label(waited)
-        declaration.wait_level = wait_level(waited)
+        declaration.holding = declaration_holding(declaration, now=now)
         declaration.rule_names = [fired_rule_name(rule) for rule in declaration.fired_rules or []]
     user = request.user
     offices = CustomsOffice.objects.order_by("code").only("code", "name_vi", "name_en")
@@ -268,7 +265,8 @@ def _review_context(request, declaration: Declaration, **form_state) -> dict:
         item.quantity_display = decimal_text(item.quantity)
         item.unit_price_display = decimal_text(item.unit_price)
     now = timezone.now()
-    waited = (now - declaration.assessed_at).total_seconds() if declaration.assessed_at else None
+    holding = declaration_holding(with_holding_times(Declaration.objects.filter(pk=declaration.pk), now=now)
+                                  .only("pk", "status", "assessed_at").get(), now=now)
     trail = audit_trail(declaration)
     in_review = declaration.status in REVIEW_STATUSES
     last_decision = next((entry for entry in reversed(trail) if entry["changed"]), None)
@@ -282,8 +280,7 @@ def _review_context(request, declaration: Declaration, **form_state) -> dict:
         "trail": trail,
         "last_decision": last_decision,
         "in_review": in_review,
-        "waited": duration_label(waited) if in_review else "",
-        "wait_level": wait_level(waited),
+        "holding": holding,
         "documents": list(declaration.documents.select_related("uploaded_by", "answers").order_by("uploaded_at", "id")),
         "document_requests": list(declaration.document_requests.select_related("requested_by", "answered_by")
                                   .prefetch_related("documents").order_by("created_at", "id")),
