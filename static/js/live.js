@@ -65,6 +65,7 @@
   // One fetch per region at a time; when it lands with a state older than one heard meanwhile,
   // another fetch follows: the last swap is never stale.
   var refreshing = {};
+  var lagging = {};  // region id -> fetches in a row that landed older than a state heard (a few, not forever)
   function refresh(id, force) {
     var region = regionOf(id);
     if (!region || !window.htmx || !region.id) { return; }
@@ -78,7 +79,9 @@
       var held = document.getElementById("live-held-" + regionId);
       if (held) { held.remove(); }
       var fresh = regionOf(id);
-      if (again || (fresh && seqOf(fresh) < (newest[id] || 0))) { refresh(id); }
+      var behind = fresh && seqOf(fresh) < (newest[id] || 0);
+      lagging[regionId] = behind ? (lagging[regionId] || 0) + 1 : 0;
+      if (again || (behind && lagging[regionId] <= 3)) { refresh(id); }
     }
     window.htmx.ajax("GET", window.location.href, { target: "#" + regionId, select: "#" + regionId, swap: "outerHTML" })
       .then(done, done);

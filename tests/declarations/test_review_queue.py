@@ -36,7 +36,7 @@ def test_the_page_separates_customs_time_from_the_traders(three, officer):
     asked, answered, quiet = three
     html = html_of(client_for(officer).get(QUEUE_URL))
     assert queue_numbers(html) == [quiet.number, answered.number, asked.number]  # the longest waiting first, as before
-    assert '<th scope="col" class="text-end">With customs</th>' in html and "With the trader</th>" in html
+    assert "holding-head\">With customs</th>" in html and "holding-head\">With the trader</th>" in html
 
     row = row_of(html, asked)
     assert 'data-documents="requested"' in row and "Documents requested" in row and "3 h 0 min ago, not yet supplied" in row
