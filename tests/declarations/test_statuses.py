@@ -46,6 +46,7 @@ def test_awaiting_payment_on_every_page(awaiting_payment, trader1, officer, lang
     assert status_badge(html_of(client_for(officer, language).get(LIST_URL)), awaiting_payment) == label
     review = html_of(client_for(officer, language).get(review_url(awaiting_payment)))
     assert status_badge(review, awaiting_payment) == label
+    assert 'id="review-awaiting-payment"' in review  # the trader holds it: how long it has owed the taxes
     labels = json.loads(re.search(r'<script id="live-labels" type="application/json">(.*?)</script>', detail).group(1))
     assert labels["status"]["assessed"] == label
     for html in (detail, review):
