@@ -1,4 +1,5 @@
 """Template context shared by every page."""
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from declarations.lifecycle import Channel, Status
@@ -14,6 +15,9 @@ def live_updates(request) -> dict:
             "status": {value: str(label) for value, label in Status.choices},
             "channel": {value: str(label) for value, label in Channel.choices},
             "channel_long": {value: _("%(channel)s channel") % {"channel": label} for value, label in Channel.choices},
+            "no_channel": "—",
+            "no_channel_long": _("No channel yet"),
+            "state_url": reverse("declarations:live-state"),
             "changed": _("Declaration %(number)s is now: %(status)s."),
             "held": _("This declaration has changed. The page waits while a file is chosen for upload."),
             "show": _("Show the changes"),

@@ -16,8 +16,10 @@ class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
     # Lodged and numbered; waiting for the automated risk assessment.
     REGISTERED = "registered", _("Registered")
-    # Green channel with taxes owed: waits for payment, then clears by itself.
-    ASSESSED = "assessed", _("Assessed")
+    # Customs is done but taxes are owed: a green declaration, or one an officer cleared, waits for
+    # payment, then clears by itself. People read "awaiting payment" (Chờ nộp thuế), on every page and
+    # the PDF; the API keeps the value `assessed`.
+    ASSESSED = "assessed", _("Awaiting payment")
     # Yellow channel: an officer checks the declaration and its documents.
     UNDER_REVIEW = "under_review", _("Under document review")
     # Red channel: an officer inspects the goods physically.

@@ -43,6 +43,36 @@ def wait_level(seconds: float | None) -> str:
     return "late" if seconds < WAIT_OVERDUE else "overdue"
 
 
+def declaration_holding(declaration: Declaration, *, now) -> dict:
+    """Who holds a declaration and since when, from the annotations of `declarations.selectors.with_holding_times`.
+
+    Since the channel was assigned, the trader held the file while a request for documents was open
+    (`trader_seconds`); customs held it the rest of the time. A declaration awaiting payment is the
+    trader's to act on since it started to wait. `documents` is "requested" (an open request, `since`
+    the oldest), "answered" (every request answered, `since` the latest answer) or "" (none).
+    """
+    total = (now - declaration.assessed_at).total_seconds() if declaration.assessed_at else None
+    trader = float(getattr(declaration, "trader_seconds", 0) or 0)
+    customs = max(total - trader, 0) if total is not None else None
+    requested_at = getattr(declaration, "documents_requested_at", None)
+    answered_at = getattr(declaration, "documents_answered_at", None)
+    documents, since = ("requested", requested_at) if requested_at else ("answered", answered_at) if answered_at else ("", None)
+    paying_since = getattr(declaration, "awaiting_payment_since", None) if declaration.status == Status.ASSESSED else None
+    return {
+        "total": duration_label(total),
+        "customs": duration_label(customs),
+        "customs_seconds": customs,
+        "customs_level": wait_level(customs),
+        "trader": duration_label(trader) if trader else "",
+        "trader_seconds": trader,
+        "documents": documents,
+        "documents_since": since,
+        "documents_ago": duration_label((now - since).total_seconds()) if since else "",
+        "awaiting_payment_since": paying_since,
+        "awaiting_payment_for": duration_label((now - paying_since).total_seconds()) if paying_since else "",
+    }
+
+
 def action_label(action: str) -> str:
     if action in Action.values:
         return str(Action(action).label)
@@ -162,7 +192,12 @@ def _watchlist_match_text(partner) -> str:
 
 
 def _reason_display(reason: dict) -> dict:
+    """A condition that fired: `text` in words with the value found, for everyone who reads the
+    explanation; the stored condition (`field`, `op`, `value`, `actual`) for risk admins."""
+    from risk.condition_text import reason_sentence
+
     return {
+        "text": reason_sentence(reason),
         "field": reason.get("field", ""),
         "op": str(OPERATORS.get(reason.get("op"), reason.get("op", ""))),
         "value": _value_text(reason.get("value")),

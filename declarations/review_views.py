@@ -32,15 +32,23 @@ from declarations.review_display import (
     action_label,
     amendment_for_display,
     audit_trail,
+    declaration_holding,
     decimal_text,
-    duration_label,
     enterprise_history,
     risk_explanation,
     status_label,
     versions_for_display,
-    wait_level,
 )
-from declarations.selectors import REVIEW_STATUSES, declaration_get, review_queue
+from declarations.review_inspection import (
+    REASSESS_FORM,
+    REASSESS_GOODS,
+    goods_errors,
+    goods_rows,
+    inspection_next_step,
+    inspection_of_version,
+    posted_goods,
+)
+from declarations.selectors import REVIEW_STATUSES, declaration_get, review_queue, with_holding_times
 from declarations.services.amendments import AMENDMENT_DECISIONS, amendment_pending_of
 from declarations.services.duty_assessment import ASSESSABLE
 from declarations.services.review import (
@@ -93,6 +101,7 @@ OFFICER_ACTIONS = {
 }
 FIELD_LABELS = {
     "duties": gettext_lazy("Import duty by item"),
+    "goods": gettext_lazy("The goods as found"),
     "note": gettext_lazy("Note"),
     "reason": gettext_lazy("Reason"),
     "discrepancy": gettext_lazy("Result"),
@@ -131,18 +140,16 @@ def _queue_filters(request) -> tuple[dict, dict, dict]:
 @require_GET
 def review_queue_view(request):
     filters, errors, typed = _queue_filters(request)
-    queue = review_queue(officer=request.user, **filters)
+    now = timezone.now()
+    queue = review_queue(officer=request.user, now=now, **filters)
     counts = queue.order_by().aggregate(
         total=Count("id"), yellow=Count("id", filter=Q(channel=Channel.YELLOW)), red=Count("id", filter=Q(channel=Channel.RED)),
     )
     paginator = Paginator(queue, QUEUE_PAGE_SIZE)
     paginator.count = counts["total"]  # already counted above: no second count query
     page = paginator.get_page(request.GET.get("page"))
-    now = timezone.now()
     for declaration in page.object_list:
-        waited = (now - declaration.assessed_at).total_seconds() if declaration.assessed_at else None
-        declaration.waited = duration_label(waited)
-        declaration.wait_level = wait_level(waited)
+        declaration.holding = declaration_holding(declaration, now=now)
         declaration.rule_names = [fired_rule_name(rule) for rule in declaration.fired_rules or []]
     user = request.user
     offices = CustomsOffice.objects.order_by("code").only("code", "name_vi", "name_en")
@@ -175,16 +182,22 @@ def _staff_declaration(request, pk, *, officers_only: bool) -> Declaration:
     return declaration_get(user=user, pk=pk)
 
 
-def _action_forms(declaration: Declaration, user, *, may_decide: bool, open_action: str = "",
+def _action_forms(declaration: Declaration, user, *, may_decide: bool, inspections: list, open_action: str = "",
                   values: dict | None = None, errors: dict | None = None) -> list[dict]:
     if not (user.is_officer and may_decide):
         return []
     status = declaration.status
     allowed = set(allowed_actions(status))
     pending = amendment_pending_of(declaration) is not None
+    inspected = inspection_of_version(declaration, inspections)
+    specs = {action: {**spec, "label": action_label(action)} for action, spec in OFFICER_ACTIONS.items()}
+    if inspected is not None and inspected.discrepancy:
+        specs = {REASSESS_GOODS: REASSESS_FORM, **specs}
+    if inspected is not None and not inspected.discrepancy and not open_action:
+        open_action = Action.RELEASE  # the inspection found nothing: clearing is the next step
     forms = []
-    for action, spec in OFFICER_ACTIONS.items():
-        if action not in allowed or (action not in DECISIONS and action != Action.CANCEL):
+    for action, spec in specs.items():
+        if action != REASSESS_GOODS and (action not in allowed or (action not in DECISIONS and action != Action.CANCEL)):
             continue
         if action in AMENDMENT_DECISIONS and not pending:
             continue
@@ -197,7 +210,7 @@ def _action_forms(declaration: Declaration, user, *, may_decide: bool, open_acti
         is_open = action == open_action
         forms.append({
             "action": str(action),
-            "label": action_label(action),
+            "label": spec["label"],
             "style": spec["style"],
             "help": spec["help"],
             "submit": spec["submit"],
@@ -214,6 +227,8 @@ def _action_forms(declaration: Declaration, user, *, may_decide: bool, open_acti
                                     else REASON_PLACEHOLDERS.get(action, "") if name == "reason" else ""),
                     **({"items": _duty_rows(declaration, values if is_open else None, errors if is_open else None)}
                        if name == "duties" else {}),
+                    **({"items": goods_rows(declaration, values if is_open else None, errors if is_open else None)}
+                       if name == "goods" else {}),
                 }
                 for name in spec["fields"]
             ],
@@ -268,8 +283,10 @@ def _review_context(request, declaration: Declaration, **form_state) -> dict:
         item.quantity_display = decimal_text(item.quantity)
         item.unit_price_display = decimal_text(item.unit_price)
     now = timezone.now()
-    waited = (now - declaration.assessed_at).total_seconds() if declaration.assessed_at else None
+    holding = declaration_holding(with_holding_times(Declaration.objects.filter(pk=declaration.pk), now=now)
+                                  .only("pk", "status", "assessed_at").get(), now=now)
     trail = audit_trail(declaration)
+    inspections = list(declaration.inspections.select_related("inspected_by").order_by("created_at", "id"))
     in_review = declaration.status in REVIEW_STATUSES
     last_decision = next((entry for entry in reversed(trail) if entry["changed"]), None)
     next_in_queue = None
@@ -282,23 +299,23 @@ def _review_context(request, declaration: Declaration, **form_state) -> dict:
         "trail": trail,
         "last_decision": last_decision,
         "in_review": in_review,
-        "waited": duration_label(waited) if in_review else "",
-        "wait_level": wait_level(waited),
+        "holding": holding,
         "documents": list(declaration.documents.select_related("uploaded_by", "answers").order_by("uploaded_at", "id")),
         "document_requests": list(declaration.document_requests.select_related("requested_by", "answered_by")
                                   .prefetch_related("documents").order_by("created_at", "id")),
-        "inspections": list(declaration.inspections.select_related("inspected_by").order_by("created_at", "id")),
+        "inspections": inspections,
+        "next_step": inspection_next_step(declaration, inspections, may_decide=may_decide),
         "versions": versions_for_display(declaration),
         "amendment": amendment_for_display(declaration),
         "may_decide": may_decide,
-        "action_forms": _action_forms(declaration, user, may_decide=may_decide, **form_state),
+        "action_forms": _action_forms(declaration, user, may_decide=may_decide, inspections=inspections, **form_state),
         "type_code_label": TYPE_LABELS.get(declaration.type_code, ""),
         "next_in_queue": next_in_queue,
         **enterprise_history(declaration),
     }
 
 
-def _decide(request, declaration: Declaration, action: str, duties: list[dict]) -> None:
+def _decide(request, declaration: Declaration, action: str, duties: list[dict], goods: list[dict]) -> None:
     """Parse the action's fields with the API's serializer and call the one service; raises domain errors."""
     if action == Action.CANCEL:
         body = CancelSerializer(data={"reason": request.POST.get("reason", "")})
@@ -310,6 +327,8 @@ def _decide(request, declaration: Declaration, action: str, duties: list[dict]) 
     data["action"] = action
     if request.POST.get("discrepancy") in ("true", "false"):
         data["discrepancy"] = request.POST["discrepancy"]
+    if action == REASSESS_GOODS:  # the goods as found are a discrepancy recorded with the inspection
+        data.update(action=Action.RECORD_INSPECTION, discrepancy="true", items=goods)
     if action == Action.ASSESS_DUTY:
         data["duties"] = duties
     body = DecisionSerializer(data=data)
@@ -328,16 +347,20 @@ def review_view(request, pk):
 
     action = request.POST.get("action", "")
     values = {name: request.POST.get(name, "") for name in ("note", "reason", "findings", "discrepancy")}
-    values.update({name: value for name, value in request.POST.items() if name.startswith("duty-")})
-    if action not in {*DECISIONS, Action.CANCEL}:
+    values.update({name: value for name, value in request.POST.items() if name.startswith(("duty-", "goods-"))})
+    if action not in {*DECISIONS, Action.CANCEL, REASSESS_GOODS}:
         messages.error(request, _("Unknown action."))
         return redirect("declarations:review", pk=declaration.pk)
     duties = _posted_duties(request, declaration) if action == Action.ASSESS_DUTY else []
+    goods, unreadable = posted_goods(request.POST, declaration) if action == REASSESS_GOODS else ([], {})
     try:
-        _decide(request, declaration, action, duties)
+        if unreadable:
+            raise DomainValidationError(unreadable)
+        _decide(request, declaration, action, duties, goods)
     except DomainValidationError as exc:
         flat = flatten_errors(exc.errors)
-        field_errors = _duty_errors(flat, duties)
+        field_errors = {**_duty_errors(flat, duties), **goods_errors(flat, declaration)}
+        field_errors.update({name: flat.pop(name) for name in list(flat) if name.startswith("goods-")})
         field_errors.update({name: flat.pop(name) for name in list(flat) if name in FIELD_LABELS})
         for messages_ in flat.values():
             for message in messages_:
@@ -348,9 +371,13 @@ def review_view(request, pk):
         fresh = declaration_get(user=request.user, pk=pk)
         context = _review_context(request, fresh)
         typed = [values[name] for name in ("note", "reason", "findings") if values[name].strip()]
-        context["conflict"] = {"message": str(exc), "action_label": action_label(action), "typed": typed}
+        context["conflict"] = {"message": str(exc), "action_label": _decision_label(action), "typed": typed}
         return render(request, "declarations/review/review.html", context, status=409)
     fresh = Declaration.objects.only("status", "number").get(pk=declaration.pk)
     messages.success(request, _("%(action)s recorded for declaration %(number)s: it is now %(status)s.") % {
-        "action": action_label(action), "number": fresh.number, "status": status_label(fresh.status).lower()})
+        "action": _decision_label(action), "number": fresh.number, "status": status_label(fresh.status).lower()})
     return redirect("declarations:review", pk=declaration.pk)
+
+
+def _decision_label(action: str) -> str:
+    return str(REASSESS_FORM["label"]) if action == REASSESS_GOODS else action_label(action)

@@ -2,13 +2,16 @@
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, FloatField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from customs_portal.prepared import PreparedList, PreparedQuery
 from declarations.amendments import AmendmentStatus
-from declarations.models import AmendmentRequest, Declaration, GoodsItem
+from declarations.lifecycle import Status
+from declarations.live import declaration_snapshot
+from declarations.models import AmendmentRequest, AuditEvent, Declaration, DocumentRequest, GoodsItem
 from declarations.reference_cache import ReferenceCopies, reference_copies
 from declarations.tariff_lookup import TariffSearchResult, tariff_search  # noqa: F401  (the tariff look-up is a read too)
 
@@ -64,6 +67,21 @@ def declarations_listed_page_source(*, user) -> PreparedList | QuerySet[Declarat
     """`declarations_listed_for` as a paginator reads it (a count and one slice), compiled once."""
     limits = _visibility(user)
     return Declaration.objects.none() if limits is None else PreparedList(_listed_prepared, **limits)
+
+
+LIVE_STATE_MAX = 100
+
+
+def declarations_live_state(*, user, ids) -> list[dict]:
+    """The state of those of the declarations `ids` that `user` may see, as a live update carries it
+    (declarations/live.py); what a page asks for when its socket (re)connects, having maybe missed messages."""
+    limits = _visibility(user)
+    wanted = {pk for pk in map(_pk_value, ids) if pk is not None}
+    if limits is None or not wanted or len(wanted) > LIVE_STATE_MAX:
+        return []
+    rows = Declaration.objects.filter(pk__in=wanted, **limits).only(
+        "pk", "enterprise_id", "number", "status", "channel", "version", "updated_at").order_by("pk")
+    return [{key: value for key, value in declaration_snapshot(row).items() if key != "enterprise_id"} for row in rows]
 
 
 def _pk_value(pk) -> int | None:
@@ -125,17 +143,59 @@ def exchange_rate_in_force(*, currency: str, on: date, references: ReferenceCopi
 REVIEW_STATUSES = ("under_review", "under_inspection")
 
 
+def with_open_document_requests(queryset: QuerySet[Declaration]) -> QuerySet[Declaration]:
+    """Each declaration with `documents_requested_at`: when customs made the oldest request for
+    documents that the trader has not answered yet (None when none is open)."""
+    open_requests = DocumentRequest.objects.filter(declaration=OuterRef("pk"), answered_at__isnull=True)
+    return queryset.annotate(documents_requested_at=Subquery(open_requests.order_by("created_at", "id").values("created_at")[:1]))
+
+
+def _trader_seconds(now) -> RawSQL:
+    """Seconds since the channel was assigned during which a document request was open (the union of
+    the requests' intervals: two requests open at once count once), the time the trader held the file."""
+    declaration, request = Declaration._meta.db_table, DocumentRequest._meta.db_table
+    start = f'GREATEST(request.created_at, "{declaration}".assessed_at)'
+    return RawSQL(
+        f"""(SELECT COALESCE(EXTRACT(EPOCH FROM SUM(UPPER(held) - LOWER(held))), 0)::double precision
+             FROM (SELECT UNNEST(RANGE_AGG(TSTZRANGE({start}, COALESCE(request.answered_at, %s)))) AS held
+                   FROM "{request}" request
+                   WHERE request.declaration_id = "{declaration}".id AND COALESCE(request.answered_at, %s) > {start}
+                  ) AS intervals)""",
+        (now, now), output_field=FloatField(),
+    )
+
+
+def with_holding_times(queryset: QuerySet[Declaration], *, now) -> QuerySet[Declaration]:
+    """Who holds each declaration, and since when, as annotations (one query for any number of rows):
+
+    `documents_requested_at` (the oldest open request for documents), `documents_answered_at` (the
+    latest answer, once every request is answered), `trader_seconds` (time since the channel was
+    assigned with a request open: the trader holds the file) and `awaiting_payment_since` (when a
+    declaration awaiting payment started to wait). The time customs held it is the rest:
+    `declaration_holding` in declarations/review_display.py.
+    """
+    answered = DocumentRequest.objects.filter(declaration=OuterRef("pk"), answered_at__isnull=False)
+    into_payment = AuditEvent.objects.filter(declaration=OuterRef("pk"), to_status=Status.ASSESSED).exclude(
+        from_status=Status.ASSESSED)
+    return with_open_document_requests(queryset).annotate(
+        documents_answered_at=Subquery(answered.order_by("-answered_at", "-id").values("answered_at")[:1]),
+        trader_seconds=_trader_seconds(now),
+        awaiting_payment_since=Subquery(into_payment.order_by("-created_at", "-id").values("created_at")[:1]),
+    )
+
+
 def review_queue(*, officer, channel: str = "", office: str = "", enterprise: str = "", hs_chapter: str = "",
-                 min_wait_minutes: int | None = None) -> QuerySet[Declaration]:
+                 min_wait_minutes: int | None = None, now=None) -> QuerySet[Declaration]:
     """Yellow and red declarations waiting for an officer of the officer's offices, oldest first.
 
-    One query: the risk score and fired rules of the current assessment come as annotations.
+    One query: the risk score and fired rules of the current assessment, the state of the
+    document requests and the time the trader held the file (`with_holding_times`) come as annotations.
     """
-    from django.db.models import Exists, OuterRef, Subquery
     from django.utils import timezone
 
-    from declarations.models import GoodsItem
     from risk.models import Assessment
+
+    now = now or timezone.now()
 
     qs = Declaration.objects.filter(status__in=REVIEW_STATUSES).select_related("enterprise", "customs_office")
     if not officer.all_offices:
@@ -149,9 +209,9 @@ def review_queue(*, officer, channel: str = "", office: str = "", enterprise: st
     if hs_chapter:
         qs = qs.filter(Exists(GoodsItem.objects.filter(declaration=OuterRef("pk"), hs_code__startswith=hs_chapter)))
     if min_wait_minutes:
-        qs = qs.filter(assessed_at__lte=timezone.now() - timezone.timedelta(minutes=min_wait_minutes))
+        qs = qs.filter(assessed_at__lte=now - timezone.timedelta(minutes=min_wait_minutes))
     current = Assessment.objects.filter(declaration=OuterRef("pk"), declaration_version=OuterRef("version"))
-    return qs.annotate(
+    return with_holding_times(qs, now=now).annotate(
         risk_score=Subquery(current.values("score")[:1]),
         fired_rules=Subquery(current.values("fired_rules")[:1]),
         amendment_pending=Exists(AmendmentRequest.objects.filter(declaration=OuterRef("pk"), status=AmendmentStatus.PENDING)),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from declarations import document_views, pdf_views, review_views, trader_views, views
+from declarations import document_views, live_views, pdf_views, review_views, trader_views, views
 
 app_name = "declarations"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.declaration_create_view, name="create"),
     path("preview/", views.declaration_preview_view, name="preview"),
     path("hs-lookup/", views.hs_lookup, name="hs-lookup"),
+    path("live-state/", live_views.live_state, name="live-state"),
     path("<int:pk>/", views.declaration_detail, name="detail"),
     path("<int:pk>/edit/", views.declaration_edit_view, name="edit"),
     path("<int:pk>/submit/", views.declaration_submit_view, name="submit"),

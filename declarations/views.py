@@ -39,6 +39,7 @@ from declarations.selectors import (
     declaration_id_visible,
     declarations_visible_to,
     tariff_search,
+    with_open_document_requests,
 )
 from declarations.services.declarations import (
     declaration_as_data,
@@ -88,7 +89,7 @@ def _style_filter_form(form) -> None:
 @declaration_reader_required
 @require_GET
 def declaration_list(request):
-    declarations = declarations_visible_to(user=request.user).order_by("-created_at", "-id")
+    declarations = with_open_document_requests(declarations_visible_to(user=request.user)).order_by("-created_at", "-id")
     filterset = DeclarationFilter(request.GET or None, queryset=declarations)
     _style_filter_form(filterset.form)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))

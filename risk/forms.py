@@ -35,6 +35,7 @@ from customs_portal.localization import (
 from declarations.agreements import AGREEMENTS
 from declarations.lifecycle import Channel
 from declarations.models import Direction, TransportMode
+from risk.condition_text import condition_raw, condition_sentence
 from risk.conditions import FIELDS, LIST_OPS
 
 # Groups of the field <select>, in this order; a field belongs to the group named by the
@@ -125,12 +126,14 @@ def _display_value(name: str, value) -> str:
 
 
 def condition_describe(condition: dict) -> dict:
-    """A stored condition in words: {"field", "op", "values"} for the templates."""
+    """A stored condition in words for the templates: {"text"} the sentence (risk.condition_text), {"raw"}
+    as stored, and its parts {"field", "op", "values"}."""
     name, op, value = condition.get("field", ""), condition.get("op", ""), condition.get("value")
     values = value if isinstance(value, list) else [value]
     op_label = STARTSWITH_ANY if op == "startswith" and isinstance(value, list) and len(value) > 1 else OP_LABELS.get(op, op)
     return {"name": name, "field": field_label(name), "op": str(op_label),
-            "values": [_display_value(name, v) for v in values]}
+            "values": [_display_value(name, v) for v in values],
+            "text": condition_sentence(condition), "raw": condition_raw(condition)}
 
 
 def conditions_describe(conditions) -> list[dict]:

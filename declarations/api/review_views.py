@@ -1,4 +1,6 @@
 """Officers' decisions and review queue, cancellation, and the gate (api.md)."""
+from django.utils import timezone
+from django.utils.functional import cached_property
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
@@ -87,7 +89,15 @@ class ReviewQueueView(generics.ListAPIView):
     def get_queryset(self):
         filters = ReviewQueueFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        return review_queue(officer=self.request.user, **filters.validated_data)
+        return review_queue(officer=self.request.user, now=self.now, **filters.validated_data)
+
+    @cached_property
+    def now(self):
+        """One moment for the selector's and the serializer's waiting times."""
+        return timezone.now()
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "now": self.now}
 
 
 class GateReleaseView(APIView):

@@ -376,18 +376,37 @@ class FiredRulesField(serializers.JSONField):
 class ReviewQueueEntrySerializer(DeclarationListSerializer):
     risk_score = serializers.IntegerField(allow_null=True)
     fired_rules = FiredRulesField(allow_null=True)
-    waiting_seconds = serializers.SerializerMethodField()
+    waiting_seconds = serializers.SerializerMethodField(help_text="since the channel was assigned")
+    waiting_on_customs_seconds = serializers.SerializerMethodField(
+        help_text="of `waiting_seconds`, the time customs held the file")
+    waiting_on_trader_seconds = serializers.SerializerMethodField(
+        help_text="of `waiting_seconds`, the time a request for documents was open: the trader held the file")
+    documents_requested_at = serializers.DateTimeField(
+        allow_null=True, help_text="when the oldest request for documents still unanswered was made (null: none is open)")
+    documents_answered_at = serializers.DateTimeField(
+        allow_null=True, help_text="when the trader last answered a request for documents (null: never)")
     amendment_pending = serializers.BooleanField(help_text="an amendment request of the trader awaits a decision")
 
     class Meta(DeclarationListSerializer.Meta):
         fields = [f for f in DeclarationListSerializer.Meta.fields if f != "item_count"] + [
-            "risk_score", "fired_rules", "waiting_seconds", "amendment_pending"]
+            "risk_score", "fired_rules", "waiting_seconds", "waiting_on_customs_seconds", "waiting_on_trader_seconds",
+            "documents_requested_at", "documents_answered_at", "amendment_pending"]
         read_only_fields = fields
 
-    def get_waiting_seconds(self, declaration) -> int | None:
+    def _now(self):
         from django.utils import timezone
 
-        return int((timezone.now() - declaration.assessed_at).total_seconds()) if declaration.assessed_at else None
+        return self.context.setdefault("now", timezone.now())
+
+    def get_waiting_seconds(self, declaration) -> int | None:
+        return int((self._now() - declaration.assessed_at).total_seconds()) if declaration.assessed_at else None
+
+    def get_waiting_on_trader_seconds(self, declaration) -> int:
+        return int(declaration.trader_seconds or 0)
+
+    def get_waiting_on_customs_seconds(self, declaration) -> int | None:
+        waiting = self.get_waiting_seconds(declaration)
+        return None if waiting is None else max(waiting - self.get_waiting_on_trader_seconds(declaration), 0)
 
 
 class ReviewQueueFilterSerializer(serializers.Serializer):

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from declarations.lifecycle import Channel, Status
+from declarations.live import live_sequence
 from declarations.special_rates import (
     special_rule_explanation,
     special_rule_parse,
@@ -150,6 +151,11 @@ class Declaration(models.Model):
 
     def __str__(self):
         return self.number or f"draft #{self.pk}"
+
+    @property
+    def live_seq(self) -> int:
+        """The order of this state among the declaration's changes, as live updates carry it (declarations/live.py)."""
+        return live_sequence(self.updated_at)
 
     def items_set_loaded(self, items: list["GoodsItem"]) -> None:
         """Let `self.items.all()` return `items` (rows just written, in line order) without a query,

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from customs_portal.prepared import PreparedQuery
 from declarations.lifecycle import check_transition
-from declarations.live import declaration_change_publish
+from declarations.live import declaration_change_publish, declaration_snapshot
 from declarations.models import Declaration
 from declarations.services.audit import audit_record
 
@@ -51,14 +51,7 @@ def declaration_transition(
         declaration=declaration, actor=actor, action=action, from_status=from_status, to_status=to_status,
         reason=reason, data=data,
     )
-    snapshot = {
-        "id": declaration.pk,
-        "enterprise_id": declaration.enterprise_id,
-        "number": declaration.number,
-        "status": declaration.status,
-        "channel": declaration.channel,
-        "version": declaration.version,
-    }
+    snapshot = declaration_snapshot(declaration)
     transaction.on_commit(lambda: declaration_change_publish(**snapshot))
     for callback in on_commit or []:
         transaction.on_commit(callback)

@@ -196,6 +196,8 @@ def _context(declaration: Declaration) -> dict:
         ]
     columns = _item_columns(importing)
     items = _item_rows(declaration, columns)
+    # A draft owes nothing yet: its taxes, at today's rate, are what it would owe if registered today.
+    estimated = declaration.status == Status.DRAFT
     return {
         "font_dir": FONT_DIR.as_uri(),
         "d": declaration,
@@ -212,8 +214,10 @@ def _context(declaration: Declaration) -> dict:
         "channel_code": CHANNEL_CODES.get(declaration.channel, ""),
         "type_code_label": _bilingual(type_code_label) if type_code_label else None,
         "transport_mode": _bilingual(TransportMode(declaration.transport_mode).label),
-        "payment_status": _bilingual(PaymentStatus(declaration.payment_status).label),
-        "payment_status_code": declaration.payment_status,
+        "payment_status": (Bilingual("Ước tính, chưa đăng ký", "Estimated, not registered") if estimated
+                           else _bilingual(PaymentStatus(declaration.payment_status).label)),
+        "payment_status_code": "estimated" if estimated else declaration.payment_status,
+        "estimated": estimated,
         "office": office,
         "office_name": _bilingual_name(office),
         "partner_country": _bilingual_name(declaration.partner_country),
@@ -238,7 +242,7 @@ def _context(declaration: Declaration) -> dict:
         "taxes": [(vi, en, vn_number(amount, 0)) for vi, en, amount in taxes],
         "tax_total": vn_number(declaration.tax_total, 0),
         "declared_by": declaration.created_by.get_full_name() or declaration.created_by.get_username(),
-        "amount_due": vn_number(declaration.amount_due, 0),
+        "amount_due": vn_number(declaration.tax_total if estimated else declaration.amount_due, 0),
         "printed_at": _when(timezone.now()),
     }
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from customs_portal.errors import DomainConflict, DomainError
 from declarations.lifecycle import UNCLEARED, Action, Status
-from declarations.live import declaration_change_publish
+from declarations.live import declaration_change_publish, declaration_snapshot
 from declarations.models import Declaration
 from declarations.models import PaymentStatus as DeclarationPaymentStatus
 from declarations.services.audit import audit_record
@@ -141,8 +141,7 @@ def _declaration_settle(*, declaration: Declaration, payment: Payment, now) -> N
         return
     audit_record(declaration=declaration, actor=None, action=Action.PAY, from_status=declaration.status,
                  to_status=declaration.status, data=data)
-    snapshot = {"id": declaration.pk, "enterprise_id": declaration.enterprise_id, "number": declaration.number,
-                "status": declaration.status, "channel": declaration.channel, "version": declaration.version}
+    snapshot = declaration_snapshot(declaration)
     transaction.on_commit(lambda: declaration_change_publish(**snapshot))
 
 

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from customs_portal.accounts.models import ComplianceLevel, Enterprise
 from customs_portal.api.fields import DecimalField
 from declarations.lifecycle import Channel
+from risk.condition_text import reason_sentence
 from risk.models import Assessment, RiskRule, RiskRuleVersion, RiskSettings
 from risk.selectors import fired_rule_name
 from risk.services.minimums import requirement_label
@@ -112,10 +113,18 @@ class FiredRuleSerializer(serializers.Serializer):
     name = serializers.SerializerMethodField(help_text=NAME_HELP)
     score = serializers.IntegerField()
     min_channel = serializers.CharField(allow_null=True)
-    reason = serializers.ListField(child=serializers.DictField())
+    reason = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="one per condition: `field`, `op`, `value`, the value found (`actual`), the goods item it was found "
+                  "in (`item`), and `text`, the condition and the value found in words, in the language of the request")
 
     def get_name(self, fired) -> str:
         return fired_rule_name(fired)
+
+    def to_representation(self, fired):
+        data = super().to_representation(fired)
+        data["reason"] = [{**reason, "text": reason_sentence(reason)} for reason in data["reason"]]
+        return data
 
 
 class MinimumItemSerializer(serializers.Serializer):

@@ -2,7 +2,8 @@
  * The payment panel of a declaration's page (templates/payments/_panel.html).
  * - When the declaration changes (the "declaration:changed" event of live.js), the panel reloads itself.
  * - While a payment waits for the bank, the panel also polls (hx-trigger "every 3s"), in case a live update is missed.
- * - After each reload, the page's own payment badge, amount due and status badge follow the panel.
+ * - After each reload, the page's own payment badge and amount due follow the panel, and so do the status
+ *   and channel badges, together, when the panel's state is newer (live.js, PortalLive.apply).
  */
 (function () {
   "use strict";
@@ -27,11 +28,12 @@
     }
     var due = document.getElementById("declaration-amount-due");
     if (due && el.dataset.amountDue) { due.textContent = el.dataset.amountDue; }
-    var status = document.getElementById("declaration-status");
-    if (status && status.dataset.status !== el.dataset.declarationStatus) {
-      status.dataset.status = el.dataset.declarationStatus;
-      status.textContent = el.dataset.declarationStatusLabel;
-      swapClass(status, "status-", el.dataset.declarationStatus);
+    // The panel reads the declaration after the rest of the page: its state (status and channel
+    // together) goes through live.js, which puts it on the badges only if it is newer than theirs.
+    if (window.PortalLive && el.dataset.seq) {
+      window.PortalLive.apply({ id: Number(el.dataset.declaration), number: el.dataset.number || null,
+                                status: el.dataset.declarationStatus, channel: el.dataset.declarationChannel || null,
+                                seq: Number(el.dataset.seq) });
     }
   }
 
@@ -48,8 +50,10 @@
       window.htmx.trigger(el, "payments-refresh");
     }
   });
-  // htmx:load fires on content htmx has just put in the page (the new panel after an outerHTML swap).
+  // htmx:load fires on content htmx has just put in the page: the new panel after its own swap, or
+  // the region of the page that holds it (live.js fetches it again).
   document.addEventListener("htmx:load", function (event) {
-    if (event.target && event.target.id === "payment-panel") { sync(); }
+    var target = event.target;
+    if (target && (target.id === "payment-panel" || (target.querySelector && target.querySelector("#payment-panel")))) { sync(); }
   });
 })();

@@ -2,7 +2,8 @@
  * The officer's review pages (no inline scripts; data-* attributes drive it).
  *  - Review queue: a row whose declaration a colleague has just decided (live update from
  *    live.js, event "declaration:changed") is marked as decided instead of silently staying.
- *  - Review page: the action buttons show one action's form at a time (Bootstrap collapse),
+ *  - Review page: the action buttons show one action's form at a time (Bootstrap collapse), as do
+ *    the buttons of the next step offered after an inspection;
  *    the open one's button is filled; when live.js re-fetches the page because a colleague
  *    decided or the trader supplied documents, what the officer was typing is put back, or
  *    shown if that action is gone.
@@ -17,6 +18,16 @@
     document.querySelectorAll('[data-queue-row][data-declaration-id="' + declaration.id + '"]').forEach(function (row) {
       row.classList.toggle("queue-row-decided", REVIEW_STATUSES.indexOf(declaration.status) === -1);
     });
+  });
+
+  // The next step after an inspection (declarations/review_inspection.py): its buttons open that
+  // action's form (never close it, as the action buttons' toggle would) and bring it into view.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-next-step]");
+    var panel = button && document.getElementById("action-" + button.dataset.nextStep);
+    if (!panel || !window.bootstrap) { return; }
+    window.bootstrap.Collapse.getOrCreateInstance(panel, { toggle: false }).show();
+    panel.scrollIntoView({ block: "nearest" });
   });
 
   // Action buttons: the open form's button is solid, the others outlined.

@@ -382,5 +382,7 @@ def test_requests_and_decisions_are_published_live(yellow, trader1, officer, dja
     accepted = async_to_sync(layer.receive)(channel)
 
     expected = {"id": yellow.pk, "number": yellow.number, "status": "under_review", "channel": "yellow"}
+    seq_lodged, seq_accepted = lodged["declaration"].pop("seq"), accepted["declaration"].pop("seq")
     assert lodged == {"type": "declaration.changed", "declaration": {**expected, "version": 1}}
     assert accepted == {"type": "declaration.changed", "declaration": {**expected, "version": 2}}
+    assert seq_lodged < seq_accepted == Declaration.objects.get(pk=yellow.pk).live_seq  # the later state, last

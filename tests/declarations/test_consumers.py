@@ -31,7 +31,7 @@ def socket_of(client, *, session_key: str | None = None) -> WebsocketCommunicato
 
 def publish(enterprise_id: int) -> None:
     declaration_change_publish(id=1, enterprise_id=enterprise_id, number="10000000001", status="cleared",
-                               channel="green", version=1)
+                               channel="green", version=1, seq=1)
 
 
 def test_logging_out_closes_the_sessions_socket(trader1):

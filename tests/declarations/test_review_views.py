@@ -211,7 +211,7 @@ class TestReviewPage:
         assert "Yellow from 30" in html and "Red from 70" in html
         rules = html[html.index('id="fired-rules"'):html.index("</table>", html.index('id="fired-rules"'))]
         assert "New enterprise" in rules and ">v1<" in rules
-        assert "<code>enterprise.age_days</code> &lt; <span class=\"reason-value\">180</span>" in rules
+        assert re.search(r'<span class="reason-text">The enterprise&#x27;s age is less than 180 days \(\d+ days old\)</span>', rules)
         assert "Not selected" in html and "draw 0." in html
         # the enterprise: compliance level, age, history
         assert 'id="enterprise-compliance">New<' in html
@@ -428,6 +428,33 @@ class TestAmendmentRequest:
         panel = trader_page[trader_page.index('id="amendment-request"'):]
         assert 'data-amendment-status="refused"' in panel and "Bill of lading says 1,000." in panel
         assert "Refused by customs on" in panel
+
+
+class TestPlainExplanation:
+    """The officer reads why a rule fired in words, with the value found; only risk admins see the stored condition."""
+
+    def fired(self, html: str) -> str:
+        return html[html.index('id="fired-rules"'):html.index("</table>", html.index('id="fired-rules"'))]
+
+    def test_in_english_and_in_vietnamese_without_field_names(self, yellow, officer):
+        age = yellow.enterprise.age_days(yellow.registered_at.date())
+        english = self.fired(html_of(client_for(officer).get(review_url(yellow))))
+        assert (f'<span class="reason-text">The enterprise&#x27;s age is less than 180 days ({age} days old)</span>'
+                in english)
+        vietnamese = self.fired(html_of(client_for(officer, "vi").get(review_url(yellow))))
+        assert (f'<span class="reason-text">Thời gian thành lập của doanh nghiệp dưới 180 ngày (đã thành lập {age} ngày)'
+                '</span>' in vietnamese)
+        for html in (english, vietnamese):
+            assert "enterprise.age_days" not in html and "reason-raw" not in html and "khai báo" not in html
+
+    def test_risk_admins_can_also_read_the_stored_condition(self, yellow, risk_admin):
+        age = yellow.enterprise.age_days(yellow.registered_at.date())
+        html = self.fired(html_of(client_for(risk_admin).get(review_url(yellow))))
+        assert "The enterprise&#x27;s age is less than 180 days" in html
+        raw = html[html.index('<details class="reason-raw'):html.index("</details>")]
+        assert "<summary>Condition as stored</summary>" in raw
+        assert '<code>enterprise.age_days</code> &lt; <span class="reason-value">180</span>' in raw
+        assert f'value found <strong class="reason-actual">{age}</strong>' in raw
 
 
 class TestWatchlistNearMiss:

@@ -75,7 +75,7 @@ def test_yellow_declaration_from_review_to_gate(page, browser, live_portal, live
     row.locator("[data-review-link]").click()
     page.wait_for_url(f"**/declarations/{declaration_id}/review/")
     expect(page.locator("#risk-score")).to_have_text("30")
-    expect(page.locator("#fired-rules")).to_contain_text("enterprise.age_days")
+    expect(page.locator("#fired-rules")).to_contain_text("The enterprise's age is less than 180 days")
     expect(page.locator("#enterprise-compliance")).to_have_text("New")
 
     # 2. It asks for the certificate of origin.

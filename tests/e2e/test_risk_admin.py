@@ -82,7 +82,7 @@ def test_risk_admin_builds_a_rule_with_the_condition_builder(page):
     row = page.locator("#rule-table tbody tr", has_text="HS 2402 → red")
     expect(row).to_have_count(1)
     expect(row.locator(".version-badge")).to_have_text("v1")
-    expect(row.locator(".cond-summary")).to_contain_text("Item HS code starts with 2402")
+    expect(row.locator(".cond-summary")).to_contain_text("An item's HS code starts with 2402")
     expect(row.locator(".channel-badge")).to_have_text("Red")
     expect(row.locator(".score-chip")).to_have_text("+60")
     page.screenshot(path=RULE_LIST_SCREENSHOT, full_page=True)

@@ -154,7 +154,13 @@ def test_officers_read_the_resembled_partner_and_traders_nothing(trader1, office
     assert fired["name"] == "Partner name close to a watchlisted partner"
     assert fired["reason"][1] == {
         "field": "partner.watchlist_similarity", "op": "gte", "value": "90", "actual": "95.0",
-        "watchlisted_partner": {"id": listed.pk, "name": "Harbor Lantern Trading Ltd", "country": "CN", "similarity": "95.0"}}
+        "watchlisted_partner": {"id": listed.pk, "name": "Harbor Lantern Trading Ltd", "country": "CN", "similarity": "95.0"},
+        "text": "The similarity of the partner's name to a watchlisted partner's is at least 90 % (similarity: 95 %)"}
+    assert fired["reason"][0]["text"] == "The partner is not on the watchlist"
+    in_vietnamese = api_client_for(officer).get(url, HTTP_ACCEPT_LANGUAGE="vi").json()["risk"]["fired_rules"][0]
+    assert [reason["text"] for reason in in_vietnamese["reason"]] == [
+        "Đối tác không có trong danh sách theo dõi",
+        "Độ giống giữa tên đối tác và tên một đối tác trong danh sách theo dõi từ 90 % trở lên (độ giống: 95 %)"]
     as_trader = api_client_for(trader1).get(url)
     assert as_trader.json()["channel"] == "yellow" and "risk" not in as_trader.json()
     for secret in (b"Harbor Lantern Trading Ltd", b"watchlist", b"similar", b"ZETA-9"):

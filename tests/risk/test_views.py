@@ -186,7 +186,10 @@ def test_creating_a_rule_with_two_conditions_makes_version_1(risk_admin):
     listing = client.get(reverse("risk:rule-list")).content.decode()
     assert "HS 2402 imports → red" in listing
     assert 'data-version="1"' in listing
-    assert '<code class="cond-value">2402</code>' in listing
+    # the conditions in words, as the review page explains a fired rule; the stored form on hover
+    assert ('<span class="cond-text" title="items.hs_code starts with 2402">An item&#x27;s HS code starts with 2402</span>'
+            in listing)
+    assert '<span class="cond-text" title="direction = import">The declaration is an import declaration</span>' in listing
 
 
 @pytest.mark.parametrize(

@@ -231,6 +231,7 @@ MATRIX = [
     row("POST",   "/declarations/new/",                                               "declaration_form",     302,   302,    302,     403,  403,  403,  302,   SF),
     row("POST",   "/declarations/preview/",                                           "declaration_form",     302,   200,    200,     403,  403,  403,  302,   SF),
     row("GET",    "/declarations/hs-lookup/?q=8471",                                  None,                   302,   200,    200,     200,  200,  200,  302,   SF),
+    row("GET",    "/declarations/live-state/?id={review}",                            None,                   302,   200,    200,     200,  200,  403,  302,   SF),
     row("GET",    "/declarations/{review}/",                                          None,                   302,   404,    200,     200,  200,  404,  302,   SF),
     row("GET",    "/declarations/{draft}/edit/",                                      None,                   302,   404,    200,     403,  403,  403,  302,   SF),
     row("POST",   "/declarations/{draft}/edit/",                                      "draft_form",           302,   404,    302,     403,  403,  403,  302,   SF),

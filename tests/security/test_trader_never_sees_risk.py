@@ -257,12 +257,12 @@ def expected_message(declaration) -> dict:
     assert (declaration.status, declaration.channel) == ("under_review", "yellow")
     return {"type": "declaration.changed", "declaration": {
         "id": declaration.pk, "number": declaration.number, "status": "under_review", "channel": "yellow",
-        "version": declaration.version}}
+        "version": declaration.version, "seq": declaration.live_seq}}
 
 
 def test_the_message_published_to_the_enterprise_carries_no_risk(world, django_capture_on_commit_callbacks):
     """The message `declaration_change_publish` builds when the engine selects a declaration: id, number,
-    status, channel, version — to the enterprise's group exactly as to the staff's."""
+    status, channel, version, seq — to the enterprise's group exactly as to the staff's."""
     declaration = selected_declaration(world)
 
     def assess():

@@ -1,0 +1,98 @@
+"""Who holds a declaration (declarations.selectors.with_holding_times): the time the trader held the
+file while customs waited for documents, the time customs held it, the state of the requests for
+documents; in one query whatever the number of declarations."""
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from declarations.models import AuditEvent, Declaration, DocumentRequest
+from declarations.review_display import declaration_holding
+from declarations.selectors import review_queue, with_holding_times, with_open_document_requests
+from tests.declarations.test_review_views import queued, rules  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.django_db
+HOUR = 3600
+
+
+def request(declaration, officer, *, created: timedelta, answered: timedelta | None = None) -> DocumentRequest:
+    """A request for documents made `created` ago (and answered `answered` ago)."""
+    now = timezone.now()
+    made = DocumentRequest.objects.create(declaration=declaration, requested_by=officer, note="Send the C/O.")
+    DocumentRequest.objects.filter(pk=made.pk).update(created_at=now - created, answered_at=now - answered if answered else None)
+    return made
+
+
+@pytest.fixture
+def yellow_for_ten_hours(rules, trader2):  # noqa: F811
+    declaration = queued(trader2)
+    Declaration.objects.filter(pk=declaration.pk).update(assessed_at=timezone.now() - timedelta(hours=10))
+    return declaration
+
+
+def holding_of(declaration, now) -> dict:
+    return declaration_holding(with_holding_times(Declaration.objects.filter(pk=declaration.pk), now=now).get(), now=now)
+
+
+def test_no_request_for_documents_customs_holds_it_all_the_time(yellow_for_ten_hours):
+    now = timezone.now()
+    holding = holding_of(yellow_for_ten_hours, now)
+    assert (holding["documents"], holding["trader_seconds"], holding["trader"]) == ("", 0, "")
+    assert round(holding["customs_seconds"]) == 10 * HOUR and holding["customs"] == "10 h 0 min"
+
+
+def test_the_trader_holds_it_while_a_request_is_open_and_overlaps_count_once(yellow_for_ten_hours, officer):
+    declaration = yellow_for_ten_hours
+    request(declaration, officer, created=timedelta(hours=12), answered=timedelta(hours=9))  # 1 h after the channel
+    request(declaration, officer, created=timedelta(hours=8), answered=timedelta(hours=6))
+    request(declaration, officer, created=timedelta(hours=7), answered=timedelta(hours=5))  # overlaps: 8 h → 5 h
+    request(declaration, officer, created=timedelta(hours=1))  # still open
+    now = timezone.now()
+    annotated = with_holding_times(Declaration.objects.filter(pk=declaration.pk), now=now).get()
+    assert round(annotated.trader_seconds) == (1 + 3 + 1) * HOUR
+    assert abs((now - annotated.documents_requested_at) - timedelta(hours=1)) < timedelta(seconds=5)
+    assert abs((now - annotated.documents_answered_at) - timedelta(hours=5)) < timedelta(seconds=5)
+
+    holding = declaration_holding(annotated, now=now)
+    assert (holding["trader"], holding["customs"], holding["total"]) == ("5 h 0 min", "5 h 0 min", "10 h 0 min")
+    assert (holding["documents"], holding["documents_ago"]) == ("requested", "1 h 0 min")
+    assert holding["customs_level"] == "late"  # 5 h with customs; 10 h in all would not say who is late
+
+
+def test_once_every_request_is_answered_the_state_says_since_when(yellow_for_ten_hours, officer):
+    request(yellow_for_ten_hours, officer, created=timedelta(hours=3), answered=timedelta(minutes=20))
+    holding = holding_of(yellow_for_ten_hours, timezone.now())
+    assert (holding["documents"], holding["documents_ago"]) == ("answered", "20 min")
+    assert holding["trader"] == "2 h 40 min" and holding["customs"] == "7 h 20 min"
+
+
+def test_awaiting_payment_the_trader_holds_it_since_customs_cleared_it(yellow_for_ten_hours, officer):
+    declaration = yellow_for_ten_hours
+    Declaration.objects.filter(pk=declaration.pk).update(status="assessed")
+    event = AuditEvent.objects.create(declaration=declaration, actor=officer, action="release",
+                                      from_status="under_review", to_status="assessed")  # audit events are append-only:
+    holding = holding_of(Declaration.objects.get(pk=declaration.pk), event.created_at + timedelta(hours=26))  # read later
+    assert holding["awaiting_payment_since"] == event.created_at and holding["awaiting_payment_for"] == "1 d 2 h"
+
+
+def test_the_queue_reads_it_in_one_query_whatever_its_length(rules, trader2, officer, django_assert_num_queries):  # noqa: F811
+    declarations = [queued(trader2) for _ in range(4)]
+    Declaration.objects.update(assessed_at=timezone.now() - timedelta(hours=3))
+    for declaration in declarations:
+        request(declaration, officer, created=timedelta(hours=2), answered=timedelta(hours=1))
+        request(declaration, officer, created=timedelta(minutes=30))
+    officer.refresh_from_db()
+    with django_assert_num_queries(1):
+        rows = list(review_queue(officer=officer))
+    assert len(rows) == 4
+    for row in rows:
+        assert round(row.trader_seconds / 60) == 60 + 30
+        assert row.documents_requested_at is not None and row.documents_answered_at is not None
+
+
+def test_open_requests_for_the_traders_list(rules, trader2, officer):  # noqa: F811
+    asked, answered, untouched = queued(trader2), queued(trader2), queued(trader2)
+    request(asked, officer, created=timedelta(hours=2))
+    request(answered, officer, created=timedelta(hours=2), answered=timedelta(hours=1))
+    found = {d.pk: d.documents_requested_at for d in with_open_document_requests(Declaration.objects.all())}
+    assert found[asked.pk] is not None and found[answered.pk] is None and found[untouched.pk] is None
