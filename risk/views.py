@@ -1,5 +1,6 @@
 """The risk administration pages: rules and their versions, settings, enterprises' compliance,
-watchlisted partners, reference prices and backtests. Risk admins only; others get 403.
+watchlisted partners and reference prices (backtests: risk/backtest_views.py; changes shown before
+they apply: risk/change_views.py). Risk admins only; others get 403.
 
 Views parse the request with a form, call one service (the same as the REST API) and
 render; the services' validation errors are shown next to the inputs they concern.
