@@ -31,6 +31,7 @@ from customs_portal.localization import (
     number_unreadable_message,
 )
 from declarations.api.serializers import DeclarationWriteSerializer
+from declarations.containers import container_numbers_split
 
 # DRF's messages that this form can show and that DRF's own Vietnamese catalogue lacks;
 # listed here so `makemessages` collects them into the project's catalogue.
@@ -58,7 +59,7 @@ class FieldSpec:
     key: str  # name in templates
     path: str  # path in the API body ("partner.country")
     label: str
-    kind: str = "text"  # "text", "number" or "date": how what is typed is read
+    kind: str = "text"  # "text", "number", "date" or "containers" (a list, one per line): how what is typed is read
 
     @property
     def name(self) -> str:
@@ -82,6 +83,7 @@ HEADER_FIELDS = [
     FieldSpec("departure_date", "departure_date", _("Departure date"), "date"),
     FieldSpec("packages", "packages", _("Packages"), "number"),
     FieldSpec("gross_weight_kg", "gross_weight_kg", _("Gross weight (kg)"), "number"),
+    FieldSpec("container_numbers", "container_numbers", _("Container numbers"), "containers"),
     FieldSpec("invoice_number", "invoice.number", _("Invoice number")),
     FieldSpec("invoice_date", "invoice.date", _("Invoice date"), "date"),
     FieldSpec("invoice_currency", "invoice.currency", _("Currency")),
@@ -163,6 +165,8 @@ def _text(value) -> str:
     """A parsed value back as the text of an input, as the active language writes it (4,50; 25/03/2026)."""
     if value is None:
         return ""
+    if isinstance(value, list):  # container numbers: one per line
+        return "\n".join(map(str, value))
     if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
         return number_input_text(value)
     if isinstance(value, date):
@@ -182,6 +186,8 @@ def _read(kind: str, typed: str) -> tuple[str, str | None]:
             return date_parse(typed).isoformat(), None
         except ValueError:
             return typed, date_unreadable_message()
+    if kind == "containers":
+        return container_numbers_split(typed), None
     return typed, None
 
 
@@ -303,7 +309,11 @@ class DeclarationForm:
         return None
 
     def set_errors(self, errors) -> None:
-        self.errors = flatten_errors(errors)
+        self.errors = {}
+        for path, messages in flatten_errors(errors).items():
+            if path.startswith("container_numbers."):  # one number of the list: shown on the box
+                path = "container_numbers"
+            self.errors.setdefault(path, []).extend(messages)
 
     @property
     def fields(self) -> dict[str, BoundValue]:

@@ -8,7 +8,6 @@ browser and the API (which call the same services) can never disagree.
 The condition builder is driven by `risk.conditions.FIELDS`: the fields, their kinds,
 the operators each kind allows and the values of choice fields all come from there.
 """
-import json
 import re
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -22,7 +21,6 @@ from django.utils.translation import gettext_lazy as _
 
 from customs_portal.accounts.models import ComplianceLevel
 from customs_portal.languages import english_active
-from customs_portal.middleware import nul_character_errors
 from customs_portal.form_fields import DayField, NumberField, WholeNumberField, day_input
 from customs_portal.localization import (
     NumberUnreadable,
@@ -520,68 +518,3 @@ class ReferencePriceForm(PortalForm):
 
     def price_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in ("hs_code", "unit", "price_vnd", "note")}
-
-
-class BacktestForm(PortalForm):
-    rules = forms.TypedMultipleChoiceField(label=_("Existing rules"), required=False, coerce=int,
-                                           widget=forms.CheckboxSelectMultiple)
-    inline_rules = forms.CharField(
-        label=_("Candidate rules as JSON"), required=False,
-        widget=forms.Textarea(attrs={"class": "form-control font-monospace small", "rows": 6, "spellcheck": "false"}),
-        help_text=_('A rule or a list of rules: {"name", "conditions": [{"field", "op", "value"}], "score", "min_channel"}.'),
-    )
-    date_from = DayField(label=_("From"), widget=_date_input())
-    date_to = DayField(label=_("To"), widget=_date_input())
-    include_current = forms.BooleanField(label=_("Add to the rules in force"), required=False,
-                                         help_text=_("Otherwise the candidate rules are tried on their own."),
-                                         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
-
-    SERVICE_FIELDS: ClassVar[dict] = {"to": "date_to", "from": "date_from"}
-
-    def __init__(self, *args, rule_choices=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["rules"].choices = list(rule_choices)
-        self.rule_errors: list[str] = []
-
-    def clean_inline_rules(self) -> list:
-        text = self.cleaned_data["inline_rules"].strip()
-        if not text:
-            return []
-        try:
-            parsed = json.loads(text)
-        except ValueError as exc:
-            raise forms.ValidationError(gettext("This is not valid JSON: %(error)s") % {"error": exc}) from None
-        parsed = parsed if isinstance(parsed, list) else [parsed]
-        if not all(isinstance(rule, dict) for rule in parsed):
-            raise forms.ValidationError(gettext("Give a rule object or a list of rule objects."))
-        if nul_character_errors(parsed) is not None:  # a \u0000 escape: PostgreSQL stores no NUL
-            raise forms.ValidationError(gettext("Null characters are not allowed."))
-        return parsed
-
-    def candidate_rules(self) -> list:
-        """Rule ids first, then the inline rules: the order the service's "[i]" messages refer to."""
-        return [*self.cleaned_data["rules"], *self.cleaned_data["inline_rules"]]
-
-    def set_service_errors(self, errors: dict) -> None:
-        candidates = self.candidate_rules()
-        for key, messages in errors.items():
-            for message in map(str, messages if isinstance(messages, list) else [messages]):
-                if key != "rules":
-                    name = self.SERVICE_FIELDS.get(key, key)
-                    self.add_error(name if name in self.fields else None, message)
-                    continue
-                match = re.match(r"^\[(\d+)\]\s*(.*)$", message, re.DOTALL)
-                if match and int(match.group(1)) < len(candidates):
-                    position = int(match.group(1))
-                    entry = candidates[position]
-                    detail = match.group(2)
-                    inner = re.match(r"^\[(\d+)\]\s*(.*)$", detail, re.DOTALL)  # the index of the condition
-                    if isinstance(entry, int):
-                        where = gettext("Rule #%(id)s") % {"id": entry}
-                    else:
-                        where = gettext("Candidate rule %(number)d") % {"number": position - len(self.cleaned_data["rules"]) + 1}
-                    if inner:
-                        where = gettext("%(rule)s, condition %(number)d") % {"rule": where, "number": int(inner.group(1)) + 1}
-                        detail = inner.group(2)
-                    message = f"{where}: {detail}"
-                self.rule_errors.append(message)

@@ -43,7 +43,9 @@ class RiskRuleVersion(models.Model):
     conditions = models.JSONField(_("conditions"), default=list)
     score = models.IntegerField(_("score"), default=0, validators=[MinValueValidator(-1000), MaxValueValidator(1000)])
     min_channel = models.CharField(_("minimum channel"), max_length=6, choices=Channel.choices, blank=True)
-    active = models.BooleanField(_("active"), default=True)
+    # A new rule is created inactive; activating it goes through a preview of its effect
+    # (risk/services/changes.py).
+    active = models.BooleanField(_("active"), default=False)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -193,12 +195,25 @@ class BacktestRun(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
+    class Baseline(models.TextChoices):
+        """What the candidate is compared with."""
+
+        # The channel each declaration was given at the time (its stored assessment).
+        DECIDED = "decided", _("The decisions taken")
+        # The rules and settings in force now, run again on each declaration: the difference is
+        # then the candidate's effect alone.
+        RULES_IN_FORCE = "rules_in_force", _("The rules and settings in force")
+
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     date_from = models.DateField()
     date_to = models.DateField()
     rules = models.JSONField(help_text="the candidate rules as validated rule bodies, with their origin")
     include_current = models.BooleanField(default=False)
+    baseline = models.CharField(max_length=16, choices=Baseline.choices, default=Baseline.DECIDED)
+    # Thresholds and random rates the candidate side runs with (None: the settings in force), as
+    # {"yellow_threshold", "red_threshold", "random_yellow_rate", "random_red_rate"} (rates as strings).
+    candidate_settings = models.JSONField(null=True, blank=True)
     state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
     total = models.PositiveIntegerField(default=0)
     processed = models.PositiveIntegerField(default=0)
@@ -209,3 +224,42 @@ class BacktestRun(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [models.CheckConstraint(condition=models.Q(date_to__gte=models.F("date_from")), name="backtest_dates_ordered")]
+
+
+class RiskChange(models.Model):
+    """A change to a rule or to the risk settings that alters which declarations are checked,
+    held until a risk admin has seen its preview (a backtest over the last 30 days, `preview`)
+    and confirmed it (risk/services/changes.py). Applied at most once."""
+
+    class Kind(models.TextChoices):
+        RULE = "rule", _("Rule")
+        SETTINGS = "settings", _("Thresholds and random selection")
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    rule = models.ForeignKey(RiskRule, null=True, blank=True, on_delete=models.PROTECT, related_name="changes")
+    # The rule's fields, or the settings, as they would be after the change (JSON: dates and rates as strings).
+    values = models.JSONField()
+    change_note = models.CharField(max_length=300, blank=True)
+    # What the preview was made against: confirming is refused once either changed.
+    rule_set_key = models.BigIntegerField()
+    settings_version = models.PositiveIntegerField()
+    preview = models.OneToOneField(BacktestRun, on_delete=models.PROTECT, related_name="change")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(kind="rule", rule__isnull=False) | models.Q(kind="settings", rule__isnull=True)),
+                name="risk_change_kind_rule",
+            ),
+            models.CheckConstraint(condition=models.Q(applied_at__isnull=True) | models.Q(applied_by__isnull=False),
+                                   name="risk_change_applied_by"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} change #{self.pk}"

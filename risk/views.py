@@ -1,11 +1,11 @@
 """The risk administration pages: rules and their versions, settings, enterprises' compliance,
-watchlisted partners, reference prices and backtests. Risk admins only; others get 403.
+watchlisted partners and reference prices (backtests: risk/backtest_views.py; changes shown before
+they apply: risk/change_views.py). Risk admins only; others get 403.
 
 Views parse the request with a form, call one service (the same as the REST API) and
 render; the services' validation errors are shown next to the inputs they concern.
 """
 import json
-from datetime import timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -20,38 +20,36 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from customs_portal.accounts.permissions import risk_admin_required
 from customs_portal.accounts.models import ComplianceLevel, Enterprise
+from customs_portal.accounts.permissions import risk_admin_required
 from customs_portal.errors import DomainConflict, DomainValidationError
-from customs_portal.languages import in_active_language
 from declarations.lifecycle import Channel
 from declarations.models import Country, HSCode, TariffLine, Unit
 from risk import forms
-from risk.models import BacktestRun, ReferencePrice, WatchlistedPartner
+from risk.backtest_forms import RuleBacktestForm
+from risk.models import ReferencePrice, WatchlistedPartner
 from risk.selectors import reference_prices, risk_rules, watchlisted_partners
 from risk.services.assessment import risk_settings_current
-from risk.services.backtest import backtest_start
+from risk.services.changes import (
+    PreviewRequired,
+    risk_change_outdated,
+    risk_rule_add,
+    risk_rule_change_preview,
+    risk_rule_edit,
+    risk_settings_change_preview,
+    risk_settings_edit,
+)
 from risk.services.reference_prices import (
     reference_price_delete,
     reference_price_set,
 )
-from risk.services.rules import (
-    RULE_FIELDS,
-    enterprise_compliance_update,
-    risk_rule_create,
-    risk_rule_deactivate,
-    risk_rule_update,
-    risk_settings_update,
-)
+from risk.services.rules import RULE_FIELDS, enterprise_compliance_update, risk_rule_deactivate
 from risk.services.watchlists import (
     watchlisted_partner_add,
     watchlisted_partner_deactivate,
 )
 
 PAGE_SIZE = 25
-RECENT_BACKTESTS = 10
-BACKTEST_DEFAULT_DAYS = 90
-CHANNELS = ("green", "yellow", "red")
 
 
 def _is_htmx(request) -> bool:
@@ -98,10 +96,13 @@ def rule_list(request):
     })
 
 
-def _rule_form_context(form, *, rule=None) -> dict:
+def rule_form_context(form, *, rule=None) -> dict:
+    """The rule form, with its backtest section (the period; the rule is the form's)."""
     return {
         "form": form,
         "rule": rule,
+        "backtest_period": RuleBacktestForm.for_today(),
+        "run": None,
         "field_groups": forms.grouped_fields(),
         "fields_json": json.dumps(forms.fields_spec(), ensure_ascii=False),
         "ops_json": json.dumps(forms.ops_spec(), ensure_ascii=False),
@@ -115,17 +116,18 @@ def _rule_form_context(form, *, rule=None) -> dict:
 @require_http_methods(["GET", "POST"])
 def rule_create(request):
     if request.method == "GET":
-        return render(request, "risk/rule_form.html", _rule_form_context(forms.RuleForm()))
+        return render(request, "risk/rule_form.html", rule_form_context(forms.RuleForm()))
     form = forms.RuleForm.from_post(request.POST)
     if form.is_valid():
         try:
-            rule = risk_rule_create(user=request.user, data=form.rule_data(), change_note=form.cleaned_data["change_note"])
+            rule = risk_rule_add(user=request.user, data=form.rule_data(), change_note=form.cleaned_data["change_note"])
         except DomainValidationError as exc:
             form.set_service_errors(exc.errors)
         else:
-            messages.success(request, _("Rule “%(name)s” created (version 1).") % {"name": rule.current.name})
-            return redirect("risk:rule-list")
-    return render(request, "risk/rule_form.html", _rule_form_context(form))
+            messages.success(request, _("Rule “%(name)s” created (version 1), inactive. Backtest it, then activate it.")
+                             % {"name": rule.current.name})
+            return redirect("risk:rule-detail", pk=rule.pk)
+    return render(request, "risk/rule_form.html", rule_form_context(form))
 
 
 @risk_admin_required
@@ -133,19 +135,24 @@ def rule_create(request):
 def rule_edit(request, pk):
     rule = get_object_or_404(risk_rules(), pk=pk)
     if request.method == "GET":
-        return render(request, "risk/rule_form.html", _rule_form_context(forms.RuleForm.for_version(rule.current), rule=rule))
+        return render(request, "risk/rule_form.html", rule_form_context(forms.RuleForm.for_version(rule.current), rule=rule))
     form = forms.RuleForm.from_post(request.POST)
     if form.is_valid():
         try:
-            rule = risk_rule_update(rule=rule, user=request.user, data=form.rule_data(),
-                                    change_note=form.cleaned_data["change_note"])
+            rule = risk_rule_edit(rule=rule, user=request.user, data=form.rule_data(),
+                                  change_note=form.cleaned_data["change_note"])
+        except PreviewRequired:
+            # It changes which declarations are checked: shown, and applied once confirmed.
+            change = risk_rule_change_preview(rule=rule, user=request.user, data=form.rule_data(),
+                                              change_note=form.cleaned_data["change_note"])
+            return redirect("risk:change", pk=change.pk)
         except DomainValidationError as exc:
             form.set_service_errors(exc.errors)
         else:
             messages.success(request, _("Rule “%(name)s” saved as version %(version)d.") % {
                 "name": rule.current.name, "version": rule.current.version})
             return redirect("risk:rule-detail", pk=rule.pk)
-    return render(request, "risk/rule_form.html", _rule_form_context(form, rule=rule))
+    return render(request, "risk/rule_form.html", rule_form_context(form, rule=rule))
 
 
 @risk_admin_required
@@ -171,7 +178,7 @@ def _field_value(name: str, value) -> str:
     return str(value) if value not in (None, "") else "—"
 
 
-def _version_changes(older, newer) -> list[dict]:
+def version_changes(older, newer) -> list[dict]:
     """What `newer` changed compared with `older`: scalar fields before → after, conditions added and removed."""
     labels = {"name_vi": _("Name in Vietnamese"), "name_en": _("Name in English"),
               "description_vi": _("Description in Vietnamese"), "description_en": _("Description in English"),
@@ -204,9 +211,12 @@ def rule_detail(request, pk):
     for position, version in enumerate(versions):
         version.summary = forms.conditions_describe(version.conditions)
         older = versions[position + 1] if position + 1 < len(versions) else None
-        version.changes = _version_changes(older, version) if older else None
+        version.changes = version_changes(older, version) if older else None
+    pending = rule.changes.filter(applied_at__isnull=True).select_related("created_by").order_by("-created_at", "-id").first()
     return render(request, "risk/rule_detail.html", {
         "rule": rule, "current": rule.current, "versions": versions,
+        # A change held for confirmation that still could be confirmed (an outdated one is only history).
+        "pending_change": pending if pending is not None and not risk_change_outdated(pending) else None,
         "validity": _validity(rule.current, timezone.localdate()),
         "summary": forms.conditions_describe(rule.current.conditions),
     })
@@ -224,11 +234,14 @@ def settings_edit(request):
         form = forms.RiskSettingsForm(data=request.POST)
         if form.is_valid():
             try:
-                current = risk_settings_update(user=request.user, data=form.settings_data())
+                current = risk_settings_edit(user=request.user, data=form.settings_data())
+            except PreviewRequired:
+                change = risk_settings_change_preview(user=request.user, data=form.settings_data())
+                return redirect("risk:change", pk=change.pk)
             except DomainValidationError as exc:
                 form.set_service_errors(exc.errors)
             else:
-                messages.success(request, _("Risk settings saved (version %(version)d).") % {"version": current.version})
+                messages.info(request, _("Nothing changed: these are the settings in force."))
                 return redirect("risk:settings")
     return render(request, "risk/settings.html", {
         "form": form, "settings": current,
@@ -409,103 +422,3 @@ def reference_price_remove(request, pk):
     messages.success(request, _("Reference price for %(code)s in %(unit)s deleted.") % {
         "code": price.hs_code, "unit": price.unit_id})
     return redirect("risk:reference-price-list")
-
-
-# --- Backtests ---------------------------------------------------------------------------------
-
-def _rule_choices(rules) -> list[tuple[int, str]]:
-    return [(rule.pk, rule.current.name) for rule in rules]
-
-
-@risk_admin_required
-@require_http_methods(["GET", "POST"])
-def backtest(request):
-    rules = list(risk_rules())
-    today = timezone.localdate()
-    if request.method == "GET":
-        form = forms.BacktestForm(rule_choices=_rule_choices(rules), initial={
-            "date_from": today - timedelta(days=BACKTEST_DEFAULT_DAYS), "date_to": today})
-    else:
-        form = forms.BacktestForm(data=request.POST, rule_choices=_rule_choices(rules))
-        if form.is_valid():
-            try:
-                run = backtest_start(user=request.user, rules=form.candidate_rules(), date_from=form.cleaned_data["date_from"],
-                                     date_to=form.cleaned_data["date_to"], include_current=form.cleaned_data["include_current"])
-            except DomainValidationError as exc:
-                form.set_service_errors(exc.errors)
-            else:
-                return redirect("risk:backtest-run", pk=run.pk)
-    for rule in rules:
-        rule.summary = forms.conditions_describe(rule.current.conditions)
-    selected = {str(value) for value in (form["rules"].value() or [])}
-    runs = BacktestRun.objects.select_related("created_by").order_by("-created_at")[:RECENT_BACKTESTS]
-    return render(request, "risk/backtest.html", {
-        "form": form, "rules": rules, "selected": selected, "runs": runs,
-        "example": json.dumps([{"name": "Tobacco from new enterprises", "score": 40, "min_channel": "red", "conditions": [
-            {"field": "items.hs_code", "op": "startswith", "value": "2402"},
-            {"field": "enterprise.age_days", "op": "lt", "value": 365}]}], indent=2, ensure_ascii=False),
-    })
-
-
-def _percent(part: int, whole: int) -> float:
-    return round(100 * part / whole, 1) if whole else 0.0
-
-
-def _backtest_report(run: BacktestRun) -> dict | None:
-    """The result of a finished run shaped for the page: mixes, moves, fired rules, hits."""
-    result = run.result or {}
-    if run.state != BacktestRun.State.DONE or not result:
-        return None
-    total = result.get("declarations", 0)
-    now, candidate = result.get("channel_mix_now", {}), result.get("channel_mix_candidate", {})
-    labels = {**dict(Channel.choices), "unassessed": _("Not assessed")}
-    before_channels = [*CHANNELS, *(["unassessed"] if now.get("unassessed") else [])]
-    mix = []
-    for channel in before_channels:
-        n, c = now.get(channel, 0), candidate.get(channel, 0)
-        mix.append({"channel": channel, "label": labels[channel], "now": n, "now_pct": _percent(n, total),
-                    "candidate": c, "candidate_pct": _percent(c, total), "delta": c - n})
-    moves = result.get("moves", {})
-    matrix = [{"channel": before, "label": labels[before],
-               "cells": [{"channel": after, "count": moves.get(f"{before}->{after}", 0), "same": before == after}
-                         for after in CHANNELS]}
-              for before in before_channels]
-    moved = sum(count for key, count in moves.items() if key.split("->")[0] != key.split("->")[-1])
-    inspections = result.get("inspections_with_discrepancy", 0)
-    selected_now = result.get("discrepancies_selected_now", 0)
-    selected_candidate = result.get("discrepancies_selected_candidate", 0)
-    checked_now = now.get("yellow", 0) + now.get("red", 0)
-    checked_candidate = candidate.get("yellow", 0) + candidate.get("red", 0)
-    names_en = result.get("fired_rule_names_en", {})
-    fired = [{"name": in_active_language(name, names_en.get(name, "")), "count": count, "pct": _percent(count, total)}
-             for name, count in result.get("fired_rules", {}).items()]
-    return {
-        "total": total, "mix": mix, "matrix": matrix, "channels": [(c, labels[c]) for c in CHANNELS], "moved": moved,
-        "fired": fired, "thresholds": result.get("thresholds", {}),
-        "hits": {
-            "inspections": inspections,
-            "now": selected_now, "now_pct": _percent(selected_now, inspections),
-            "candidate": selected_candidate, "candidate_pct": _percent(selected_candidate, inspections),
-            "red_candidate": result.get("discrepancies_red_candidate", 0),
-            "checked_now": checked_now, "checked_candidate": checked_candidate,
-            "rate_now": _percent(selected_now, checked_now), "rate_candidate": _percent(selected_candidate, checked_candidate),
-        },
-    }
-
-
-@risk_admin_required
-@require_GET
-def backtest_run(request, pk):
-    run = get_object_or_404(BacktestRun.objects.select_related("created_by"), pk=pk)
-    for rule in run.rules:
-        rule["summary"] = forms.conditions_describe(rule.get("conditions"))
-        rule["name"] = in_active_language(rule["name"], rule.get("name_en", ""))
-    context = {
-        "run": run,
-        "report": _backtest_report(run),
-        "polling": run.state in (BacktestRun.State.PENDING, BacktestRun.State.RUNNING),
-        "progress_pct": _percent(run.processed, run.total) if run.total else (100.0 if run.state == BacktestRun.State.DONE else 0.0),
-    }
-    if _is_htmx(request):
-        return render(request, "risk/_backtest_status.html", context)
-    return render(request, "risk/backtest_run.html", context)

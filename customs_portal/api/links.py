@@ -79,6 +79,8 @@ OTHER_LINKS = {
     ("v1_risk_reference_prices_create", "201"): _by_id(*PRICE_ACTIONS),
     ("v1_risk_watchlist_partners_create", "201"): _by_id(*PARTNER_ACTIONS),
     ("v1_risk_backtest_create", "202"): _by_id(("GetBacktest", "v1_risk_backtest_retrieve")),
+    ("v1_risk_changes_create", "202"): _by_id(("GetChange", "v1_risk_changes_retrieve"),
+                                              ("ConfirmChange", "v1_risk_changes_confirm_create")),
 }
 
 

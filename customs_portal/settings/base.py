@@ -297,6 +297,8 @@ SPECTACULAR_SETTINGS = {
         "DeclarationStatusEnum": "declarations.lifecycle.Status",
         "ChannelEnum": "declarations.lifecycle.Channel",
         "PaymentRecordStatusEnum": "payments.models.PaymentStatus",  # a payment's, not a declaration's payment_status
+        "KindEnum": "declarations.models.review.DocumentKind",  # a document's kind, named as before risk changes had one
+        "RiskChangeKindEnum": ["rule", "settings"],  # a risk change's (risk.models.RiskChange.Kind)
     },
 }
 
@@ -317,6 +319,9 @@ BANK_SIMULATOR_CALLBACK_URL = env("BANK_SIMULATOR_CALLBACK_URL", default="")
 
 # Business settings.
 DECLARATION_MAX_ITEMS = 50
+# Summaries of declarations one gate user may look up in an hour (declarations/gate_views.py): more
+# than a gate handles, few enough that the page cannot be used to read declarations one after another.
+GATE_LOOKUPS_PER_HOUR = env.int("GATE_LOOKUPS_PER_HOUR", default=360)
 # Invoice total may differ from the sum of the item values by at most this much (invoice currency).
 INVOICE_TOTAL_TOLERANCE = env.float("INVOICE_TOTAL_TOLERANCE", default=0.01)
 

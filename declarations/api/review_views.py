@@ -8,11 +8,8 @@ from rest_framework.views import APIView
 
 from customs_portal.accounts.permissions import IsGate, IsOfficer, IsTraderOrOfficer
 from declarations.selectors import declaration_get, declaration_id_visible, review_queue
-from declarations.services.review import (
-    declaration_cancel,
-    declaration_decide,
-    gate_release,
-)
+from declarations.services.gate import gate_release
+from declarations.services.review import declaration_cancel, declaration_decide
 
 from . import examples
 from .serializers import (
@@ -106,7 +103,10 @@ class GateReleaseView(APIView):
     @extend_schema(summary="Release the goods of a cleared declaration at the gate", request=GateReleaseSerializer,
                    responses={200: GateReleaseResultSerializer, 400: OpenApiResponse(description="Malformed number or container numbers"),
                               403: OpenApiResponse(description="Not the gate"),
-                              409: OpenApiResponse(description="Unknown, tampered, not cleared or already released: the body says which")})
+                              409: OpenApiResponse(description="The goods may not leave: `unknown`, `tampered`, `not_cleared`, "
+                                                               "`already_released` (the body says when and through whom) or "
+                                                               "`containers_mismatch` (the declaration lists other containers: "
+                                                               "the body names those that differ)")})
     def post(self, request):
         body = GateReleaseSerializer(data=request.data)
         body.is_valid(raise_exception=True)

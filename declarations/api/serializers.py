@@ -12,6 +12,7 @@ from customs_portal.api.fields import DecimalField
 from customs_portal.api.representation import representation_of
 from declarations.agreements import PREFERENCE_CODES
 from declarations.amendments import AmendmentStatus
+from declarations.containers import MAX_CONTAINERS
 from declarations.incoterms import INCOTERMS
 from declarations.lifecycle import Channel, Status
 from declarations.models import (
@@ -77,6 +78,11 @@ class DeclarationWriteSerializer(serializers.Serializer):
     departure_date = serializers.DateField(required=False, allow_null=True, default=None, help_text="exports")
     packages = serializers.IntegerField(min_value=1, max_value=10_000_000)
     gross_weight_kg = DecimalField(max_digits=14, decimal_places=3, min_value=Decimal("0.001"))
+    container_numbers = serializers.ListField(
+        child=serializers.CharField(max_length=20, allow_blank=True), max_length=MAX_CONTAINERS, required=False,
+        default=list,
+        help_text="ISO 6346 container numbers (e.g. MSCU1234566; spaces allowed, stored without them), each once; "
+                  "optional. Where a declaration lists them, the gate releases the goods only with the same containers.")
     invoice = InvoiceSerializer()
     freight = DecimalField(max_digits=18, decimal_places=2, min_value=Decimal("0"), required=False, default=Decimal("0"))
     insurance = DecimalField(max_digits=18, decimal_places=2, min_value=Decimal("0"), required=False, default=Decimal("0"))
@@ -193,6 +199,7 @@ class DeclarationSerializer(serializers.ModelSerializer):
     invoice = InvoiceOutSerializer(source="*")
     taxes = TaxesSerializer(source="*")
     items = GoodsItemSerializer(many=True)
+    container_numbers = serializers.ListField(child=serializers.CharField(), help_text="ISO 6346, normalised")
     amendment_request = AmendmentRequestSerializer(allow_null=True, help_text="the latest amendment request, if any")
 
     class Meta:
@@ -200,8 +207,8 @@ class DeclarationSerializer(serializers.ModelSerializer):
         fields = [
             "id", "number", "version", "direction", "type_code", "status", "channel", "enterprise", "customs_office",
             "partner", "transport_mode", "bill_of_lading", "vessel_flight", "port_of_loading", "port_of_discharge",
-            "arrival_date", "departure_date", "packages", "gross_weight_kg", "invoice", "freight", "insurance",
-            "exchange_rate", "exchange_rate_date", "items", "taxes", "amount_due", "payment_status", "created_at",
+            "arrival_date", "departure_date", "packages", "gross_weight_kg", "container_numbers", "invoice", "freight",
+            "insurance", "exchange_rate", "exchange_rate_date", "items", "taxes", "amount_due", "payment_status", "created_at",
             "updated_at", "registered_at", "assessed_at", "cleared_at", "released_at", "amendment_request",
         ]
         read_only_fields = fields

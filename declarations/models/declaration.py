@@ -77,6 +77,9 @@ class Declaration(models.Model):
     arrival_date = models.DateField(_("arrival date"), null=True, blank=True)
     departure_date = models.DateField(_("departure date"), null=True, blank=True)
     packages = models.PositiveIntegerField(_("packages"))
+    # ISO 6346 numbers, normalised (declarations/containers.py); empty for goods not in containers, or
+    # not listed. Where listed, the gate releases the goods only with the same containers.
+    container_numbers = models.JSONField(_("container numbers"), default=list, blank=True)
     gross_weight_kg = models.DecimalField(_("gross weight (kg)"), max_digits=14, decimal_places=3)
 
     invoice_number = models.CharField(_("invoice number"), max_length=50)

@@ -47,6 +47,7 @@ def _header_values(resolved: dict) -> dict:
     values["vessel_flight"] = values["vessel_flight"] or ""
     values["freight"] = values["freight"] or Decimal("0")
     values["insurance"] = values["insurance"] or Decimal("0")
+    values["container_numbers"] = resolved.get("container_numbers") or []
     values["partner_name"] = resolved["partner"]["name"]
     values["partner_address"] = resolved["partner"].get("address") or ""
     invoice = resolved["invoice"]
@@ -233,6 +234,7 @@ def declaration_as_data(*, declaration: Declaration, items=None) -> dict:
         "departure_date": declaration.departure_date,
         "packages": declaration.packages,
         "gross_weight_kg": declaration.gross_weight_kg,
+        "container_numbers": list(declaration.container_numbers or []),
         "invoice": {
             "number": declaration.invoice_number,
             "date": declaration.invoice_date,

@@ -1,5 +1,6 @@
-"""Officers' decisions, cancellation and gate release: every one goes through the state
-machine (declarations.lifecycle) under a row lock, audited, side effects on commit.
+"""Officers' decisions and cancellation: every one goes through the state machine
+(declarations.lifecycle) under a row lock, audited, side effects on commit. The gate's
+release is in declarations/services/gate.py.
 
 Two officers deciding at once: the second waits for the first's lock, then finds the
 status changed and gets a conflict naming who decided and when.
@@ -7,7 +8,6 @@ status changed and gets a conflict naming who decided and when.
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from stdnum import iso6346
 
 from customs_portal.errors import DomainConflict, DomainValidationError
 from customs_portal.localization import moment_text
@@ -22,7 +22,6 @@ from declarations.models import (
     AuditEvent,
     Declaration,
     DocumentRequest,
-    GateRelease,
     InspectionResult,
     PaymentStatus,
 )
@@ -35,7 +34,6 @@ from declarations.services.amendments import (
 from declarations.services.declarations import declaration_goods_reassess
 from declarations.services.duty_assessment import declaration_duty_assess, items_with_duty_to_assess
 from declarations.services.lifecycle import declaration_lock, declaration_transition
-from declarations.services.verification import qr_payload_parse, verification_code_valid
 
 DECISIONS = (Action.REQUEST_DOCUMENTS, Action.ESCALATE, Action.RECORD_INSPECTION, Action.ASSESS_DUTY, Action.RELEASE,
              Action.REJECT, *AMENDMENT_DECISIONS)
@@ -204,46 +202,4 @@ def declaration_cancel(*, declaration_id: int, user, reason: str = "") -> Declar
     return declaration_transition(
         declaration=declaration, action=Action.CANCEL, to_status=Status.CANCELLED, actor=user, reason=reason.strip(),
         data=amendment_request_lapse(declaration=declaration, action=Action.CANCEL, actor=user),
-    )
-
-
-@transaction.atomic
-def gate_release(*, user, scanned: str, container_numbers: list[str]) -> Declaration:
-    """Record that the goods of a cleared declaration left the controlled area.
-
-    `scanned` is the QR payload of the printed declaration or the bare number typed by hand.
-    Refused (DomainConflict) when unknown, tampered with, not cleared, or already released.
-    """
-    bad = [c for c in container_numbers if c and c.strip() and not iso6346.is_valid(c)]
-    if bad:
-        raise DomainValidationError({"container_numbers": [
-            _("%(number)s is not a valid ISO 6346 container number.") % {"number": c} for c in bad]})
-    number, code = qr_payload_parse(scanned)
-    if not number.isdigit() or len(number) != 12:
-        raise DomainValidationError({"declaration_number": [_("A declaration number has 12 digits.")]})
-    if code is not None and not verification_code_valid(number=number, code=code):
-        raise DomainConflict(_("The verification code does not match declaration %(number)s: the printout may have been altered.")
-                             % {"number": number}, code="tampered")
-    found = Declaration.objects.filter(number=number).values_list("pk", flat=True).first()
-    if found is None:
-        raise DomainConflict(_("No declaration has the number %(number)s.") % {"number": number}, code="unknown")
-    declaration = declaration_lock(declaration_id=found)
-    if declaration.status == Status.RELEASED:
-        when = declaration.released_at or declaration.updated_at
-        raise DomainConflict(
-            _("Declaration %(number)s was already released at %(when)s.")
-            % {"number": number, "when": moment_text(when)},
-            code="already_released",
-        )
-    if declaration.status != Status.CLEARED:
-        raise DomainConflict(
-            _("Declaration %(number)s is not cleared (status: %(status)s); the goods may not leave.")
-            % {"number": number, "status": Status(declaration.status).label},
-            code="not_cleared",
-        )
-    containers = [iso6346.compact(c) for c in container_numbers if c and c.strip()]
-    GateRelease.objects.create(declaration=declaration, released_by=user, container_numbers=containers)
-    return declaration_transition(
-        declaration=declaration, action=Action.GATE_RELEASE, to_status=Status.RELEASED, actor=user,
-        data={"container_numbers": containers}, fields={"released_at": timezone.now()},
     )

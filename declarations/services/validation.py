@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from customs_portal.errors import DomainValidationError
 from customs_portal.localization import amount_text, date_text
 from declarations.agreements import AGREEMENTS
+from declarations.containers import container_numbers_clean
 from declarations.incoterms import INCOTERMS
 from declarations.models import (
     Country,
@@ -211,6 +212,11 @@ def declaration_data_validate(*, data: dict, today: date | None = None, referenc
             "code": invoice["incoterm"], "allowed": ", ".join(INCOTERMS)})
     elif importing and not term.includes_freight and not data.get("freight"):
         errors.add("freight", _("Imports are valued CIF: give the freight, which %(term)s does not include.") % {"term": term.code})
+
+    # Containers (optional): ISO 6346, normalised, each once.
+    resolved["container_numbers"], container_errors = container_numbers_clean(data.get("container_numbers") or [])
+    for message in container_errors:
+        errors.add("container_numbers", message)
 
     # Items.
     max_items = settings.DECLARATION_MAX_ITEMS

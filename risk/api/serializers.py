@@ -1,13 +1,16 @@
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from customs_portal.accounts.models import ComplianceLevel, Enterprise
 from customs_portal.api.fields import DecimalField
 from declarations.lifecycle import Channel
 from risk.condition_text import reason_sentence
-from risk.models import Assessment, RiskRule, RiskRuleVersion, RiskSettings
+from risk.models import Assessment, BacktestRun, RiskChange, RiskRule, RiskRuleVersion, RiskSettings
 from risk.selectors import fired_rule_name
+from risk.services.changes import risk_change_outdated
 from risk.services.minimums import requirement_label
 
 NAME_HELP = "in the language of the request (Accept-Language: vi or en), or the other one if the rule has none in it"
@@ -33,12 +36,26 @@ class RuleWriteSerializer(serializers.Serializer):
     conditions = serializers.JSONField(help_text="list of {field, op, value}; all must hold")
     score = serializers.IntegerField(min_value=-1000, max_value=1000, default=0)
     min_channel = serializers.ChoiceField(choices=Channel.choices, required=False, allow_blank=True, allow_null=True, default="")
-    active = serializers.BooleanField(default=True)
+    active = serializers.BooleanField(
+        default=False,
+        help_text="A new rule is created inactive: `true` is refused (400). Activating a rule, or changing what an "
+                  "active rule decides, answers 409 `preview_required`: preview it with POST /api/v1/risk/changes/, "
+                  "then confirm it.")
     valid_from = serializers.DateField(required=False, allow_null=True, default=None)
     valid_to = serializers.DateField(required=False, allow_null=True, default=None)
 
     def validate_min_channel(self, value):
         return value or ""
+
+
+class RuleChangesSerializer(RuleWriteSerializer):
+    """The fields of a rule to change; those left out keep their value."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            field.required, field.default = False, empty
+        return fields
 
 
 class RuleVersionSerializer(serializers.ModelSerializer):
@@ -175,12 +192,54 @@ class BacktestRequestSerializer(serializers.Serializer):
 
 
 class BacktestRunSerializer(serializers.ModelSerializer):
-    class Meta:
-        from risk.models import BacktestRun
+    baseline = serializers.ChoiceField(
+        choices=BacktestRun.Baseline.choices,
+        help_text="what `channel_mix_now` is: the channels decided at the time, or the rules and settings in force run again")
 
+    class Meta:
         model = BacktestRun
-        fields = ["id", "state", "date_from", "date_to", "include_current", "rules", "total", "processed", "result",
-                  "error", "created_at", "finished_at"]
+        fields = ["id", "state", "date_from", "date_to", "include_current", "baseline", "candidate_settings", "rules",
+                  "total", "processed", "result", "error", "created_at", "finished_at"]
+
+
+class ProposedChangeSerializer(serializers.Serializer):
+    """A change to preview: `rule` and `changes` (the rule's fields to change, as in PATCH), or `settings` (all four)."""
+
+    rule = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1, help_text="the id of the rule to change")
+    changes = RuleChangesSerializer(required=False, help_text="the fields of the rule to change, e.g. {\"active\": true}")
+    change_note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    settings = RiskSettingsSerializer(required=False, help_text="the thresholds and rates after the change")
+
+    def validate(self, data):
+        if ("settings" in data) == ("rule" in data or "changes" in data):
+            raise serializers.ValidationError(_("Give either rule and changes, or settings."))
+        if "settings" not in data and not ("rule" in data and "changes" in data):
+            raise serializers.ValidationError(_("A change of a rule needs both rule and changes."))
+        return data
+
+
+class RiskChangeSerializer(serializers.ModelSerializer):
+    """A change held until its preview is confirmed (risk/services/changes.py)."""
+
+    kind = serializers.ChoiceField(choices=RiskChange.Kind.choices)
+    rule = serializers.IntegerField(source="rule_id", allow_null=True)
+    values = serializers.JSONField(help_text="the rule's fields, or the settings, after the change")
+    created_by = serializers.CharField(source="created_by.username", allow_null=True, default=None)
+    applied_by = serializers.CharField(source="applied_by.username", allow_null=True, default=None)
+    outdated = serializers.SerializerMethodField(
+        help_text="a rule or the settings changed since the preview was made: it cannot be confirmed; preview it again")
+    preview = BacktestRunSerializer(
+        help_text="the backtest of the last 30 days: `result.channel_mix_now` (rules and settings in force), "
+                  "`result.channel_mix_candidate` (with the change), `result.changed` (declarations whose channel "
+                  "would change: id, number, from, to; at most 500) and `result.changed_total`")
+
+    class Meta:
+        model = RiskChange
+        fields = ["id", "kind", "rule", "values", "change_note", "created_at", "created_by", "outdated", "applied_at",
+                  "applied_by", "preview"]
+
+    def get_outdated(self, change) -> bool:
+        return change.applied_at is None and risk_change_outdated(change)
 
 
 class WatchlistedPartnerSerializer(serializers.ModelSerializer):

@@ -8,18 +8,20 @@ from rest_framework.views import APIView
 
 from customs_portal.accounts.models import Enterprise
 from customs_portal.accounts.permissions import IsRiskAdmin
-from risk.models import BacktestRun, ReferencePrice, WatchlistedPartner
+from risk.models import BacktestRun, ReferencePrice, RiskChange, WatchlistedPartner
 from risk.selectors import reference_prices, risk_rules, watchlisted_partners
 from risk.services.assessment import risk_settings_current
 from risk.services.backtest import backtest_start
-from risk.services.reference_prices import reference_price_delete, reference_price_set
-from risk.services.rules import (
-    enterprise_compliance_update,
-    risk_rule_create,
-    risk_rule_deactivate,
-    risk_rule_update,
-    risk_settings_update,
+from risk.services.changes import (
+    risk_change_confirm,
+    risk_rule_add,
+    risk_rule_change_preview,
+    risk_rule_edit,
+    risk_settings_change_preview,
+    risk_settings_edit,
 )
+from risk.services.reference_prices import reference_price_delete, reference_price_set
+from risk.services.rules import enterprise_compliance_update, risk_rule_deactivate
 from risk.services.watchlists import (
     watchlisted_partner_add,
     watchlisted_partner_deactivate,
@@ -29,8 +31,10 @@ from .serializers import (
     BacktestRequestSerializer,
     BacktestRunSerializer,
     ComplianceSerializer,
+    ProposedChangeSerializer,
     ReferencePriceSerializer,
     ReferencePriceWriteSerializer,
+    RiskChangeSerializer,
     RiskSettingsSerializer,
     RuleDetailSerializer,
     RuleSerializer,
@@ -40,6 +44,9 @@ from .serializers import (
 )
 
 ERRORS = {400: OpenApiResponse(description="Validation errors by field"), 403: OpenApiResponse(description="Not a risk admin")}
+PREVIEW_REQUIRED = {409: OpenApiResponse(description=(
+    "`preview_required`: the change alters which declarations are checked. Preview it with POST "
+    "/api/v1/risk/changes/ and confirm it with POST /api/v1/risk/changes/{id}/confirm/ once the preview is done."))}
 
 
 class RiskRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -57,18 +64,23 @@ class RiskRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         rule = risk_rules(with_versions=True).get(pk=rule.pk)
         return Response(RuleDetailSerializer(rule).data, status=code)
 
-    @extend_schema(request=RuleWriteSerializer, responses={201: RuleDetailSerializer, **ERRORS})
+    @extend_schema(request=RuleWriteSerializer, responses={201: RuleDetailSerializer, **ERRORS},
+                   description="A new rule is created inactive (`active: true` is refused with a field error).")
     def create(self, request):
         body = RuleWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._render(risk_rule_create(user=request.user, data=dict(body.validated_data)), status.HTTP_201_CREATED)
+        return self._render(risk_rule_add(user=request.user, data=dict(body.validated_data)), status.HTTP_201_CREATED)
 
-    @extend_schema(request=RuleWriteSerializer(partial=True), responses={200: RuleDetailSerializer, **ERRORS})
+    @extend_schema(request=RuleWriteSerializer(partial=True), responses={200: RuleDetailSerializer, **ERRORS, **PREVIEW_REQUIRED},
+                   description="Renaming a rule, changing an inactive one or deactivating one applies at once. "
+                               "Activating a rule, or changing the conditions, score, minimum channel or validity of "
+                               "an active one, answers 409 `preview_required` and changes nothing: see "
+                               "POST /api/v1/risk/changes/.")
     def partial_update(self, request, pk=None):
         rule = self.get_object()
         body = RuleWriteSerializer(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
-        return self._render(risk_rule_update(rule=rule, user=request.user, data=dict(body.validated_data)), status.HTTP_200_OK)
+        return self._render(risk_rule_edit(rule=rule, user=request.user, data=dict(body.validated_data)), status.HTTP_200_OK)
 
     @extend_schema(request=None, responses={200: RuleDetailSerializer, **ERRORS},
                    description="Rules are never deleted (assessments refer to their versions): this deactivates the rule in a new version.")
@@ -83,11 +95,65 @@ class RiskSettingsView(APIView):
     def get(self, request):
         return Response(RiskSettingsSerializer(risk_settings_current()).data)
 
-    @extend_schema(request=RiskSettingsSerializer, responses={200: RiskSettingsSerializer, **ERRORS})
+    @extend_schema(request=RiskSettingsSerializer, responses={200: RiskSettingsSerializer, **ERRORS, **PREVIEW_REQUIRED},
+                   description="Thresholds and random rates different from those in force answer 409 "
+                               "`preview_required` and change nothing: preview the change with "
+                               "POST /api/v1/risk/changes/ `{\"settings\": {...}}`, then confirm it. The same values "
+                               "answer 200 and change nothing.")
     def put(self, request):
         body = RiskSettingsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return Response(RiskSettingsSerializer(risk_settings_update(user=request.user, data=body.validated_data)).data)
+        return Response(RiskSettingsSerializer(risk_settings_edit(user=request.user, data=body.validated_data)).data)
+
+
+class RiskChangeListView(APIView):
+    permission_classes = [IsRiskAdmin]
+
+    @extend_schema(
+        request=ProposedChangeSerializer, responses={202: RiskChangeSerializer, 404: OpenApiResponse(description="No such rule"), **ERRORS},
+        summary="Preview a change of a rule or of the settings",
+        description="Holds the change and starts its preview: a backtest of the declarations registered in the last "
+                    "30 days with the rules and settings in force, without and with the change. Poll "
+                    "GET /api/v1/risk/changes/{id}/ until `preview.state` is `done`, read the channel mix and the "
+                    "declarations that would change, then confirm with POST /api/v1/risk/changes/{id}/confirm/. "
+                    "Nothing changes until then.")
+    def post(self, request):
+        body = ProposedChangeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        if "settings" in data:
+            change = risk_settings_change_preview(user=request.user, data=data["settings"])
+        else:
+            rule = get_object_or_404(risk_rules(), pk=data["rule"])
+            change = risk_rule_change_preview(rule=rule, user=request.user, data=dict(data["changes"]),
+                                              change_note=data["change_note"])
+        return Response(RiskChangeSerializer(change).data, status=status.HTTP_202_ACCEPTED)
+
+
+def _change(pk) -> RiskChange:
+    return get_object_or_404(RiskChange.objects.select_related("preview", "created_by", "applied_by"), pk=pk)
+
+
+class RiskChangeDetailView(APIView):
+    permission_classes = [IsRiskAdmin]
+
+    @extend_schema(responses={200: RiskChangeSerializer, 404: OpenApiResponse(description="No such change"), **ERRORS},
+                   summary="A change held for confirmation, with its preview")
+    def get(self, request, pk):
+        return Response(RiskChangeSerializer(_change(pk)).data)
+
+
+class RiskChangeConfirmView(APIView):
+    permission_classes = [IsRiskAdmin]
+
+    @extend_schema(
+        request=None, summary="Apply a previewed change",
+        responses={200: RiskChangeSerializer, 404: OpenApiResponse(description="No such change"), **ERRORS,
+                   409: OpenApiResponse(description="`preview_running`, `preview_failed`, `preview_outdated` (a rule or "
+                                                    "the settings changed since: preview again) or `already_applied`")})
+    def post(self, request, pk):
+        change = risk_change_confirm(change_id=_change(pk).pk, user=request.user)
+        return Response(RiskChangeSerializer(_change(change.pk)).data)
 
 
 class EnterpriseComplianceView(APIView):

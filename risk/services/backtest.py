@@ -1,13 +1,21 @@
 """Backtests: what a candidate rule set would have decided on past declarations.
 
-The channel mix "now" is what was decided (the stored assessment of each declaration);
-"with the candidate" re-runs the engine with the candidate rules, the current thresholds
-and each declaration's own random draw. A "hit" is a past physical inspection that found
-a discrepancy (audit action `record_inspection` with `discrepancy: true`) on a declaration
-that the candidate sends to red (or yellow, counted separately).
+The candidate side re-runs the engine with the candidate rules (alone, or in place of their
+current versions among the rules in force), the current thresholds or the candidate's
+(`candidate_settings`), and each declaration's own random draw. It is compared with a baseline:
+- `decided`: what was decided at the time (the stored assessment of each declaration);
+- `rules_in_force`: the rules and settings in force now, run again the same way, so that the
+  difference is the candidate's effect alone (the rule form's backtest, the preview of a change).
+Minimum channels the content requires (risk/services/minimums.py) apply on both sides.
+
+A "hit" is a past physical inspection that found a discrepancy (audit action
+`record_inspection` with `discrepancy: true`) on a declaration that the candidate sends to
+red (or yellow, counted separately).
 """
 import logging
 from collections import Counter
+from datetime import date
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F, Prefetch
@@ -15,18 +23,53 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customs_portal.errors import DomainValidationError
+from customs_portal.languages import in_active_language
 from declarations.lifecycle import Status
-from declarations.models import AuditEvent, Declaration, GoodsItem
+from declarations.models import AuditEvent, Declaration, DutyAssessment, GoodsItem
 from risk.conditions import ConditionError, conditions_validate
 from risk.engine import CompiledRuleSet, channel_for_score, random_selection, stricter
 from risk.models import Assessment, BacktestRun, RiskRule, RiskRuleVersion
 from risk.services.assessment import random_draw_for, risk_settings_current
-from risk.services.compilation import rule_version_compile
+from risk.services.compilation import rule_set_compile, rule_version_compile
 from risk.services.facts import declaration_facts, items_for_facts
+from risk.services.minimums import DUTY_TO_BE_ASSESSED, REQUIREMENTS
+from risk.services.rules import rule_values_changed, rule_values_new
 
 logger = logging.getLogger(__name__)
 CHUNK = 500
 MAX_RULES = 2000
+# The declarations whose channel differs, kept in the result (the count is always complete).
+CHANGED_LIMIT = 500
+SETTINGS_FIELDS = ("yellow_threshold", "red_threshold", "random_yellow_rate", "random_red_rate")
+
+
+def candidate_from_version(version: RiskRuleVersion, *, unsaved: bool = False, proposed: bool = False) -> dict:
+    """A rule version as a candidate of a run: what the engine needs, and what names it. `unsaved`: typed in
+    the rule form; `proposed`: the version a change held for confirmation would make (risk/services/changes.py)."""
+    return {
+        "origin": f"rule {version.rule_id} v{version.version}" if version.rule_id else "new rule",
+        "rule_id": version.rule_id, "version": version.version,
+        "unsaved": unsaved, "proposed": proposed, "name": version.name_vi or version.name_en, "name_en": version.name_en or version.name_vi,
+        "conditions": version.conditions, "score": version.score, "min_channel": version.min_channel,
+        "valid_from": version.valid_from.isoformat() if version.valid_from else None,
+        "valid_to": version.valid_to.isoformat() if version.valid_to else None,
+    }
+
+
+def backtest_rule_label(rule: dict) -> str:
+    """How a candidate or fired rule is named to people: "Thuốc lá (v2)", "Thuốc lá (v3, not saved)",
+    "Thuốc lá (v3, not applied yet)"."""
+    name = in_active_language(rule.get("name") or "", rule.get("name_en") or "")
+    version = rule.get("version")
+    if rule.get("proposed") and version:
+        return _("%(name)s (v%(version)s, not applied yet)") % {"name": name, "version": version}
+    if rule.get("unsaved"):
+        if version:
+            return _("%(name)s (v%(version)s, not saved)") % {"name": name, "version": version}
+        return _("%(name)s (new, not saved)") % {"name": name}
+    if version:
+        return _("%(name)s (v%(version)s)") % {"name": name, "version": version}
+    return name
 
 
 def _candidate_rules(rules: list) -> list[dict]:
@@ -42,9 +85,7 @@ def _candidate_rules(rules: list) -> list[dict]:
             if version is None:
                 errors.append(f"[{index}] " + _("No rule %(id)s.") % {"id": entry})
                 continue
-            candidates.append({"origin": f"rule {entry} v{version.version}", "rule_id": entry,
-                               "name": version.name_vi or version.name_en, "name_en": version.name_en or version.name_vi,
-                               "conditions": version.conditions, "score": version.score, "min_channel": version.min_channel})
+            candidates.append(candidate_from_version(version))
         elif isinstance(entry, dict):
             try:
                 conditions = conditions_validate(entry.get("conditions"))
@@ -58,7 +99,7 @@ def _candidate_rules(rules: list) -> list[dict]:
                 errors.append(f"[{index}] {exc}")
                 continue
             name = str(entry.get("name") or f"candidate {index + 1}")[:200]
-            candidates.append({"origin": "inline", "rule_id": None, "name": name, "conditions": conditions,
+            candidates.append({"origin": "inline", "rule_id": None, "version": None, "name": name, "conditions": conditions,
                                "score": score, "min_channel": min_channel})
         else:
             errors.append(f"[{index}] " + _("A rule id or a rule object."))
@@ -67,34 +108,92 @@ def _candidate_rules(rules: list) -> list[dict]:
     return candidates
 
 
-def backtest_start(*, user, rules: list, date_from, date_to, include_current: bool = False) -> BacktestRun:
+def backtest_run_create(*, user, candidates: list[dict], date_from: date, date_to: date, include_current: bool,
+                        baseline: str = BacktestRun.Baseline.DECIDED, candidate_settings: dict | None = None) -> BacktestRun:
+    """A run of validated candidates (`candidate_from_version` or `_candidate_rules`), queued once committed."""
     from risk.tasks import backtest_run_enqueue
 
     if date_to < date_from:
         raise DomainValidationError({"to": [_("The end of the range must not be before its start.")]})
     with transaction.atomic():
         run = BacktestRun.objects.create(
-            created_by=user, date_from=date_from, date_to=date_to, rules=_candidate_rules(rules),
-            include_current=include_current,
+            created_by=user, date_from=date_from, date_to=date_to, rules=candidates, include_current=include_current,
+            baseline=baseline, candidate_settings=candidate_settings,
         )
         transaction.on_commit(lambda: backtest_run_enqueue(run_id=run.pk))
     return run
 
 
-def _compiled_candidates(run: BacktestRun) -> CompiledRuleSet:
+def backtest_start(*, user, rules: list, date_from, date_to, include_current: bool = False) -> BacktestRun:
+    """A backtest of rule ids or inline rules (the API and the backtest page), against the decisions taken."""
+    if date_to < date_from:
+        raise DomainValidationError({"to": [_("The end of the range must not be before its start.")]})
+    return backtest_run_create(user=user, candidates=_candidate_rules(rules), date_from=date_from, date_to=date_to,
+                               include_current=include_current)
+
+
+def rule_form_backtest_start(*, user, rule: RiskRule | None, data: dict, date_from: date, date_to: date) -> BacktestRun:
+    """The rule form's backtest: the rule as typed (`data`, not saved; active, whatever the form says)
+    added to the rules in force, or in place of its current version, against the rules in force."""
+    if rule is not None:
+        current = RiskRule.objects.select_related("current").get(pk=rule.pk).current
+        values = rule_values_changed(current=current, data=data)
+        version = RiskRuleVersion(rule_id=rule.pk, version=current.version + 1, **{**values, "active": True})
+    else:
+        version = RiskRuleVersion(rule_id=None, version=None, **{**rule_values_new(data=data), "active": True})
+    return backtest_run_create(user=user, candidates=[candidate_from_version(version, unsaved=True)], date_from=date_from,
+                               date_to=date_to, include_current=True, baseline=BacktestRun.Baseline.RULES_IN_FORCE)
+
+
+def _rules_in_force() -> list[RiskRuleVersion]:
+    return list(RiskRuleVersion.objects.filter(rule__current_id=F("id"), active=True))
+
+
+def _compiled_candidates(run: BacktestRun, in_force: list[RiskRuleVersion]) -> CompiledRuleSet:
     compiled = []
     for index, rule in enumerate(run.rules, start=1):
+        if rule.get("active") is False:  # a change that deactivates the rule: it only leaves the rules in force
+            continue
         version = RiskRuleVersion(
-            pk=-index, rule_id=rule["rule_id"] or -index, version=0, name_vi=rule["name"],
+            pk=-index, rule_id=rule["rule_id"] or -index, version=rule.get("version") or 0, name_vi=rule["name"],
             name_en=rule.get("name_en") or rule["name"], conditions=rule["conditions"],
             score=rule["score"], min_channel=rule["min_channel"], active=True,
+            valid_from=date.fromisoformat(rule["valid_from"]) if rule.get("valid_from") else None,
+            valid_to=date.fromisoformat(rule["valid_to"]) if rule.get("valid_to") else None,
         )
         compiled.append(rule_version_compile(version))
     if run.include_current:
-        current = RiskRuleVersion.objects.filter(rule__current_id=F("id"), active=True)
         candidate_ids = {rule["rule_id"] for rule in run.rules if rule["rule_id"]}
-        compiled += [rule_version_compile(v) for v in current if v.rule_id not in candidate_ids]
+        compiled += [rule_version_compile(v) for v in in_force if v.rule_id not in candidate_ids]
     return CompiledRuleSet(compiled)
+
+
+class _Decider:
+    """The channel a rule set and settings give a declaration, as `risk_assess` decides it
+    (without the floor of earlier versions)."""
+
+    def __init__(self, rule_set: CompiledRuleSet, settings):
+        self.rule_set = rule_set
+        self.yellow, self.red = int(settings["yellow_threshold"]), int(settings["red_threshold"])
+        self.yellow_rate, self.red_rate = settings["random_yellow_rate"], settings["random_red_rate"]
+
+    def decide(self, facts, *, draw, minimum: str):
+        result = self.rule_set.evaluate(facts)
+        channel = stricter(channel_for_score(result.score, yellow_threshold=self.yellow, red_threshold=self.red),
+                           result.min_channel)
+        channel = stricter(channel, minimum)
+        return random_selection(channel, draw=draw, yellow_rate=self.yellow_rate, red_rate=self.red_rate), result
+
+
+def _settings_of(run: BacktestRun) -> tuple[dict, dict]:
+    """(settings in force, the candidate's settings) as {"yellow_threshold", ...} with Decimal rates."""
+    current = risk_settings_current()
+    in_force = {name: getattr(current, name) for name in SETTINGS_FIELDS}
+    candidate = dict(in_force)
+    for name, value in (run.candidate_settings or {}).items():
+        if name in SETTINGS_FIELDS:
+            candidate[name] = Decimal(str(value)) if name.startswith("random_") else int(value)
+    return in_force, candidate
 
 
 def backtest_execute(*, run_id: int) -> BacktestRun | None:
@@ -114,63 +213,7 @@ def backtest_execute(*, run_id: int) -> BacktestRun | None:
     run.state, run.total, run.processed = BacktestRun.State.RUNNING, declarations.count(), 0
     run.save(update_fields=["state", "total", "processed"])
     try:
-        rule_set = _compiled_candidates(run)
-        settings = risk_settings_current()
-        now_mix, candidate_mix, moves = Counter(), Counter(), Counter()
-        fired_counts = Counter()
-        names_en = {}  # the English name of each rule counted in `fired_counts` (by its Vietnamese name)
-        discrepancies = set(
-            AuditEvent.objects.filter(action="record_inspection", data__discrepancy=True, declaration__in=declarations)
-            .values_list("declaration_id", flat=True)
-        )
-        hits = Counter()
-        last_id = 0
-        while True:
-            chunk = list(declarations.filter(id__gt=last_id)
-                         .prefetch_related(Prefetch("items", queryset=items_for_facts(GoodsItem.objects.all())))[:CHUNK])
-            if not chunk:
-                break
-            decided, draws = {}, {}
-            for a in (Assessment.objects.filter(declaration__in=chunk).order_by("declaration_id", "declaration_version")
-                      .only("declaration_id", "channel", "random_draw")):
-                decided[a.declaration_id] = a.channel
-                draws.setdefault(a.declaration_id, a.random_draw)  # the declaration's one draw
-            for declaration in chunk:
-                facts = declaration_facts(declaration=declaration, items=list(declaration.items.all()))
-                result = rule_set.evaluate(facts)
-                channel = stricter(
-                    channel_for_score(result.score, yellow_threshold=settings.yellow_threshold, red_threshold=settings.red_threshold),
-                    result.min_channel,
-                )
-                draw = draws.get(declaration.pk)
-                channel = random_selection(channel, draw=random_draw_for(declaration) if draw is None else draw,
-                                           yellow_rate=settings.random_yellow_rate, red_rate=settings.random_red_rate)
-                before = decided.get(declaration.pk, "unassessed")
-                now_mix[before] += 1
-                candidate_mix[channel] += 1
-                moves[f"{before}->{channel}"] += 1
-                for fired in result.fired:
-                    fired_counts[fired["name"]] += 1
-                    names_en[fired["name"]] = fired.get("name_en") or fired["name"]
-                if declaration.pk in discrepancies:
-                    hits[f"now_{before}"] += 1
-                    hits[f"candidate_{channel}"] += 1
-            last_id = chunk[-1].pk
-            run.processed += len(chunk)
-            BacktestRun.objects.filter(pk=run.pk).update(processed=run.processed)
-        run.result = {
-            "declarations": run.total,
-            "channel_mix_now": dict(now_mix),
-            "channel_mix_candidate": dict(candidate_mix),
-            "moves": dict(moves),
-            "fired_rules": dict(fired_counts.most_common()),
-            "fired_rule_names_en": names_en,
-            "inspections_with_discrepancy": len(discrepancies),
-            "discrepancies_selected_now": hits["now_red"] + hits["now_yellow"],
-            "discrepancies_selected_candidate": hits["candidate_red"] + hits["candidate_yellow"],
-            "discrepancies_red_candidate": hits["candidate_red"],
-            "thresholds": {"yellow": settings.yellow_threshold, "red": settings.red_threshold},
-        }
+        run.result = _backtest_result(run, declarations)
         run.state = BacktestRun.State.DONE
     except Exception as exc:  # a failed run is reported in the page rather than retried forever
         logger.exception("backtest %s failed", run.pk)
@@ -178,3 +221,100 @@ def backtest_execute(*, run_id: int) -> BacktestRun | None:
     run.finished_at = timezone.now()
     run.save(update_fields=["state", "result", "error", "finished_at", "processed"])
     return run
+
+
+def _backtest_result(run: BacktestRun, declarations) -> dict:
+    in_force = _rules_in_force()
+    settings_in_force, settings_candidate = _settings_of(run)
+    candidate = _Decider(_compiled_candidates(run, in_force), settings_candidate)
+    rerun = run.baseline == BacktestRun.Baseline.RULES_IN_FORCE
+    baseline = _Decider(rule_set_compile(in_force), settings_in_force) if rerun else None
+    minimum_channel = str(REQUIREMENTS[DUTY_TO_BE_ASSESSED][0])
+    now_mix, candidate_mix, moves, fired_counts = Counter(), Counter(), Counter(), Counter()
+    fired_rules: dict[tuple, dict] = {}
+    changed, changed_total = [], 0
+    discrepancies = set(
+        AuditEvent.objects.filter(action="record_inspection", data__discrepancy=True, declaration__in=declarations)
+        .values_list("declaration_id", flat=True)
+    )
+    hits = Counter()
+    last_id = 0
+    while True:
+        chunk = list(declarations.filter(id__gt=last_id)
+                     .prefetch_related(Prefetch("items", queryset=items_for_facts(GoodsItem.objects.all())))[:CHUNK])
+        if not chunk:
+            break
+        decided, draws = {}, {}
+        for a in (Assessment.objects.filter(declaration__in=chunk).order_by("declaration_id", "declaration_version")
+                  .only("declaration_id", "channel", "random_draw")):
+            decided[a.declaration_id] = a.channel
+            draws.setdefault(a.declaration_id, a.random_draw)  # the declaration's one draw
+        duty_pending = set(GoodsItem.objects.filter(declaration__in=chunk, duty_assessment=DutyAssessment.TO_BE_ASSESSED)
+                           .values_list("declaration_id", flat=True))
+        for declaration in chunk:
+            facts = declaration_facts(declaration=declaration, items=list(declaration.items.all()))
+            draw = draws.get(declaration.pk)
+            draw = random_draw_for(declaration) if draw is None else draw
+            minimum = minimum_channel if declaration.pk in duty_pending else "green"
+            channel, result = candidate.decide(facts, draw=draw, minimum=minimum)
+            if rerun:
+                before, _result = baseline.decide(facts, draw=draw, minimum=minimum)
+            else:
+                before = decided.get(declaration.pk, "unassessed")
+            now_mix[before] += 1
+            candidate_mix[channel] += 1
+            moves[f"{before}->{channel}"] += 1
+            if before != channel:
+                changed_total += 1
+                if len(changed) < CHANGED_LIMIT:
+                    changed.append({"id": declaration.pk, "number": declaration.number, "from": before, "to": channel})
+            for fired in result.fired:
+                key = (fired["rule"], fired["version"], fired["name"])
+                fired_counts[key] += 1
+                fired_rules.setdefault(key, fired)
+            if declaration.pk in discrepancies:
+                hits[f"now_{before}"] += 1
+                hits[f"candidate_{channel}"] += 1
+        last_id = chunk[-1].pk
+        run.processed += len(chunk)
+        BacktestRun.objects.filter(pk=run.pk).update(processed=run.processed)
+    return {
+        "declarations": run.total,
+        "baseline": run.baseline,
+        "channel_mix_now": dict(now_mix),
+        "channel_mix_candidate": dict(candidate_mix),
+        "moves": dict(moves),
+        "changed": changed,
+        "changed_total": changed_total,
+        "fired_rules": _fired_by_name(fired_counts),
+        "fired_rule_names_en": {key[2]: fired_rules[key].get("name_en") or key[2] for key in fired_counts},
+        "fired": _fired_list(run, fired_counts, fired_rules),
+        "inspections_with_discrepancy": len(discrepancies),
+        "discrepancies_selected_now": hits["now_red"] + hits["now_yellow"],
+        "discrepancies_selected_candidate": hits["candidate_red"] + hits["candidate_yellow"],
+        "discrepancies_red_candidate": hits["candidate_red"],
+        "thresholds": {"yellow": settings_candidate["yellow_threshold"], "red": settings_candidate["red_threshold"]},
+    }
+
+
+def _fired_by_name(fired_counts: Counter) -> dict:
+    """{Vietnamese name: declarations}, most first (the result's first shape, kept for API clients)."""
+    by_name = Counter()
+    for (_rule, _version, name), count in fired_counts.items():
+        by_name[name] += count
+    return dict(by_name.most_common())
+
+
+def _fired_list(run: BacktestRun, fired_counts: Counter, fired_rules: dict) -> list[dict]:
+    """[{"rule", "version", "unsaved", "proposed", "name", "name_en", "count"}], most first: each rule that fired,
+    by its version, so that it can be named "Thuốc lá (v2)" (`backtest_rule_label`)."""
+    # A candidate is compiled with its rule id (or -position for one without) and its version (or 0).
+    candidates = {(rule["rule_id"] or -index, rule.get("version") or 0): rule
+                  for index, rule in enumerate(run.rules, start=1)}
+    entries = []
+    for (rule_id, version, name), count in fired_counts.most_common():
+        candidate = candidates.get((rule_id, version), {})
+        entries.append({"rule": rule_id if rule_id and rule_id > 0 else None, "version": version or None,
+                        "unsaved": bool(candidate.get("unsaved")), "proposed": bool(candidate.get("proposed")), "name": name,
+                        "name_en": fired_rules[(rule_id, version, name)].get("name_en") or name, "count": count})
+    return entries

@@ -148,7 +148,8 @@ def risk_defaults_seed(*, stdout=None) -> None:
     created = 0
     for rule in DEFAULT_RULES:
         if rule["name_en"] not in existing:
-            risk_rule_create(user=None, data=dict(rule), change_note="default rule set")
+            # In force from the start: an installation's first rule set has no decisions to compare with.
+            risk_rule_create(user=None, data={**rule, "active": True}, change_note="default rule set")
             created += 1
     for hs_code, unit, price, note in DEFAULT_REFERENCE_PRICES:
         ReferencePrice.objects.update_or_create(hs_code=hs_code, unit_id=unit, defaults={"price_vnd": Decimal(price), "note": note})

@@ -1,4 +1,9 @@
-"""Risk rules, settings, compliance levels and watchlists: every change is versioned or audited."""
+"""Risk rules, settings, compliance levels and watchlists: every change is versioned or audited.
+
+These apply a change at once. People's changes to rules and settings go through
+risk/services/changes.py, which creates rules inactive and holds a change that alters decisions
+until its preview is confirmed; the default rule set (risk/services/defaults.py) and the tests
+use these directly."""
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -44,10 +49,18 @@ def _validated(data: dict) -> dict:
     return data
 
 
-@transaction.atomic
-def risk_rule_create(*, user, data: dict, change_note: str = "") -> RiskRule:
+def rule_values_new(*, data: dict) -> dict:
+    """The validated fields of a new rule's version 1 (inactive unless `data` says `active`)."""
     data = _in_both_languages(data)
     values = _validated({name: data.get(name) for name in RULE_FIELDS if name in data})
+    values.setdefault("active", False)
+    return values
+
+
+@transaction.atomic
+def risk_rule_create(*, user, data: dict, change_note: str = "") -> RiskRule:
+    """Version 1 of a new rule; inactive unless `data` says `active`."""
+    values = rule_values_new(data=data)
     rule = RiskRule.objects.create(created_by=user)
     version = RiskRuleVersion.objects.create(rule=rule, version=1, created_by=user, change_note=change_note, **values)
     rule.current = version
@@ -58,12 +71,9 @@ def risk_rule_create(*, user, data: dict, change_note: str = "") -> RiskRule:
 @transaction.atomic
 def risk_rule_update(*, rule: RiskRule, user, data: dict, change_note: str = "") -> RiskRule:
     """A new version with the changed fields; earlier versions stay as they were."""
-    data = _in_both_languages(data)
     locked = RiskRule.objects.select_for_update(of=("self",)).select_related("current").get(pk=rule.pk)
     current = locked.current
-    values = {name: getattr(current, name) for name in RULE_FIELDS}
-    values.update({name: data[name] for name in RULE_FIELDS if name in data})
-    values = _validated(values)
+    values = rule_values_changed(current=current, data=data)
     version = RiskRuleVersion.objects.create(
         rule=locked, version=current.version + 1, created_by=user, change_note=change_note, **values
     )
@@ -72,20 +82,36 @@ def risk_rule_update(*, rule: RiskRule, user, data: dict, change_note: str = "")
     return locked
 
 
+def rule_values_changed(*, current: RiskRuleVersion, data: dict) -> dict:
+    """The validated fields of the version that `data` (a partial rule body) would make of `current`."""
+    data = _in_both_languages(data)
+    values = {name: getattr(current, name) for name in RULE_FIELDS}
+    values.update({name: data[name] for name in RULE_FIELDS if name in data})
+    return _validated(values)
+
+
 def risk_rule_deactivate(*, rule: RiskRule, user) -> RiskRule:
     return risk_rule_update(rule=rule, user=user, data={"active": False}, change_note="deactivated")
+
+
+SETTINGS_FIELDS = ("yellow_threshold", "red_threshold", "random_yellow_rate", "random_red_rate")
+
+
+def risk_settings_values(*, current: RiskSettings, data: dict) -> dict:
+    """The thresholds and rates that `data` (some of them) would make of `current`, validated."""
+    values = {name: data[name] if name in data else getattr(current, name) for name in SETTINGS_FIELDS}
+    if values["red_threshold"] <= values["yellow_threshold"]:
+        raise DomainValidationError({"red_threshold": [_("The red threshold must be above the yellow threshold.")]})
+    if values["random_yellow_rate"] + values["random_red_rate"] > 1:
+        raise DomainValidationError({"random_red_rate": [_("The random rates together cannot exceed 1.")]})
+    return values
 
 
 @transaction.atomic
 def risk_settings_update(*, user, data: dict) -> RiskSettings:
     settings, _created = RiskSettings.objects.select_for_update().get_or_create(pk=1)
-    for name in ("yellow_threshold", "red_threshold", "random_yellow_rate", "random_red_rate"):
-        if name in data:
-            setattr(settings, name, data[name])
-    if settings.red_threshold <= settings.yellow_threshold:
-        raise DomainValidationError({"red_threshold": [_("The red threshold must be above the yellow threshold.")]})
-    if settings.random_yellow_rate + settings.random_red_rate > 1:
-        raise DomainValidationError({"random_red_rate": [_("The random rates together cannot exceed 1.")]})
+    for name, value in risk_settings_values(current=settings, data=data).items():
+        setattr(settings, name, value)
     settings.version += 1
     settings.updated_by = user
     settings.save()

@@ -53,10 +53,12 @@ def known_objects_set(world: World) -> None:
         "/api/v1/risk/reference-prices/": {"id": [world.price.pk]},
         "/api/v1/risk/watchlist/partners/": {"id": [world.partner.pk]},
         "/api/v1/risk/backtest/": {"id": [world.backtest.pk]},
+        "/api/v1/risk/changes/": {"id": [world.change.pk]},
         "/api/v1/enterprises/": {"tax_code": [world.review.enterprise.tax_code, world.other.enterprise.tax_code]},
     })
     KNOWN_IN_BODY.clear()
     KNOWN_IN_BODY["/api/v1/gate/release/"] = {"declaration_number": [world.paid.number, world.payable.number]}
+    KNOWN_IN_BODY["/api/v1/risk/changes/"] = {"rule": [world.rule_inactive.pk, world.rule_watchlist.pk]}
 
 
 def _known_for(path: str) -> dict[str, list]:

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from declarations.models import Declaration
-from risk.models import BacktestRun, RiskRule
+from risk.models import RiskRule
 from tests.payloads import import_body, plain_import_body
 from tests.risk.test_assessment import registered
 
@@ -76,17 +76,6 @@ def test_nul_in_a_multipart_field_is_a_field_error(trader1, api_client_for):
                                             format="multipart")
     assert response.status_code == 400
     assert response.json() == {"kind": ["Null characters are not allowed."]}
-
-
-def test_nul_escaped_in_a_backtest_rule_typed_in_the_form(risk_admin, client):
-    """The form's JSON text holds no NUL itself, only its \\u0000 escape."""
-    client.force_login(risk_admin)
-    response = client.post("/risk/backtest/", {
-        "inline_rules": '{"name": "x\\u0000", "conditions": [{"field": "partner.name", "op": "eq", "value": "A"}]}',
-        "date_from": "2026-01-01", "date_to": "2026-01-02"})
-    assert response.status_code == 200
-    assert "Null characters are not allowed." in response.content.decode()
-    assert not BacktestRun.objects.exists()
 
 
 def test_a_malformed_multipart_body_is_400(trader1, client):

@@ -33,10 +33,11 @@ def rules(risk_admin):
     """No random selection; keyboards (HS 847160) score 30, yellow; tobacco is red."""
     RiskSettings.objects.update_or_create(pk=1, defaults={"random_yellow_rate": 0, "random_red_rate": 0})
     risk_rule_create(user=risk_admin, data={
-        "name": "Keyboards", "conditions": [{"field": "items.hs_code", "op": "startswith", "value": "847160"}], "score": 30})
+        "name": "Keyboards", "conditions": [{"field": "items.hs_code", "op": "startswith", "value": "847160"}], "score": 30,
+        "active": True})
     risk_rule_create(user=risk_admin, data={
         "name": "Tobacco", "conditions": [{"field": "items.hs_code", "op": "startswith", "value": "2402"}],
-        "score": 50, "min_channel": "red"})
+        "score": 50, "min_channel": "red", "active": True})
 
 
 @pytest.fixture

@@ -12,11 +12,12 @@ from declarations.lifecycle import Status
 from declarations.models import AuditEvent, Declaration, InspectionResult
 from declarations.services.amendments import declaration_amend
 from declarations.services.declarations import declaration_as_data, declaration_submit, declaration_update
-from declarations.services.review import declaration_cancel, declaration_decide, gate_release
+from declarations.services.gate import gate_release
+from declarations.services.review import declaration_cancel, declaration_decide
 from declarations.services.verification import qr_payload
 from risk.services.assessment import risk_assess
-from tests.risk.test_assessment import parsed, registered
 from tests.payloads import plain_import_body
+from tests.risk.test_assessment import parsed, registered
 
 pytestmark = pytest.mark.django_db
 
@@ -187,7 +188,7 @@ class TestGate:
         released = gate_release(user=gate_user, scanned=qr_payload(number=cleared.number), container_numbers=["csqu 305438 3"])
         assert released.status == "released" and released.released_at
         assert released.gate_release.container_numbers == ["CSQU3054383"]
-        with pytest.raises(DomainConflict, match="already released"):
+        with pytest.raises(DomainConflict, match="already left the area"):
             gate_release(user=gate_user, scanned=cleared.number, container_numbers=[])
 
     def test_tampered_unknown_and_not_cleared(self, cleared, gate_user, trader1):

@@ -144,6 +144,8 @@ def test_yellow_declaration_from_review_to_gate(page, browser, live_portal, live
         gate_page.fill("#id_containers", "CSQU3054383")
         gate_page.fill("#id_scanned", number)
         gate_page.click("#gate-release-submit")
+        expect(gate_page.locator("#gate-summary")).to_have_attribute("data-number", number)  # checked, then confirmed
+        gate_page.click("#gate-confirm")
         expect(gate_page.locator("#gate-result")).to_have_attribute("data-result", "released")
         expect(gate_page.locator("#gate-result-number")).to_have_text(number)
     finally:

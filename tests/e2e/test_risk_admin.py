@@ -1,7 +1,9 @@
 """Risk administration in Chromium: a risk admin builds a rule with the condition builder and
-sees it in the list at version 1; and backtests a candidate rule over declarations that a
-trader filed through the API and the Celery worker assessed, following the run's progress
-on the page until the channel mix appears."""
+sees it in the list at version 1, inactive; backtests rules picked from the list over
+declarations that a trader filed through the API and the Celery worker assessed, following the
+run's progress on the page until the channel mix appears (tests/e2e/test_risk_changes.py: the
+rule form's backtest, activation and settings changes with their preview)."""
+import re
 import time
 
 import pytest
@@ -16,9 +18,8 @@ RULE_FORM_SCREENSHOT = "/tmp/risk-rule-form.png"
 RULE_LIST_SCREENSHOT = "/tmp/risk-rule-list.png"
 BACKTEST_SCREENSHOT = "/tmp/risk-backtest-result.png"
 ASSESSMENT_TIMEOUT = 60
-CANDIDATE = ('[{"name": "Computer equipment from China", "score": 35, "min_channel": "yellow", "conditions": ['
-             '{"field": "items.hs_code", "op": "startswith", "value": "8471"}, '
-             '{"field": "items.origin_country", "op": "eq", "value": "CN"}]}]')
+NO_RANDOM_SELECTION = ("from risk.models import RiskSettings; RiskSettings.objects.update_or_create(pk=1, "
+                       "defaults={'random_yellow_rate': 0, 'random_red_rate': 0})")
 
 
 def log_in(page, username: str = "riskadmin") -> None:
@@ -77,8 +78,11 @@ def test_risk_admin_builds_a_rule_with_the_condition_builder(page):
     page.fill("#id_change_note", "Tobacco is always inspected")
     page.click("#save-rule")
 
-    page.wait_for_url("**/risk/rules/")
+    page.wait_for_url("**/risk/rules/*/")  # the new rule's page: it is inactive, to be backtested and activated
     expect(page.locator(".alert-success")).to_contain_text("HS 2402 → red")
+    expect(page.locator(".alert-success")).to_contain_text("inactive")
+    expect(page.locator("#activate-rule")).to_be_visible()
+    page.goto("/risk/rules/")
     row = page.locator("#rule-table tbody tr", has_text="HS 2402 → red")
     expect(row).to_have_count(1)
     expect(row.locator(".version-badge")).to_have_text("v1")
@@ -114,28 +118,22 @@ def _file_and_wait(page, headers: dict, bodies: list[dict]) -> list[dict]:
     return declarations
 
 
-def test_risk_admin_backtests_a_candidate_rule(page):
+def test_risk_admin_backtests_rules_picked_by_name(page, live_portal_manage):
     page.set_viewport_size({"width": 1400, "height": 1000})
+    live_portal_manage("shell", "-c", NO_RANDOM_SELECTION)  # the channels decided are the rules'
     log_in(page)
-
-    # No random selection, so that the channels decided are the rules' (set through the settings page).
-    page.goto("/risk/settings/")
-    page.fill("#id_random_yellow_percent", "0")
-    page.fill("#id_random_red_percent", "0")
-    page.click("#save-settings")
-    expect(page.locator(".alert-success")).to_contain_text("Risk settings saved")
 
     token = page.request.post("/api/v1/auth/token/", data={"username": "trader1", "password": "demo12345"}).json()["token"]
     t_shirts = [{"hs_code": "61091010", "description": "Men's cotton T-shirts", "origin_country": "VN",
                  "quantity": "1000", "unit": "PCE", "unit_price": "2.50", "preference": "MFN"}]
     bodies = [plain_import_body(), plain_import_body(), cigarettes_body(), export_body(items=t_shirts)]
     decided = _file_and_wait(page, {"Authorization": f"Token {token}"}, bodies)
-    keyboards_green = sum(1 for d in decided[:2] if d["channel"] == "green")
+    assert decided[2]["channel"] == "red"  # the cigarettes
 
     page.goto("/risk/backtest/")
-    page.locator("#backtest-rules label", has_text="Tobacco products").locator("input").check()
-    page.fill("#id_inline_rules", CANDIDATE)
-    page.check("#id_include_current")
+    expect(page.locator("#backtest-form textarea")).to_have_count(0)  # no JSON in the browser
+    page.locator("#backtest-rules label", has_text="Tobacco products (v1)").locator("input").check()
+    page.locator("#backtest-rules label", has_text="New enterprise (v1)").locator("input").check()
     page.click("#start-backtest")
 
     page.wait_for_url("**/risk/backtest/*/")
@@ -143,8 +141,8 @@ def test_risk_admin_backtests_a_candidate_rule(page):
     expect(page.locator("#backtest-status")).to_have_attribute("data-state", "done")
     declarations = int(page.locator("#kpi-declarations").inner_text())
     assert declarations >= 4
-    assert int(page.locator('[data-move="green->yellow"]').inner_text()) >= keyboards_green
-    expect(page.locator("#fired-rules")).to_contain_text("Computer equipment from China")
-    expect(page.locator("#fired-rules")).to_contain_text("Tobacco products")
+    expect(page.locator("#candidate-rules")).to_contain_text("Tobacco products (v1)")
+    expect(page.locator("#candidate-rules")).not_to_contain_text(re.compile(r"rule \d+ v\d"))  # never "rule 19 v1"
+    expect(page.locator('#fired-rules tr[data-rule-name="Tobacco products (v1)"]')).to_have_count(1)
     assert page.locator(".mix-seg").first.evaluate("e => e.style.width") != ""
     page.screenshot(path=BACKTEST_SCREENSHOT, full_page=True)

@@ -4,6 +4,7 @@ import pytest
 from declarations.models import Declaration
 from risk.models import RiskRule, RiskRuleVersion, RiskSettings
 from risk.services.assessment import risk_assess
+from risk.services.backtest import backtest_execute
 from tests.risk.test_assessment import cigarettes_body, parsed
 
 pytestmark = pytest.mark.django_db
@@ -17,22 +18,37 @@ def admin_client(risk_admin, api_client_for):
     return api_client_for(risk_admin)
 
 
+def activate(client, rule_id: int, **changes) -> dict:
+    """Activate (or change an active) rule as integrators do: preview the change, wait for the preview, confirm."""
+    preview = client.post("/api/v1/risk/changes/", {"rule": rule_id, "changes": {"active": True, **changes}}, format="json")
+    assert preview.status_code == 202, preview.json()
+    backtest_execute(run_id=preview.json()["preview"]["id"])
+    confirmed = client.post(f"/api/v1/risk/changes/{preview.json()['id']}/confirm/")
+    assert confirmed.status_code == 200, confirmed.json()
+    return client.get(f"{RULES}{rule_id}/").json()
+
+
 def test_create_read_update_and_history(admin_client):
     created = admin_client.post(RULES, TOBACCO, format="json")
     assert created.status_code == 201, created.json()
     rule = created.json()
-    assert (rule["version"], rule["active"], rule["min_channel"]) == (1, True, "red")
+    assert (rule["version"], rule["active"], rule["min_channel"]) == (1, False, "red")  # created inactive
     rule_id = rule["id"]
-    updated = admin_client.patch(f"{RULES}{rule_id}/", {"score": 70}, format="json").json()
+    updated = admin_client.patch(f"{RULES}{rule_id}/", {"score": 70}, format="json").json()  # inactive: at once
     assert (updated["version"], updated["score"], updated["name"]) == (2, 70, "Tobacco")
     assert [v["version"] for v in updated["versions"]] == [2, 1]
     assert updated["versions"][1]["score"] == 50
+    refused = admin_client.patch(f"{RULES}{rule_id}/", {"active": True}, format="json")
+    assert refused.status_code == 409 and refused.json()["code"] == "preview_required"
+    assert admin_client.get(f"{RULES}{rule_id}/").json()["version"] == 2
+    activated = activate(admin_client, rule_id)
+    assert (activated["version"], activated["active"], activated["score"]) == (3, True, 70)
     deactivated = admin_client.delete(f"{RULES}{rule_id}/")
     assert deactivated.status_code == 200
-    assert (deactivated.json()["active"], deactivated.json()["version"]) == (False, 3)
+    assert (deactivated.json()["active"], deactivated.json()["version"]) == (False, 4)
     assert RiskRule.objects.filter(pk=rule_id).exists()
     listed = admin_client.get(RULES).json()
-    assert listed["count"] == 1 and listed["results"][0]["version"] == 3
+    assert listed["count"] == 1 and listed["results"][0]["version"] == 4
 
 
 @pytest.mark.parametrize(
@@ -66,9 +82,17 @@ def test_validity_order(admin_client):
 
 def test_settings(admin_client):
     assert admin_client.get("/api/v1/risk/settings/").json()["yellow_threshold"] == 30
-    ok = admin_client.put("/api/v1/risk/settings/", {"yellow_threshold": 20, "red_threshold": 60,
-                                                     "random_yellow_rate": "0.05", "random_red_rate": "0.02"}, format="json")
-    assert ok.status_code == 200 and ok.json()["red_threshold"] == 60
+    body = {"yellow_threshold": 20, "red_threshold": 60, "random_yellow_rate": "0.05", "random_red_rate": "0.02"}
+    refused = admin_client.put("/api/v1/risk/settings/", body, format="json")
+    assert refused.status_code == 409 and refused.json()["code"] == "preview_required"
+    preview = admin_client.post("/api/v1/risk/changes/", {"settings": body}, format="json")
+    assert preview.status_code == 202, preview.json()
+    backtest_execute(run_id=preview.json()["preview"]["id"])
+    ok = admin_client.post(f"/api/v1/risk/changes/{preview.json()['id']}/confirm/")
+    assert ok.status_code == 200 and ok.json()["applied_by"] == "riskadmin"
+    assert admin_client.get("/api/v1/risk/settings/").json()["red_threshold"] == 60
+    same = admin_client.put("/api/v1/risk/settings/", body, format="json")  # the values in force change nothing
+    assert same.status_code == 200 and same.json()["version"] == 2
     bad = admin_client.put("/api/v1/risk/settings/", {"yellow_threshold": 80, "red_threshold": 60,
                                                       "random_yellow_rate": "0.05", "random_red_rate": "0.02"}, format="json")
     assert bad.status_code == 400
@@ -108,7 +132,7 @@ def test_only_risk_admins(request, api_client_for, role, risk_admin):
 def test_traders_never_get_risk_but_officers_do(trader1, officer, admin_client, api_client_for):
     from declarations.services.declarations import declaration_create, declaration_submit
 
-    admin_client.post(RULES, TOBACCO, format="json")
+    activate(admin_client, admin_client.post(RULES, TOBACCO, format="json").json()["id"])
     RiskSettings.objects.update_or_create(pk=1, defaults={"random_yellow_rate": 0, "random_red_rate": 0})
     declaration = declaration_submit(declaration_id=declaration_create(user=trader1, data=parsed(cigarettes_body())).pk, user=trader1)
     risk_assess(declaration_id=declaration.pk)
@@ -120,7 +144,7 @@ def test_traders_never_get_risk_but_officers_do(trader1, officer, admin_client, 
     assert "risk" not in api_client_for(trader1).get("/api/v1/declarations/").json()["results"][0]
     risk = api_client_for(officer).get(url).json()["risk"]
     assert risk["score"] == 50 and risk["channel"] == "red" and risk["random_selection"] is False
-    assert risk["fired_rules"][0]["name"] == "Tobacco" and risk["fired_rules"][0]["version"] == 1
+    assert risk["fired_rules"][0]["name"] == "Tobacco" and risk["fired_rules"][0]["version"] == 2
     assert Declaration.objects.get(pk=declaration.pk).status == "under_inspection"
 
 

@@ -47,7 +47,7 @@ def no_random(db):
 def tobacco_rule(risk_admin):
     return risk_rule_create(user=risk_admin, data={
         "name": "Tobacco", "conditions": [{"field": "items.hs_code", "op": "startswith", "value": "2402"}],
-        "score": 50, "min_channel": "red"})
+        "score": 50, "min_channel": "red", "active": True})
 
 
 def test_green_with_taxes_owed_waits_for_payment(trader1, no_random):
@@ -87,7 +87,8 @@ def test_rule_forces_red_and_explains_itself(trader1, no_random, tobacco_rule):
 
 def test_score_reaching_the_yellow_threshold_goes_to_review(trader1, risk_admin, no_random):
     risk_rule_create(user=risk_admin, data={
-        "name": "China", "conditions": [{"field": "partner.country", "op": "eq", "value": "CN"}], "score": 30})
+        "name": "China", "conditions": [{"field": "partner.country", "op": "eq", "value": "CN"}], "score": 30,
+        "active": True})
     declaration = registered(trader1)
     assert risk_assess(declaration_id=declaration.pk).channel == "yellow"
     declaration.refresh_from_db()
@@ -203,7 +204,8 @@ class TestChannelNeverLowered:
     @pytest.fixture
     def china_rule(self, risk_admin):
         return risk_rule_create(user=risk_admin, data={
-            "name": "China", "conditions": [{"field": "partner.country", "op": "eq", "value": "CN"}], "score": 30})
+            "name": "China", "conditions": [{"field": "partner.country", "op": "eq", "value": "CN"}], "score": 30,
+            "active": True})
 
     @staticmethod
     def amend_to_japan(declaration_id, user):

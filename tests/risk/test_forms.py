@@ -7,7 +7,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from risk.models import ReferencePrice, RiskRule, RiskSettings
+from risk.models import ReferencePrice, RiskChange, RiskRule, RiskSettings
+from risk.services.backtest import backtest_execute
+from risk.services.changes import risk_change_confirm
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +22,7 @@ def client_for(user, language: str) -> Client:
 
 def rule_post(**overrides) -> dict:
     data = {
-        "name_en": "Large invoices", "description_en": "", "score": "1.000", "min_channel": "", "active": "on",
+        "name_en": "Large invoices", "description_en": "", "score": "1.000", "min_channel": "",
         "valid_from": "05/03/2026", "valid_to": "31/12/2026", "change_note": "",
         "cond-0-field": "invoice.total", "cond-0-op": "gt", "cond-0-value": "1.234.567,5",
         "cond-1-field": "item_count", "cond-1-op": "in", "cond-1-value": "1; 2,5; 3",
@@ -32,6 +34,11 @@ def test_settings_take_vietnamese_numbers(risk_admin):
     response = client_for(risk_admin, "vi").post(reverse("risk:settings"), {
         "yellow_threshold": "1.000", "red_threshold": "2.000", "random_yellow_percent": "2,5", "random_red_percent": "0,75"})
     assert response.status_code == 302
+    change = RiskChange.objects.get()  # shown first, applied once confirmed
+    assert change.values == {"yellow_threshold": 1000, "red_threshold": 2000, "random_yellow_rate": "0.0250",
+                             "random_red_rate": "0.0075"}
+    backtest_execute(run_id=change.preview_id)
+    risk_change_confirm(change_id=change.pk, user=risk_admin)
     settings = RiskSettings.objects.get(pk=1)
     assert (settings.yellow_threshold, settings.red_threshold, settings.random_yellow_rate, settings.random_red_rate) == (
         1000, 2000, Decimal("0.0250"), Decimal("0.0075"))

@@ -129,7 +129,7 @@ class TestPages:
         client = client_for(risk_admin, "vi")
         response = client.post(reverse("risk:rule-create"), {
             "name_vi": "Xì gà", "name_en": "Cigars", "description_vi": "Kiểm tra thực tế.", "description_en": "Inspect.",
-            "score": "40", "min_channel": "red", "active": "on", "change_note": "",
+            "score": "40", "min_channel": "red", "change_note": "",
             "cond-0-field": "items.hs_code", "cond-0-op": "startswith", "cond-0-value": "2402",
         })
         assert response.status_code == 302
@@ -153,8 +153,10 @@ class TestPages:
         run = backtest_start(user=risk_admin, rules=[seeded.pk], date_from=today, date_to=today)
         backtest_execute(run_id=run.pk)
         response = client_for(risk_admin, language).get(reverse("risk:backtest-run", args=[run.pk]))
-        assert response.context["report"]["fired"] == [{"name": name, "count": 1, "pct": 100.0}]
-        assert [rule["name"] for rule in response.context["run"].rules] == [name]
+        assert response.context["report"]["fired"] == [{"name": f"{name} (v1)", "count": 1, "pct": 100.0}]
+        assert [rule["label"] for rule in response.context["run"].rules] == [f"{name} (v1)"]
+        assert f"{name} (v1)</a>" in response.content.decode()  # never "rule 12 v1"
+        assert f"rule {seeded.pk} v1" not in response.content.decode()
 
 
 class TestApi:

@@ -11,6 +11,7 @@ from declarations.models import AuditEvent
 from risk.models import (
     BacktestRun,
     ReferencePrice,
+    RiskChange,
     RiskRule,
     RiskRuleVersion,
     RiskSettings,
@@ -19,7 +20,7 @@ from risk.models import (
 from risk.services.assessment import risk_assess
 from risk.services.backtest import backtest_execute, backtest_start
 from risk.services.reference_prices import reference_price_set
-from risk.services.rules import risk_rule_create
+from risk.services.rules import risk_rule_create, risk_rule_deactivate
 from risk.services.watchlists import watchlisted_partner_add
 from tests.payloads import plain_import_body
 from tests.risk.test_assessment import cigarettes_body, registered
@@ -38,10 +39,11 @@ def client_for(user, language: str = "en") -> Client:
 
 
 def rule_post(**overrides) -> dict:
-    """The rule form as the browser posts it: tobacco imports to red, two conditions (indexes need not follow)."""
+    """The rule form as the browser posts it: tobacco imports to red, two conditions (indexes need not follow).
+    A new rule's form has no "active" switch; an edit of an active rule posts `active="on"`."""
     data = {
         "name_en": "HS 2402 imports → red", "description_en": "Cigarettes and cigars", "score": "60", "min_channel": "red",
-        "active": "on", "valid_from": "", "valid_to": "", "change_note": "",
+        "valid_from": "", "valid_to": "", "change_note": "",
         "cond-0-field": "items.hs_code", "cond-0-op": "startswith", "cond-0-value": "2402",
         "cond-3-field": "direction", "cond-3-op": "eq", "cond-3-value": "import",
     }
@@ -51,7 +53,7 @@ def rule_post(**overrides) -> dict:
 
 @pytest.fixture
 def rule(risk_admin):
-    return risk_rule_create(user=risk_admin, data=dict(TOBACCO))
+    return risk_rule_create(user=risk_admin, data={**TOBACCO, "active": True})
 
 
 @pytest.fixture
@@ -133,7 +135,11 @@ def test_other_roles_change_nothing(role, request, rule, price, partner, trader2
         (reverse("risk:reference-price-list"), {"hs_code": "8703", "unit": "PCE", "price_vnd": "1"}),
         (reverse("risk:reference-price-edit", args=[price.pk]), {"hs_code": "8471", "unit": "PCE", "price_vnd": "1"}),
         (reverse("risk:reference-price-delete", args=[price.pk]), {}),
-        (reverse("risk:backtest"), {"inline_rules": '{"conditions": []}', "date_from": "2026-01-01", "date_to": "2026-01-02"}),
+        (reverse("risk:backtest"), {"rules": str(rule.pk), "date_from": "01/01/2026", "date_to": "02/01/2026"}),
+        (reverse("risk:rule-backtest", args=[rule.pk]), {**rule_post(), "backtest_from": "01/01/2026",
+                                                         "backtest_to": "02/01/2026"}),
+        (reverse("risk:rule-create-backtest"), {**rule_post(), "backtest_from": "01/01/2026", "backtest_to": "02/01/2026"}),
+        (reverse("risk:rule-activate", args=[rule.pk]), {}),
     ]
     for url, data in posts:
         assert client.post(url, data).status_code == 403, url
@@ -143,7 +149,7 @@ def test_other_roles_change_nothing(role, request, rule, price, partner, trader2
     assert trader2.enterprise.compliance_level == ComplianceLevel.NEW
     assert list(WatchlistedPartner.objects.values_list("name", "active")) == [("Shady Exports Ltd", True)]
     assert list(ReferencePrice.objects.values_list("hs_code", "price_vnd")) == [("8471", Decimal("5000000.00"))]
-    assert not BacktestRun.objects.exists()
+    assert not BacktestRun.objects.exists() and not RiskChange.objects.exists()
 
 
 def test_the_nav_link_is_for_risk_admins_only(trader1, officer, risk_admin):
@@ -173,11 +179,11 @@ def test_creating_a_rule_with_two_conditions_makes_version_1(risk_admin):
     client = client_for(risk_admin)
     response = client.post(reverse("risk:rule-create"), rule_post())
 
-    assert response.status_code == 302 and response["Location"] == reverse("risk:rule-list")
     rule = RiskRule.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("risk:rule-detail", args=[rule.pk])
     version = rule.current
     assert (version.version, version.name, version.score, version.min_channel, version.active) == (
-        1, "HS 2402 imports → red", 60, "red", True)
+        1, "HS 2402 imports → red", 60, "red", False)
     assert version.conditions == [
         {"field": "items.hs_code", "op": "startswith", "value": "2402"},
         {"field": "direction", "op": "eq", "value": "import"},
@@ -273,16 +279,22 @@ def test_messages_are_in_vietnamese_for_a_vietnamese_browser(risk_admin):
     assert '<html lang="vi">' in response.content.decode()
 
 
-def test_editing_a_rule_makes_version_2_and_keeps_version_1(risk_admin, rule):
+def test_editing_an_active_rule_shows_the_effect_then_makes_version_2_once_confirmed(risk_admin, rule):
     client = client_for(risk_admin)
     form = client.get(reverse("risk:rule-edit", args=[rule.pk])).content.decode()
     assert 'name="cond-0-field"' in form and '<option value="items.hs_code" selected>' in form
 
-    data = rule_post(name_en="Tobacco", score="70", change_note="more weight",
+    data = rule_post(name_en="Tobacco", score="70", change_note="more weight", active="on",
                      **{"cond-3-field": None, "cond-3-op": None, "cond-3-value": None})
     response = client.post(reverse("risk:rule-edit", args=[rule.pk]), data)
 
+    change = RiskChange.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("risk:change", args=[change.pk])
+    assert RiskRuleVersion.objects.filter(rule=rule).count() == 1  # nothing applied yet
+    backtest_execute(run_id=change.preview_id)
+    response = client.post(reverse("risk:change-confirm", args=[change.pk]))
     assert response.status_code == 302 and response["Location"] == reverse("risk:rule-detail", args=[rule.pk])
+
     versions = list(RiskRuleVersion.objects.filter(rule=rule).order_by("version"))
     assert [(v.version, v.score, v.change_note) for v in versions] == [(1, 60, ""), (2, 70, "more weight")]
     assert versions[0].description == "HS 2402" and versions[1].description == "Cigarettes and cigars"
@@ -298,8 +310,9 @@ def test_editing_a_rule_makes_version_2_and_keeps_version_1(risk_admin, rule):
 
 
 def test_the_history_shows_conditions_added_and_removed(risk_admin, rule):
+    risk_rule_deactivate(rule=rule, user=risk_admin)  # an inactive rule's conditions change at once
     data = rule_post(name_en="Tobacco", description_en="HS 2402", **{"cond-0-value": "2403"})
-    client_for(risk_admin).post(reverse("risk:rule-edit", args=[rule.pk]), data)
+    assert client_for(risk_admin).post(reverse("risk:rule-edit", args=[rule.pk]), data).status_code == 302
     history = client_for(risk_admin).get(reverse("risk:rule-detail", args=[rule.pk]))
     change = next(c for c in history.context["versions"][0].changes if c.get("conditions"))
     assert [c["values"] for c in change["added"]] == [["2403"], ["Import"]]
@@ -331,12 +344,16 @@ def test_the_rule_list_takes_a_fixed_number_of_queries(risk_admin, rule, django_
 
 # --- Settings, enterprises ----------------------------------------------------------------------
 
-def test_settings_update(risk_admin):
+def test_settings_update_after_its_preview(risk_admin):
     client = client_for(risk_admin)
     assert client.get(reverse("risk:settings")).context["form"].initial["random_yellow_percent"] == Decimal(2)
     response = client.post(reverse("risk:settings"), {"yellow_threshold": "20", "red_threshold": "60",
-                                                      "random_yellow_percent": "5", "random_red_percent": "1.5"})
-    assert response.status_code == 302
+                                                      "random_yellow_percent": "5", "random_red_percent": "1,5"})
+    change = RiskChange.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("risk:change", args=[change.pk])
+    assert RiskSettings.objects.get(pk=1).yellow_threshold == 30  # nothing applied yet
+    backtest_execute(run_id=change.preview_id)
+    assert client.post(reverse("risk:change-confirm", args=[change.pk]))["Location"] == reverse("risk:settings")
     settings = RiskSettings.objects.get(pk=1)
     assert (settings.yellow_threshold, settings.red_threshold, settings.random_yellow_rate, settings.random_red_rate) == (
         20, 60, Decimal("0.0500"), Decimal("0.0150"))
@@ -479,8 +496,7 @@ def test_backtest_start_creates_a_run_whose_page_shows_progress_then_the_result(
     page = client.get(reverse("risk:backtest"))
     assert f'value="{rule.pk}"' in page.content.decode()
 
-    response = client.post(reverse("risk:backtest"), {
-        "rules": [str(rule.pk)], "inline_rules": "", "date_from": today, "date_to": today})
+    response = client.post(reverse("risk:backtest"), {"rules": [str(rule.pk)], "date_from": today, "date_to": today})
     run = BacktestRun.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("risk:backtest-run", args=[run.pk])
     assert (run.state, run.include_current, run.created_by) == ("pending", False, risk_admin)
@@ -501,38 +517,27 @@ def test_backtest_start_creates_a_run_whose_page_shows_progress_then_the_result(
     report = done.context["report"]
     assert report["total"] == 4 and report["moved"] == 1
     assert [(m["channel"], m["now"], m["candidate"]) for m in report["mix"]] == [("green", 4, 3), ("yellow", 0, 0), ("red", 0, 1)]
-    assert report["fired"] == [{"name": "Tobacco", "count": 1, "pct": 25.0}]
+    assert report["fired"] == [{"name": "Tobacco (v1)", "count": 1, "pct": 25.0}]
     assert (report["hits"]["inspections"], report["hits"]["now"], report["hits"]["candidate"]) == (1, 0, 1)
     assert 'data-move="green->red">1</td>' in html
     assert 'id="fired-rules"' in html and "Tobacco" in html
 
 
-def test_backtest_with_inline_rules_added_to_the_rules_in_force(risk_admin):
-    inline = '[{"name": "Cars", "score": 40, "conditions": [{"field": "items.hs_code", "op": "startswith", "value": "8703"}]}]'
-    response = client_for(risk_admin).post(reverse("risk:backtest"), {
-        "inline_rules": inline, "date_from": "2026-01-01", "date_to": "2026-01-31", "include_current": "on"})
-    assert response.status_code == 302
-    run = BacktestRun.objects.get()
-    assert run.include_current and run.rules[0]["name"] == "Cars" and run.rules[0]["origin"] == "inline"
-
-
 @pytest.mark.parametrize(
-    "data, where, fragment",
+    "data, field, message",
     [
-        ({"inline_rules": "", "date_from": "2026-01-01", "date_to": "2026-01-31"}, "rule_errors", "Give a list of 1 to"),
-        ({"inline_rules": "{oops", "date_from": "2026-01-01", "date_to": "2026-01-31"}, "inline_rules", "not valid JSON"),
-        ({"inline_rules": '[{"conditions": [{"field": "nope", "op": "eq", "value": 1}]}]', "date_from": "2026-01-01",
-          "date_to": "2026-01-31"}, "rule_errors", "Candidate rule 1, condition 1: Unknown field 'nope'"),
-        ({"inline_rules": '{"conditions": []}', "date_from": "2026-02-01", "date_to": "2026-01-31"}, "date_to",
+        ({"date_from": "01/01/2026", "date_to": "31/01/2026"}, "rules", "Choose at least one rule."),
+        ({"rules": "999999", "date_from": "01/01/2026", "date_to": "31/01/2026"}, "rules",
+         "Select a valid choice. 999999 is not one of the available choices."),
+        ({"rules": "{rule}", "date_from": "01/02/2026", "date_to": "31/01/2026"}, "date_to",
          "The end of the range must not be before its start."),
     ],
 )
-def test_backtest_refused(risk_admin, data, where, fragment):
+def test_backtest_refused(risk_admin, rule, data, field, message):
+    data = {key: value.replace("{rule}", str(rule.pk)) for key, value in data.items()}
     response = client_for(risk_admin).post(reverse("risk:backtest"), data)
     assert response.status_code == 200
-    form = response.context["form"]
-    messages = form.rule_errors if where == "rule_errors" else form.errors[where]
-    assert any(fragment in message for message in messages), messages
+    assert response.context["form"].errors[field] == [message]
     assert not BacktestRun.objects.exists()
 
 

@@ -33,9 +33,10 @@ from declarations.services.review import declaration_decide
 from payments.models import Payment, ReconciliationReport
 from payments.services.payments import BankNotice, payment_credit, payment_start
 from payments.services.reconciliation import reconciliation_run
-from risk.models import BacktestRun, ReferencePrice, RiskRule, RiskSettings, WatchlistedPartner
+from risk.models import BacktestRun, ReferencePrice, RiskChange, RiskRule, RiskSettings, WatchlistedPartner
 from risk.services.assessment import risk_assess
-from risk.services.backtest import backtest_start
+from risk.services.backtest import backtest_execute, backtest_start
+from risk.services.changes import risk_rule_change_preview
 from risk.services.reference_prices import reference_price_set
 from risk.services.rules import risk_rule_create
 from risk.services.watchlists import watchlisted_partner_add
@@ -72,6 +73,11 @@ RULE_WATCHLIST = {
     "conditions": [{"field": "partner.on_watchlist", "op": "eq", "value": True}],
     "score": 23, "min_channel": "yellow",
 }
+RULE_INACTIVE = {
+    "name": "Motorcycles from new enterprises OMEGA-2",
+    "conditions": [{"field": "items.hs_code", "op": "startswith", "value": "8711"}, {"field": "enterprise.age_days", "op": "lt", "value": 365}],
+    "score": 40, "min_channel": "yellow",
+}
 RULE_KEYBOARDS = {
     "name": "Keyboards under reference price KAPPA-3",
     "description": "Computer keyboards (HS 847160) are often undervalued (KAPPA-3).",
@@ -107,6 +113,8 @@ class World:
     credited: Payment
     rule_watchlist: RiskRule
     rule_keyboards: RiskRule
+    rule_inactive: RiskRule  # created inactive, as every new rule
+    change: RiskChange  # the activation of rule_inactive, previewed (done) and awaiting confirmation
     partner: WatchlistedPartner
     price: ReferencePrice
     backtest: BacktestRun
@@ -119,7 +127,8 @@ class World:
             "paid_number": self.paid.number, "other": self.other.pk, "other_number": self.other.number,
             "document": self.document.pk, "payment": self.credited.pk,
             "pending_reference": self.pending.reference, "pending_amount": int(self.pending.amount),
-            "rule": self.rule_watchlist.pk, "partner": self.partner.pk, "price": self.price.pk,
+            "rule": self.rule_watchlist.pk, "inactive_rule": self.rule_inactive.pk, "change": self.change.pk,
+            "partner": self.partner.pk, "price": self.price.pk,
             "backtest": self.backtest.pk, "tax_code": self.review.enterprise.tax_code,
             "report_date": self.report.statement_date.isoformat(), "today": timezone.localdate().isoformat(),
             "month_ago": (timezone.localdate() - timedelta(days=30)).isoformat(),
@@ -175,9 +184,10 @@ def world_build() -> World:
     RiskSettings.objects.update_or_create(pk=1, defaults={"random_yellow_rate": 0, "random_red_rate": 0})
 
     partner = watchlisted_partner_add(user=admin, name=WATCHLISTED_PARTNER, country="CN", reason=WATCHLIST_REASON)
-    rule_watchlist = risk_rule_create(user=admin, data=dict(RULE_WATCHLIST))
-    rule_keyboards = risk_rule_create(user=admin, data=dict(RULE_KEYBOARDS))
+    rule_watchlist = risk_rule_create(user=admin, data={**RULE_WATCHLIST, "active": True})
+    rule_keyboards = risk_rule_create(user=admin, data={**RULE_KEYBOARDS, "active": True})
     price = reference_price_set(user=admin, hs_code="8471", unit="PCE", price_vnd="5000000", note="computers")
+    rule_inactive = risk_rule_create(user=admin, data=dict(RULE_INACTIVE))
 
     review = assessed(trader, plain_import_body(
         partner={"name": WATCHLISTED_PARTNER, "address": "12 Futian Road, Shenzhen", "country": "CN"}))
@@ -211,11 +221,14 @@ def world_build() -> World:
 
     today = timezone.localdate()
     backtest = backtest_start(user=admin, rules=[rule_watchlist.pk], date_from=today - timedelta(days=30), date_to=today)
+    change = risk_rule_change_preview(rule=rule_inactive, user=admin, data={"active": True})
+    backtest_execute(run_id=change.preview_id)
     report = reconciliation_run(statement_date=today - timedelta(days=1), content=None, source="bank",
                                 error="The bank did not answer.")
     return World(users=users, tokens=tokens, sessions=sessions, draft=draft, review=review, amending=amending, payable=payable,
                  paid=paid, other=other, document=document, document_request=document_request, pending=pending,
-                 credited=credited, rule_watchlist=rule_watchlist, rule_keyboards=rule_keyboards, partner=partner,
+                 credited=credited, rule_watchlist=rule_watchlist, rule_keyboards=rule_keyboards,
+                 rule_inactive=rule_inactive, change=change, partner=partner,
                  price=price, backtest=backtest, report=report)
 
 

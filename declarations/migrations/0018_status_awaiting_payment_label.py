@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('declarations', '0016_withdrawn_draft_without_number'),
+        ('declarations', '0017_declaration_container_numbers'),
     ]
 
     operations = [

@@ -1,0 +1,175 @@
+"""The backtest pages: the backtest of rules picked from the list, the rule form's backtest of
+the rule as typed, and a run's page, which follows its progress and shows its result. The
+preview of a change (risk/change_views.py) shows its run the same way (`backtest_context`)."""
+from datetime import timedelta
+
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from customs_portal.accounts.permissions import risk_admin_required
+from customs_portal.errors import DomainValidationError
+from declarations.lifecycle import Channel
+from risk import forms
+from risk.backtest_forms import BacktestForm, RuleBacktestForm
+from risk.models import BacktestRun, RiskChange
+from risk.selectors import risk_rules
+from risk.services.backtest import backtest_rule_label, backtest_start, rule_form_backtest_start
+from risk.views import rule_form_context
+
+RECENT_BACKTESTS = 10
+BACKTEST_DEFAULT_DAYS = 90
+CHANNELS = ("green", "yellow", "red")
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def rule_choices(rules) -> list[tuple[int, str]]:
+    return [(rule.pk, backtest_rule_label({"name": rule.current.name_vi, "name_en": rule.current.name_en,
+                                           "version": rule.current.version})) for rule in rules]
+
+
+@risk_admin_required
+@require_http_methods(["GET", "POST"])
+def backtest(request):
+    rules = list(risk_rules())
+    choices = rule_choices(rules)
+    today = timezone.localdate()
+    if request.method == "GET":
+        form = BacktestForm(rule_choices=choices, initial={
+            "date_from": today - timedelta(days=BACKTEST_DEFAULT_DAYS), "date_to": today})
+    else:
+        form = BacktestForm(data=request.POST, rule_choices=choices)
+        if form.is_valid():
+            try:
+                run = backtest_start(user=request.user, rules=form.cleaned_data["rules"], date_from=form.cleaned_data["date_from"],
+                                     date_to=form.cleaned_data["date_to"], include_current=form.cleaned_data["include_current"])
+            except DomainValidationError as exc:
+                form.set_service_errors(exc.errors)
+            else:
+                return redirect("risk:backtest-run", pk=run.pk)
+    labels = dict(choices)
+    for rule in rules:
+        rule.summary = forms.conditions_describe(rule.current.conditions)
+        rule.label = labels[rule.pk]
+    selected = {str(value) for value in (form["rules"].value() or [])}
+    runs = list(BacktestRun.objects.filter(change__isnull=True).select_related("created_by")
+                .order_by("-created_at")[:RECENT_BACKTESTS])
+    for run in runs:
+        run.labels = [backtest_rule_label(rule) for rule in run.rules]
+    return render(request, "risk/backtest.html", {"form": form, "rules": rules, "selected": selected, "runs": runs})
+
+
+def _percent(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+def _side_labels(run: BacktestRun, *, preview: bool) -> tuple[str, str]:
+    """What the two sides of a run are called: the baseline and the candidate."""
+    if run.baseline == BacktestRun.Baseline.DECIDED:
+        return _("Decided"), _("With candidate")
+    if preview:
+        return _("Now"), _("With the change")
+    return _("Rules in force"), _("With this rule")
+
+
+def backtest_report(run: BacktestRun, *, preview: bool = False) -> dict | None:
+    """The result of a finished run shaped for the page: mixes, moves, changed declarations, fired rules, hits."""
+    result = run.result or {}
+    if run.state != BacktestRun.State.DONE or not result:
+        return None
+    total = result.get("declarations", 0)
+    now, candidate = result.get("channel_mix_now", {}), result.get("channel_mix_candidate", {})
+    labels = {**dict(Channel.choices), "unassessed": _("Not assessed")}
+    before_channels = [*CHANNELS, *(["unassessed"] if now.get("unassessed") else [])]
+    mix = []
+    for channel in before_channels:
+        n, c = now.get(channel, 0), candidate.get(channel, 0)
+        mix.append({"channel": channel, "label": labels[channel], "now": n, "now_pct": _percent(n, total),
+                    "candidate": c, "candidate_pct": _percent(c, total), "delta": c - n})
+    moves = result.get("moves", {})
+    matrix = [{"channel": before, "label": labels[before],
+               "cells": [{"channel": after, "count": moves.get(f"{before}->{after}", 0), "same": before == after}
+                         for after in CHANNELS]}
+              for before in before_channels]
+    moved = sum(count for key, count in moves.items() if key.split("->")[0] != key.split("->")[-1])
+    inspections = result.get("inspections_with_discrepancy", 0)
+    selected_now = result.get("discrepancies_selected_now", 0)
+    selected_candidate = result.get("discrepancies_selected_candidate", 0)
+    checked_now = now.get("yellow", 0) + now.get("red", 0)
+    checked_candidate = candidate.get("yellow", 0) + candidate.get("red", 0)
+    if "fired" in result:
+        fired = [{"name": backtest_rule_label(entry), "count": entry["count"], "pct": _percent(entry["count"], total)}
+                 for entry in result["fired"]]
+    else:  # runs made before the result named rules by version
+        names_en = result.get("fired_rule_names_en", {})
+        fired = [{"name": backtest_rule_label({"name": name, "name_en": names_en.get(name, "")}), "count": count,
+                  "pct": _percent(count, total)} for name, count in result.get("fired_rules", {}).items()]
+    now_label, candidate_label = _side_labels(run, preview=preview)
+    changed = result.get("changed", [])
+    return {
+        "total": total, "mix": mix, "matrix": matrix, "channels": [(c, labels[c]) for c in CHANNELS], "moved": moved,
+        "fired": fired, "thresholds": result.get("thresholds", {}), "now_label": now_label,
+        "candidate_label": candidate_label, "rerun": run.baseline == BacktestRun.Baseline.RULES_IN_FORCE,
+        "changed": changed, "changed_total": result.get("changed_total", moved),
+        "changed_hidden": max(result.get("changed_total", moved) - len(changed), 0),
+        "hits": {
+            "inspections": inspections,
+            "now": selected_now, "now_pct": _percent(selected_now, inspections),
+            "candidate": selected_candidate, "candidate_pct": _percent(selected_candidate, inspections),
+            "red_candidate": result.get("discrepancies_red_candidate", 0),
+            "checked_now": checked_now, "checked_candidate": checked_candidate,
+            "rate_now": _percent(selected_now, checked_now), "rate_candidate": _percent(selected_candidate, checked_candidate),
+        },
+    }
+
+
+def backtest_context(run: BacktestRun, *, preview: bool = False) -> dict:
+    """What `risk/_backtest_status.html` shows of a run."""
+    return {
+        "run": run,
+        "report": backtest_report(run, preview=preview),
+        "polling": run.state in (BacktestRun.State.PENDING, BacktestRun.State.RUNNING),
+        "progress_pct": _percent(run.processed, run.total) if run.total else (100.0 if run.state == BacktestRun.State.DONE else 0.0),
+    }
+
+
+@risk_admin_required
+@require_GET
+def backtest_run(request, pk):
+    run = get_object_or_404(BacktestRun.objects.select_related("created_by"), pk=pk)
+    preview = RiskChange.objects.filter(preview=run).exists()
+    for rule in run.rules:
+        rule["summary"] = forms.conditions_describe(rule.get("conditions"))
+        rule["label"] = backtest_rule_label(rule)
+    context = backtest_context(run, preview=preview)
+    if _is_htmx(request):
+        return render(request, "risk/_backtest_status.html", context)
+    return render(request, "risk/backtest_run.html", context)
+
+
+@risk_admin_required
+@require_POST
+def rule_backtest(request, pk=None):
+    """The rule as typed in the form (not saved) over a period, with the rules in force: htmx puts the
+    answer in the form's backtest section; without scripts the form comes back with it."""
+    rule = get_object_or_404(risk_rules(), pk=pk) if pk is not None else None
+    form = forms.RuleForm.from_post(request.POST)
+    period = RuleBacktestForm(data=request.POST)
+    run = None
+    if form.is_valid() and period.is_valid():
+        try:
+            run = rule_form_backtest_start(user=request.user, rule=rule, data=form.rule_data(),
+                                           date_from=period.cleaned_data["backtest_from"],
+                                           date_to=period.cleaned_data["backtest_to"])
+        except DomainValidationError as exc:
+            form.set_service_errors(exc.errors)
+            period.set_service_errors(exc.errors)
+    context = {"backtest_period": period, "backtest_form_errors": form.summary if run is None else [],
+               **(backtest_context(run) if run is not None else {"run": None})}
+    if _is_htmx(request):
+        return render(request, "risk/_rule_backtest.html", context)
+    return render(request, "risk/rule_form.html", {**rule_form_context(form, rule=rule), **context})
