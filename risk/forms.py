@@ -32,9 +32,9 @@ from customs_portal.localization import (
     number_trimmed,
     number_unreadable_message,
 )
-from declarations.agreements import AGREEMENTS
 from declarations.lifecycle import Channel
 from declarations.models import Direction, TransportMode
+from reference.agreements import AGREEMENTS
 from risk.conditions import FIELDS, LIST_OPS
 
 # Groups of the field <select>, in this order; a field belongs to the group named by the

@@ -25,7 +25,7 @@ from customs_portal.accounts.models import ComplianceLevel, Enterprise
 from customs_portal.errors import DomainConflict, DomainValidationError
 from customs_portal.languages import in_active_language
 from declarations.lifecycle import Channel
-from declarations.models import Country, HSCode, TariffLine, Unit
+from reference.models import Country, HSCode, TariffLine, Unit
 from risk import forms
 from risk.models import BacktestRun, ReferencePrice, WatchlistedPartner
 from risk.selectors import reference_prices, risk_rules, watchlisted_partners

@@ -1,4 +1,4 @@
-"""Load the reference tables from the CSV files shipped in `declarations/data/` (see PROVENANCE.md).
+"""Load the reference tables from the CSV files shipped in `reference/data/` (see PROVENANCE.md).
 
 The load is idempotent: each table is upserted on its natural key with
 `bulk_create(update_conflicts=...)`, so running it twice leaves the same rows. Values
@@ -27,22 +27,12 @@ import pycountry
 from django.db import transaction
 from django.utils import translation
 
-from declarations.agreements import TARIFF_COLUMNS
-from declarations.models import (
-    Country,
-    Currency,
-    CustomsOffice,
-    ExchangeRate,
-    HSCode,
-    HSSection,
-    Port,
-    TariffLine,
-    Unit,
-)
-from declarations.search_text import heading_plain, search_texts
-from declarations.tariff_notation import NONE, RATE, UNPARSED, parse_rate
+from reference.agreements import TARIFF_COLUMNS
+from reference.models import Country, Currency, CustomsOffice, ExchangeRate, HSCode, HSSection, Port, TariffLine, Unit
+from reference.search_text import heading_plain, search_texts
+from reference.tariff_notation import NONE, RATE, UNPARSED, parse_rate
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_VAT_RATE = Decimal("10")
 BATCH_SIZE = 2000
 # In the tax seed file, "-" under a longer prefix cancels the value inherited from a shorter one.
