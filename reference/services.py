@@ -13,6 +13,9 @@ from pycountry's ISO names and its Vietnamese gettext catalogues, corrected to o
 Vietnamese usage by `names_vi.csv`; units from `units.csv`; Vietnamese places of the
 UN/LOCODE list from `port_names_vi.csv` (foreign ports keep their UN/LOCODE name); customs
 offices from `customs_offices.csv` (see PROVENANCE.md).
+
+Over 400 lines on purpose: one short loader per source file, in load order, sharing the upsert
+and the file helpers at the end; split it when a loader grows, not before.
 """
 import csv
 import gettext
