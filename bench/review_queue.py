@@ -144,7 +144,8 @@ def populate(n: int, rng: random.Random) -> dict:
     from django.utils import timezone
 
     from customs_portal.accounts.models import ComplianceLevel, Enterprise, Role, User
-    from declarations.models import CustomsOffice, Declaration, GoodsItem, TariffLine
+    from declarations.models import Declaration, GoodsItem
+    from reference.models import CustomsOffice, TariffLine
     from risk.models import Assessment
 
     now = timezone.now()

@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("declarations.api.urls")),
     path("", include("risk.api.urls")),
     path("", include("payments.api.urls")),
+    path("reference/", include("reference.api.urls")),
     re_path(r"^[\s\S]*/$", ApiNotFoundView.as_view()),  # last: a JSON 404 for paths that name no endpoint
 ]
 

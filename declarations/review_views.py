@@ -26,7 +26,7 @@ from declarations.api.serializers import (
 )
 from declarations.forms import flatten_errors
 from declarations.lifecycle import UNCLEARED, Action, Channel, allowed_actions
-from declarations.models import CustomsOffice, Declaration, DutyAssessment
+from declarations.models import Declaration, DutyAssessment
 from declarations.review_display import (
     TYPE_LABELS,
     action_label,
@@ -57,6 +57,7 @@ from declarations.services.review import (
     declaration_decide,
     officer_may_decide,
 )
+from reference.models import CustomsOffice
 from risk.selectors import fired_rule_name
 
 QUEUE_PAGE_SIZE = 25

@@ -1,6 +1,4 @@
-"""Reads: what a user may see, reference look-ups."""
-from datetime import date
-from decimal import Decimal
+"""Reads: what a user may see (the reference look-ups are in `reference.selectors`)."""
 
 from django.db.models import Count, Exists, FloatField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
@@ -12,10 +10,6 @@ from declarations.amendments import AmendmentStatus
 from declarations.lifecycle import Status
 from declarations.live import declaration_snapshot
 from declarations.models import AmendmentRequest, AuditEvent, Declaration, DocumentRequest, GoodsItem
-from declarations.reference_cache import ReferenceCopies, reference_copies
-from declarations.tariff_lookup import TariffSearchResult, tariff_search  # noqa: F401  (the tariff look-up is a read too)
-
-VND_RATE = Decimal("1")
 
 
 def _visibility(user) -> dict | None:
@@ -131,13 +125,6 @@ def declaration_id_visible(*, user, pk) -> int:
     if limits is None or pk is None or _id_prepared.first(pk=pk, **limits) is None:
         raise Http404
     return pk
-
-
-def exchange_rate_in_force(*, currency: str, on: date, references: ReferenceCopies | None = None) -> tuple[Decimal, date] | None:
-    """The VND rate of `currency` in force on `on` (the latest rate dated on or before it), with its date."""
-    if currency == "VND":
-        return VND_RATE, on
-    return (references or reference_copies()).exchange_rate(currency=currency, on=on)
 
 
 REVIEW_STATUSES = ("under_review", "under_inspection")

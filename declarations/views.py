@@ -19,26 +19,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from customs_portal.accounts.permissions import declaration_reader_required, trader_required
 from customs_portal.errors import DomainConflict, DomainValidationError
 from customs_portal.localization import DATE_DISPLAY
-from declarations.agreements import AGREEMENTS, PREFERENCE_CODES
 from declarations.document_views import detail_panels_context
 from declarations.filters import DeclarationFilter
 from declarations.forms import DeclarationForm, error_summary, flatten_errors
-from declarations.incoterms import INCOTERMS
 from declarations.lifecycle import Status
-from declarations.models import (
-    Country,
-    Currency,
-    CustomsOffice,
-    Direction,
-    Port,
-    TransportMode,
-    Unit,
-)
+from declarations.models import Direction, TransportMode
 from declarations.selectors import (
     declaration_get,
     declaration_id_visible,
     declarations_visible_to,
-    tariff_search,
     with_open_document_requests,
 )
 from declarations.services.declarations import (
@@ -48,9 +37,13 @@ from declarations.services.declarations import (
     declaration_submit,
     declaration_update,
 )
-from declarations.special_rates import special_rule_explanation, special_rule_of, special_rule_short
-from declarations.tariff_lookup import line_description, line_parents
 from declarations.type_codes import TYPE_CODES
+from reference.agreements import AGREEMENTS, PREFERENCE_CODES
+from reference.incoterms import INCOTERMS
+from reference.models import Country, Currency, CustomsOffice, Port, Unit
+from reference.selectors import tariff_search
+from reference.special_rates import special_rule_explanation, special_rule_of, special_rule_short
+from reference.tariff_lookup import line_description, line_parents
 
 PAGE_SIZE = 25
 HS_LOOKUP_LIMIT = 12

@@ -20,8 +20,10 @@ from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from customs_portal.accounts.models import ComplianceLevel
 from customs_portal.localization import number_text, number_trimmed
-from declarations.agreements import AGREEMENTS
 from declarations.models import Direction, TransportMode
+from reference.agreements import AGREEMENTS
+from reference.cache import reference_copies
+from reference.models import Country
 from risk.conditions import FIELDS
 
 MISSING = object()  # no value found: the condition alone, as the rule list shows it
@@ -133,9 +135,6 @@ def _one_of(texts: list[str]) -> str:
 
 
 def _country_names(codes: list[str]) -> dict[str, str]:
-    from declarations.models import Country
-    from declarations.reference_cache import reference_copies
-
     return {code: row.name for code, row in reference_copies().rows(Country, codes).items()}
 
 

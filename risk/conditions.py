@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from customs_portal.accounts.models import ComplianceLevel
-from declarations.agreements import PREFERENCE_CODES
 from declarations.models import Direction, TransportMode
+from reference.agreements import PREFERENCE_CODES
 
 EQUALITY = ("eq", "ne", "in", "not_in")
 TEXT_OPS = (*EQUALITY, "startswith")

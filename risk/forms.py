@@ -30,9 +30,9 @@ from customs_portal.localization import (
     number_trimmed,
     number_unreadable_message,
 )
-from declarations.agreements import AGREEMENTS
 from declarations.lifecycle import Channel
 from declarations.models import Direction, TransportMode
+from reference.agreements import AGREEMENTS
 from risk.condition_text import condition_raw, condition_sentence
 from risk.conditions import FIELDS, LIST_OPS
 

@@ -143,7 +143,7 @@ class ReferencePrice(models.Model):
     """The expected unit price of goods of an HS code (prefix) in a unit, in VND, for valuation checks."""
 
     hs_code = models.CharField(_("HS code or prefix"), max_length=8)
-    unit = models.ForeignKey("declarations.Unit", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("reference.Unit", on_delete=models.PROTECT, related_name="+")
     price_vnd = models.DecimalField(_("reference unit price (VND)"), max_digits=18, decimal_places=2,
                                     validators=[MinValueValidator(Decimal("0.01"))])
     note = models.CharField(max_length=300, blank=True)

@@ -24,7 +24,7 @@ from customs_portal.accounts.models import ComplianceLevel, Enterprise
 from customs_portal.accounts.permissions import risk_admin_required
 from customs_portal.errors import DomainConflict, DomainValidationError
 from declarations.lifecycle import Channel
-from declarations.models import Country, HSCode, TariffLine, Unit
+from reference.models import Country, HSCode, TariffLine, Unit
 from risk import forms
 from risk.backtest_forms import RuleBacktestForm
 from risk.models import ReferencePrice, WatchlistedPartner

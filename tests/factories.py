@@ -6,7 +6,7 @@ from django.utils import timezone
 from stdnum.vn import mst
 
 from customs_portal.accounts.models import ComplianceLevel, Enterprise, Role, User
-from declarations.models import CustomsOffice
+from reference.models import CustomsOffice
 
 
 def tax_code_for(n: int) -> str:

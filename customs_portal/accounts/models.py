@@ -63,7 +63,7 @@ class User(AbstractUser):
         Enterprise, verbose_name=_("enterprise"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
     offices = models.ManyToManyField(
-        "declarations.CustomsOffice", verbose_name=_("customs offices"), blank=True, related_name="officers"
+        "reference.CustomsOffice", verbose_name=_("customs offices"), blank=True, related_name="officers"
     )
     all_offices = models.BooleanField(_("works for all offices"), default=False)
 

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from declarations.models import CustomsOffice
+from reference.models import CustomsOffice
 from risk.services.defaults import risk_defaults_seed
 
 from .models import ApiToken, ComplianceLevel, Enterprise, Role, User

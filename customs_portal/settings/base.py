@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "customs_portal.accounts",
+    "reference",
     "declarations",
     "risk",
     "payments",

@@ -10,10 +10,8 @@ from rest_framework import serializers
 
 from customs_portal.api.fields import DecimalField
 from customs_portal.api.representation import representation_of
-from declarations.agreements import PREFERENCE_CODES
 from declarations.amendments import AmendmentStatus
 from declarations.containers import MAX_CONTAINERS
-from declarations.incoterms import INCOTERMS
 from declarations.lifecycle import Channel, Status
 from declarations.models import (
     Declaration,
@@ -23,6 +21,8 @@ from declarations.models import (
     PaymentStatus,
     TransportMode,
 )
+from reference.agreements import PREFERENCE_CODES
+from reference.incoterms import INCOTERMS
 from risk.api.serializers import RiskExplanationSerializer
 from risk.selectors import assessment_latest, fired_rule_name
 

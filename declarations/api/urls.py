@@ -2,7 +2,6 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from .document_views import DocumentDownloadView, DocumentRequestsView, DocumentsView
-from .reference_views import reference_urlpatterns
 from .review_views import CancelView, DecisionView, GateReleaseView, ReviewQueueView
 from .views import DeclarationViewSet
 
@@ -19,5 +18,4 @@ urlpatterns = [
     path("review-queue/", ReviewQueueView.as_view(), name="review-queue"),
     path("gate/release/", GateReleaseView.as_view(), name="gate-release"),
     path("", include(router.urls)),
-    path("reference/", include(reference_urlpatterns)),
 ]

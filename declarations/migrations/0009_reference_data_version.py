@@ -1,4 +1,4 @@
-"""A version for the reference data that processes keep copies of (declarations.reference_cache).
+"""A version for the reference data that processes keep copies of (reference.cache).
 
 Every statement that writes one of the tables below sets the single row of
 declarations_referencedataversion to the next value of a sequence (sequences ignore

@@ -1,7 +1,7 @@
-"""The tariff look-up searches folded text and shows each line's headings (declarations.search_text).
+"""The tariff look-up searches folded text and shows each line's headings (reference.search_text).
 
 Lines already loaded get their headings and search text from the tariff file shipped in
-declarations/data/ (`load_reference_data` keeps them up to date afterwards). The trigram
+reference/data/ (`load_reference_data` keeps them up to date afterwards). The trigram
 indexes on the raw descriptions served the old search only.
 """
 
@@ -11,8 +11,8 @@ from django.db import migrations, models
 
 
 def search_columns_fill(apps, schema_editor):
-    from declarations.services.reference_data import DATA_DIR, tariff_headings_read
-    from declarations.search_text import search_texts
+    from reference.services import DATA_DIR, tariff_headings_read
+    from reference.search_text import search_texts
 
     TariffLine = apps.get_model("declarations", "TariffLine")
     lines = list(TariffLine.objects.only("pk", "hs_code", "description_vi", "description_en"))

@@ -9,18 +9,6 @@ from .declaration import (
     PaymentStatus,
     TransportMode,
 )
-from .reference import (
-    Country,
-    Currency,
-    CustomsOffice,
-    ExchangeRate,
-    HSCode,
-    HSSection,
-    Port,
-    ReferenceDataVersion,
-    TariffLine,
-    Unit,
-)
 from .review import (
     Document,
     DocumentKind,
@@ -32,9 +20,6 @@ from .review import (
 __all__ = [
     "AmendmentRequest",
     "AuditEvent",
-    "Country",
-    "Currency",
-    "CustomsOffice",
     "Declaration",
     "DeclarationVersion",
     "Direction",
@@ -42,16 +27,9 @@ __all__ = [
     "DocumentKind",
     "DocumentRequest",
     "DutyAssessment",
-    "ExchangeRate",
     "GateRelease",
     "GoodsItem",
-    "HSCode",
-    "HSSection",
     "InspectionResult",
     "PaymentStatus",
-    "Port",
-    "ReferenceDataVersion",
-    "TariffLine",
     "TransportMode",
-    "Unit",
 ]

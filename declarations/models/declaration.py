@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from declarations.lifecycle import Channel, Status
 from declarations.live import live_sequence
-from declarations.special_rates import (
+from reference.special_rates import (
     special_rule_explanation,
     special_rule_parse,
     special_rule_reference,
@@ -62,18 +62,18 @@ class Declaration(models.Model):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     customs_office = models.ForeignKey(
-        "declarations.CustomsOffice", on_delete=models.PROTECT, related_name="declarations"
+        "reference.CustomsOffice", on_delete=models.PROTECT, related_name="declarations"
     )
 
     partner_name = models.CharField(_("partner name"), max_length=255)
     partner_address = models.CharField(_("partner address"), max_length=500, blank=True)
-    partner_country = models.ForeignKey("declarations.Country", on_delete=models.PROTECT, related_name="+")
+    partner_country = models.ForeignKey("reference.Country", on_delete=models.PROTECT, related_name="+")
 
     transport_mode = models.CharField(_("transport mode"), max_length=5, choices=TransportMode.choices)
     bill_of_lading = models.CharField(_("bill of lading / airway bill"), max_length=35, blank=True)
     vessel_flight = models.CharField(_("vessel / flight"), max_length=100, blank=True)
-    port_of_loading = models.ForeignKey("declarations.Port", on_delete=models.PROTECT, related_name="+")
-    port_of_discharge = models.ForeignKey("declarations.Port", on_delete=models.PROTECT, related_name="+")
+    port_of_loading = models.ForeignKey("reference.Port", on_delete=models.PROTECT, related_name="+")
+    port_of_discharge = models.ForeignKey("reference.Port", on_delete=models.PROTECT, related_name="+")
     arrival_date = models.DateField(_("arrival date"), null=True, blank=True)
     departure_date = models.DateField(_("departure date"), null=True, blank=True)
     packages = models.PositiveIntegerField(_("packages"))
@@ -84,7 +84,7 @@ class Declaration(models.Model):
 
     invoice_number = models.CharField(_("invoice number"), max_length=50)
     invoice_date = models.DateField(_("invoice date"))
-    invoice_currency = models.ForeignKey("declarations.Currency", on_delete=models.PROTECT, related_name="+")
+    invoice_currency = models.ForeignKey("reference.Currency", on_delete=models.PROTECT, related_name="+")
     incoterm = models.CharField(_("Incoterm"), max_length=3)
     invoice_total = models.DecimalField(_("invoice total"), **MONEY)
     freight = models.DecimalField(_("freight"), default=Decimal("0"), **MONEY)
@@ -174,11 +174,11 @@ class GoodsItem(models.Model):
     declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="items")
     line_no = models.PositiveSmallIntegerField()
     hs_code = models.CharField(_("HS code"), max_length=8)
-    tariff_line = models.ForeignKey("declarations.TariffLine", on_delete=models.PROTECT, related_name="+")
+    tariff_line = models.ForeignKey("reference.TariffLine", on_delete=models.PROTECT, related_name="+")
     description = models.CharField(_("description"), max_length=500)
-    origin_country = models.ForeignKey("declarations.Country", on_delete=models.PROTECT, related_name="+")
+    origin_country = models.ForeignKey("reference.Country", on_delete=models.PROTECT, related_name="+")
     quantity = models.DecimalField(_("quantity"), max_digits=18, decimal_places=3)
-    unit = models.ForeignKey("declarations.Unit", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("reference.Unit", on_delete=models.PROTECT, related_name="+")
     unit_price = models.DecimalField(_("unit price"), max_digits=18, decimal_places=4)
     line_value = models.DecimalField(_("line value"), **MONEY)
     preference = models.CharField(_("preference"), max_length=8, default="MFN")

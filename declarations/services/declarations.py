@@ -19,8 +19,7 @@ from declarations.models import (
     GoodsItem,
     PaymentStatus,
 )
-from declarations.reference_cache import ReferenceCopies, reference_copies
-from declarations.selectors import declaration_items, exchange_rate_in_force
+from declarations.selectors import declaration_items
 from declarations.services.audit import audit_record
 from declarations.services.lifecycle import declaration_lock, declaration_transition
 from declarations.services.taxes import (
@@ -29,6 +28,8 @@ from declarations.services.taxes import (
     taxes_compute,
 )
 from declarations.services.validation import declaration_data_validate, line_value_of, taxes_fit_columns
+from reference.cache import ReferenceCopies, reference_copies
+from reference.selectors import exchange_rate_in_force
 
 HEADER_FIELDS = (
     "direction", "type_code", "customs_office", "partner_country", "transport_mode", "bill_of_lading",

@@ -18,7 +18,7 @@ from customs_portal.errors import DomainValidationError
 from declarations.models import Declaration, DutyAssessment, GoodsItem
 from declarations.services.declarations import amount_due_after_tax_change, declaration_taxes_apply
 from declarations.services.taxes import TAX_NAMES
-from declarations.special_rates import special_rule_of
+from reference.special_rates import special_rule_of
 
 ASSESSABLE = (DutyAssessment.TO_BE_ASSESSED, DutyAssessment.OFFICER)
 MAX_RATE = Decimal("1000")

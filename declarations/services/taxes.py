@@ -5,23 +5,23 @@ value: added for imports when the Incoterm excludes them, deducted for exports w
 includes them), taxable value in VND, import or export duty, special consumption tax,
 environmental tax, VAT. Each amount is rounded half-up to whole VND per item, then summed.
 
-A line whose duty a special rule of the tariff sets (`declarations.special_rates`) has no rate:
+Which import duty rate applies (MFN, the standard rate, or an agreement's preferential rate) is
+chosen by `reference.rates.duty_rate_select`; this module turns rates into amounts.
+
+A line whose duty a special rule of the tariff sets (`reference.special_rates`) has no rate:
 its duty is left at zero and marked "to be assessed by an officer" until an officer sets a
 rate or an amount (`ItemTaxInput.officer_duty`); the other taxes are computed on what is known.
 """
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-from django.utils.translation import gettext as _
-
-from declarations.agreements import AGREEMENTS
-from declarations.incoterms import INCOTERMS
-from declarations.models import Country, DutyAssessment, TariffLine
-from declarations.tariff_notation import rate_note
+from declarations.models import DutyAssessment
+from reference.incoterms import INCOTERMS
+from reference.models import Country, TariffLine
+from reference.rates import duty_rate_select
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
-STANDARD_RATE_FACTOR = Decimal("1.5")
 TAX_NAMES = ("import_duty", "export_duty", "special_consumption_tax", "environmental_tax", "vat")
 
 
@@ -30,91 +30,7 @@ def vnd(amount: Decimal) -> Decimal:
     return amount.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
 
 
-SPECIAL_RULE = "special_rule"
 OFFICER = "officer"
-
-
-@dataclass
-class DutyRate:
-    rate: Decimal | None  # None: a special rule sets the duty (`special_rule` says which)
-    basis: str  # "MFN", "standard", an agreement code, or "special_rule"
-    note: str = ""
-    preference_requested: str = "MFN"
-    preference_refused: str = ""  # why a requested preference was not applied
-    special_rule: str = ""  # the tariff's text of the rule
-
-    def as_json(self) -> dict:
-        if self.rate is None:
-            data = {"basis": SPECIAL_RULE, "rule": self.special_rule}
-        else:
-            data = {"rate": str(self.rate), "basis": self.basis}
-        if self.note:
-            data["note"] = self.note
-        if self.preference_requested != "MFN":
-            data["preference_requested"] = self.preference_requested
-            data["preference_applied"] = not self.preference_refused
-            if self.preference_refused:
-                data["preference_refused_reason"] = self.preference_refused
-        return data
-
-
-def mfn_rate_note(line: TariffLine) -> str:
-    """The note on the line's MFN rate in the reader's language (the table keeps it in English)."""
-    return rate_note(line.mfn_rate_raw) if line.mfn_rate_note else ""
-
-
-def _preferential_note(parsed: dict, line: TariffLine) -> str:
-    return rate_note(parsed.get("raw", ""), mfn=line.mfn_rate) if parsed.get("note") else ""
-
-
-def _ordinary_rate(*, line: TariffLine, origin: Country) -> DutyRate:
-    if line.mfn_rate is None:
-        return DutyRate(rate=None, basis=SPECIAL_RULE, special_rule=line.mfn_rate_raw)
-    if origin.mfn_treatment:
-        return DutyRate(rate=line.mfn_rate, basis="MFN", note=mfn_rate_note(line))
-    standard = line.standard_rate if line.standard_rate is not None else line.mfn_rate * STANDARD_RATE_FACTOR
-    return DutyRate(
-        rate=standard,
-        basis="standard",
-        note=_("%(country)s has no most-favoured-nation treatment: the standard rate applies.") % {"country": origin.code},
-    )
-
-
-def duty_rate_select(*, line: TariffLine, origin: Country, preference: str) -> DutyRate:
-    """The import duty rate for goods of `origin` on `line`, applying `preference` only where allowed."""
-    ordinary = _ordinary_rate(line=line, origin=origin)
-    if preference in ("", "MFN"):
-        return ordinary
-    ordinary.preference_requested = preference
-    agreement = AGREEMENTS.get(preference)
-    params = {"agreement": preference, "country": origin.code, "code": line.hs_code}
-    if agreement is None:
-        ordinary.preference_refused = _("%(agreement)s is not a known trade agreement.") % params
-        return ordinary
-    if origin.code == "VN" or origin.code not in agreement.parties:
-        ordinary.preference_refused = _("Origin %(country)s is not a party to %(agreement)s.") % params
-        return ordinary
-    column = agreement.column_for(origin.code)
-    parsed = line.preferential.get(column) if column else None
-    if not parsed or parsed.get("status") == "none":
-        ordinary.preference_refused = _("The tariff has no %(agreement)s rate for HS %(code)s.") % params
-        return ordinary
-    if parsed.get("status") != "rate" or parsed.get("rate") is None:
-        ordinary.preference_refused = _("The %(agreement)s rate for HS %(code)s cannot be applied automatically: %(note)s") % {
-            **params,
-            "note": _preferential_note(parsed, line) or parsed.get("raw", ""),
-        }
-        return ordinary
-    if origin.code in parsed.get("excluded", []):
-        ordinary.preference_refused = _("Origin %(country)s is excluded from the %(agreement)s rate on HS %(code)s.") % params
-        return ordinary
-    rate = Decimal(parsed.get("country_rates", {}).get(origin.code, parsed["rate"]))
-    return DutyRate(
-        rate=rate,
-        basis=preference,
-        note=_preferential_note(parsed, line),
-        preference_requested=preference,
-    )
 
 
 @dataclass

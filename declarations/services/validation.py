@@ -2,7 +2,7 @@
 
 Input is the declaration body of api.md with values already parsed to Python types
 (the serializer does that). Output is the same dict with codes resolved to rows (shared
-copies from `declarations.reference_cache`: read them, never change them), or a
+copies from `reference.cache`: read them, never change them), or a
 DomainValidationError whose `errors` map fields to messages (items as a list aligned
 with the input items, as DRF reports nested errors).
 """
@@ -16,23 +16,14 @@ from django.utils.translation import gettext as _
 
 from customs_portal.errors import DomainValidationError
 from customs_portal.localization import amount_text, date_text
-from declarations.agreements import AGREEMENTS
 from declarations.containers import container_numbers_clean
-from declarations.incoterms import INCOTERMS
-from declarations.models import (
-    Country,
-    Currency,
-    CustomsOffice,
-    Declaration,
-    Direction,
-    GoodsItem,
-    Port,
-    TariffLine,
-    Unit,
-)
-from declarations.reference_cache import ReferenceCopies, reference_copies
-from declarations.selectors import exchange_rate_in_force
+from declarations.models import Declaration, Direction, GoodsItem
 from declarations.type_codes import TYPE_CODES
+from reference.agreements import AGREEMENTS
+from reference.cache import ReferenceCopies, reference_copies
+from reference.incoterms import INCOTERMS
+from reference.models import Country, Currency, CustomsOffice, Port, TariffLine, Unit
+from reference.selectors import exchange_rate_in_force
 
 LINE_VALUE_TOLERANCE = Decimal("0.01")
 # Below the 20 digits of the VND columns, leaving room for late interest, and what a bank

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from customs_portal.prepared import PreparedQuery
 from declarations.models import Declaration, GoodsItem
-from declarations.specialised import procedures_applicable
+from reference.specialised import procedures_applicable
 from risk.engine import Facts
 from risk.models import ReferencePrice
 from risk.services.partner_match import partner_watchlist_match

@@ -11,8 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from customs_portal.errors import DomainValidationError
-from declarations.models import TariffLine, Unit
 from declarations.services.audit import audit_record
+from reference.models import TariffLine, Unit
 from risk.models import ReferencePrice
 
 PRICE_MAX = Decimal("1e16")  # max_digits=18 with 2 decimal places

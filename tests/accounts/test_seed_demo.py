@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from customs_portal.accounts import services
 from customs_portal.accounts.models import ComplianceLevel, Enterprise, Role, User
-from declarations.models import CustomsOffice
+from reference.models import CustomsOffice
 
 pytestmark = pytest.mark.django_db
 

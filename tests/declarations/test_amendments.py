@@ -14,8 +14,9 @@ from channels.layers import get_channel_layer
 from django.test import override_settings
 
 from declarations.live import enterprise_group
-from declarations.models import AmendmentRequest, AuditEvent, CustomsOffice, Declaration, DeclarationVersion
+from declarations.models import AmendmentRequest, AuditEvent, Declaration, DeclarationVersion
 from payments.services.payments import BankNotice, payment_credit, payment_start
+from reference.models import CustomsOffice
 from risk.models import Assessment, RiskSettings
 from risk.services.assessment import risk_assess
 from risk.services.rules import risk_rule_create

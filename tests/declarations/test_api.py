@@ -8,8 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from declarations.lifecycle import Status
-from declarations.models import AuditEvent, Declaration, ExchangeRate
-from declarations.selectors import exchange_rate_in_force
+from declarations.models import AuditEvent, Declaration
+from reference.models import ExchangeRate
+from reference.selectors import exchange_rate_in_force
 from tests.payloads import export_body, import_body
 
 pytestmark = pytest.mark.django_db

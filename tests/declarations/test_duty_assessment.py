@@ -14,10 +14,11 @@ from django.utils import timezone
 
 from customs_portal.errors import DomainConflict, DomainValidationError
 from declarations.lifecycle import Status
-from declarations.models import AuditEvent, Declaration, TariffLine
-from declarations.selectors import exchange_rate_in_force
+from declarations.models import AuditEvent, Declaration
 from declarations.services.review import declaration_decide
 from payments.services.payments import BankNotice, payment_credit, payment_start
+from reference.models import TariffLine
+from reference.selectors import exchange_rate_in_force
 from risk.models import RiskSettings
 from risk.services.assessment import risk_assess
 from tests.factories import declaration_draft_create, declaration_registered_create

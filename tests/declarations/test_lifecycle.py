@@ -166,7 +166,7 @@ def test_escalation_turns_the_channel_red(trader1, officer):
 
 
 def test_officer_of_another_office_cannot_decide(trader1, officer):
-    from declarations.models import CustomsOffice
+    from reference.models import CustomsOffice
 
     officer.all_offices = False
     officer.save()

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from customs_portal.accounts.models import Role
-from declarations.models import AuditEvent, CustomsOffice, Declaration, DocumentRequest, InspectionResult
+from declarations.models import AuditEvent, Declaration, DocumentRequest, InspectionResult
 from declarations.services.review import declaration_decide
+from reference.models import CustomsOffice
 from risk.models import RiskSettings
 from risk.services.assessment import risk_assess
 from risk.services.defaults import risk_defaults_seed

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from declarations.lifecycle import Status
 from declarations.models import Declaration
-from declarations.selectors import exchange_rate_in_force
 from declarations.services.declarations import declaration_create, declaration_submit
+from reference.selectors import exchange_rate_in_force
 from tests.payloads import import_body
 
 pytestmark = pytest.mark.django_db

@@ -25,7 +25,7 @@ from rest_framework.test import APIClient
 
 from customs_portal.accounts.models import Role
 from customs_portal.accounts.services import api_token_issue
-from declarations.models import CustomsOffice, Declaration, Document, DocumentRequest
+from declarations.models import Declaration, Document, DocumentRequest
 from declarations.services.amendments import declaration_amend
 from declarations.services.declarations import declaration_as_data, declaration_create
 from declarations.services.documents import document_upload
@@ -33,6 +33,7 @@ from declarations.services.review import declaration_decide
 from payments.models import Payment, ReconciliationReport
 from payments.services.payments import BankNotice, payment_credit, payment_start
 from payments.services.reconciliation import reconciliation_run
+from reference.models import CustomsOffice
 from risk.models import BacktestRun, ReferencePrice, RiskChange, RiskRule, RiskSettings, WatchlistedPartner
 from risk.services.assessment import risk_assess
 from risk.services.backtest import backtest_execute, backtest_start

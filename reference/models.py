@@ -1,7 +1,11 @@
 """Reference tables: the HS nomenclature, Vietnam's tariff, code lists, offices, exchange rates.
 
-Loaded from the files under `declarations/data/` by `manage.py load_reference_data`;
-VAT, special consumption tax, environmental tax and exchange rates are maintained by admins.
+Loaded from the files under `reference/data/` by `manage.py load_reference_data`; the taxes of
+tariff lines (VAT, special consumption tax, environmental tax, export duty), countries' MFN
+treatment and exchange rates are maintained by admins in Django's admin (`reference/admin.py`).
+
+These models lived in the `declarations` app until issue 14; their tables keep the names they
+had there (`db_table`), so the move copied no data (migrations: reference 0001, declarations 0017).
 """
 from decimal import Decimal
 
@@ -18,6 +22,9 @@ class HSSection(models.Model):
     number = models.CharField(max_length=5, primary_key=True)  # Roman numeral, I..XXI
     name = models.CharField(max_length=255)
 
+    class Meta:
+        db_table = "declarations_hssection"
+
     def __str__(self):
         return f"{self.number} {self.name}"
 
@@ -30,6 +37,9 @@ class HSCode(models.Model):
     level = models.PositiveSmallIntegerField()
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
     section = models.ForeignKey(HSSection, null=True, on_delete=models.PROTECT, related_name="codes")
+
+    class Meta:
+        db_table = "declarations_hscode"
 
     def __str__(self):
         return f"{self.code} {self.description}"
@@ -49,11 +59,11 @@ class TariffLine(models.Model):
 
     Rates are percentages. `*_raw` keep the source notation; the parsed preferential
     rates live in `preferential` as {agreement column: {"rate", "excluded", "country_rates",
-    "alternatives", "note"}} (see `declarations.tariff_notation`).
+    "alternatives", "note"}} (see `reference.tariff_notation`).
 
     `parents` are the headings above the line in the tariff, outermost first, as
     {"code" (4 or 6 digits, or "" for an untitled grouping), "vi", "en"}; the `search_*`
-    columns are what the look-up searches (`declarations.search_text`), all set by the loader.
+    columns are what the look-up searches (`reference.search_text`), all set by the loader.
     """
 
     hs_code = models.CharField(max_length=8, unique=True)
@@ -93,6 +103,7 @@ class TariffLine(models.Model):
     objects = TariffLineManager()
 
     class Meta:
+        db_table = "declarations_tariffline"
         ordering = ["hs_code"]
         indexes = [
             GinIndex(name="tariff_search_vector", fields=["search_vector"]),
@@ -108,7 +119,7 @@ class TariffLine(models.Model):
 
 
 class Country(models.Model):
-    """An ISO 3166-1 country; the Vietnamese names follow official usage (declarations/data/PROVENANCE.md)."""
+    """An ISO 3166-1 country; the Vietnamese names follow official usage (reference/data/PROVENANCE.md)."""
 
     code = models.CharField(max_length=2, primary_key=True)  # ISO 3166-1 alpha-2
     name_vi = models.CharField(_("name in Vietnamese"), max_length=120, blank=True)
@@ -120,6 +131,7 @@ class Country(models.Model):
     )
 
     class Meta:
+        db_table = "declarations_country"
         ordering = ["code"]
         verbose_name = _("country")
         verbose_name_plural = _("countries")
@@ -136,6 +148,7 @@ class Currency(models.Model):
     name_en = models.CharField(_("name in English"), max_length=120)
 
     class Meta:
+        db_table = "declarations_currency"
         ordering = ["code"]
         verbose_name = _("currency")
         verbose_name_plural = _("currencies")
@@ -152,6 +165,7 @@ class Unit(models.Model):
     name_en = models.CharField(_("name in English"), max_length=120)
 
     class Meta:
+        db_table = "declarations_unit"
         ordering = ["code"]
         verbose_name = _("unit")
         verbose_name_plural = _("units")
@@ -177,6 +191,7 @@ class Port(models.Model):
     iata = models.CharField(max_length=3, blank=True)
 
     class Meta:
+        db_table = "declarations_port"
         ordering = ["locode"]
         verbose_name = _("port")
         verbose_name_plural = _("ports")
@@ -195,6 +210,7 @@ class CustomsOffice(models.Model):
     kind = models.CharField(max_length=20, blank=True)  # seaport, airport, border, inland
 
     class Meta:
+        db_table = "declarations_customsoffice"
         ordering = ["code"]
         verbose_name = _("customs office")
         verbose_name_plural = _("customs offices")
@@ -213,6 +229,7 @@ class ExchangeRate(models.Model):
     rate = models.DecimalField(max_digits=18, decimal_places=4, validators=[MinValueValidator(Decimal("0.0001"))])
 
     class Meta:
+        db_table = "declarations_exchangerate"
         ordering = ["currency", "-valid_on"]
         constraints = [
             models.UniqueConstraint(fields=["currency", "valid_on"], name="exchange_rate_unique_per_day"),
@@ -225,11 +242,14 @@ class ExchangeRate(models.Model):
 
 class ReferenceDataVersion(models.Model):
     """One row whose `version` changes with every statement that writes a code list, the tariff or
-    the exchange rates (database triggers, migration 0009). Processes keep copies of those
-    tables (`declarations.reference_cache`) and drop them when it moves. The value comes from a
+    the exchange rates (database triggers, declarations migration 0009). Processes keep copies of those
+    tables (`reference.cache`) and drop them when it moves. The value comes from a
     sequence, so a rolled-back change never hands out a version number twice."""
 
     version = models.BigIntegerField()
+
+    class Meta:
+        db_table = "declarations_referencedataversion"
 
     def __str__(self):
         return f"reference data version {self.version}"

@@ -14,11 +14,11 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from declarations.api.serializers import DeclarationWriteSerializer
-from declarations.models import Country, Currency, CustomsOffice, Port, Unit
-from declarations.reference_cache import reference_copies
 from declarations.services.declarations import declaration_create
 from declarations.services.pdf import declaration_pdf_render
-from declarations.services.reference_data import DATA_DIR
+from reference.cache import reference_copies
+from reference.models import Country, Currency, CustomsOffice, Port, Unit
+from reference.services import DATA_DIR
 from tests.payloads import import_body
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""The tariff's rate notation, with real cells of declarations/data/tariff-2026.csv (HS code and column noted)."""
+"""The tariff's rate notation, with real cells of reference/data/tariff-2026.csv (HS code and column noted)."""
 import csv
 from collections import Counter
 from decimal import Decimal
@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from declarations.agreements import TARIFF_COLUMNS
-from declarations.tariff_notation import GIC_NOTE, QUOTA_NOTE, ParsedRate, parse_rate, rate_note
+from reference.agreements import TARIFF_COLUMNS
+from reference.tariff_notation import GIC_NOTE, QUOTA_NOTE, ParsedRate, parse_rate, rate_note
 
-TARIFF_CSV = Path(__file__).resolve().parents[2] / "declarations" / "data" / "tariff-2026.csv"
+TARIFF_CSV = Path(__file__).resolve().parents[2] / "reference" / "data" / "tariff-2026.csv"
 D = Decimal
 
 

@@ -1,8 +1,8 @@
-"""The chapter-98 references of the tariff, parsed and said in the reader's language (declarations/special_rates.py)."""
+"""The chapter-98 references of the tariff, parsed and said in the reader's language (reference/special_rates.py)."""
 import pytest
 from django.utils import translation
 
-from declarations.special_rates import (
+from reference.special_rates import (
     SpecialRule,
     special_rule_explanation,
     special_rule_parse,

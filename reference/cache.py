@@ -2,8 +2,9 @@
 
 Validating and taxing one declaration reads seven code lists and tables (customs offices,
 countries, ports, currencies, units, tariff lines, exchange rates); reading them took more
-time than the rest of the validation. They change only through the loader or the admin, and
-database triggers (migration 0009) give every such change a new `ReferenceDataVersion`.
+time than the rest of the validation. They change only through the loader or Django's admin
+(`reference/admin.py`: taxes of tariff lines, MFN treatment, exchange rates), and database
+triggers (declarations migration 0009) give every such change a new `ReferenceDataVersion`.
 A lookup reads that one row and, when it moved, drops everything this process had copied,
 so the next request after a change sees it: no expiry to wait for, no stale tariff.
 
@@ -52,7 +53,7 @@ class ReferenceCopies:
 
     def exchange_rate(self, *, currency: str, on: date) -> tuple[Decimal, date] | None:
         """The rate in force for `currency` on `on` (latest dated on or before it), with its date; None if none is."""
-        from declarations.models import ExchangeRate
+        from reference.models import ExchangeRate
 
         copies = self._table("exchange_rates")
         key = (currency, on)
@@ -68,7 +69,7 @@ _copies = ReferenceCopies(version=_MISSING)  # matches no version: the first loo
 def reference_copies() -> ReferenceCopies:
     """This process's copies (one query: the version), emptied first if the reference data changed."""
     global _copies
-    from declarations.models import ReferenceDataVersion
+    from reference.models import ReferenceDataVersion
 
     with connection.cursor() as cursor:  # read on every validation: plain SQL, no ORM
         cursor.execute(f"SELECT version FROM {ReferenceDataVersion._meta.db_table} WHERE id = 1")

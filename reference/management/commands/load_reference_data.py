@@ -1,14 +1,14 @@
 """`manage.py load_reference_data`: load the HS nomenclature, the tariff and the code lists."""
 from django.core.management.base import BaseCommand
 
-from declarations.services.reference_data import reference_data_load
+from reference.services import reference_data_load
 
 
 class Command(BaseCommand):
-    help = "Load the reference tables from declarations/data/ (idempotent; keeps admin-maintained taxes)."
+    help = "Load the reference tables from reference/data/ (idempotent; keeps admin-maintained taxes)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--data-dir", help="folder holding the CSV files (default: declarations/data/)")
+        parser.add_argument("--data-dir", help="folder holding the CSV files (default: reference/data/)")
 
     def handle(self, *args, data_dir=None, **options):
         report = reference_data_load(data_dir=data_dir, stdout=self.stdout)

@@ -1,4 +1,4 @@
-"""Per-process copies of the reference data (declarations.reference_cache): a change made through
+"""Per-process copies of the reference data (reference.cache): a change made through
 the database is seen by the next lookup, in this process and in any other."""
 from decimal import Decimal
 
@@ -6,8 +6,8 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from declarations.models import Country, ExchangeRate, ReferenceDataVersion, TariffLine, Unit
-from declarations.reference_cache import reference_copies
+from reference.cache import reference_copies
+from reference.models import Country, ExchangeRate, ReferenceDataVersion, TariffLine, Unit
 
 pytestmark = pytest.mark.django_db
 

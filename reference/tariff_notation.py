@@ -1,4 +1,4 @@
-"""The rate notation of Vietnam's tariff (declarations/data/tariff-2026.csv), parsed into one rate.
+"""The rate notation of Vietnam's tariff (reference/data/tariff-2026.csv), parsed into one rate.
 
 The source writes each rate as text: a percentage with a decimal comma or point, `*` for
 "no preference", party exclusions `0 (-KH)`, a Mexico rate under CPTPP `28; M: 35`, rates

@@ -1,4 +1,4 @@
-"""The reference-data loader against the real files in declarations/data/ and a real PostgreSQL.
+"""The reference-data loader against the real files in reference/data/ and a real PostgreSQL.
 
 The session fixture (tests/conftest.py) has already loaded the data once through
 `manage.py load_reference_data`; `load_report` loads it once more for this module, so
@@ -13,19 +13,9 @@ import pytest
 from django.core.management import call_command
 from django.db.models.functions import Substr
 
-from declarations.models import (
-    Country,
-    Currency,
-    CustomsOffice,
-    ExchangeRate,
-    HSCode,
-    HSSection,
-    Port,
-    TariffLine,
-    Unit,
-)
-from declarations.services.reference_data import DATA_DIR, reference_data_load
-from declarations.tariff_notation import parse_rate
+from reference.models import Country, Currency, CustomsOffice, ExchangeRate, HSCode, HSSection, Port, TariffLine, Unit
+from reference.services import DATA_DIR, reference_data_load
+from reference.tariff_notation import parse_rate
 
 pytestmark = pytest.mark.django_db
 D = Decimal

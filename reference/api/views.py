@@ -1,5 +1,4 @@
 """Reference data API (api.md, "Reference data"): any authenticated user."""
-from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -11,11 +10,11 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from declarations.incoterms import INCOTERMS
-from declarations.models import Country, Currency, CustomsOffice, Port, TariffLine, Unit
-from declarations.selectors import exchange_rate_in_force, tariff_search
-from declarations.special_rates import special_rule_explanation, special_rule_of, special_rule_reference
-from declarations.tariff_lookup import line_description, line_parents
+from reference.incoterms import INCOTERMS
+from reference.models import TariffLine
+from reference.selectors import exchange_rate_in_force, tariff_search
+from reference.special_rates import special_rule_explanation, special_rule_of, special_rule_reference
+from reference.tariff_lookup import line_description, line_parents
 
 QUERY_MAX_LENGTH = 100
 TRUNCATED_HEADER = "X-Results-Truncated"
@@ -167,15 +166,3 @@ class ExchangeRateView(APIView):
         rate, valid_on = found
         return Response(ExchangeRateSerializer({"currency": currency, "date": on, "rate": rate, "valid_on": valid_on}).data)
 
-
-reference_urlpatterns = [
-    path("hs-codes/", HSCodeSearchView.as_view(), name="reference-hs-codes"),
-    path("hs-codes/search/", HSCodeSearchResultView.as_view(), name="reference-hs-codes-search"),
-    path("customs-offices/", code_list_view(CustomsOffice, ["code", "name", "name_vi", "name_en", "province", "kind"], "CustomsOffice").as_view(), name="reference-customs-offices"),
-    path("exchange-rates/", ExchangeRateView.as_view(), name="reference-exchange-rates"),
-    path("countries/", code_list_view(Country, ["code", "name", "name_vi", "name_en", "mfn_treatment"], "Country").as_view(), name="reference-countries"),
-    path("currencies/", code_list_view(Currency, ["code", "name", "name_vi", "name_en"], "Currency").as_view(), name="reference-currencies"),
-    path("units/", code_list_view(Unit, ["code", "name", "name_vi", "name_en"], "Unit").as_view(), name="reference-units"),
-    path("ports/", code_list_view(Port, ["locode", "name", "name_vi", "name_en", "country", "function", "iata"], "Port").as_view(), name="reference-ports"),
-    path("incoterms/", IncotermListView.as_view(), name="reference-incoterms"),
-]

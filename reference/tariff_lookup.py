@@ -2,7 +2,7 @@
 
 A query of digits (dots and spaces ignored) lists the lines whose code starts with them.
 Otherwise every word must match, in the line's description or in the headings above it
-(`declarations.search_text`), with or without diacritics, and the lines are ranked:
+(`reference.search_text`), with or without diacritics, and the lines are ranked:
 
 - first the lines where every word is a whole word (the last may be a prefix: it is being
   typed), then, when those are too few, lines where a word is only the start of a longer word
@@ -23,8 +23,8 @@ from django.contrib.postgres.search import SearchQuery
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from declarations.models import TariffLine
-from declarations.search_text import HEADING_MARK, SEGMENT_MARK, description_plain, search_words
+from reference.models import TariffLine
+from reference.search_text import HEADING_MARK, SEGMENT_MARK, description_plain, search_words
 
 MAX_WORDS = 8
 MAX_CODE_DIGITS = 8
