@@ -8,9 +8,10 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext as _
 
+from customs_portal.audit.models import AuditEvent
 from declarations.amendments import NUMERIC_KEYS
 from declarations.lifecycle import Action, Channel, Status
-from declarations.models import AuditEvent, Declaration, InspectionResult
+from declarations.models import Declaration, InspectionResult
 from declarations.type_codes import TYPE_CODES
 
 TYPE_LABELS = {code: label for codes in TYPE_CODES.values() for code, label in codes.items()}

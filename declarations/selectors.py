@@ -5,11 +5,12 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from customs_portal.audit.models import AuditEvent
 from customs_portal.prepared import PreparedList, PreparedQuery
 from declarations.amendments import AmendmentStatus
 from declarations.lifecycle import Status
 from declarations.live import declaration_snapshot
-from declarations.models import AmendmentRequest, AuditEvent, Declaration, DocumentRequest, GoodsItem
+from declarations.models import AmendmentRequest, Declaration, DocumentRequest, GoodsItem
 
 
 def _visibility(user) -> dict | None:

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "customs_portal.audit",
     "customs_portal.accounts",
     "reference",
     "declarations",

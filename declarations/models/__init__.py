@@ -1,5 +1,4 @@
 from .amendment import AmendmentRequest
-from .audit import AuditEvent
 from .declaration import (
     Declaration,
     DeclarationVersion,
@@ -19,7 +18,6 @@ from .review import (
 
 __all__ = [
     "AmendmentRequest",
-    "AuditEvent",
     "Declaration",
     "DeclarationVersion",
     "Direction",

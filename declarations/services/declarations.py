@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from customs_portal.audit.services import audit_record
 from customs_portal.errors import DomainValidationError
 from customs_portal.localization import date_text
 from declarations.lifecycle import Action, Status, check_transition
@@ -20,7 +21,6 @@ from declarations.models import (
     PaymentStatus,
 )
 from declarations.selectors import declaration_items
-from declarations.services.audit import audit_record
 from declarations.services.lifecycle import declaration_lock, declaration_transition
 from declarations.services.taxes import (
     TAX_NAMES,

@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
 
+from customs_portal.audit.services import audit_record
 from customs_portal.errors import DomainConflict, DomainValidationError
 from customs_portal.localization import amount_text
 from declarations.lifecycle import FINAL_STATUSES, Action, Status
 from declarations.models import Document, DocumentKind, DocumentRequest
-from declarations.services.audit import audit_record
 from declarations.services.lifecycle import declaration_lock, declaration_transition
 
 logger = logging.getLogger(__name__)

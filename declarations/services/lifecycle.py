@@ -4,11 +4,11 @@ from collections.abc import Callable
 
 from django.db import transaction
 
+from customs_portal.audit.services import audit_record
 from customs_portal.prepared import PreparedQuery
 from declarations.lifecycle import check_transition
 from declarations.live import declaration_change_publish, declaration_snapshot
 from declarations.models import Declaration
-from declarations.services.audit import audit_record
 
 
 _locked = PreparedQuery(

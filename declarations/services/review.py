@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from customs_portal.audit.models import AuditEvent
 from customs_portal.errors import DomainConflict, DomainValidationError
 from customs_portal.localization import moment_text
 from declarations.lifecycle import (
@@ -18,13 +19,7 @@ from declarations.lifecycle import (
     Status,
     check_transition,
 )
-from declarations.models import (
-    AuditEvent,
-    Declaration,
-    DocumentRequest,
-    InspectionResult,
-    PaymentStatus,
-)
+from declarations.models import Declaration, DocumentRequest, InspectionResult, PaymentStatus
 from declarations.services.amendments import (
     AMENDMENT_DECISIONS,
     amendment_decide,

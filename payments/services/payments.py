@@ -17,12 +17,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from customs_portal.audit.services import audit_record
 from customs_portal.errors import DomainConflict, DomainError
 from declarations.lifecycle import UNCLEARED, Action, Status
 from declarations.live import declaration_change_publish, declaration_snapshot
 from declarations.models import Declaration
 from declarations.models import PaymentStatus as DeclarationPaymentStatus
-from declarations.services.audit import audit_record
 from declarations.services.lifecycle import declaration_lock, declaration_transition
 from payments.gateway import bank_configured
 from payments.models import CreditSource, LateInterest, Payment, PaymentStatus, RejectionReason

@@ -22,10 +22,11 @@ from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from customs_portal.audit.models import AuditEvent
 from customs_portal.errors import DomainValidationError
 from customs_portal.languages import in_active_language
 from declarations.lifecycle import Status
-from declarations.models import AuditEvent, Declaration, DutyAssessment, GoodsItem
+from declarations.models import Declaration, DutyAssessment, GoodsItem
 from risk.conditions import ConditionError, conditions_validate
 from risk.engine import CompiledRuleSet, channel_for_score, random_selection, stricter
 from risk.models import Assessment, BacktestRun, RiskRule, RiskRuleVersion

@@ -19,9 +19,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from customs_portal.audit.services import audit_record
 from customs_portal.errors import DomainConflict, DomainValidationError
 from customs_portal.localization import moment_text
-from declarations.services.audit import audit_record
 from risk.models import BacktestRun, RiskChange, RiskRule, RiskRuleVersion, RiskSettings
 from risk.services.assessment import risk_settings_current
 from risk.services.backtest import backtest_run_create, candidate_from_version

@@ -10,8 +10,8 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from customs_portal.audit.services import audit_record
 from customs_portal.errors import DomainValidationError
-from declarations.services.audit import audit_record
 from reference.models import TariffLine, Unit
 from risk.models import ReferencePrice
 

@@ -10,8 +10,8 @@ Every change writes a `WatchlistChange`, which tells the match's in-process cach
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from customs_portal.audit.services import audit_record
 from customs_portal.errors import DomainConflict, DomainValidationError
-from declarations.services.audit import audit_record
 from risk.conditions import COUNTRY_CODES
 from risk.models import WatchlistChange, WatchlistedPartner
 from risk.names import partner_name_key

@@ -11,8 +11,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from customs_portal.accounts.models import ApiToken
+from customs_portal.audit.models import AuditEvent
 from customs_portal.routing import websocket_urlpatterns
-from declarations.models import AuditEvent, Declaration
+from declarations.models import Declaration
 from risk.models import RiskSettings
 from risk.services.assessment import risk_assess
 from risk.services.defaults import risk_defaults_seed

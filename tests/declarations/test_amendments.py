@@ -13,8 +13,9 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.test import override_settings
 
+from customs_portal.audit.models import AuditEvent
 from declarations.live import enterprise_group
-from declarations.models import AmendmentRequest, AuditEvent, Declaration, DeclarationVersion
+from declarations.models import AmendmentRequest, Declaration, DeclarationVersion
 from payments.services.payments import BankNotice, payment_credit, payment_start
 from reference.models import CustomsOffice
 from risk.models import Assessment, RiskSettings

@@ -7,8 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from customs_portal.audit.models import AuditEvent
 from declarations.lifecycle import Status
-from declarations.models import AuditEvent, Declaration
+from declarations.models import Declaration
 from reference.models import ExchangeRate
 from reference.selectors import exchange_rate_in_force
 from tests.payloads import export_body, import_body

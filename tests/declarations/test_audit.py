@@ -2,8 +2,8 @@
 import pytest
 from django.db import DatabaseError, transaction
 
-from declarations.models import AuditEvent
-from declarations.services.audit import audit_record
+from customs_portal.audit.models import AuditEvent
+from customs_portal.audit.services import audit_record
 from tests.payloads import plain_import_body
 from tests.risk.test_assessment import registered
 

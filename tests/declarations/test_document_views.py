@@ -5,7 +5,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from declarations.models import AuditEvent, Declaration, Document, DocumentRequest
+from customs_portal.audit.models import AuditEvent
+from declarations.models import Declaration, Document, DocumentRequest
 from declarations.services.documents import document_upload
 from declarations.services.review import declaration_decide
 from tests.declarations.test_documents import PDF, png_bytes

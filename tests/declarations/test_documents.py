@@ -6,7 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from pypdf import PdfWriter
 
-from declarations.models import AuditEvent, Declaration, Document
+from customs_portal.audit.models import AuditEvent
+from declarations.models import Declaration, Document
 from declarations.services.review import declaration_decide
 from tests.payloads import plain_import_body
 from tests.risk.test_assessment import registered

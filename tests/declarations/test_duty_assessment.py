@@ -12,9 +12,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from customs_portal.audit.models import AuditEvent
 from customs_portal.errors import DomainConflict, DomainValidationError
 from declarations.lifecycle import Status
-from declarations.models import AuditEvent, Declaration
+from declarations.models import Declaration
 from declarations.services.review import declaration_decide
 from payments.services.payments import BankNotice, payment_credit, payment_start
 from reference.models import TariffLine

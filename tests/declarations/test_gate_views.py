@@ -8,7 +8,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from declarations.models import AuditEvent, Declaration, GateRelease
+from customs_portal.audit.models import AuditEvent
+from declarations.models import Declaration, GateRelease
 from declarations.services.gate import gate_release
 from declarations.services.verification import qr_payload
 from tests.payloads import plain_import_body

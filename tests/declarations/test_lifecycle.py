@@ -7,9 +7,10 @@ from decimal import Decimal
 
 import pytest
 
+from customs_portal.audit.models import AuditEvent
 from customs_portal.errors import DomainConflict
 from declarations.lifecycle import Status
-from declarations.models import AuditEvent, Declaration, InspectionResult
+from declarations.models import Declaration, InspectionResult
 from declarations.services.amendments import declaration_amend
 from declarations.services.declarations import declaration_as_data, declaration_submit, declaration_update
 from declarations.services.gate import gate_release

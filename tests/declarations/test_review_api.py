@@ -4,7 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from declarations.models import AuditEvent, Declaration
+from customs_portal.audit.models import AuditEvent
+from declarations.models import Declaration
 from declarations.services.verification import qr_payload
 from risk.models import RiskSettings
 from risk.services.assessment import risk_assess

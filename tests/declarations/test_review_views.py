@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from customs_portal.accounts.models import Role
-from declarations.models import AuditEvent, Declaration, DocumentRequest, InspectionResult
+from customs_portal.audit.models import AuditEvent
+from declarations.models import Declaration, DocumentRequest, InspectionResult
 from declarations.services.review import declaration_decide
 from reference.models import CustomsOffice
 from risk.models import RiskSettings

@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from declarations.models import AuditEvent, Declaration, DocumentRequest
+from customs_portal.audit.models import AuditEvent
+from declarations.models import Declaration, DocumentRequest
 from declarations.review_display import declaration_holding
 from declarations.selectors import review_queue, with_holding_times, with_open_document_requests
 from tests.declarations.test_review_views import queued, rules  # noqa: F401  (fixture)

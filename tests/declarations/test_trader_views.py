@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from declarations.models import AuditEvent, Declaration, DeclarationVersion
+from customs_portal.audit.models import AuditEvent
+from declarations.models import Declaration, DeclarationVersion
 from tests.declarations.test_views import client_for, draft_of, form_data, html_of, input_value
 from tests.payloads import plain_import_body
 from tests.risk.test_assessment import registered

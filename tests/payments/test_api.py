@@ -9,7 +9,8 @@ import pytest
 from django.db import connections
 from pypdf import PdfReader
 
-from declarations.models import AuditEvent, Declaration
+from customs_portal.audit.models import AuditEvent
+from declarations.models import Declaration
 from payments.models import LateInterest, Payment, RejectedCallback
 from payments.services.callbacks import bank_callback_process
 from payments.services.payments import payment_start

@@ -9,8 +9,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from customs_portal.audit.models import AuditEvent
 from customs_portal.errors import DomainConflict
-from declarations.models import AuditEvent, Declaration
+from declarations.models import Declaration
 from declarations.services.review import declaration_cancel
 from payments.models import LateInterest, Payment, RejectionReason
 from payments.services.balance import late_interest_compute

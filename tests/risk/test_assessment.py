@@ -3,8 +3,9 @@ from decimal import Decimal
 
 import pytest
 
+from customs_portal.audit.models import AuditEvent
 from declarations.lifecycle import Status
-from declarations.models import AuditEvent, Declaration
+from declarations.models import Declaration
 from declarations.services.amendments import declaration_amend
 from declarations.services.declarations import declaration_as_data, declaration_create, declaration_submit
 from declarations.services.review import declaration_decide

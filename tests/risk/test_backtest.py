@@ -2,7 +2,7 @@
 import pytest
 from django.utils import timezone
 
-from declarations.services.audit import audit_record
+from customs_portal.audit.services import audit_record
 from risk.models import BacktestRun, RiskSettings
 from risk.services.assessment import risk_assess
 from risk.services.backtest import backtest_execute, backtest_start

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from customs_portal.audit.models import AuditEvent
 from customs_portal.errors import DomainConflict, DomainValidationError
-from declarations.models import AuditEvent
 from risk.models import BacktestRun, RiskChange, RiskRule, RiskRuleVersion, RiskSettings
 from risk.services.backtest import backtest_execute, backtest_rule_label, rule_form_backtest_start
 from risk.services.changes import (

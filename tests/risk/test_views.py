@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from customs_portal.accounts.models import ComplianceLevel
-from declarations.models import AuditEvent
+from customs_portal.audit.models import AuditEvent
+from customs_portal.audit.services import audit_record
 from risk.models import (
     BacktestRun,
     ReferencePrice,
@@ -483,8 +484,6 @@ def history(trader1, officer):
     cigarettes = registered(trader1, cigarettes_body())
     for declaration in [*plain, cigarettes]:
         risk_assess(declaration_id=declaration.pk)
-    from declarations.services.audit import audit_record
-
     audit_record(declaration=cigarettes, actor=officer, action="record_inspection", data={"discrepancy": True})
     return plain, cigarettes
 

@@ -5,7 +5,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from customs_portal.accounts.services import api_token_issue
-from declarations.models import AuditEvent
+from customs_portal.audit.models import AuditEvent
 from risk.models import ReferencePrice, WatchlistedPartner
 from risk.services.facts import partner_on_watchlist
 

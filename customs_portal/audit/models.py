@@ -1,4 +1,9 @@
-"""The audit trail: who did what to a declaration, when, from which status to which, and why."""
+"""The audit trail: who did what, when, from which status to which, and why.
+
+The table is still the one `declarations` created (`declarations_auditevent`, with its append-only
+trigger from declarations migration 0007): the model moved here without moving data (issue 14).
+The declaration is named by its label, not imported: the audit trail sits below every app.
+"""
 from django.conf import settings
 from django.db import models
 
@@ -16,6 +21,7 @@ class AuditEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
+        db_table = "declarations_auditevent"
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["declaration", "created_at"], name="audit_declaration_time")]
 
