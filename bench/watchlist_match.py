@@ -113,7 +113,7 @@ def main() -> None:
     from django.core.management import call_command
 
     from customs_portal.accounts.models import User
-    from customs_portal.accounts.services import demo_data_seed
+    from customs_portal.demo.services import demo_data_seed
     from declarations.api.serializers import DeclarationWriteSerializer
     from declarations.models import Declaration
     from declarations.services.declarations import declaration_create, declaration_submit

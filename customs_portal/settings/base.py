@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "declarations",
     "risk",
     "payments",
+    "customs_portal.demo",
 ]
 
 MIDDLEWARE = [

@@ -7,7 +7,7 @@ from django.test import RequestFactory
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from customs_portal.accounts import services
+from customs_portal.demo import services
 from customs_portal.accounts.models import ComplianceLevel, Enterprise, Role, User
 from reference.models import CustomsOffice
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from customs_portal.accounts.services import DEMO_PASSWORD, demo_data_seed
+from customs_portal.demo.services import DEMO_PASSWORD, demo_data_seed
 
 
 class Command(BaseCommand):
