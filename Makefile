@@ -16,7 +16,10 @@ MANAGE := DJANGO_SETTINGS_MODULE=$(DJANGO_SETTINGS_MODULE) $(BIN)/python manage.
 DB_NAME := customs_portal
 PSQL := psql -h 127.0.0.1 -p 5432 -U postgres
 
-.PHONY: help venv system-packages services db migrate reference demo messages compilemessages collectstatic run test
+.PHONY: help venv system-packages services db migrate reference demo messages compilemessages collectstatic run test lint-imports
+
+lint-imports: venv
+	$(BIN)/lint-imports --no-cache
 
 help:
 	@echo "make run    - set everything up and serve the portal on http://127.0.0.1:8000 (Ctrl-C stops)"
@@ -65,5 +68,7 @@ collectstatic: venv
 run: system-packages demo compilemessages collectstatic
 	bash scripts/run_dev.sh
 
+# The dependency layers first (.importlinter, docs/architecture.md), then the suite.
 test: venv system-packages services compilemessages
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest

@@ -1,6 +1,6 @@
-"""What the officer's pages show, shaped for the templates: waiting times, the risk explanation
-with the values that fired each rule, the audit trail in words, the enterprise's history and
-the earlier versions of an amended declaration. Reads only."""
+"""What the officer's pages show, shaped for the templates: waiting times, the audit trail in
+words, the enterprise's history and the earlier versions of an amended declaration. Reads only.
+(The risk explanation is risk's: `risk/explanation.py`, through `declarations.extensions`.)"""
 from decimal import Decimal
 
 from django.db.models import Count, Q
@@ -84,79 +84,7 @@ def status_label(status: str) -> str:
     return str(Status(status).label) if status in Status.values else status
 
 
-def risk_explanation(declaration: Declaration) -> dict | None:
-    from risk.models import RiskRuleVersion
-    from risk.selectors import assessment_latest, fired_rule_name
-
-    assessment = assessment_latest(declaration_id=declaration.pk)
-    if assessment is None:
-        return None
-    fired = assessment.fired_rules or []
-    keys = {(rule.get("rule"), rule.get("version")) for rule in fired}
-    descriptions = {
-        (version.rule_id, version.version): version.description
-        for version in RiskRuleVersion.objects.filter(rule_id__in={rule for rule, _ in keys})
-        .only("rule_id", "version", "description_vi", "description_en")
-        if (version.rule_id, version.version) in keys
-    }
-    rules = []
-    for rule in fired:
-        rules.append({
-            **rule,
-            "name": fired_rule_name(rule),
-            "description": descriptions.get((rule.get("rule"), rule.get("version")), ""),
-            "reasons": [_reason_display(reason) for reason in rule.get("reason") or []],
-        })
-    thresholds = assessment.thresholds or {}
-    yellow, red = thresholds.get("yellow"), thresholds.get("red")
-    scale = max(int(red or 0) * 3 // 2, assessment.score, 1)
-    return {
-        "assessment": assessment,
-        "rules": rules,
-        "thresholds": thresholds,
-        "yellow": yellow,
-        "red": red,
-        "scale": scale,
-        "meter_value": max(assessment.score, 0),
-        # <meter> counts a value equal to `low` as low; a score equal to a threshold is already the next channel.
-        "meter_low": f"{int(yellow) - 0.5}" if yellow is not None else "0",
-        "meter_high": f"{int(red) - 0.5}" if red is not None else str(scale),
-        "forced_channel": _forced_channel(thresholds.get("min_channel"), assessment.required_minimums or []),
-        "required": [_required_display(minimum) for minimum in assessment.required_minimums or []],
-        "random_yellow_pct": _percent(thresholds.get("random_yellow_rate")),
-        "random_red_pct": _percent(thresholds.get("random_red_rate")),
-        "stale": assessment.declaration_version != declaration.version,
-        "floor": thresholds.get("channel_floor"),
-    }
-
-
-def _forced_channel(rules_minimum: str | None, required: list[dict]) -> str:
-    """The strictest minimum channel, from the rules or required by the content; "" when none is above green."""
-    order = list(Channel.values)
-    channels = [channel for channel in [rules_minimum, *(minimum.get("channel") for minimum in required)] if channel in order]
-    strictest = max(channels, key=order.index, default="")
-    return "" if strictest in ("", Channel.GREEN) else strictest
-
-
-def _required_display(minimum: dict) -> dict:
-    from risk.services.minimums import requirement_explanation, requirement_label
-
-    return {
-        "code": minimum.get("code", ""),
-        "name": requirement_label(minimum.get("code", "")),
-        "explanation": requirement_explanation(minimum.get("code", "")),
-        "channel": minimum.get("channel", ""),
-        "items": minimum.get("items", []),
-    }
-
-
-def _percent(rate) -> str:
-    if rate in (None, ""):
-        return "—"
-    return f"{decimal_text(Decimal(str(rate)) * 100)} %"
-
-
-def _decimal_or_none(value) -> Decimal | None:
+def decimal_or_none(value) -> Decimal | None:
     return None if value in (None, "") else Decimal(str(value))
 
 
@@ -167,45 +95,14 @@ def decimal_text(value: Decimal | None) -> str:
     return number_format(Decimal(format(value.normalize(), "f")), force_grouping=True)
 
 
-OPERATORS = {"eq": "=", "ne": "≠", "lt": "<", "lte": "≤", "gt": ">", "gte": "≥", "in": "∈", "not_in": "∉",
-             "startswith": gettext_lazy("starts with")}
-
-
-def _value_text(value) -> str:
+def value_text(value) -> str:
     if isinstance(value, list):
-        return ", ".join(_value_text(v) for v in value)
+        return ", ".join(value_text(v) for v in value)
     if value is True:
         return _("yes")
     if value is False:
         return _("no")
     return "—" if value is None else str(value)
-
-
-def _watchlist_match_text(partner) -> str:
-    """Which watchlisted partner a declared name is or resembles (risk.services.partner_match)."""
-    if not isinstance(partner, dict) or not partner.get("name"):
-        return ""
-    values = {"name": partner["name"], "country": partner.get("country") or _("any country"),
-              "similarity": decimal_text(_decimal_or_none(partner.get("similarity")))}
-    if _decimal_or_none(partner.get("similarity")) == 100:
-        return _("Listed as %(name)s (%(country)s)") % values
-    return _("Resembles the watchlisted partner %(name)s (%(country)s): %(similarity)s %% similar") % values
-
-
-def _reason_display(reason: dict) -> dict:
-    """A condition that fired: `text` in words with the value found, for everyone who reads the
-    explanation; the stored condition (`field`, `op`, `value`, `actual`) for risk admins."""
-    from risk.condition_text import reason_sentence
-
-    return {
-        "text": reason_sentence(reason),
-        "field": reason.get("field", ""),
-        "op": str(OPERATORS.get(reason.get("op"), reason.get("op", ""))),
-        "value": _value_text(reason.get("value")),
-        "actual": _value_text(reason.get("actual")),
-        "item": reason.get("item"),
-        "watchlist_match": _watchlist_match_text(reason.get("watchlisted_partner")),
-    }
 
 
 def audit_trail(declaration: Declaration) -> list[dict]:
@@ -266,7 +163,7 @@ def _change_value(value, field: str | None = None) -> str:
             return decimal_text(Decimal(str(value)))
         except ArithmeticError:
             pass
-    return _value_text(value)
+    return value_text(value)
 
 
 def _change_label(change: dict) -> str:
@@ -321,8 +218,8 @@ def versions_for_display(declaration: Declaration) -> list[dict]:
         for number, item in enumerate(content.get("items") or [], start=1):
             taxes = sum((Decimal(str(item.get(name) or 0)) for name in tax_names), Decimal(0))
             items.append({**item, "line_no": number, "tax_total": taxes,
-                          "quantity": decimal_text(_decimal_or_none(item.get("quantity"))),
-                          "unit_price": decimal_text(_decimal_or_none(item.get("unit_price")))})
+                          "quantity": decimal_text(decimal_or_none(item.get("quantity"))),
+                          "unit_price": decimal_text(decimal_or_none(item.get("unit_price")))})
         versions.append({
             "version": version,
             "content": content,

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from customs_portal.accounts.permissions import officer_required
 from customs_portal.errors import DomainConflict, DomainValidationError
+from declarations import extensions
 from declarations.api.serializers import (
     CancelSerializer,
     DecisionSerializer,
@@ -35,7 +36,6 @@ from declarations.review_display import (
     declaration_holding,
     decimal_text,
     enterprise_history,
-    risk_explanation,
     status_label,
     versions_for_display,
 )
@@ -58,7 +58,6 @@ from declarations.services.review import (
     officer_may_decide,
 )
 from reference.models import CustomsOffice
-from risk.selectors import fired_rule_name
 
 QUEUE_PAGE_SIZE = 25
 WAIT_CHOICES = [  # minutes → label of the "waiting at least" filter
@@ -149,9 +148,10 @@ def review_queue_view(request):
     paginator = Paginator(queue, QUEUE_PAGE_SIZE)
     paginator.count = counts["total"]  # already counted above: no second count query
     page = paginator.get_page(request.GET.get("page"))
+    rule_name = extensions.fired_rule_name.handler
     for declaration in page.object_list:
         declaration.holding = declaration_holding(declaration, now=now)
-        declaration.rule_names = [fired_rule_name(rule) for rule in declaration.fired_rules or []]
+        declaration.rule_names = [rule_name(rule) for rule in declaration.fired_rules or []]
     user = request.user
     offices = CustomsOffice.objects.order_by("code").only("code", "name_vi", "name_en")
     if not user.all_offices:
@@ -296,7 +296,7 @@ def _review_context(request, declaration: Declaration, **form_state) -> dict:
     return {
         "declaration": declaration,
         "items": items,
-        "risk": risk_explanation(declaration),
+        "risk": extensions.risk_explanation.handler(declaration=declaration),
         "trail": trail,
         "last_decision": last_decision,
         "in_review": in_review,

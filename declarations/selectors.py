@@ -4,9 +4,11 @@ from django.db.models import Count, Exists, FloatField, OuterRef, Q, QuerySet, S
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
 from customs_portal.audit.models import AuditEvent
 from customs_portal.prepared import PreparedList, PreparedQuery
+from declarations import extensions
 from declarations.amendments import AmendmentStatus
 from declarations.lifecycle import Status
 from declarations.live import declaration_snapshot
@@ -176,13 +178,9 @@ def review_queue(*, officer, channel: str = "", office: str = "", enterprise: st
                  min_wait_minutes: int | None = None, now=None) -> QuerySet[Declaration]:
     """Yellow and red declarations waiting for an officer of the officer's offices, oldest first.
 
-    One query: the risk score and fired rules of the current assessment, the state of the
+    One query: the risk score and fired rules of the current assessment (risk's `review_queue_annotations`), the state of the
     document requests and the time the trader held the file (`with_holding_times`) come as annotations.
     """
-    from django.utils import timezone
-
-    from risk.models import Assessment
-
     now = now or timezone.now()
 
     qs = Declaration.objects.filter(status__in=REVIEW_STATUSES).select_related("enterprise", "customs_office")
@@ -198,9 +196,7 @@ def review_queue(*, officer, channel: str = "", office: str = "", enterprise: st
         qs = qs.filter(Exists(GoodsItem.objects.filter(declaration=OuterRef("pk"), hs_code__startswith=hs_chapter)))
     if min_wait_minutes:
         qs = qs.filter(assessed_at__lte=now - timezone.timedelta(minutes=min_wait_minutes))
-    current = Assessment.objects.filter(declaration=OuterRef("pk"), declaration_version=OuterRef("version"))
     return with_holding_times(qs, now=now).annotate(
-        risk_score=Subquery(current.values("score")[:1]),
-        fired_rules=Subquery(current.values("fired_rules")[:1]),
+        **extensions.review_queue_annotations.handler(),
         amendment_pending=Exists(AmendmentRequest.objects.filter(declaration=OuterRef("pk"), status=AmendmentStatus.PENDING)),
     ).order_by("assessed_at", "id")

@@ -1,7 +1,7 @@
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from customs_portal.languages import in_active_language
-from risk.models import ReferencePrice, RiskRule, RiskRuleVersion, WatchlistedPartner
+from risk.models import Assessment, ReferencePrice, RiskRule, RiskRuleVersion, WatchlistedPartner
 from risk.names import partner_name_key
 
 
@@ -12,11 +12,16 @@ def risk_rules(*, with_versions: bool = False) -> QuerySet[RiskRule]:
     return qs
 
 
-def assessment_latest(*, declaration_id: int):
+def assessment_latest(*, declaration_id: int) -> Assessment | None:
     """The newest assessment of a declaration (of its latest assessed version), or None."""
-    from risk.models import Assessment
-
     return Assessment.objects.filter(declaration_id=declaration_id).order_by("-declaration_version", "-id").first()
+
+
+def assessment_current_annotations() -> dict[str, Subquery]:
+    """The score and fired rules of a declaration's assessment of its current version, as annotations
+    for a queryset of declarations (`risk_score`, `fired_rules`: declarations' review queue)."""
+    current = Assessment.objects.filter(declaration=OuterRef("pk"), declaration_version=OuterRef("version"))
+    return {"risk_score": Subquery(current.values("score")[:1]), "fired_rules": Subquery(current.values("fired_rules")[:1])}
 
 
 def fired_rule_name(fired: dict) -> str:

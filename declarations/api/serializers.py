@@ -5,11 +5,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerExtension
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from customs_portal.api.fields import DecimalField
 from customs_portal.api.representation import representation_of
+from declarations import extensions
 from declarations.amendments import AmendmentStatus
 from declarations.containers import MAX_CONTAINERS
 from declarations.lifecycle import Channel, Status
@@ -23,8 +23,6 @@ from declarations.models import (
 )
 from reference.agreements import PREFERENCE_CODES
 from reference.incoterms import INCOTERMS
-from risk.api.serializers import RiskExplanationSerializer
-from risk.selectors import assessment_latest, fired_rule_name
 
 CODE = {"trim_whitespace": True}
 
@@ -224,19 +222,26 @@ class DeclarationListSerializer(DeclarationSerializer):
         read_only_fields = fields
 
 
+class RiskExplanationField(serializers.Field):
+    """The declaration's latest risk assessment, or null before the first. Risk gives both the data
+    (the `risk_explanation_data` extension point) and its OpenAPI schema (the field extension
+    `risk.api.serializers.RiskExplanationFieldSchema`): this app does not know its shape."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, declaration) -> dict | None:
+        return extensions.risk_explanation_data.handler(declaration=declaration)
+
+
 class DeclarationStaffSerializer(DeclarationSerializer):
     """Officers and risk admins also get the risk explanation; traders never do."""
 
-    risk = serializers.SerializerMethodField()
+    risk = RiskExplanationField()
 
     class Meta(DeclarationSerializer.Meta):
         fields = DeclarationSerializer.Meta.fields + ["risk"]
         read_only_fields = fields
-
-    @extend_schema_field(RiskExplanationSerializer(allow_null=True))
-    def get_risk(self, declaration) -> dict | None:
-        assessment = assessment_latest(declaration_id=declaration.pk)
-        return RiskExplanationSerializer(assessment).data if assessment else None
 
 
 class DeclarationSchema(OpenApiSerializerExtension):
@@ -377,7 +382,8 @@ class FiredRulesField(serializers.JSONField):
     def to_representation(self, value):
         if value is None:
             return None
-        return [{**rule, "name": fired_rule_name(rule)} for rule in value]
+        rule_name = extensions.fired_rule_name.handler
+        return [{**rule, "name": rule_name(rule)} for rule in value]
 
 
 class ReviewQueueEntrySerializer(DeclarationListSerializer):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customs_portal.errors import DomainConflict, DomainValidationError
+from declarations import extensions
 from declarations.amendments import NUMERIC_KEYS, AmendmentStatus, amendment_transition_target
 from declarations.lifecycle import HELD, Action, Channel, Status, check_transition
 from declarations.models import AmendmentRequest, Declaration
@@ -30,9 +31,6 @@ from declarations.services.declarations import (
     declaration_next_version_apply,
 )
 from declarations.services.lifecycle import declaration_lock, declaration_transition
-from risk.engine import stricter
-from risk.services.assessment import risk_assessment_of_amendment
-from risk.tasks import risk_assess_enqueue
 
 AMENDMENT_DECISIONS = (Action.ACCEPT_AMENDMENT, Action.REFUSE_AMENDMENT)
 
@@ -56,6 +54,7 @@ def declaration_amend(*, declaration: Declaration, user, data: dict, reason: str
     status and channel; the amendment is stored as a pending request for the officer in charge and
     the declaration is returned with it as `amendment_request`.
     """
+    assess = extensions.assessment_enqueue.handler
     locked = declaration_lock(declaration_id=declaration.pk)
     declaration_amend_check(status=locked.status)
     if locked.status in HELD:
@@ -71,7 +70,7 @@ def declaration_amend(*, declaration: Declaration, user, data: dict, reason: str
         data={"from_version": kept.version, "to_version": locked.version,
               "tax_total_before": str(kept.taxes["total"]), "tax_total_after": str(locked.tax_total)},
         fields={"channel": None, "assessed_at": None},
-        on_commit=[lambda: risk_assess_enqueue(declaration_id=locked.pk)],
+        on_commit=[lambda: assess(declaration_id=locked.pk)],
     )
 
 
@@ -173,8 +172,8 @@ def _accept(declaration: Declaration, request: AmendmentRequest, *, officer, not
     status, channel = declaration.status, declaration.channel or Channel.YELLOW
     kept = declaration_next_version_apply(declaration=declaration, resolved=resolved, user=request.requested_by,
                                           reason=request.reason)
-    assessment = risk_assessment_of_amendment(declaration=declaration)
-    channel = stricter(assessment.channel, channel)
+    assessment = extensions.amendment_assess.handler(declaration=declaration)
+    channel = max(assessment.channel, channel, key=list(Channel.values).index)  # the stricter one
     to_status = Status.UNDER_INSPECTION if channel == Channel.RED else status
     amendment_request_transition(declaration=declaration, action=Action.ACCEPT_AMENDMENT, actor=officer, note=note,
                                  result_version=declaration.version)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from customs_portal.audit.services import audit_record
 from customs_portal.errors import DomainValidationError
 from customs_portal.localization import date_text
+from declarations import extensions
 from declarations.lifecycle import Action, Status, check_transition
 from declarations.models import (
     Declaration,
@@ -176,8 +177,7 @@ def _next_number(direction: str) -> str:
 def declaration_submit(*, declaration_id: int, user) -> Declaration:
     """Register a draft: number it, fix the exchange rate of the registration date, recompute the
     taxes, and queue the automated risk assessment once the registration is committed."""
-    from risk.tasks import risk_assess_enqueue
-
+    assess = extensions.assessment_enqueue.handler
     locked = declaration_lock(declaration_id=declaration_id)
     check_transition(Action.SUBMIT, locked.status)
     now = timezone.now()
@@ -209,7 +209,7 @@ def declaration_submit(*, declaration_id: int, user) -> Declaration:
             "amount_due": locked.tax_total,
             "payment_status": PaymentStatus.UNPAID if locked.tax_total > 0 else PaymentStatus.NOT_DUE,
         },
-        on_commit=[lambda: risk_assess_enqueue(declaration_id=locked.pk)],
+        on_commit=[lambda: assess(declaration_id=locked.pk)],
     )
     return locked
 
@@ -365,10 +365,8 @@ def declaration_next_version_apply(*, declaration: Declaration, resolved: dict, 
 
 def amount_due_after_tax_change(declaration: Declaration) -> dict:
     """What is still owed once the taxes changed: what was already paid counts."""
-    from payments.services.balance import declaration_balance_update
-
     declaration.payment_status = PaymentStatus.UNPAID
-    balance = declaration_balance_update(declaration=declaration, save=False)
+    balance = extensions.balance.handler(declaration=declaration)
     if balance.amount_due > 0:
         status = PaymentStatus.UNPAID
     else:

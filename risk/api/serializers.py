@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 from rest_framework.fields import empty
 
@@ -9,7 +10,7 @@ from customs_portal.api.fields import DecimalField
 from declarations.lifecycle import Channel
 from risk.condition_text import reason_sentence
 from risk.models import Assessment, BacktestRun, RiskChange, RiskRule, RiskRuleVersion, RiskSettings
-from risk.selectors import fired_rule_name
+from risk.selectors import assessment_latest, fired_rule_name
 from risk.services.changes import risk_change_outdated
 from risk.services.minimums import requirement_label
 
@@ -172,6 +173,22 @@ class RiskExplanationSerializer(serializers.ModelSerializer):
         model = Assessment
         fields = ["score", "score_channel", "channel", "fired_rules", "required_minimums", "random_selection",
                   "random_draw", "thresholds", "declaration_version", "created_at"]
+
+
+def risk_explanation_data(*, declaration) -> dict | None:
+    """The `risk` of a declaration in the API, for officers and risk admins (declarations'
+    `risk_explanation_data` extension point), or None before the first assessment."""
+    assessment = assessment_latest(declaration_id=declaration.pk)
+    return RiskExplanationSerializer(assessment).data if assessment else None
+
+
+class RiskExplanationFieldSchema(OpenApiSerializerFieldExtension):
+    """The OpenAPI schema of declarations' `risk` field: a `RiskExplanation`, or null."""
+
+    target_class = "declarations.api.serializers.RiskExplanationField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        return auto_schema._map_serializer_field(RiskExplanationSerializer(allow_null=True), direction)
 
 
 class BacktestRequestSerializer(serializers.Serializer):
