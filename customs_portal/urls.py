@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
 
@@ -41,6 +42,4 @@ if settings.BANK_SIMULATOR_ENABLED:
     urlpatterns.append(path("bank-simulator/", include("payments.bank_simulator.urls")))
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
-
     urlpatterns += static(settings.STATIC_URL, document_root=settings.STATIC_ROOT)

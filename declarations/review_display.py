@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from customs_portal.audit.models import AuditEvent
 from declarations.amendments import NUMERIC_KEYS
+from declarations.forms import GROUP_LABELS, HEADER_BY_PATH, ITEM_LABELS
 from declarations.lifecycle import Action, Channel, Status
 from declarations.models import Declaration, InspectionResult
 from declarations.type_codes import TYPE_CODES
@@ -167,8 +168,6 @@ def _change_value(value, field: str | None = None) -> str:
 
 
 def _change_label(change: dict) -> str:
-    from declarations.forms import GROUP_LABELS, HEADER_BY_PATH, ITEM_LABELS
-
     field = change.get("field")
     if change.get("line") is None:
         spec = HEADER_BY_PATH.get(field)

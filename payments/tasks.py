@@ -4,6 +4,7 @@ import logging
 from datetime import date, timedelta
 
 from celery import shared_task
+from django.contrib.auth import get_user_model
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
@@ -56,8 +57,6 @@ def reconcile_task(self, statement_date: str | None = None, user_id: int | None 
     A statement the bank does not deliver is asked for again with backoff; after the last try
     the report records the failure so that it shows in the browser.
     """
-    from django.contrib.auth import get_user_model
-
     day = date.fromisoformat(statement_date) if statement_date else timezone.localdate() - timedelta(days=1)
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     try:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from declarations.lifecycle import Status
 from declarations.models import Declaration
 from risk.services.assessment import risk_assess
+from risk.services.backtest import backtest_execute
 
 logger = logging.getLogger(__name__)
 RISK_QUEUE = "risk"
@@ -58,8 +59,6 @@ def risk_sweep_unassessed() -> int:
 @shared_task(name="risk.backtest", acks_late=True, reject_on_worker_lost=True,
              autoretry_for=(OperationalError, InterfaceError), retry_backoff=2, max_retries=5)
 def backtest_run_task(run_id: int) -> None:
-    from risk.services.backtest import backtest_execute
-
     backtest_execute(run_id=run_id)
 
 

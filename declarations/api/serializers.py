@@ -3,6 +3,7 @@ import functools
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
@@ -407,8 +408,6 @@ class ReviewQueueEntrySerializer(DeclarationListSerializer):
         read_only_fields = fields
 
     def _now(self):
-        from django.utils import timezone
-
         return self.context.setdefault("now", timezone.now())
 
     def get_waiting_seconds(self, declaration) -> int | None:

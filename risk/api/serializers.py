@@ -9,7 +9,16 @@ from customs_portal.accounts.models import ComplianceLevel, Enterprise
 from customs_portal.api.fields import DecimalField
 from declarations.lifecycle import Channel
 from risk.condition_text import reason_sentence
-from risk.models import Assessment, BacktestRun, RiskChange, RiskRule, RiskRuleVersion, RiskSettings
+from risk.models import (
+    Assessment,
+    BacktestRun,
+    ReferencePrice,
+    RiskChange,
+    RiskRule,
+    RiskRuleVersion,
+    RiskSettings,
+    WatchlistedPartner,
+)
 from risk.selectors import assessment_latest, fired_rule_name
 from risk.services.changes import risk_change_outdated
 from risk.services.minimums import requirement_label
@@ -261,8 +270,6 @@ class RiskChangeSerializer(serializers.ModelSerializer):
 
 class WatchlistedPartnerSerializer(serializers.ModelSerializer):
     class Meta:
-        from risk.models import WatchlistedPartner
-
         model = WatchlistedPartner
         fields = ["id", "name", "country", "reason", "active", "created_at"]
 
@@ -278,8 +285,6 @@ class ReferencePriceSerializer(serializers.ModelSerializer):
     unit = serializers.CharField(source="unit_id")
 
     class Meta:
-        from risk.models import ReferencePrice
-
         model = ReferencePrice
         fields = ["id", "hs_code", "unit", "price_vnd", "note", "updated_at"]
 

@@ -7,6 +7,7 @@ use these directly."""
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from customs_portal.accounts.models import Enterprise
 from customs_portal.audit.services import audit_record
 from customs_portal.errors import DomainValidationError
 from customs_portal.languages import english_active
@@ -121,7 +122,6 @@ def risk_settings_update(*, user, data: dict) -> RiskSettings:
 
 def enterprise_compliance_update(*, enterprise, user, compliance_level: str, on_watchlist: bool):
     """Set an enterprise's compliance level and watchlist flag; the change is audited."""
-    from customs_portal.accounts.models import Enterprise
     locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     before = {"compliance_level": locked.compliance_level, "on_watchlist": locked.on_watchlist}
     locked.compliance_level = compliance_level
