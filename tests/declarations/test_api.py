@@ -10,7 +10,7 @@ from django.utils import timezone
 from declarations.lifecycle import Status
 from declarations.models import AuditEvent, Declaration
 from reference.models import ExchangeRate
-from reference.selectors import exchange_rate_in_force
+from reference.selectors.exchange_rates import exchange_rate_in_force
 from tests.payloads import export_body, import_body
 
 pytestmark = pytest.mark.django_db
