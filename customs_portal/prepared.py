@@ -10,6 +10,10 @@ iterables make them; tests compare both.
 Only values that reach the SQL unchanged can be prepared: a lookup that rewrites its value
 (`contains`, `startswith` …) or a value Django writes into the SQL itself is refused when the
 query is first compiled.
+
+Prepared queries are built in selectors only, one named selector per query (docs/architecture.md,
+"One way to read the database"). This module uses private names of Django's ORM: the Django minor
+version it was checked against is pinned in tests/customs_portal/test_framework_versions.py.
 """
 import itertools
 import threading

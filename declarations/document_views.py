@@ -71,7 +71,7 @@ def detail_panels_context(request, declaration: Declaration, *, upload: dict | N
 @require_http_methods(["GET", "POST"])
 def documents_view(request, pk):
     """GET: the documents of the declaration with the upload form. POST: upload one file."""
-    declaration = declaration_get(user=request.user, pk=pk, with_items=False)
+    declaration = declaration_get(user=request.user, pk=pk)
     if request.method == "GET":
         return render(request, "declarations/documents.html",
                       {"declaration": declaration, **detail_panels_context(request, declaration)})
@@ -111,7 +111,7 @@ def document_download(request, pk, document_id):
     """The file, to the declaring enterprise's traders and to customs staff only."""
     if not (request.user.is_trader or request.user.is_customs_staff):
         raise PermissionDenied
-    declaration = declaration_get(user=request.user, pk=pk, with_items=False)
+    declaration = declaration_get(user=request.user, pk=pk)
     document = declaration.documents.filter(pk=document_id).first()
     if document is None:
         raise Http404

@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from declarations.selectors import declaration_get
+from declarations.selectors import declaration_get_with_items
 from declarations.services.pdf import declaration_pdf_filename, declaration_pdf_render
 
 
@@ -18,7 +18,7 @@ def declaration_pdf_download(request, pk):
     user = request.user
     if not (user.is_customs_staff or (user.is_trader and user.enterprise_id)):
         raise PermissionDenied
-    declaration = declaration_get(user=user, pk=pk)
+    declaration = declaration_get_with_items(user=user, pk=pk)
     response = HttpResponse(declaration_pdf_render(declaration=declaration), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=declaration_pdf_filename(declaration=declaration))

@@ -48,7 +48,7 @@ from declarations.review_inspection import (
     inspection_of_version,
     posted_goods,
 )
-from declarations.selectors import REVIEW_STATUSES, declaration_get, review_queue, with_holding_times
+from declarations.selectors import REVIEW_STATUSES, declaration_get, declaration_get_with_items, review_queue, with_holding_times
 from declarations.services.amendments import AMENDMENT_DECISIONS, amendment_pending_of
 from declarations.services.duty_assessment import ASSESSABLE
 from declarations.services.review import (
@@ -178,9 +178,9 @@ def _staff_declaration(request, pk, *, officers_only: bool) -> Declaration:
     allowed = user.is_officer if officers_only else user.is_customs_staff
     if not allowed:
         if user.is_trader:
-            declaration_get(user=user, pk=pk, with_items=False)
+            declaration_get(user=user, pk=pk)
         raise PermissionDenied
-    return declaration_get(user=user, pk=pk)
+    return declaration_get_with_items(user=user, pk=pk)
 
 
 def _action_forms(declaration: Declaration, user, *, may_decide: bool, inspections: list, open_action: str = "",
@@ -369,7 +369,7 @@ def review_view(request, pk):
         context = _review_context(request, declaration, open_action=action, values=values, errors=field_errors)
         return render(request, "declarations/review/review.html", context, status=400)
     except DomainConflict as exc:
-        fresh = declaration_get(user=request.user, pk=pk)
+        fresh = declaration_get_with_items(user=request.user, pk=pk)
         context = _review_context(request, fresh)
         typed = [values[name] for name in ("note", "reason", "findings") if values[name].strip()]
         context["conflict"] = {"message": str(exc), "action_label": _decision_label(action), "typed": typed}

@@ -1,5 +1,11 @@
-"""Reads: what a user may see (the reference look-ups are in `reference.selectors`)."""
+"""Reads: what a user may see, the row lock, the declaration number (the reference look-ups are in
+`reference.selectors`).
 
+As in every app, the reads compiled once (`customs_portal.prepared`) and raw SQL live here only, each
+as a named selector; tests/declarations/test_selectors_against_orm.py compares them with the ORM.
+"""
+
+from django.db import connection
 from django.db.models import Count, Exists, FloatField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
@@ -58,6 +64,24 @@ _listed_prepared = PreparedQuery(lambda **limits: _listed(_declarations().filter
 _one_prepared = PreparedQuery(lambda pk, **limits: _declarations().select_related("amendment_request").filter(pk=pk, **limits))
 _id_prepared = PreparedQuery(lambda pk, **limits: Declaration.objects.filter(pk=pk, **limits).values_list("pk", flat=True))
 _items_prepared = PreparedQuery(lambda declaration_id: GoodsItem.objects.filter(declaration_id=declaration_id).order_by("line_no"))
+_locked_prepared = PreparedQuery(
+    lambda declaration_id: Declaration.objects.select_related("enterprise").select_for_update(of=("self",)).filter(pk=declaration_id)
+)
+
+
+def declaration_row_locked(*, declaration_id: int) -> Declaration | None:
+    """The row (with its enterprise, unlocked), locked until the end of the caller's transaction; None
+    when there is none. Every status change starts here (`declarations.services.lifecycle.declaration_lock`)."""
+    return _locked_prepared.first(declaration_id=declaration_id)
+
+
+def declaration_number_next() -> int:
+    """The next value of the declaration numbers' sequence. Drawing it uses it up, even if the caller's
+    transaction rolls back: a number is never given twice."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval('declaration_number_seq')")
+        (value,) = cursor.fetchone()
+    return value
 
 
 def declarations_listed_page_source(*, user) -> PreparedList | QuerySet[Declaration]:
@@ -89,28 +113,42 @@ def _pk_value(pk) -> int | None:
     return value if 0 < value < 2**63 else None
 
 
-def declaration_get(*, user, pk, with_items: bool | str = True) -> Declaration:
-    """One declaration the user may see, or Http404 (never 403: existence must not leak).
-
-    `with_items="codes"` fetches the items alone (the API shows their codes), True also their
-    units, origin countries and tariff lines (pages show their names).
-    """
+def _one_visible(user, pk) -> Declaration:
     limits, pk = _visibility(user), _pk_value(pk)
     if limits is None or pk is None:
         raise Http404
-    if with_items is True:
-        qs = _declarations().filter(**limits).select_related("partner_country", "port_of_loading", "port_of_discharge", "created_by",
-                                                             "amendment_request")
-        try:
-            return qs.prefetch_related("items__unit", "items__origin_country", "items__tariff_line").get(pk=pk)
-        except Declaration.DoesNotExist:
-            raise Http404
     declaration = _one_prepared.first(pk=pk, **limits)
     if declaration is None:
         raise Http404
-    if with_items == "codes":
-        declaration.items_set_loaded(declaration_items(declaration=declaration))
     return declaration
+
+
+def declaration_get(*, user, pk) -> Declaration:
+    """One declaration the user may see, without its goods items (with its enterprise, office,
+    currency and amendment request), or Http404 (never 403: existence must not leak). Compiled once."""
+    return _one_visible(user, pk)
+
+
+def declaration_get_with_item_codes(*, user, pk) -> Declaration:
+    """`declaration_get` with its goods items alone (`items.all()` reads no more): the API shows
+    their codes. Two queries, both compiled once."""
+    declaration = _one_visible(user, pk)
+    declaration.items_set_loaded(declaration_items(declaration=declaration))
+    return declaration
+
+
+def declaration_get_with_items(*, user, pk) -> Declaration:
+    """`declaration_get` with its goods items and their units, origin countries and tariff lines, the
+    partner country, ports and author: what pages show by name."""
+    limits, pk = _visibility(user), _pk_value(pk)
+    if limits is None or pk is None:
+        raise Http404
+    qs = _declarations().filter(**limits).select_related("partner_country", "port_of_loading", "port_of_discharge", "created_by",
+                                                         "amendment_request")
+    try:
+        return qs.prefetch_related("items__unit", "items__origin_country", "items__tariff_line").get(pk=pk)
+    except Declaration.DoesNotExist:
+        raise Http404
 
 
 def declaration_items(*, declaration: Declaration) -> list[GoodsItem]:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from customs_portal.errors import DomainConflict, DomainValidationError
 from declarations.forms import DeclarationForm, flatten_errors
 from declarations.lifecycle import HELD, Action, allowed_actions
-from declarations.selectors import declaration_get
+from declarations.selectors import declaration_get, declaration_get_with_items
 from declarations.services.amendments import amendment_pending_of, declaration_amend
 from declarations.services.declarations import declaration_as_data
 from declarations.services.review import declaration_cancel
@@ -32,7 +32,7 @@ def amendable(declaration) -> bool:
 @trader_required
 @require_POST
 def declaration_cancel_view(request, pk):
-    declaration = declaration_get(user=request.user, pk=pk, with_items=False)
+    declaration = declaration_get(user=request.user, pk=pk)
     reason = request.POST.get("reason", "").strip()[:REASON_MAX_LENGTH]
     try:
         declaration = declaration_cancel(declaration_id=declaration.pk, user=request.user, reason=reason)
@@ -61,7 +61,7 @@ def _render_amend(request, form, declaration, *, reason: str = "", reason_errors
 @trader_required
 @require_http_methods(["GET", "POST"])
 def declaration_amend_view(request, pk):
-    declaration = declaration_get(user=request.user, pk=pk)
+    declaration = declaration_get_with_items(user=request.user, pk=pk)
     if not amendable(declaration):
         messages.warning(request, _("Only a registered declaration that is not yet cleared can be amended; this one is %(status)s.")
                          % {"status": declaration.get_status_display().lower()})

@@ -25,7 +25,7 @@ from declarations.forms import DeclarationForm, error_summary, flatten_errors
 from declarations.lifecycle import Status
 from declarations.models import Direction, TransportMode
 from declarations.selectors import (
-    declaration_get,
+    declaration_get_with_items,
     declaration_id_visible,
     declarations_visible_to,
     with_open_document_requests,
@@ -41,9 +41,8 @@ from declarations.type_codes import TYPE_CODES
 from reference.agreements import AGREEMENTS, PREFERENCE_CODES
 from reference.incoterms import INCOTERMS
 from reference.models import Country, Currency, CustomsOffice, Port, Unit
-from reference.selectors import tariff_search
+from reference.selectors.tariff_lookup import line_description, line_parents, tariff_search
 from reference.special_rates import special_rule_explanation, special_rule_of, special_rule_short
-from reference.tariff_lookup import line_description, line_parents
 
 PAGE_SIZE = 25
 HS_LOOKUP_LIMIT = 12
@@ -141,7 +140,7 @@ def declaration_create_view(request):
 @trader_required
 @require_http_methods(["GET", "POST"])
 def declaration_edit_view(request, pk):
-    declaration = declaration_get(user=request.user, pk=pk)
+    declaration = declaration_get_with_items(user=request.user, pk=pk)
     if declaration.status != Status.DRAFT:
         messages.warning(request, _("Only a draft can be edited; this declaration is %(status)s.") % {
             "status": declaration.get_status_display().lower()})
@@ -184,7 +183,7 @@ def declaration_submit_view(request, pk):
 @login_required
 @require_GET
 def declaration_detail(request, pk):
-    declaration = declaration_get(user=request.user, pk=pk)
+    declaration = declaration_get_with_items(user=request.user, pk=pk)
     items = list(declaration.items.all())
     for item in items:
         item.quantity_display = decimal_as_given(item.quantity)

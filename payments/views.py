@@ -52,7 +52,7 @@ def payment_start_view(request, pk):
 @require_GET
 def payment_panel_view(request, pk):
     """The payment panel alone (htmx refresh after a payment or a live update)."""
-    declaration = declaration_get(user=request.user, pk=pk, with_items=False)
+    declaration = declaration_get(user=request.user, pk=pk)
     return render(request, "payments/_panel.html", payment_panel_context(request=request, declaration=declaration))
 
 

@@ -16,7 +16,9 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from django.db import connection, models
+from django.db import models
+
+from reference.selectors.versions import reference_data_version
 
 MAX_ROWS = 50_000
 _MISSING = object()
@@ -69,12 +71,7 @@ _copies = ReferenceCopies(version=_MISSING)  # matches no version: the first loo
 def reference_copies() -> ReferenceCopies:
     """This process's copies (one query: the version), emptied first if the reference data changed."""
     global _copies
-    from reference.models import ReferenceDataVersion
-
-    with connection.cursor() as cursor:  # read on every validation: plain SQL, no ORM
-        cursor.execute(f"SELECT version FROM {ReferenceDataVersion._meta.db_table} WHERE id = 1")
-        row = cursor.fetchone()
-    version = row[0] if row else None
+    version = reference_data_version()
     copies = _copies
     if copies.version != version:
         copies = _copies = ReferenceCopies(version)

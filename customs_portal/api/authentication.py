@@ -3,8 +3,8 @@ the browser's session; both refuse customs staff who owe their second factor.
 
 Token: `Authorization: Token <token>`. The token's SHA-512 digest is the primary key of
 ApiToken, so one indexed look-up finds it, with the user and the user's enterprise (nearly
-every trader request needs the enterprise: visibility, new declarations). That query runs on
-every API request, so its SQL is compiled once (customs_portal.prepared). Expiry, the binding
+every trader request needs the enterprise: visibility, new declarations): the selector
+`customs_portal.accounts.selectors.api_token_by_digest`, compiled once (it runs on every API request). Expiry, the binding
 to the password and the second factor are then checked on the row, without another query
 (knox's own authentication reads every token of the user on each request to delete expired ones;
 here they are purged daily, accounts.api_tokens_purge).
@@ -20,9 +20,8 @@ from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from knox.crypto import hash_token
 from rest_framework import authentication, exceptions
 
-from customs_portal.accounts.models import ApiToken
 from customs_portal.accounts.second_factor import second_factor_missing
-from customs_portal.prepared import PreparedQuery
+from customs_portal.accounts.selectors import api_token_by_digest
 
 
 class SecondFactorRequired(exceptions.PermissionDenied):
@@ -34,16 +33,13 @@ class SecondFactorRequired(exceptions.PermissionDenied):
     default_code = "second_factor_required"
 
 
-_token = PreparedQuery(lambda digest: ApiToken.objects.select_related("user", "user__enterprise").filter(digest=digest))
-
-
 class TokenAuthentication(KnoxTokenAuthentication):
     def authenticate_credentials(self, token: bytes):
         try:
             digest = hash_token(token.decode())
         except (UnicodeDecodeError, TypeError, binascii.Error):
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
-        api_token = _token.first(digest=digest)
+        api_token = api_token_by_digest(digest=digest)
         if api_token is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         user = api_token.user

@@ -52,7 +52,7 @@ class DocumentsView(APIView):
 
     @extend_schema(summary="Documents of a declaration", responses={200: DocumentSerializer(many=True)})
     def get(self, request, pk):
-        declaration = declaration_get(user=request.user, pk=pk, with_items=False)
+        declaration = declaration_get(user=request.user, pk=pk)
         return Response(DocumentSerializer(declaration.documents.select_related("uploaded_by"), many=True).data)
 
     @extend_schema(summary="Attach a document (PDF, PNG or JPEG)", request={"multipart/form-data": DocumentUploadSerializer},
@@ -74,7 +74,7 @@ class DocumentDownloadView(APIView):
     @extend_schema(summary="Download a document", description="The file as it was uploaded, with its type.",
                    responses={(200, media_type): OpenApiTypes.BINARY for media_type in DOCUMENT_MEDIA_TYPES})
     def get(self, request, pk, document_id):
-        declaration = declaration_get(user=request.user, pk=pk, with_items=False)
+        declaration = declaration_get(user=request.user, pk=pk)
         document = get_object_or_404(declaration.documents, pk=document_id)
         response = FileResponse(document.file.open("rb"), as_attachment=True, filename=download_name(document),
                                 content_type=download_content_type(document))
@@ -87,5 +87,5 @@ class DocumentRequestsView(APIView):
 
     @extend_schema(summary="Officers' requests for documents", responses={200: DocumentRequestSerializer(many=True)})
     def get(self, request, pk):
-        declaration = declaration_get(user=request.user, pk=pk, with_items=False)
+        declaration = declaration_get(user=request.user, pk=pk)
         return Response(DocumentRequestSerializer(declaration.document_requests.select_related("requested_by"), many=True).data)

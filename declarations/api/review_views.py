@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from customs_portal.accounts.permissions import IsGate, IsOfficer, IsTraderOrOfficer
-from declarations.selectors import declaration_get, declaration_id_visible, review_queue
+from declarations.selectors import declaration_get_with_item_codes, declaration_get_with_items, declaration_id_visible, review_queue
 from declarations.services.gate import gate_release
 from declarations.services.review import declaration_cancel, declaration_decide
 
@@ -47,7 +47,7 @@ class DecisionView(APIView):
         body = DecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         event = declaration_decide(declaration_id=declaration_id, officer=request.user, **body.validated_data)
-        fresh = declaration_get(user=request.user, pk=pk)
+        fresh = declaration_get_with_items(user=request.user, pk=pk)
         return Response({"event": AuditEventSerializer(event).data, "declaration": DeclarationStaffSerializer(fresh).data},
                         status=status.HTTP_201_CREATED)
 
@@ -69,7 +69,7 @@ class CancelView(APIView):
         body = CancelSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         declaration_cancel(declaration_id=declaration_id, user=request.user, reason=body.validated_data["reason"])
-        fresh = declaration_get(user=request.user, pk=pk, with_items="codes")
+        fresh = declaration_get_with_item_codes(user=request.user, pk=pk)
         return Response(declaration_representation(fresh, staff=request.user.is_customs_staff))
 
 

@@ -1,4 +1,25 @@
-"""Declaration API: request bodies are parsed here; business rules live in the services."""
+"""Declaration API: request bodies are parsed here; business rules live in the services.
+
+Serializers shared by the threads of a web process. Building a serializer (it copies every field,
+for a declaration every nested field of an item) took longer than using it, so the classes in
+`SHARED_SERIALIZERS` are built once per process (`_reusable`, `_validator`) and used by every
+thread at once. That is safe under one rule, which DRF keeps for these two calls:
+
+- a shared serializer is used only through `run_validation(data)` (`validated_body`) and through
+  `customs_portal.api.representation.representation_of` (its fields' `get_attribute` and
+  `to_representation`), which keep everything of one call in local variables and the value they
+  return; never through `is_valid`, `data`, `errors`, `validated_data` or `save`, and it is built
+  without `instance`, `data` or `context` (no request);
+- its fields are bound before it is shared (`serializer.fields`, under `functools.cache`); the one
+  thing DRF sets later is a field's `_validators`, on first use, to the same list whichever thread
+  does it;
+- the shared classes keep nothing of a call on themselves or their fields: no `validate*`,
+  `to_representation` or `SerializerMethodField` that writes to `self` or `self.context` (as
+  `ReviewQueueEntrySerializer._now` does: it is not shared, and refused by `_shareable`).
+
+tests/api/test_shared_serializers.py runs them from many threads at once, each with its own data,
+and checks that nothing was written on a shared serializer or its fields.
+"""
 import functools
 from decimal import Decimal
 
@@ -265,15 +286,23 @@ class DeclarationSchema(OpenApiSerializerExtension):
         return schema
 
 
+def _shareable(serializer_class: type[serializers.Serializer]) -> type[serializers.Serializer]:
+    if serializer_class not in SHARED_SERIALIZERS:
+        raise TypeError(f"{serializer_class.__name__} is not in SHARED_SERIALIZERS: see the module's docstring")
+    return serializer_class
+
+
 @functools.cache
 def _reusable(serializer_class: type[serializers.Serializer]):
-    """One serializer per class, bound once, and its `to_representation` worked out once."""
-    return representation_of(serializer_class())
+    """One serializer per class, bound once, and its `to_representation` worked out once (shared: see
+    the module's docstring)."""
+    return representation_of(_shareable(serializer_class)())
 
 
 @functools.cache
 def _validator(serializer_class: type[serializers.Serializer], partial: bool) -> serializers.Serializer:
-    serializer = serializer_class(partial=partial)
+    """One serializer per class and `partial`, bound once (shared: see the module's docstring)."""
+    serializer = _shareable(serializer_class)(partial=partial)
     serializer.fields  # bound once; validation reads them and keeps nothing  # noqa: B018
     return serializer
 
@@ -314,6 +343,12 @@ def representations(serializer_class: type[serializers.Serializer], instances) -
 class DeclarationAmendSerializer(DeclarationWriteSerializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="",
                                    help_text="why the declaration is amended")
+
+
+# Built once per process and used by all its threads at once: only classes that keep the rule of the
+# module's docstring.
+SHARED_SERIALIZERS = frozenset({DeclarationSerializer, DeclarationStaffSerializer, DeclarationListSerializer,
+                                DeclarationWriteSerializer, DeclarationAmendSerializer})
 
 
 class DeclarationVersionSerializer(serializers.Serializer):

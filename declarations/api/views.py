@@ -14,7 +14,8 @@ from customs_portal.accounts.permissions import IsTrader, IsTraderOrCustomsStaff
 from declarations.filters import DeclarationFilter
 from declarations.lifecycle import Action, check_transition
 from declarations.selectors import (
-    declaration_get,
+    declaration_get_with_item_codes,
+    declaration_get_with_items,
     declaration_id_visible,
     declarations_listed_for,
     declarations_listed_page_source,
@@ -113,7 +114,7 @@ class DeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return declaration_serializer_class(staff=self.request.user.is_customs_staff)
 
     def get_object(self):
-        declaration = declaration_get(user=self.request.user, pk=self.kwargs["pk"], with_items="codes")
+        declaration = declaration_get_with_item_codes(user=self.request.user, pk=self.kwargs["pk"])
         self.check_object_permissions(self.request, declaration)
         return declaration
 
@@ -202,7 +203,7 @@ class DeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
                    responses={(200, "application/pdf"): OpenApiTypes.BINARY, 403: ERRORS[403], 404: ERRORS[404]})
     @action(detail=True, methods=["get"], renderer_classes=[*api_settings.DEFAULT_RENDERER_CLASSES, PDFRenderer])
     def pdf(self, request, pk=None):
-        declaration = declaration_get(user=request.user, pk=pk, with_items=True)
+        declaration = declaration_get_with_items(user=request.user, pk=pk)
         response = HttpResponse(declaration_pdf_render(declaration=declaration), content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(
             as_attachment=True, filename=declaration_pdf_filename(declaration=declaration))

@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +21,7 @@ from declarations.models import (
     GoodsItem,
     PaymentStatus,
 )
-from declarations.selectors import declaration_items
+from declarations.selectors import declaration_items, declaration_number_next
 from declarations.services.lifecycle import declaration_lock, declaration_transition
 from declarations.services.taxes import (
     TAX_NAMES,
@@ -30,7 +30,7 @@ from declarations.services.taxes import (
 )
 from declarations.services.validation import declaration_data_validate, line_value_of, taxes_fit_columns
 from reference.cache import ReferenceCopies, reference_copies
-from reference.selectors import exchange_rate_in_force
+from reference.selectors.exchange_rates import exchange_rate_in_force
 
 HEADER_FIELDS = (
     "direction", "type_code", "customs_office", "partner_country", "transport_mode", "bill_of_lading",
@@ -167,9 +167,7 @@ def declaration_update(*, declaration: Declaration, user, data: dict) -> Declara
 
 def _next_number(direction: str) -> str:
     """12 digits: 10 (import) or 30 (export), then a never-reused sequence number."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval('declaration_number_seq')")
-        (value,) = cursor.fetchone()
+    value = declaration_number_next()
     return f"{'10' if direction == 'import' else '30'}{value:010d}"
 
 

@@ -5,20 +5,15 @@ from collections.abc import Callable
 from django.db import transaction
 
 from customs_portal.audit.services import audit_record
-from customs_portal.prepared import PreparedQuery
 from declarations.lifecycle import check_transition
 from declarations.live import declaration_change_publish, declaration_snapshot
 from declarations.models import Declaration
-
-
-_locked = PreparedQuery(
-    lambda declaration_id: Declaration.objects.select_related("enterprise").select_for_update(of=("self",)).filter(pk=declaration_id)
-)
+from declarations.selectors import declaration_row_locked
 
 
 def declaration_lock(*, declaration_id: int) -> Declaration:
     """The row (with its enterprise, unlocked), locked until the end of the caller's transaction."""
-    locked = _locked.first(declaration_id=declaration_id)
+    locked = declaration_row_locked(declaration_id=declaration_id)
     if locked is None:
         raise Declaration.DoesNotExist(f"declaration {declaration_id} does not exist")
     return locked

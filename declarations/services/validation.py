@@ -23,7 +23,7 @@ from reference.agreements import AGREEMENTS
 from reference.cache import ReferenceCopies, reference_copies
 from reference.incoterms import INCOTERMS
 from reference.models import Country, Currency, CustomsOffice, Port, TariffLine, Unit
-from reference.selectors import exchange_rate_in_force
+from reference.selectors.exchange_rates import exchange_rate_in_force
 
 LINE_VALUE_TOLERANCE = Decimal("0.01")
 # Below the 20 digits of the VND columns, leaving room for late interest, and what a bank

@@ -34,7 +34,7 @@ class DeclarationPaymentsView(APIView):
 
     @extend_schema(summary="Payments of a declaration", responses={200: PaymentSerializer(many=True), 404: NOT_FOUND})
     def get(self, request, pk):
-        declaration = declaration_get(user=request.user, pk=pk, with_items=False)
+        declaration = declaration_get(user=request.user, pk=pk)
         payments = list(declaration_payments(declaration=declaration).select_related("declaration"))
         owner = request.user.is_trader
         bank_urls = {p.pk: _bank_url(request, p) for p in payments if owner and p.status == PaymentStatus.PENDING}

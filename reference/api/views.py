@@ -12,9 +12,9 @@ from rest_framework.views import APIView
 
 from reference.incoterms import INCOTERMS
 from reference.models import TariffLine
-from reference.selectors import exchange_rate_in_force, tariff_search
+from reference.selectors.exchange_rates import exchange_rate_in_force
+from reference.selectors.tariff_lookup import line_description, line_parents, tariff_search
 from reference.special_rates import special_rule_explanation, special_rule_of, special_rule_reference
-from reference.tariff_lookup import line_description, line_parents
 
 QUERY_MAX_LENGTH = 100
 TRUNCATED_HEADER = "X-Results-Truncated"

@@ -18,12 +18,12 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from customs_portal.prepared import PreparedQuery
 from declarations.lifecycle import HELD, Action, Channel, Status
 from declarations.models import Declaration, DeclarationVersion, PaymentStatus
 from declarations.services.lifecycle import declaration_lock, declaration_transition
 from risk.engine import CHANNEL_ORDER, channel_for_score, random_selection, stricter
 from risk.models import Assessment, RiskSettings
+from risk.selectors import assessment_of_version, risk_settings_stored
 from risk.services.compilation import rule_set_current
 from risk.services.facts import declaration_facts
 from risk.services.minimums import minimums_apply, required_minimums
@@ -33,14 +33,8 @@ SELECTION_KEY_SALT = "customs_portal.risk.random_selection"
 DRAW_PLACES = Decimal("0.00000001")
 
 
-_settings = PreparedQuery(lambda: RiskSettings.objects.filter(pk=1))
-_assessment_of_version = PreparedQuery(
-    lambda declaration_id, version: Assessment.objects.filter(declaration_id=declaration_id, declaration_version=version).order_by("pk")
-)
-
-
 def risk_settings_current() -> RiskSettings:
-    settings = _settings.first()
+    settings = risk_settings_stored()
     if settings is None:
         settings, _ = RiskSettings.objects.get_or_create(pk=1)
     return settings
@@ -214,7 +208,7 @@ def risk_assess(*, declaration_id: int) -> Assessment | None:
         except Declaration.DoesNotExist:
             logger.warning("risk_assess: declaration %s does not exist", declaration_id)
             return None
-        existing = _assessment_of_version.first(declaration_id=declaration.pk, version=declaration.version)
+        existing = assessment_of_version(declaration_id=declaration.pk, version=declaration.version)
         if existing is not None or declaration.status != Status.REGISTERED:
             return existing
         assessment = _assessment_record(declaration)

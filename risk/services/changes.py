@@ -23,9 +23,9 @@ from customs_portal.audit.services import audit_record
 from customs_portal.errors import DomainConflict, DomainValidationError
 from customs_portal.localization import moment_text
 from risk.models import BacktestRun, RiskChange, RiskRule, RiskRuleVersion, RiskSettings
+from risk.selectors import rule_set_key
 from risk.services.assessment import risk_settings_current
 from risk.services.backtest import backtest_run_create, candidate_from_version
-from risk.services.compilation import rule_set_key
 from risk.services.rules import (
     RULE_FIELDS,
     SETTINGS_FIELDS,

@@ -3,10 +3,10 @@ import threading
 
 from django.db.models import F
 
-from customs_portal.prepared import PreparedQuery
 from risk.conditions import FIELDS
 from risk.engine import CompiledRule, CompiledRuleSet, compile_condition
 from risk.models import RiskRuleVersion
+from risk.selectors import rule_set_key
 
 _cache: dict = {}
 _lock = threading.Lock()
@@ -33,14 +33,6 @@ def rule_version_compile(version: RiskRuleVersion) -> CompiledRule:
 
 def rule_set_compile(versions) -> CompiledRuleSet:
     return CompiledRuleSet([rule_version_compile(v) for v in versions if v.active])
-
-
-_newest_version = PreparedQuery(lambda: RiskRuleVersion.objects.order_by("-id").values_list("id", flat=True))
-
-
-def rule_set_key() -> int:
-    """Every change to any rule creates a version, so the newest version id names the rule set."""
-    return _newest_version.first() or 0
 
 
 def rule_set_current() -> CompiledRuleSet:

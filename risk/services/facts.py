@@ -1,43 +1,20 @@
 """What the engine sees of a declaration, gathered in a fixed number of queries."""
 from decimal import Decimal
 
-from django.db import connection
-from django.db.models import QuerySet
-
-from customs_portal.prepared import PreparedQuery
-from declarations.models import Declaration, GoodsItem
+from declarations.models import Declaration
 from reference.specialised import procedures_applicable
 from risk.engine import Facts
-from risk.models import ReferencePrice
+from risk.selectors import declaration_items_for_facts, reference_prices_for
 from risk.services.partner_match import partner_watchlist_match
 
 RATIO_PLACES = Decimal("0.0001")
-# What the engine reads of a goods item and its tariff line. The rest of the rows (amounts, the
-# rates applied, the tariff's descriptions and preferential schedule as JSON) is not loaded:
-# reading it took half the time of gathering the facts.
-ITEM_FIELDS = ("declaration", "line_no", "hs_code", "origin_country", "preference", "description", "unit_price",
-               "unit", "tariff_line", "tariff_line__specialised_procedures")
-
-
-def items_for_facts(items: QuerySet[GoodsItem]) -> QuerySet[GoodsItem]:
-    """`items` with what `declaration_facts` needs of them, in line order."""
-    return items.select_related("tariff_line").only(*ITEM_FIELDS).order_by("line_no")
 
 
 def _reference_prices(items) -> dict[tuple[str, str], Decimal]:
-    """The reference prices of every prefix of the items' HS codes, in their units. Two array
-    parameters keep the SQL the same whatever the number of items (Django's `__in` writes one
-    parameter per value, so its SQL would be compiled again for every declaration)."""
+    """The reference prices of every prefix of the items' HS codes, in their units."""
     prefixes = sorted({item.hs_code[:length] for item in items for length in range(2, 9)})
     units = sorted({item.unit_id for item in items})
-    hs_code, unit, price = (ReferencePrice._meta.get_field(name).column for name in ("hs_code", "unit", "price_vnd"))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'SELECT "{hs_code}", "{unit}", "{price}" FROM "{ReferencePrice._meta.db_table}" '
-            f'WHERE "{hs_code}" = ANY(%s) AND "{unit}" = ANY(%s)',
-            [prefixes, units],
-        )
-        return {(code, unit_code): value for code, unit_code, value in cursor.fetchall()}
+    return reference_prices_for(hs_prefixes=prefixes, units=units)
 
 
 def _reference_for(prices: dict, hs_code: str, unit: str) -> Decimal | None:
@@ -48,17 +25,13 @@ def _reference_for(prices: dict, hs_code: str, unit: str) -> Decimal | None:
     return None
 
 
-# Run once per assessment: compiled once (customs_portal.prepared).
-_items_of = PreparedQuery(lambda declaration_id: items_for_facts(GoodsItem.objects.filter(declaration_id=declaration_id)))
-
-
 def partner_on_watchlist(*, name: str, country: str) -> bool:
     match = partner_watchlist_match(name=name, country=country)
     return match is not None and match.exact
 
 
 def declaration_facts(*, declaration: Declaration, items=None) -> Facts:
-    items = items if items is not None else _items_of(declaration_id=declaration.pk)
+    items = items if items is not None else declaration_items_for_facts(declaration_id=declaration.pk)
     enterprise = declaration.enterprise
     on = (declaration.registered_at or declaration.created_at).date()
     rate = declaration.exchange_rate or Decimal("0")

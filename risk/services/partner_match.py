@@ -20,12 +20,11 @@ import threading
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
 from rapidfuzz import fuzz, process
 
-from customs_portal.prepared import PreparedQuery
-from risk.models import WatchlistChange, WatchlistedPartner
+from risk.models import WatchlistedPartner
 from risk.names import partner_name_key
+from risk.selectors import watchlist_key, watchlisted_partner_listed
 
 SIMILARITY_FLOOR = 70
 SIMILARITY_PLACES = Decimal("0.1")
@@ -95,16 +94,11 @@ class WatchlistKeys:
 
 _cache: dict = {}
 _lock = threading.Lock()
-_newest_change = PreparedQuery(lambda: WatchlistChange.objects.order_by("-id").values_list("id", flat=True))
-# One indexed look-up per assessment (watchlisted_partner_key); the country's own entry first.
-_listed = PreparedQuery(lambda name_key, country: WatchlistedPartner.objects.filter(
-    Q(country="") | Q(country=country), name_key=name_key, active=True
-).order_by("-country", "id").only("pk", "name", "country"))
 
 
 def watchlist_keys_current() -> WatchlistKeys:
     """The active partners' keys, read again only when the watchlist changed."""
-    key = _newest_change.first() or 0
+    key = watchlist_key()
     keys = _cache.get("current")
     if keys is not None and keys.key == key:
         return keys
@@ -123,7 +117,7 @@ def partner_watchlist_match(*, name: str, country: str) -> PartnerMatch | None:
     key = partner_name_key(name)
     if not key.strip():
         return None
-    listed = _listed.first(name_key=key, country=country or "")
+    listed = watchlisted_partner_listed(name_key=key, country=country or "")
     if listed is not None:
         return PartnerMatch(ListedPartner(listed.pk, listed.name, listed.country), EXACT, exact=True)
     found = watchlist_keys_current().most_similar(key, country or "")

@@ -14,7 +14,7 @@ from declarations.api.serializers import (
     DeclarationStaffSerializer,
     DeclarationWriteSerializer,
 )
-from declarations.selectors import declaration_get, declarations_listed_for
+from declarations.selectors import declaration_get_with_item_codes, declarations_listed_for
 from declarations.services.declarations import declaration_create, declaration_submit
 from tests.payloads import export_body, import_body
 
@@ -38,7 +38,7 @@ def test_declarations_with_items_and_rates(declarations, officer, serializer_cla
     represent = representation_of(serializer)
     bodies = []
     for declaration in declarations:
-        one = declaration_get(user=officer, pk=declaration.pk, with_items="codes")
+        one = declaration_get_with_item_codes(user=officer, pk=declaration.pk)
         expected = serializer.to_representation(one)
         assert represent(one) == expected
         assert list(represent(one)) == list(expected)  # same keys, same order

@@ -11,7 +11,7 @@ from customs_portal.audit.models import AuditEvent
 from declarations.lifecycle import Status
 from declarations.models import Declaration
 from reference.models import ExchangeRate
-from reference.selectors import exchange_rate_in_force
+from reference.selectors.exchange_rates import exchange_rate_in_force
 from tests.payloads import export_body, import_body
 
 pytestmark = pytest.mark.django_db

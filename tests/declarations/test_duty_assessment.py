@@ -19,7 +19,7 @@ from declarations.models import Declaration
 from declarations.services.review import declaration_decide
 from payments.services.payments import BankNotice, payment_credit, payment_start
 from reference.models import TariffLine
-from reference.selectors import exchange_rate_in_force
+from reference.selectors.exchange_rates import exchange_rate_in_force
 from risk.models import RiskSettings
 from risk.services.assessment import risk_assess
 from tests.factories import declaration_draft_create, declaration_registered_create

@@ -10,7 +10,7 @@ from django.utils import timezone
 from declarations.lifecycle import Status
 from declarations.models import Declaration
 from declarations.services.declarations import declaration_create, declaration_submit
-from reference.selectors import exchange_rate_in_force
+from reference.selectors.exchange_rates import exchange_rate_in_force
 from tests.payloads import import_body
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import pytest
 
 from reference.cache import reference_copies
 from reference.models import Country, ExchangeRate, TariffLine, Unit
-from reference.selectors import exchange_rate_in_force
+from reference.selectors.exchange_rates import exchange_rate_in_force
 
 pytestmark = pytest.mark.django_db
 

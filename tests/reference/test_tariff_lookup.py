@@ -1,4 +1,4 @@
-"""The tariff look-up (reference/tariff_lookup.py) through the API and the form's look-up, on the full tariff.
+"""The tariff look-up (reference/selectors/tariff_lookup.py) through the API and the form's look-up, on the full tariff.
 
 Found in use (issue 13): the many "- - - Loại khác" lines and identical texts ("trên 1.800 cc…")
 could not be told apart, "o to cho nguoi" found nothing, tyres came before cars for "ô tô",
@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from reference.search_text import search_fold
-from reference.selectors import tariff_search
+from reference.selectors.tariff_lookup import tariff_search
 
 pytestmark = pytest.mark.django_db
 

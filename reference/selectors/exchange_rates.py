@@ -1,9 +1,8 @@
-"""Reads of the reference data: the exchange rate in force, the tariff look-up."""
+"""The exchange rate in force."""
 from datetime import date
 from decimal import Decimal
 
 from reference.cache import ReferenceCopies, reference_copies
-from reference.tariff_lookup import TariffSearchResult, tariff_search  # noqa: F401  (the tariff look-up is a read too)
 
 VND_RATE = Decimal("1")
 
