@@ -6,25 +6,21 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from declarations.models import AuditEvent, Declaration, DocumentRequest
+from declarations.models import AuditEvent, Declaration
 from declarations.review_display import declaration_holding
-from declarations.selectors import review_queue, with_holding_times, with_open_document_requests
-from tests.declarations.test_review_views import queued, rules  # noqa: F401  (fixture)
+from declarations.selectors import (
+    review_queue,
+    with_holding_times,
+    with_open_document_requests,
+)
+from tests.factories import document_request, queued
 
 pytestmark = pytest.mark.django_db
 HOUR = 3600
 
 
-def request(declaration, officer, *, created: timedelta, answered: timedelta | None = None) -> DocumentRequest:
-    """A request for documents made `created` ago (and answered `answered` ago)."""
-    now = timezone.now()
-    made = DocumentRequest.objects.create(declaration=declaration, requested_by=officer, note="Send the C/O.")
-    DocumentRequest.objects.filter(pk=made.pk).update(created_at=now - created, answered_at=now - answered if answered else None)
-    return made
-
-
 @pytest.fixture
-def yellow_for_ten_hours(rules, trader2):  # noqa: F811
+def yellow_for_ten_hours(rules, trader2):
     declaration = queued(trader2)
     Declaration.objects.filter(pk=declaration.pk).update(assessed_at=timezone.now() - timedelta(hours=10))
     return declaration
@@ -43,10 +39,10 @@ def test_no_request_for_documents_customs_holds_it_all_the_time(yellow_for_ten_h
 
 def test_the_trader_holds_it_while_a_request_is_open_and_overlaps_count_once(yellow_for_ten_hours, officer):
     declaration = yellow_for_ten_hours
-    request(declaration, officer, created=timedelta(hours=12), answered=timedelta(hours=9))  # 1 h after the channel
-    request(declaration, officer, created=timedelta(hours=8), answered=timedelta(hours=6))
-    request(declaration, officer, created=timedelta(hours=7), answered=timedelta(hours=5))  # overlaps: 8 h → 5 h
-    request(declaration, officer, created=timedelta(hours=1))  # still open
+    document_request(declaration, officer, created=timedelta(hours=12), answered=timedelta(hours=9))  # 1 h after the channel
+    document_request(declaration, officer, created=timedelta(hours=8), answered=timedelta(hours=6))
+    document_request(declaration, officer, created=timedelta(hours=7), answered=timedelta(hours=5))  # overlaps: 8 h → 5 h
+    document_request(declaration, officer, created=timedelta(hours=1))  # still open
     now = timezone.now()
     annotated = with_holding_times(Declaration.objects.filter(pk=declaration.pk), now=now).get()
     assert round(annotated.trader_seconds) == (1 + 3 + 1) * HOUR
@@ -60,7 +56,7 @@ def test_the_trader_holds_it_while_a_request_is_open_and_overlaps_count_once(yel
 
 
 def test_once_every_request_is_answered_the_state_says_since_when(yellow_for_ten_hours, officer):
-    request(yellow_for_ten_hours, officer, created=timedelta(hours=3), answered=timedelta(minutes=20))
+    document_request(yellow_for_ten_hours, officer, created=timedelta(hours=3), answered=timedelta(minutes=20))
     holding = holding_of(yellow_for_ten_hours, timezone.now())
     assert (holding["documents"], holding["documents_ago"]) == ("answered", "20 min")
     assert holding["trader"] == "2 h 40 min" and holding["customs"] == "7 h 20 min"
@@ -75,12 +71,12 @@ def test_awaiting_payment_the_trader_holds_it_since_customs_cleared_it(yellow_fo
     assert holding["awaiting_payment_since"] == event.created_at and holding["awaiting_payment_for"] == "1 d 2 h"
 
 
-def test_the_queue_reads_it_in_one_query_whatever_its_length(rules, trader2, officer, django_assert_num_queries):  # noqa: F811
+def test_the_queue_reads_it_in_one_query_whatever_its_length(rules, trader2, officer, django_assert_num_queries):
     declarations = [queued(trader2) for _ in range(4)]
     Declaration.objects.update(assessed_at=timezone.now() - timedelta(hours=3))
     for declaration in declarations:
-        request(declaration, officer, created=timedelta(hours=2), answered=timedelta(hours=1))
-        request(declaration, officer, created=timedelta(minutes=30))
+        document_request(declaration, officer, created=timedelta(hours=2), answered=timedelta(hours=1))
+        document_request(declaration, officer, created=timedelta(minutes=30))
     officer.refresh_from_db()
     with django_assert_num_queries(1):
         rows = list(review_queue(officer=officer))
@@ -90,9 +86,9 @@ def test_the_queue_reads_it_in_one_query_whatever_its_length(rules, trader2, off
         assert row.documents_requested_at is not None and row.documents_answered_at is not None
 
 
-def test_open_requests_for_the_traders_list(rules, trader2, officer):  # noqa: F811
+def test_open_requests_for_the_traders_list(rules, trader2, officer):
     asked, answered, untouched = queued(trader2), queued(trader2), queued(trader2)
-    request(asked, officer, created=timedelta(hours=2))
-    request(answered, officer, created=timedelta(hours=2), answered=timedelta(hours=1))
+    document_request(asked, officer, created=timedelta(hours=2))
+    document_request(answered, officer, created=timedelta(hours=2), answered=timedelta(hours=1))
     found = {d.pk: d.documents_requested_at for d in with_open_document_requests(Declaration.objects.all())}
     assert found[asked.pk] is not None and found[answered.pk] is None and found[untouched.pk] is None
