@@ -20,7 +20,7 @@ PSQL := psql -h 127.0.0.1 -p 5432 -U postgres
 
 help:
 	@echo "make run    - set everything up and serve the portal on http://127.0.0.1:8000 (Ctrl-C stops)"
-	@echo "make test   - run the whole test suite (what CI runs)"
+	@echo "make test   - run the linter and the whole test suite (what CI runs)"
 	@echo "other targets: venv system-packages services db migrate reference demo messages compilemessages collectstatic"
 
 venv: $(STAMP)
@@ -65,5 +65,7 @@ collectstatic: venv
 run: system-packages demo compilemessages collectstatic
 	bash scripts/run_dev.sh
 
+# The linter first (ruff.toml): it takes seconds, the suite minutes.
 test: venv system-packages services compilemessages
+	$(BIN)/ruff check .
 	$(BIN)/pytest

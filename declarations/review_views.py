@@ -13,8 +13,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from customs_portal.accounts.permissions import officer_required
@@ -32,8 +32,8 @@ from declarations.review_display import (
     action_label,
     amendment_for_display,
     audit_trail,
-    declaration_holding,
     decimal_text,
+    declaration_holding,
     enterprise_history,
     risk_explanation,
     status_label,

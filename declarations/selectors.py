@@ -101,7 +101,7 @@ def declaration_get(*, user, pk, with_items: bool | str = True) -> Declaration:
         try:
             return qs.prefetch_related("items__unit", "items__origin_country", "items__tariff_line").get(pk=pk)
         except Declaration.DoesNotExist:
-            raise Http404
+            raise Http404 from None
     declaration = _one_prepared.first(pk=pk, **limits)
     if declaration is None:
         raise Http404

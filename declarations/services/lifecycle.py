@@ -10,7 +10,6 @@ from declarations.live import declaration_change_publish, declaration_snapshot
 from declarations.models import Declaration
 from declarations.services.audit import audit_record
 
-
 _locked = PreparedQuery(
     lambda declaration_id: Declaration.objects.select_related("enterprise").select_for_update(of=("self",)).filter(pk=declaration_id)
 )
