@@ -1,19 +1,29 @@
-"""Who holds a declaration (declarations.selectors.with_holding_times): the time the trader held the
-file while customs waited for documents, the time customs held it, the state of the requests for
-documents; in one query whatever the number of declarations."""
+"""declarations/selectors.py: who sees which declaration (each read, per role); who holds a declaration
+(with_holding_times): the time the trader held the file while customs waited for documents, the time
+customs held it, the state of the requests for documents; in one query whatever the number of declarations."""
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
 from django.utils import timezone
 
 from declarations.models import AuditEvent, Declaration
 from declarations.review_display import declaration_holding
 from declarations.selectors import (
+    LIVE_STATE_MAX,
+    declaration_get,
+    declaration_id_visible,
+    declaration_items,
+    declarations_listed_for,
+    declarations_listed_page_source,
+    declarations_live_state,
+    declarations_visible_to,
     review_queue,
     with_holding_times,
     with_open_document_requests,
 )
-from tests.factories import document_request, queued
+from tests.factories import document_request, queued, registered
 
 pytestmark = pytest.mark.django_db
 HOUR = 3600
@@ -92,3 +102,83 @@ def test_open_requests_for_the_traders_list(rules, trader2, officer):
     document_request(answered, officer, created=timedelta(hours=2), answered=timedelta(hours=1))
     found = {d.pk: d.documents_requested_at for d in with_open_document_requests(Declaration.objects.all())}
     assert found[asked.pk] is not None and found[answered.pk] is None and found[untouched.pk] is None
+
+
+# --- Who sees what: every public read of declarations/selectors.py, per role -------------------------
+
+VISIBILITY = [  # role → which of (trader1's, trader2's) declarations it sees
+    ("anonymous", set()), ("trader1", {"mine"}), ("trader2", {"theirs"}), ("officer", {"mine", "theirs"}),
+    ("risk_admin", {"mine", "theirs"}), ("gate_user", set()),
+]
+
+
+@pytest.fixture
+def two_enterprises(trader1, trader2):
+    return {"mine": registered(trader1), "theirs": registered(trader2)}
+
+
+@pytest.fixture
+def user_of(request, trader1, trader2, officer, risk_admin, gate_user):
+    def user(role):
+        if role == "anonymous":
+            return AnonymousUser()
+        return request.getfixturevalue(role)
+    return user
+
+
+@pytest.mark.parametrize("role, seen", VISIBILITY)
+def test_visible_listed_and_paged_alike(two_enterprises, user_of, role, seen):
+    user = user_of(role)
+    expected = {two_enterprises[name].pk for name in seen}
+    assert {pk for pk in declarations_visible_to(user=user).values_list("pk", flat=True)
+            if pk in {d.pk for d in two_enterprises.values()}} == expected
+    listed = [d for d in declarations_listed_for(user=user) if d.pk in {d.pk for d in two_enterprises.values()}]
+    assert {d.pk for d in listed} == expected
+    assert all(d.item_count == 2 for d in listed)
+    page = declarations_listed_page_source(user=user)
+    assert {d.pk for d in page[0:1000] if d.pk in {x.pk for x in two_enterprises.values()}} == expected
+
+
+@pytest.mark.parametrize("role, seen", VISIBILITY)
+def test_one_declaration_or_404(two_enterprises, user_of, role, seen):
+    user = user_of(role)
+    for name, declaration in two_enterprises.items():
+        for with_items in (True, False, "codes"):
+            if name in seen:
+                assert declaration_get(user=user, pk=declaration.pk, with_items=with_items).number == declaration.number
+                assert declaration_id_visible(user=user, pk=str(declaration.pk)) == declaration.pk
+            else:
+                with pytest.raises(Http404):
+                    declaration_get(user=user, pk=declaration.pk, with_items=with_items)
+                with pytest.raises(Http404):
+                    declaration_id_visible(user=user, pk=declaration.pk)
+
+
+@pytest.mark.parametrize("pk", ["x", None, 0, -1, 2**63, "1e3"])
+def test_ids_that_are_no_ids_are_404_not_errors(trader1, pk):
+    with pytest.raises(Http404):
+        declaration_get(user=trader1, pk=pk)
+    with pytest.raises(Http404):
+        declaration_id_visible(user=trader1, pk=pk)
+
+
+def test_items_in_line_order_knowing_their_declaration(trader1, django_assert_num_queries):
+    declaration = registered(trader1)
+    with django_assert_num_queries(1):
+        items = declaration_items(declaration=declaration)
+        assert [item.line_no for item in items] == [1, 2]
+        assert [item.hs_code for item in items] == ["84713020", "08051010"]
+        assert all(item.declaration is declaration for item in items)
+    codes = declaration_get(user=trader1, pk=declaration.pk, with_items="codes")
+    with django_assert_num_queries(0):
+        assert [item.hs_code for item in codes.items.all()] == ["84713020", "08051010"]
+
+
+def test_live_state_only_of_what_the_user_sees(two_enterprises, trader1, officer):
+    mine, theirs = two_enterprises["mine"], two_enterprises["theirs"]
+    state = declarations_live_state(user=trader1, ids=[mine.pk, theirs.pk, "junk"])
+    assert [row["id"] for row in state] == [mine.pk]
+    assert state[0]["status"] == "registered" and "enterprise_id" not in state[0]
+    assert [row["id"] for row in declarations_live_state(user=officer, ids=[theirs.pk, mine.pk])] == sorted([mine.pk, theirs.pk])
+    assert declarations_live_state(user=AnonymousUser(), ids=[mine.pk]) == []
+    assert declarations_live_state(user=officer, ids=list(range(1, LIVE_STATE_MAX + 2))) == []
