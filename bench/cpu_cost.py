@@ -21,8 +21,8 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import declaration_body  # noqa: E402
-from load import Portal  # noqa: E402
+from common import declaration_body
+from load import Portal
 
 TICKS = os.sysconf("SC_CLK_TCK")
 GROUPS = {"web": "uvicorn customs_portal", "celery": "celery -A customs_portal", "postgres": "postgres", "redis": "redis-server"}

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import declaration_body, describe, token  # noqa: E402
+from common import declaration_body, describe, token
 
 
 def main() -> None:

@@ -39,11 +39,10 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.test import Client
     from django.test.utils import setup_test_environment
-
-    from django.contrib.auth import get_user_model
 
     from tests.factories import trader1_create
 

@@ -23,9 +23,9 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from common import declaration_body, describe, token  # noqa: E402
+from common import declaration_body, describe, token
 
-from payments.signing import signature_compute  # noqa: E402
+from payments.signing import signature_compute
 
 
 def setup_payments(base_url: str, n: int, c: int) -> list[dict]:

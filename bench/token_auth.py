@@ -18,15 +18,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "customs_portal.settings.test")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client, RequestFactory  # noqa: E402
-from rest_framework.settings import api_settings  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
+from rest_framework.settings import api_settings  # noqa: E402
 
 from customs_portal.accounts.models import Enterprise, Role, User  # noqa: E402
 

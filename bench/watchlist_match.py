@@ -24,8 +24,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import declaration_body  # noqa: E402
-from review_queue import copy_rows, database_prepare, django_setup  # noqa: E402
+from common import declaration_body
+from review_queue import copy_rows, database_prepare, django_setup
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/customs_portal_bench_watchlist"
 SEED = 20261203

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from django.db.models import Count, Q
 from django.utils.formats import number_format
-from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from customs_portal.audit.models import AuditEvent
 from declarations.amendments import NUMERIC_KEYS

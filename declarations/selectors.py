@@ -148,7 +148,7 @@ def declaration_get_with_items(*, user, pk) -> Declaration:
     try:
         return qs.prefetch_related("items__unit", "items__origin_country", "items__tariff_line").get(pk=pk)
     except Declaration.DoesNotExist:
-        raise Http404
+        raise Http404 from None
 
 
 def declaration_items(*, declaration: Declaration) -> list[GoodsItem]:

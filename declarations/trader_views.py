@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from customs_portal.accounts.permissions import trader_required
 from customs_portal.errors import DomainConflict, DomainValidationError
 from declarations.forms import DeclarationForm, flatten_errors
 from declarations.lifecycle import HELD, Action, allowed_actions
@@ -17,7 +18,6 @@ from declarations.selectors import declaration_get, declaration_get_with_items
 from declarations.services.amendments import amendment_pending_of, declaration_amend
 from declarations.services.declarations import declaration_as_data
 from declarations.services.review import declaration_cancel
-from customs_portal.accounts.permissions import trader_required
 from declarations.views import _form_context
 
 REASON_MAX_LENGTH = 2000

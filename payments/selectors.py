@@ -21,7 +21,7 @@ def payment_get(*, user, pk) -> Payment:
     try:
         return payments_visible_to(user=user).get(pk=pk)
     except (Payment.DoesNotExist, ValueError, TypeError):
-        raise Http404
+        raise Http404 from None
 
 
 def declaration_payments(*, declaration: Declaration) -> QuerySet[Payment]:
@@ -37,7 +37,7 @@ def reconciliation_report_get(*, statement_date: date) -> ReconciliationReport:
     try:
         return ReconciliationReport.objects.select_related("run_by").get(statement_date=statement_date)
     except ReconciliationReport.DoesNotExist:
-        raise Http404
+        raise Http404 from None
 
 
 def rejected_callbacks_on(*, day: date) -> QuerySet[RejectedCallback]:

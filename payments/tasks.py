@@ -63,7 +63,7 @@ def reconcile_task(self, statement_date: str | None = None, user_id: int | None 
         content, source = bank_statement_fetch(statement_date=day)
     except StatementUnavailable as exc:
         if self.request.retries < STATEMENT_RETRIES:
-            raise self.retry(countdown=min(60 * 2 ** self.request.retries, 3600), exc=exc)
+            raise self.retry(countdown=min(60 * 2 ** self.request.retries, 3600), exc=exc) from exc
         reconciliation_run(statement_date=day, content=None, source="", user=user, error=str(exc))
         return
     reconciliation_run(statement_date=day, content=content, source=source, user=user)

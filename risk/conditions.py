@@ -94,7 +94,7 @@ def _normalise_scalar(field: Field, value, op: str):
         try:
             number = Decimal(str(value))
         except InvalidOperation:
-            raise ConditionError(_("%(field)s needs a number, not %(value)r.") % {"field": field.name, "value": value})
+            raise ConditionError(_("%(field)s needs a number, not %(value)r.") % {"field": field.name, "value": value}) from None
         if not number.is_finite() or abs(number) > Decimal("1e15"):
             raise ConditionError(_("%(field)s needs a finite number.") % {"field": field.name})
         return str(number)

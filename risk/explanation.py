@@ -4,8 +4,8 @@ channel the rules or the content required. Reads only; declarations' review page
 through its `risk_explanation` extension point (registered in risk/apps.py)."""
 from decimal import Decimal
 
-from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from declarations.lifecycle import Channel
 from declarations.models import Declaration

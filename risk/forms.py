@@ -20,8 +20,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from customs_portal.accounts.models import ComplianceLevel
-from customs_portal.languages import english_active
 from customs_portal.form_fields import DayField, NumberField, WholeNumberField, day_input
+from customs_portal.languages import english_active
 from customs_portal.localization import (
     NumberUnreadable,
     number_input_text,

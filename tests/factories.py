@@ -1,12 +1,22 @@
-"""factory_boy factories for the accounts; other apps add theirs beside these."""
-from datetime import date
+"""Builders of test data: factory_boy factories for the accounts, and declarations, documents and
+requests for documents built through the portal's own services (so they are in the state those
+services leave them in)."""
+import io
+from datetime import date, timedelta
 
 import factory
 from django.utils import timezone
+from PIL import Image
+from pypdf import PdfWriter
 from stdnum.vn import mst
 
 from customs_portal.accounts.models import ComplianceLevel, Enterprise, Role, User
+from declarations.api.serializers import DeclarationWriteSerializer
+from declarations.models import Declaration, DocumentRequest
+from declarations.services.declarations import declaration_create, declaration_submit
 from reference.models import CustomsOffice
+from risk.services.assessment import risk_assess
+from tests.payloads import import_body, plain_import_body
 
 
 def tax_code_for(n: int) -> str:
@@ -104,18 +114,87 @@ def gate_user_create() -> User:
     return UserFactory(username="gate1", role=Role.GATE)
 
 
-def declaration_draft_create(user, body: dict):
-    """A draft of `user`'s enterprise from an API body (parsed as the API parses it)."""
-    from declarations.api.serializers import DeclarationWriteSerializer
-    from declarations.services.declarations import declaration_create
+# Declarations, built from API bodies (tests/payloads.py) through the services.
 
+CIGARETTES = {"hs_code": "24022090", "description": "Cigarettes containing tobacco", "origin_country": "ID",
+              "quantity": "10000", "unit": "PCE", "unit_price": "0.05", "preference": "MFN"}
+
+
+def parsed(body: dict) -> dict:
+    """An API body as the API parses it: the validated data the services take."""
     serializer = DeclarationWriteSerializer(data=body)
     serializer.is_valid(raise_exception=True)
-    return declaration_create(user=user, data=serializer.validated_data)
+    return serializer.validated_data
 
 
-def declaration_registered_create(user, body: dict):
-    """A declaration registered (numbered, not yet assessed) from an API body."""
-    from declarations.services.declarations import declaration_submit
+def one_item_body(**overrides) -> dict:
+    """A one-item FOB import of laptops (MFN 0 %, VAT 10 %)."""
+    body = import_body()
+    body["items"] = body["items"][:1]
+    body["invoice"] = {**body["invoice"], "total": "25000.00"}
+    body.update(overrides)
+    return body
 
-    return declaration_submit(declaration_id=declaration_draft_create(user, body).pk, user=user)
+
+def cigarettes_body() -> dict:
+    """An import of 10 000 cigarettes (HS 2402), which the tobacco rules of the risk tests catch."""
+    return import_body(items=[CIGARETTES], invoice={**import_body()["invoice"], "total": "500.00"})
+
+
+def draft_of(user, body: dict | None = None) -> Declaration:
+    """A draft of `user`'s enterprise (by default the one-item import of laptops)."""
+    return declaration_create(user=user, data=parsed(body or one_item_body()))
+
+
+def registered(user, body: dict | None = None) -> Declaration:
+    """A declaration registered (numbered, not yet assessed); by default the two-item import."""
+    declaration = declaration_create(user=user, data=parsed(body or import_body()))
+    return declaration_submit(declaration_id=declaration.pk, user=user)
+
+
+def queued(user, **overrides) -> Declaration:
+    """A declaration of `user` registered and assessed by the automated clearance."""
+    declaration = registered(user, plain_import_body(**overrides))
+    risk_assess(declaration_id=declaration.pk)
+    return Declaration.objects.get(pk=declaration.pk)
+
+
+def waited(declaration, minutes: int) -> None:
+    """Backdate the assessment so that the declaration has waited `minutes` in the review queue."""
+    Declaration.objects.filter(pk=declaration.pk).update(assessed_at=timezone.now() - timedelta(minutes=minutes))
+
+
+def document_request(declaration, officer, *, created: timedelta, answered: timedelta | None = None) -> DocumentRequest:
+    """A request for documents made `created` ago (and answered `answered` ago)."""
+    now = timezone.now()
+    made = DocumentRequest.objects.create(declaration=declaration, requested_by=officer, note="Send the C/O.")
+    DocumentRequest.objects.filter(pk=made.pk).update(created_at=now - created, answered_at=now - answered if answered else None)
+    return made
+
+
+# Uploaded files: real content, since uploads are checked by content, not by name.
+
+
+def pdf_bytes(pages: int = 1) -> bytes:
+    """A real PDF: header, objects, cross-reference table, trailer, %%EOF."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF = pdf_bytes()
+
+
+def png_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def jpeg_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "blue").save(buffer, "JPEG")
+    return buffer.getvalue()

@@ -1,4 +1,4 @@
-"""Request bodies of api.md used across tests."""
+"""Request bodies used across tests: the API's (api.md) and the browser forms' posts."""
 from datetime import timedelta
 
 from django.utils import timezone
@@ -107,3 +107,32 @@ def as_form_data(body: dict) -> dict:
         elif value is not None:
             data[key] = value
     return data
+
+
+def form_data(body: dict) -> dict:
+    """An API body as the browser form posts it: partner-name, invoice-total, items-0-hs_code, ..."""
+    data = {}
+    for key, value in body.items():
+        if key == "items":
+            for index, item in enumerate(value):
+                for name, item_value in item.items():
+                    data[f"items-{index}-{name}"] = item_value
+        elif isinstance(value, dict):
+            for name, nested_value in value.items():
+                data[f"{key}-{name}"] = nested_value
+        elif value is not None:
+            data[key] = value
+    return data
+
+
+def rule_post(**overrides) -> dict:
+    """The rule form as the browser posts it: tobacco imports to red, two conditions (indexes need not follow).
+    A new rule's form has no "active" switch; an edit of an active rule posts `active="on"`."""
+    data = {
+        "name_en": "HS 2402 imports → red", "description_en": "Cigarettes and cigars", "score": "60", "min_channel": "red",
+        "valid_from": "", "valid_to": "", "change_note": "",
+        "cond-0-field": "items.hs_code", "cond-0-op": "startswith", "cond-0-value": "2402",
+        "cond-3-field": "direction", "cond-3-op": "eq", "cond-3-value": "import",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}

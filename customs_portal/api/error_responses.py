@@ -4,7 +4,7 @@ Every 4xx has a JSON body: `{"detail": "...", "code": "..."}`, or for a 400 the 
 field. drf-spectacular documents only the successful answer and the errors a view names; this
 postprocessing hook (SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]) adds the others each
 operation can give, and the body of each, so that a client generated from the schema, and the
-API fuzzer's conformance checks (tests/api/), know every answer they may get.
+API fuzzer's conformance checks (tests/customs_portal/api/), know every answer they may get.
 """
 
 ERROR = {

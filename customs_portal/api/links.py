@@ -1,6 +1,6 @@
 """OpenAPI links: which operation may follow which, and with what value (OpenAPI 3, "Link Object").
 
-A link tells a client, and the stateful API fuzzer (tests/api/), that the `id` in a response is
+A link tells a client, and the stateful API fuzzer (tests/customs_portal/api/), that the `id` in a response is
 the `id` of the next request: a created draft can be read, edited, submitted or cancelled; a
 submitted declaration amended; a decision followed by another. drf-spectacular writes no links,
 so this postprocessing hook (SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]) adds them.

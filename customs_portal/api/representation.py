@@ -5,7 +5,7 @@ generator of readable fields, `get_attribute` with its checks, per field and row
 turning values into JSON types. `representation_of(serializer)` returns a function that gives
 the same dict: it reads plain attributes and dict keys directly, leaves every other case
 (callables, missing values, dotted sources into dicts, related fields) to DRF's own code, and
-converts each value with the field's own `to_representation`. tests/api/test_representation.py compares the two.
+converts each value with the field's own `to_representation`. tests/customs_portal/api/test_representation.py compares the two.
 """
 import operator
 from collections.abc import Callable, Mapping

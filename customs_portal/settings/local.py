@@ -6,7 +6,7 @@ os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("BANK_CALLBACK_SECRET", "dev-bank-callback-secret")
 os.environ.setdefault("BANK_SIMULATOR_ENABLED", "true")
 
-from .base import *  # noqa: E402,F401,F403
-from .base import env  # noqa: E402
+from .base import *  # noqa: F403
+from .base import env
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])

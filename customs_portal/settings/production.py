@@ -1,5 +1,5 @@
 """Production: every secret from the environment; refuses to start without them."""
-from .base import *  # noqa: F401,F403
+from .base import *  # noqa: F403
 from .base import database_settings, env
 
 SECRET_KEY = env("SECRET_KEY")

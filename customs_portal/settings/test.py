@@ -8,8 +8,8 @@ os.environ.setdefault("BANK_SIMULATOR_ENABLED", "true")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/customs_portal_test")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/9")
 
-from .base import *  # noqa: E402,F401,F403
-from .base import env  # noqa: E402
+from .base import *  # noqa: F403
+from .base import env
 
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

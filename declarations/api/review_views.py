@@ -7,7 +7,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from customs_portal.accounts.permissions import IsGate, IsOfficer, IsTraderOrOfficer
-from declarations.selectors import declaration_get_with_item_codes, declaration_get_with_items, declaration_id_visible, review_queue
+from declarations.selectors import (
+    declaration_get_with_item_codes,
+    declaration_get_with_items,
+    declaration_id_visible,
+    review_queue,
+)
 from declarations.services.gate import gate_release
 from declarations.services.review import declaration_cancel, declaration_decide
 

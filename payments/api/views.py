@@ -18,7 +18,12 @@ from payments.services.payments import payment_start
 from payments.services.receipts import payment_receipt_pdf, receipt_filename
 from payments.signing import SIGNATURE_HEADER
 
-from .serializers import BankCallbackResultSerializer, BankCallbackSerializer, PaymentSerializer, PaymentStartedSerializer
+from .serializers import (
+    BankCallbackResultSerializer,
+    BankCallbackSerializer,
+    PaymentSerializer,
+    PaymentStartedSerializer,
+)
 
 NOT_FOUND = OpenApiResponse(description="No such declaration or payment for this user")
 

@@ -13,7 +13,7 @@ def callback_deliver_task(self, transaction_id: int) -> int:
     try:
         return callbacks_deliver(transaction_id=transaction_id)
     except PortalUnreachable as exc:
-        raise self.retry(countdown=min(2 ** self.request.retries, 60), exc=exc)
+        raise self.retry(countdown=min(2 ** self.request.retries, 60), exc=exc) from exc
 
 
 def callback_deliver_enqueue(*, transaction_id: int) -> None:

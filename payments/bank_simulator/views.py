@@ -79,7 +79,7 @@ def statement(request, day):
     try:
         statement_date = date.fromisoformat(day)
     except ValueError:
-        raise Http404
+        raise Http404 from None
     content = statement_csv(day=statement_date)
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response[SIGNATURE_HEADER] = signature_compute(body=content, secret=settings.BANK_CALLBACK_SECRET)

@@ -30,10 +30,10 @@ from declarations.models import Declaration, DutyAssessment, GoodsItem
 from risk.conditions import ConditionError, conditions_validate
 from risk.engine import CompiledRuleSet, channel_for_score, random_selection, stricter
 from risk.models import Assessment, BacktestRun, RiskRule, RiskRuleVersion
+from risk.selectors import items_for_facts
 from risk.services.assessment import random_draw_for, risk_settings_current
 from risk.services.compilation import rule_set_compile, rule_version_compile
 from risk.services.facts import declaration_facts
-from risk.selectors import items_for_facts
 from risk.services.minimums import DUTY_TO_BE_ASSESSED, REQUIREMENTS
 from risk.services.rules import rule_values_changed, rule_values_new
 

@@ -15,14 +15,18 @@ from django.test import override_settings
 
 from customs_portal.audit.models import AuditEvent
 from declarations.live import enterprise_group
-from declarations.models import AmendmentRequest, Declaration, DeclarationVersion
+from declarations.models import (
+    AmendmentRequest,
+    Declaration,
+    DeclarationVersion,
+)
 from payments.services.payments import BankNotice, payment_credit, payment_start
 from reference.models import CustomsOffice
 from risk.models import Assessment, RiskSettings
 from risk.services.assessment import risk_assess
 from risk.services.rules import risk_rule_create
+from tests.factories import CIGARETTES, parsed, registered
 from tests.payloads import plain_import_body
-from tests.risk.test_assessment import CIGARETTES, registered
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/declarations/"
@@ -158,8 +162,6 @@ CHANNEL_OF = {"assessed": "green", "under_review": "yellow", "under_inspection":
 @pytest.mark.parametrize("status", list(AMEND_BY_STATUS))
 def test_amend_in_every_status(status, trader1, trader_api):
     from declarations.services.declarations import declaration_create
-    from tests.risk.test_assessment import parsed
-
     if status == "draft":
         declaration = declaration_create(user=trader1, data=parsed(plain_import_body()))
     else:

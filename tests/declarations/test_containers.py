@@ -8,10 +8,9 @@ from declarations.containers import MAX_CONTAINERS
 from declarations.models import Declaration, GateRelease
 from declarations.services.amendments import amendment_changes
 from declarations.services.verification import qr_payload
-from tests.declarations.test_pdf import pdf_text
-from tests.declarations.test_views import form_data
-from tests.payloads import plain_import_body
-from tests.risk.test_assessment import registered
+from tests.factories import registered
+from tests.payloads import form_data, plain_import_body
+from tests.support import pdf_text
 
 pytestmark = pytest.mark.django_db
 DECLARATIONS = "/api/v1/declarations/"

@@ -9,10 +9,9 @@ from customs_portal.audit.models import AuditEvent
 from declarations.models import Declaration, Document, DocumentRequest
 from declarations.services.documents import document_upload
 from declarations.services.review import declaration_decide
-from tests.declarations.test_documents import PDF, png_bytes
-from tests.declarations.test_views import client_for, html_of
+from tests.factories import PDF, png_bytes, registered
 from tests.payloads import plain_import_body
-from tests.risk.test_assessment import registered
+from tests.support import client_for, html_of
 
 pytestmark = pytest.mark.django_db
 

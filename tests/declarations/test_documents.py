@@ -3,41 +3,15 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 from pypdf import PdfWriter
 
 from customs_portal.audit.models import AuditEvent
 from declarations.models import Declaration, Document
 from declarations.services.review import declaration_decide
+from tests.factories import PDF, jpeg_bytes, png_bytes, registered
 from tests.payloads import plain_import_body
-from tests.risk.test_assessment import registered
 
 pytestmark = pytest.mark.django_db
-
-
-def pdf_bytes(pages: int = 1) -> bytes:
-    """A real PDF: header, objects, cross-reference table, trailer, %%EOF."""
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
-PDF = pdf_bytes()
-
-
-def png_bytes():
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), "red").save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def jpeg_bytes():
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), "blue").save(buffer, "JPEG")
-    return buffer.getvalue()
 
 
 @pytest.fixture(autouse=True)

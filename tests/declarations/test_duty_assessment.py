@@ -8,7 +8,6 @@ khoản 1.1 Chương 98) and cannot be computed automatically.").
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,8 +21,9 @@ from reference.models import TariffLine
 from reference.selectors.exchange_rates import exchange_rate_in_force
 from risk.models import RiskSettings
 from risk.services.assessment import risk_assess
-from tests.factories import declaration_draft_create, declaration_registered_create
+from tests.factories import draft_of, registered
 from tests.payloads import as_form_data, special_rate_car_body
+from tests.support import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -46,17 +46,11 @@ def no_random(db):
 @pytest.fixture
 def under_review(trader1, no_random):
     """The car kits registered and assessed: yellow, under review, the kits' duty still to assess."""
-    declaration = declaration_registered_create(trader1, special_rate_car_body())
+    declaration = registered(trader1, special_rate_car_body())
     risk_assess(declaration_id=declaration.pk)
     declaration.refresh_from_db()
     assert declaration.status == Status.UNDER_REVIEW
     return declaration
-
-
-def client_for(user, language="en") -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE=language)
-    client.force_login(user)
-    return client
 
 
 class TestDraft:
@@ -86,7 +80,7 @@ class TestDraft:
         assert "special rule" not in html and "cannot be computed" not in html
 
     def test_the_detail_page_says_it_in_english(self, trader1):
-        declaration = declaration_draft_create(trader1, special_rate_car_body())
+        declaration = draft_of(trader1, special_rate_car_body())
         html = client_for(trader1).get(reverse("declarations:detail", args=[declaration.pk])).content.decode()
         assert "Item 1 (HS 87032321): import duty to be assessed by an officer." in html
         assert "The import duty of this line is set by a special rule (paragraph 1.1 of chapter 98 of the tariff)" in html
@@ -96,7 +90,7 @@ class TestDraft:
 
 class TestRegistration:
     def test_submitted_it_goes_at_least_to_yellow_and_says_why(self, trader1, no_random):
-        declaration = declaration_registered_create(trader1, special_rate_car_body())
+        declaration = registered(trader1, special_rate_car_body())
         assessment = risk_assess(declaration_id=declaration.pk)
         # No rule fired and the score is 0: the minimum alone sends it to yellow.
         assert (assessment.score, assessment.score_channel, assessment.fired_rules) == (0, "green", [])
@@ -108,7 +102,7 @@ class TestRegistration:
 
     def test_the_minimum_is_applied_before_random_selection(self, trader1):
         RiskSettings.objects.update_or_create(pk=1, defaults={"random_yellow_rate": 0, "random_red_rate": 1})
-        declaration = declaration_registered_create(trader1, special_rate_car_body())
+        declaration = registered(trader1, special_rate_car_body())
         assessment = risk_assess(declaration_id=declaration.pk)
         # Yellow by the minimum: random selection only draws among declarations still green.
         assert (assessment.channel, assessment.random_selection) == ("yellow", False)
@@ -117,7 +111,7 @@ class TestRegistration:
         body = special_rate_car_body()
         body["items"] = body["items"][1:]
         body["invoice"] = {**body["invoice"], "total": "2500.00"}
-        assessment = risk_assess(declaration_id=declaration_registered_create(trader1, body).pk)
+        assessment = risk_assess(declaration_id=registered(trader1, body).pk)
         assert (assessment.channel, assessment.required_minimums) == ("green", [])
 
     def test_officers_read_the_minimum_in_the_api_and_on_the_review_page(self, under_review, api_client_for, officer):

@@ -5,7 +5,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +12,7 @@ from declarations.api.serializers import DeclarationWriteSerializer
 from declarations.models import Declaration
 from declarations.services.declarations import declaration_create
 from tests.payloads import import_body
+from tests.support import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -31,12 +31,6 @@ def posted(body: dict) -> dict:
         elif value is not None:
             data[key] = value
     return data
-
-
-def client_for(user, language: str) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE=language)
-    client.force_login(user)
-    return client
 
 
 def typed_body(*, quantities, prices, total, gross_weight, freight, insurance, packages, days):

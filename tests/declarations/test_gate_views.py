@@ -12,8 +12,8 @@ from customs_portal.audit.models import AuditEvent
 from declarations.models import Declaration, GateRelease
 from declarations.services.gate import gate_release
 from declarations.services.verification import qr_payload
+from tests.factories import registered
 from tests.payloads import plain_import_body
-from tests.risk.test_assessment import registered
 
 pytestmark = pytest.mark.django_db
 URL = "/gate/"

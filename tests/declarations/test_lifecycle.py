@@ -12,13 +12,17 @@ from customs_portal.errors import DomainConflict
 from declarations.lifecycle import Status
 from declarations.models import Declaration, InspectionResult
 from declarations.services.amendments import declaration_amend
-from declarations.services.declarations import declaration_as_data, declaration_submit, declaration_update
+from declarations.services.declarations import (
+    declaration_as_data,
+    declaration_submit,
+    declaration_update,
+)
 from declarations.services.gate import gate_release
 from declarations.services.review import declaration_cancel, declaration_decide
 from declarations.services.verification import qr_payload
 from risk.services.assessment import risk_assess
+from tests.factories import parsed, registered
 from tests.payloads import plain_import_body
-from tests.risk.test_assessment import parsed, registered
 
 pytestmark = pytest.mark.django_db
 

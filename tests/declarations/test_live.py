@@ -9,9 +9,8 @@ from django.urls import reverse
 from declarations.live import live_sequence
 from declarations.models import Declaration
 from risk.services.assessment import risk_assess
-from tests.declarations.test_review_views import queued, rules  # noqa: F401  (fixture)
-from tests.declarations.test_views import client_for, draft_of, html_of
-from tests.risk.test_assessment import registered
+from tests.factories import draft_of, queued, registered
+from tests.support import client_for, html_of
 
 pytestmark = pytest.mark.django_db
 STATE_URL = reverse("declarations:live-state")
@@ -21,7 +20,7 @@ def messages_of(publish) -> list[dict]:
     return [call.kwargs for call in publish.call_args_list]
 
 
-def test_each_change_publishes_the_whole_state_in_order(trader2, rules, django_capture_on_commit_callbacks):  # noqa: F811
+def test_each_change_publishes_the_whole_state_in_order(trader2, rules, django_capture_on_commit_callbacks):
     with mock.patch("declarations.services.lifecycle.declaration_change_publish") as publish:
         with django_capture_on_commit_callbacks(execute=True):
             declaration = registered(trader2)
@@ -41,7 +40,7 @@ def test_the_sequence_is_exact_in_microseconds():
     assert live_sequence(None) == 0
 
 
-def test_pages_print_the_order_of_the_state_they_show(trader2, rules, officer):  # noqa: F811
+def test_pages_print_the_order_of_the_state_they_show(trader2, rules, officer):
     declaration = queued(trader2)
     seq = f'data-seq="{declaration.live_seq}"'
     detail = html_of(client_for(trader2).get(reverse("declarations:detail", args=[declaration.pk])))
@@ -56,7 +55,7 @@ def test_pages_print_the_order_of_the_state_they_show(trader2, rules, officer): 
     assert seq in review[review.index('id="review-page"'):][:300]
 
 
-def test_the_state_of_what_a_page_shows(trader1, trader2, rules, officer, django_assert_max_num_queries):  # noqa: F811
+def test_the_state_of_what_a_page_shows(trader1, trader2, rules, officer, django_assert_max_num_queries):
     own, other = queued(trader2), queued(trader1)
     draft = draft_of(trader2)
     expected = {"id": own.pk, "number": own.number, "status": "under_review", "channel": "yellow",

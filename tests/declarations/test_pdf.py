@@ -1,20 +1,22 @@
 """The declaration as a PDF: through the API and the browser route, with its text (Vietnamese
 diacritics included), pagination of 50 items, the QR code the gate scans, and who may get it."""
-import io
-import re
 from decimal import Decimal
 
 import pytest
-import zxingcpp
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from pypdf import PdfReader
 
 from declarations.models import Declaration
-from declarations.services.pdf import AMOUNT_FONT_PT, _amount, declaration_pdf_render, vn_number
+from declarations.services.pdf import (
+    AMOUNT_FONT_PT,
+    _amount,
+    declaration_pdf_render,
+    vn_number,
+)
 from declarations.services.verification import qr_payload, verification_code
+from tests.factories import parsed, registered
 from tests.payloads import import_body
-from tests.risk.test_assessment import parsed, registered
+from tests.support import pdf_text, qr_codes, squashed
 
 pytestmark = pytest.mark.django_db
 
@@ -39,28 +41,6 @@ def vietnamese_body(count: int = 3) -> dict:
     body = import_body(items=items)
     body["invoice"] = {**body["invoice"], "total": f"{total:.2f}"}
     return body
-
-
-def pdf_text(content: bytes) -> tuple[PdfReader, str]:
-    reader = PdfReader(io.BytesIO(content))
-    return reader, "\n".join(page.extract_text() for page in reader.pages)
-
-
-def qr_codes(content: bytes) -> list[str]:
-    """The text of every QR code drawn as an image in the PDF."""
-    found = []
-    for page in PdfReader(io.BytesIO(content)).pages:
-        for image in page.images:
-            picture = image.image.convert("L")
-            # Quadruple the modules so that the decoder sees a comfortably sized code.
-            picture = picture.resize((picture.width * 4, picture.height * 4), resample=0)
-            found += [barcode.text for barcode in zxingcpp.read_barcodes(picture)]
-    return found
-
-
-def squashed(text: str) -> str:
-    """Extracted text with line breaks and runs of spaces collapsed (a table cell may wrap)."""
-    return re.sub(r"\s+", " ", text)
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from declarations.services.verification import qr_payload
 from risk.models import RiskSettings
 from risk.services.assessment import risk_assess
 from risk.services.defaults import risk_defaults_seed
+from tests.factories import registered
 from tests.payloads import plain_import_body
-from tests.risk.test_assessment import registered
 
 pytestmark = pytest.mark.django_db
 ROLES = ["anonymous", "trader2", "trader1", "officer", "risk_admin", "gate_user"]

@@ -7,14 +7,14 @@ from decimal import Decimal
 import pytest
 
 from declarations.models import Declaration, InspectionResult
-from tests.declarations.test_review_views import queued, review_url, rules  # noqa: F401  (fixture)
-from tests.declarations.test_views import client_for, html_of
+from tests.factories import queued
+from tests.support import client_for, html_of, review_url
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def red(rules, trader2, officer):  # noqa: F811
+def red(rules, trader2, officer):
     declaration = queued(trader2)
     response = client_for(officer).post(review_url(declaration), {"action": "escalate", "note": "Seals broken"})
     assert response.status_code == 302

@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from declarations.models import Declaration
-from tests.declarations.test_review_views import QUEUE_URL, queue_numbers, queued, rules, waited  # noqa: F401
-from tests.declarations.test_selectors import request
-from tests.declarations.test_views import client_for, html_of
+from tests.factories import document_request, queued, waited
+from tests.support import client_for, html_of, queue_numbers
 
 pytestmark = pytest.mark.django_db
+QUEUE_URL = reverse("declarations:review-queue")
 
 
 def row_of(html: str, declaration) -> str:
@@ -21,14 +21,14 @@ def row_of(html: str, declaration) -> str:
 
 
 @pytest.fixture
-def three(rules, trader2, officer):  # noqa: F811
+def three(rules, trader2, officer):
     """Waiting 10 h each: one with an open request for documents (made 3 h ago), one whose request
     (8 h → 2 h ago) was answered, one without."""
     asked, answered, quiet = queued(trader2), queued(trader2), queued(trader2)
     for declaration, minutes in ((asked, 600), (answered, 601), (quiet, 602)):
         waited(declaration, minutes)
-    request(asked, officer, created=timedelta(hours=3))
-    request(answered, officer, created=timedelta(hours=8), answered=timedelta(hours=2))
+    document_request(asked, officer, created=timedelta(hours=3))
+    document_request(answered, officer, created=timedelta(hours=8), answered=timedelta(hours=2))
     return asked, answered, quiet
 
 
@@ -89,7 +89,7 @@ def test_the_api_reads_the_same(three, officer, api_client_for):
     assert entries[quiet.pk]["waiting_on_trader_seconds"] == 0
 
 
-def test_no_query_per_row(rules, trader2, officer, django_assert_max_num_queries):  # noqa: F811
+def test_no_query_per_row(rules, trader2, officer, django_assert_max_num_queries):
     declarations = [queued(trader2) for _ in range(6)]
     Declaration.objects.update(assessed_at=timezone.now() - timedelta(hours=5))
     client = client_for(officer)
@@ -97,8 +97,8 @@ def test_no_query_per_row(rules, trader2, officer, django_assert_max_num_queries
     with django_assert_max_num_queries(7) as few:
         client.get(QUEUE_URL)
     for declaration in declarations:
-        request(declaration, officer, created=timedelta(hours=4), answered=timedelta(hours=3))
-        request(declaration, officer, created=timedelta(hours=1))
+        document_request(declaration, officer, created=timedelta(hours=4), answered=timedelta(hours=3))
+        document_request(declaration, officer, created=timedelta(hours=1))
     with django_assert_max_num_queries(7) as many:
         html = html_of(client.get(QUEUE_URL))
     assert len(few.captured_queries) == len(many.captured_queries)

@@ -2,24 +2,21 @@
 changes nothing), the queue's order, filters and constant query count, the risk explanation,
 decisions through the forms, and conflicts shown with who decided first."""
 import re
-from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from customs_portal.accounts.models import Role
 from customs_portal.audit.models import AuditEvent
-from declarations.models import Declaration, DocumentRequest, InspectionResult
+from declarations.models import (
+    Declaration,
+    DocumentRequest,
+    InspectionResult,
+)
 from declarations.services.review import declaration_decide
 from reference.models import CustomsOffice
-from risk.models import RiskSettings
-from risk.services.assessment import risk_assess
-from risk.services.defaults import risk_defaults_seed
-from tests.declarations.test_views import client_for, html_of
-from tests.factories import UserFactory
-from tests.payloads import plain_import_body
-from tests.risk.test_assessment import registered
+from tests.factories import PDF, UserFactory, queued, waited
+from tests.support import client_for, html_of, queue_numbers, review_url
 
 pytestmark = pytest.mark.django_db
 QUEUE_URL = reverse("declarations:review-queue")
@@ -33,36 +30,10 @@ def users(trader1, trader2, officer, risk_admin, gate_user):
 
 
 @pytest.fixture
-def rules(db):
-    """The default rule set, without random selection: a new enterprise's plain goods go yellow (score 30)."""
-    risk_defaults_seed()
-    RiskSettings.objects.update_or_create(pk=1, defaults={"random_yellow_rate": 0, "random_red_rate": 0})
-
-
-def queued(user, **overrides) -> Declaration:
-    """A declaration of `user` registered and assessed by the automated clearance."""
-    declaration = registered(user, plain_import_body(**overrides))
-    risk_assess(declaration_id=declaration.pk)
-    return Declaration.objects.get(pk=declaration.pk)
-
-
-@pytest.fixture
 def yellow(rules, trader2):
     declaration = queued(trader2)
     assert (declaration.status, declaration.channel) == ("under_review", "yellow")
     return declaration
-
-
-def client_of(user):
-    if user is None:
-        from django.test import Client
-
-        return Client()
-    return client_for(user)
-
-
-def review_url(declaration) -> str:
-    return reverse("declarations:review", args=[declaration.pk])
 
 
 def snapshot(declaration):
@@ -71,19 +42,11 @@ def snapshot(declaration):
             DocumentRequest.objects.filter(declaration=declaration).count())
 
 
-def waited(declaration, minutes: int) -> None:
-    Declaration.objects.filter(pk=declaration.pk).update(assessed_at=timezone.now() - timedelta(minutes=minutes))
-
-
-def queue_numbers(html: str) -> list[str]:
-    return re.findall(r'data-review-link>(\d{12})<', html)
-
-
 class TestQueueAccess:
     @pytest.mark.parametrize("role, expected", [("anonymous", 302), ("trader1", 403), ("trader2", 403), ("officer", 200),
                                                 ("risk_admin", 403), ("gate_user", 403)])
     def test_matrix(self, users, yellow, role, expected):
-        response = client_of(users[role]).get(QUEUE_URL)
+        response = client_for(users[role]).get(QUEUE_URL)
         assert response.status_code == expected
         if role == "anonymous":
             assert response["Location"].startswith(reverse("login"))
@@ -179,7 +142,7 @@ class TestReviewPageAccess:
     @pytest.mark.parametrize("role, expected", [("anonymous", 302), ("trader1", 404), ("trader2", 403), ("officer", 200),
                                                 ("risk_admin", 200), ("gate_user", 403)])
     def test_get_matrix(self, users, yellow, role, expected):
-        response = client_of(users[role]).get(review_url(yellow))
+        response = client_for(users[role]).get(review_url(yellow))
         assert response.status_code == expected
         if expected == 200:
             html = html_of(response)
@@ -190,7 +153,7 @@ class TestReviewPageAccess:
                                                 ("risk_admin", 403), ("gate_user", 403)])
     def test_post_matrix_and_denied_changes_nothing(self, users, yellow, role, expected):
         before = snapshot(yellow)
-        response = client_of(users[role]).post(review_url(yellow), {"action": "reject", "reason": "forged invoice"})
+        response = client_for(users[role]).post(review_url(yellow), {"action": "reject", "reason": "forged invoice"})
         assert response.status_code == expected
         if role == "officer":
             assert Declaration.objects.get(pk=yellow.pk).status == "rejected"
@@ -348,8 +311,6 @@ class TestReviewPage:
         from django.test.utils import CaptureQueriesContext
 
         from declarations.services.documents import document_upload
-        from tests.declarations.test_documents import PDF
-
         settings.MEDIA_ROOT = str(tmp_path)
         client = client_for(officer)
 

@@ -11,18 +11,16 @@ from declarations.lifecycle import Status
 from declarations.models import Declaration, DocumentRequest
 from declarations.services.pdf import declaration_pdf_render, vn_number
 from risk.services.assessment import risk_assess
-from tests.declarations.test_pdf import pdf_text, squashed
-from tests.declarations.test_review_views import queued, review_url, rules  # noqa: F401  (fixture)
-from tests.declarations.test_views import client_for, draft_of, html_of
+from tests.factories import draft_of, queued, registered
 from tests.payloads import plain_import_body
-from tests.risk.test_assessment import registered
+from tests.support import client_for, html_of, pdf_text, review_url, squashed
 
 pytestmark = pytest.mark.django_db
 LIST_URL = reverse("declarations:list")
 
 
 @pytest.fixture
-def awaiting_payment(trader1, rules) -> Declaration:  # noqa: F811
+def awaiting_payment(trader1, rules) -> Declaration:
     """trader1's green import with taxes owed (status `assessed`)."""
     declaration = registered(trader1, plain_import_body())
     risk_assess(declaration_id=declaration.pk)
@@ -53,7 +51,7 @@ def test_awaiting_payment_on_every_page(awaiting_payment, trader1, officer, lang
         assert "Đã phân luồng" not in html and ">Assessed<" not in html
 
 
-def test_an_officer_clearing_with_taxes_owed_leaves_it_awaiting_payment(rules, trader2, officer):  # noqa: F811
+def test_an_officer_clearing_with_taxes_owed_leaves_it_awaiting_payment(rules, trader2, officer):
     declaration = queued(trader2)
     response = client_for(officer, "vi").post(review_url(declaration), {"action": "release", "note": ""})
     assert response.status_code == 302
@@ -101,7 +99,7 @@ def test_a_drafts_pdf_shows_the_estimate(trader1):
 
 @pytest.mark.parametrize("language, text", [("en", "Customs asks for more documents"),
                                             ("vi", "Hải quan yêu cầu bổ sung chứng từ")])
-def test_the_traders_list_shows_open_requests_for_documents(rules, trader2, officer, language, text,  # noqa: F811
+def test_the_traders_list_shows_open_requests_for_documents(rules, trader2, officer, language, text,
                                                             django_assert_max_num_queries):
     asked, answered, quiet = queued(trader2), queued(trader2), queued(trader2)
     DocumentRequest.objects.create(declaration=asked, requested_by=officer, note="Send the C/O")

@@ -5,9 +5,9 @@ from django.urls import reverse
 
 from customs_portal.audit.models import AuditEvent
 from declarations.models import Declaration, DeclarationVersion
-from tests.declarations.test_views import client_for, draft_of, form_data, html_of, input_value
-from tests.payloads import plain_import_body
-from tests.risk.test_assessment import registered
+from tests.factories import draft_of, registered
+from tests.payloads import form_data, plain_import_body
+from tests.support import client_for, html_of, input_value
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ import pytest
 from django.test import Client
 
 from declarations.models import Declaration, GoodsItem
-from tests.declarations.test_views import form_data
-from tests.payloads import export_body, import_body
+from tests.payloads import export_body, form_data, import_body
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/declarations/"

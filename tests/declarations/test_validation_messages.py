@@ -7,17 +7,11 @@ import pytest
 from django.utils import timezone, translation
 
 from customs_portal.errors import DomainValidationError
-from declarations.api.serializers import DeclarationWriteSerializer
 from declarations.services.validation import declaration_data_validate
+from tests.factories import parsed
 from tests.payloads import import_body
 
 pytestmark = pytest.mark.django_db
-
-
-def parsed(body: dict) -> dict:
-    serializer = DeclarationWriteSerializer(data=body)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def errors_of(body: dict, *, language: str, today=None) -> dict:

@@ -9,9 +9,11 @@ from django.utils import timezone
 
 from declarations.lifecycle import Status
 from declarations.models import Declaration
-from declarations.services.declarations import declaration_create, declaration_submit
+from declarations.services.declarations import declaration_submit
 from reference.selectors.exchange_rates import exchange_rate_in_force
-from tests.payloads import import_body
+from tests.factories import draft_of, one_item_body
+from tests.payloads import form_data, import_body
+from tests.support import client_for, html_of, input_value
 
 pytestmark = pytest.mark.django_db
 
@@ -19,54 +21,6 @@ LIST_URL = reverse("declarations:list")
 CREATE_URL = reverse("declarations:create")
 PREVIEW_URL = reverse("declarations:preview")
 LOOKUP_URL = reverse("declarations:hs-lookup")
-
-
-def form_data(body: dict) -> dict:
-    """An API body as the browser form posts it: partner-name, invoice-total, items-0-hs_code, ..."""
-    data = {}
-    for key, value in body.items():
-        if key == "items":
-            for index, item in enumerate(value):
-                for name, item_value in item.items():
-                    data[f"items-{index}-{name}"] = item_value
-        elif isinstance(value, dict):
-            for name, nested_value in value.items():
-                data[f"{key}-{name}"] = nested_value
-        elif value is not None:
-            data[key] = value
-    return data
-
-
-def one_item_body(**overrides) -> dict:
-    """A one-item FOB import of laptops (MFN 0 %, VAT 10 %)."""
-    body = import_body()
-    body["items"] = body["items"][:1]
-    body["invoice"] = {**body["invoice"], "total": "25000.00"}
-    body.update(overrides)
-    return body
-
-
-def client_for(user, language: str = "en") -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE=language)
-    client.force_login(user)
-    return client
-
-
-def draft_of(user, body=None) -> Declaration:
-    from declarations.api.serializers import DeclarationWriteSerializer
-
-    serializer = DeclarationWriteSerializer(data=body or one_item_body())
-    serializer.is_valid(raise_exception=True)
-    return declaration_create(user=user, data=serializer.validated_data)
-
-
-def html_of(response) -> str:
-    return response.content.decode()
-
-
-def input_value(html: str, name: str) -> str | None:
-    match = re.search(rf'<input[^>]*name="{re.escape(name)}"[^>]*value="([^"]*)"', html)
-    return match.group(1) if match else None
 
 
 class TestAccess:

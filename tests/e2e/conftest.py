@@ -6,9 +6,9 @@ subprocesses. It does not use pytest-django's test database: a browser test comm
 through a separate server process, which the rolled-back test transaction cannot see.
 """
 import os
-import zlib
 import subprocess
 import sys
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 

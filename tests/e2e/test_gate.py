@@ -8,9 +8,9 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.declarations.test_pdf import qr_codes
 from tests.e2e.support import log_in
 from tests.payloads import export_body
+from tests.support import qr_codes
 
 pytestmark = pytest.mark.e2e
 

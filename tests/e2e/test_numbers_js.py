@@ -1,5 +1,5 @@
 """The browser's reader of numbers and dates (static/js/numbers.js), run in Chromium against the
-table of examples that the server's reader is tested against (tests/test_localization.py)."""
+table of examples that the server's reader is tested against (tests/customs_portal/test_localization.py)."""
 import json
 from pathlib import Path
 

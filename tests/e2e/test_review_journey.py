@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from bench.common import declaration_body
-from tests.declarations.test_documents import PDF  # a real PDF: uploads are parsed, not only sniffed
 from tests.e2e.support import api, api_token, log_in
+from tests.factories import PDF
 
 pytestmark = pytest.mark.e2e
 

@@ -9,8 +9,8 @@ import time
 import pytest
 from playwright.sync_api import expect
 
+from tests.factories import cigarettes_body
 from tests.payloads import export_body, plain_import_body
-from tests.risk.test_assessment import cigarettes_body
 
 pytestmark = pytest.mark.e2e
 

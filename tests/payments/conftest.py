@@ -11,8 +11,8 @@ from declarations.models import Declaration
 from payments.signing import signature_compute
 from risk.models import RiskSettings
 from risk.services.assessment import risk_assess
+from tests.factories import registered
 from tests.payloads import plain_import_body
-from tests.risk.test_assessment import registered
 
 CALLBACK_URL = "/api/v1/payments/bank-callback/"
 

@@ -9,8 +9,8 @@ from declarations.services.amendments import declaration_amend
 from declarations.services.declarations import declaration_as_data
 from declarations.services.review import declaration_decide
 from payments.services.payments import BankNotice, payment_credit, payment_start
+from tests.factories import parsed, registered
 from tests.payloads import plain_import_body
-from tests.risk.test_assessment import parsed, registered
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,6 @@ import io
 import pycountry
 import pytest
 from django.db.models import F
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
@@ -20,6 +19,7 @@ from reference.cache import reference_copies
 from reference.models import Country, Currency, CustomsOffice, Port, Unit
 from reference.services import DATA_DIR
 from tests.payloads import import_body
+from tests.support import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -125,12 +125,6 @@ class TestReferenceApi:
         assert set(port) == {"locode", "name", "name_vi", "name_en", "country", "function", "iata"}
 
 
-def page_client(user, language: str) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE=language)
-    client.force_login(user)
-    return client
-
-
 def draft_of(user):
     serializer = DeclarationWriteSerializer(data=import_body(partner={"name": "Busan Trading", "address": "Busan",
                                                                       "country": "KR"}, port_of_loading="KRPUS"))
@@ -145,7 +139,7 @@ class TestPages:
     ])
     def test_the_declaration_form_lists_names_in_the_readers_language(self, trader1, language, country, unit, port,
                                                                       office):
-        html = page_client(trader1, language).get(reverse("declarations:create")).content.decode()
+        html = client_for(trader1, language).get(reverse("declarations:create")).content.decode()
         assert f'<option value="KR">{country}</option>' in html
         assert f'<option value="KGM">{unit}</option>' in html
         assert f'<option value="VNHPH">{port}</option>' in html
@@ -160,7 +154,7 @@ class TestPages:
     def test_the_detail_page_names_country_ports_and_origin_in_the_readers_language(self, trader1, language, expected,
                                                                                     absent):
         draft = draft_of(trader1)
-        html = page_client(trader1, language).get(reverse("declarations:detail", args=[draft.pk])).content.decode()
+        html = client_for(trader1, language).get(reverse("declarations:detail", args=[draft.pk])).content.decode()
         for text in expected:
             assert text in html, text
         for text in absent:

@@ -7,8 +7,8 @@ from django.utils import timezone
 from declarations.models import Declaration
 from risk.models import RiskSettings
 from risk.services.assessment import risk_assess
+from tests.factories import cigarettes_body, registered
 from tests.payloads import plain_import_body
-from tests.risk.test_assessment import cigarettes_body, registered
 
 
 @pytest.fixture

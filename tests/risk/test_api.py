@@ -5,7 +5,8 @@ from declarations.models import Declaration
 from risk.models import RiskRule, RiskRuleVersion, RiskSettings
 from risk.services.assessment import risk_assess
 from risk.services.backtest import backtest_execute
-from tests.risk.test_assessment import cigarettes_body, parsed
+from tests.factories import cigarettes_body, parsed, registered
+from tests.payloads import plain_import_body
 
 pytestmark = pytest.mark.django_db
 RULES = "/api/v1/risk/rules/"
@@ -130,7 +131,10 @@ def test_only_risk_admins(request, api_client_for, role, risk_admin):
 
 
 def test_traders_never_get_risk_but_officers_do(trader1, officer, admin_client, api_client_for):
-    from declarations.services.declarations import declaration_create, declaration_submit
+    from declarations.services.declarations import (
+        declaration_create,
+        declaration_submit,
+    )
 
     activate(admin_client, admin_client.post(RULES, TOBACCO, format="json").json()["id"])
     RiskSettings.objects.update_or_create(pk=1, defaults={"random_yellow_rate": 0, "random_red_rate": 0})
@@ -162,9 +166,6 @@ def test_the_partner_name_similarity_is_a_rule_field(admin_client):
 def test_officers_read_the_resembled_partner_and_traders_nothing(trader1, officer, risk_admin, api_client_for):
     from risk.services.defaults import risk_defaults_seed
     from risk.services.watchlists import watchlisted_partner_add
-    from tests.payloads import plain_import_body
-    from tests.risk.test_assessment import registered
-
     RiskSettings.objects.update_or_create(pk=1, defaults={"random_yellow_rate": 0, "random_red_rate": 0})
     risk_defaults_seed()
     listed = watchlisted_partner_add(user=risk_admin, name="Harbor Lantern Trading Ltd", country="CN", reason="ZETA-9")

@@ -7,37 +7,17 @@ from customs_portal.audit.models import AuditEvent
 from declarations.lifecycle import Status
 from declarations.models import Declaration
 from declarations.services.amendments import declaration_amend
-from declarations.services.declarations import declaration_as_data, declaration_create, declaration_submit
+from declarations.services.declarations import declaration_as_data, declaration_create
 from declarations.services.review import declaration_decide
 from risk.models import Assessment, RiskSettings
 from risk.services.assessment import random_draw_for, risk_assess
 from risk.services.compilation import rule_set_current
 from risk.services.defaults import risk_defaults_seed
 from risk.services.rules import risk_rule_create, risk_rule_update, risk_settings_update
+from tests.factories import cigarettes_body, parsed, registered
 from tests.payloads import export_body, import_body, plain_import_body
 
 pytestmark = pytest.mark.django_db
-
-CIGARETTES = {"hs_code": "24022090", "description": "Cigarettes containing tobacco", "origin_country": "ID",
-              "quantity": "10000", "unit": "PCE", "unit_price": "0.05", "preference": "MFN"}
-
-
-def parsed(body):
-    from declarations.api.serializers import DeclarationWriteSerializer
-
-    serializer = DeclarationWriteSerializer(data=body)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
-def registered(user, body=None) -> Declaration:
-    declaration = declaration_create(user=user, data=parsed(body or import_body()))
-    return declaration_submit(declaration_id=declaration.pk, user=user)
-
-
-def cigarettes_body():
-    return import_body(items=[CIGARETTES], invoice={**import_body()["invoice"], "total": "500.00"})
-
 
 @pytest.fixture
 def no_random(db):

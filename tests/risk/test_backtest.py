@@ -6,8 +6,8 @@ from customs_portal.audit.services import audit_record
 from risk.models import BacktestRun, RiskSettings
 from risk.services.assessment import risk_assess
 from risk.services.backtest import backtest_execute, backtest_start
+from tests.factories import cigarettes_body, registered
 from tests.payloads import plain_import_body
-from tests.risk.test_assessment import cigarettes_body, registered
 
 pytestmark = pytest.mark.django_db
 TOBACCO = {"name": "Tobacco", "conditions": [{"field": "items.hs_code", "op": "startswith", "value": "2402"}],

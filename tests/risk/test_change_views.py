@@ -1,22 +1,16 @@
 """The pages of the safety rails: a rule is activated, an active rule changed, or the thresholds changed,
 only after a page has shown the effect on the last 30 days and the risk admin has confirmed it."""
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from risk.models import RiskChange, RiskRuleVersion, RiskSettings
 from risk.services.backtest import backtest_execute
 from risk.services.rules import risk_rule_create, risk_rule_update
+from tests.support import client_for
 
 pytestmark = pytest.mark.django_db
 TOBACCO = {"name_vi": "Thuốc lá", "name_en": "Tobacco", "score": 60, "min_channel": "red",
            "conditions": [{"field": "items.hs_code", "op": "startswith", "value": "2402"}]}
-
-
-def client_for(user, language: str = "en") -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE=language)
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

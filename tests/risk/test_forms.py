@@ -4,20 +4,14 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from risk.models import ReferencePrice, RiskChange, RiskRule, RiskSettings
 from risk.services.backtest import backtest_execute
 from risk.services.changes import risk_change_confirm
+from tests.support import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user, language: str) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE=language)
-    client.force_login(user)
-    return client
 
 
 def rule_post(**overrides) -> dict:

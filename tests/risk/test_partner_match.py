@@ -14,9 +14,12 @@ from risk.services.assessment import risk_assess
 from risk.services.defaults import risk_defaults_seed
 from risk.services.facts import declaration_facts, partner_on_watchlist
 from risk.services.partner_match import SIMILARITY_FLOOR, partner_watchlist_match
-from risk.services.watchlists import watchlisted_partner_add, watchlisted_partner_deactivate
+from risk.services.watchlists import (
+    watchlisted_partner_add,
+    watchlisted_partner_deactivate,
+)
+from tests.factories import registered
 from tests.payloads import plain_import_body
-from tests.risk.test_assessment import registered
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,13 @@ from declarations.models import Declaration
 from declarations.services.amendments import declaration_amend
 from declarations.services.declarations import declaration_as_data
 from risk.models import Assessment, RiskSettings
-from risk.services.assessment import random_draw_for, random_selection_key_id, risk_assess
+from risk.services.assessment import (
+    random_draw_for,
+    random_selection_key_id,
+    risk_assess,
+)
+from tests.factories import registered
 from tests.payloads import plain_import_body
-from tests.risk.test_assessment import registered
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,6 @@ API, and the migration that spread the texts of existing rules over the two lang
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -14,7 +13,8 @@ from risk.services.assessment import risk_assess
 from risk.services.backtest import backtest_execute, backtest_start
 from risk.services.defaults import DEFAULT_RULES, risk_defaults_seed
 from risk.services.rules import risk_rule_create, risk_rule_update
-from tests.risk.test_assessment import cigarettes_body, registered
+from tests.factories import cigarettes_body, registered
+from tests.support import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -22,12 +22,6 @@ TOBACCO_VI, TOBACCO_EN = "Sản phẩm thuốc lá", "Tobacco products"
 TOBACCO_DESCRIPTION_VI = "Thuốc lá điếu, xì gà và các loại thuốc lá khác (HS 2402): kiểm tra thực tế hàng hóa."
 TOBACCO_DESCRIPTION_EN = "Cigarettes, cigars and other tobacco (HS 2402): physical inspection."
 CONDITIONS = [{"field": "items.hs_code", "op": "startswith", "value": "2402"}]
-
-
-def client_for(user, language: str) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE=language)
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,33 +22,14 @@ from risk.services.backtest import backtest_execute, backtest_start
 from risk.services.reference_prices import reference_price_set
 from risk.services.rules import risk_rule_create, risk_rule_deactivate
 from risk.services.watchlists import watchlisted_partner_add
-from tests.payloads import plain_import_body
-from tests.risk.test_assessment import cigarettes_body, registered
+from tests.factories import cigarettes_body, registered
+from tests.payloads import plain_import_body, rule_post
+from tests.support import client_for
 
 pytestmark = pytest.mark.django_db
 
 TOBACCO = {"name": "Tobacco", "description": "HS 2402", "score": 60, "min_channel": "red",
            "conditions": [{"field": "items.hs_code", "op": "startswith", "value": "2402"}]}
-
-
-def client_for(user, language: str = "en") -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE=language)
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-def rule_post(**overrides) -> dict:
-    """The rule form as the browser posts it: tobacco imports to red, two conditions (indexes need not follow).
-    A new rule's form has no "active" switch; an edit of an active rule posts `active="on"`."""
-    data = {
-        "name_en": "HS 2402 imports → red", "description_en": "Cigarettes and cigars", "score": "60", "min_channel": "red",
-        "valid_from": "", "valid_to": "", "change_note": "",
-        "cond-0-field": "items.hs_code", "cond-0-op": "startswith", "cond-0-value": "2402",
-        "cond-3-field": "direction", "cond-3-op": "eq", "cond-3-value": "import",
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
 
 
 @pytest.fixture

@@ -34,26 +34,33 @@ from payments.models import Payment, ReconciliationReport
 from payments.services.payments import BankNotice, payment_credit, payment_start
 from payments.services.reconciliation import reconciliation_run
 from reference.models import CustomsOffice
-from risk.models import BacktestRun, ReferencePrice, RiskChange, RiskRule, RiskSettings, WatchlistedPartner
+from risk.models import (
+    BacktestRun,
+    ReferencePrice,
+    RiskChange,
+    RiskRule,
+    RiskSettings,
+    WatchlistedPartner,
+)
 from risk.services.assessment import risk_assess
 from risk.services.backtest import backtest_execute, backtest_start
 from risk.services.changes import risk_rule_change_preview
 from risk.services.reference_prices import reference_price_set
 from risk.services.rules import risk_rule_create
 from risk.services.watchlists import watchlisted_partner_add
-from tests.declarations.test_documents import PDF
 from tests.factories import (
+    PDF,
     UserFactory,
     gate_user_create,
     officer_create,
+    parsed,
+    registered,
     risk_admin_create,
     trader1_create,
     trader2_create,
 )
 from tests.payloads import import_body, plain_import_body
-from tests.risk.test_assessment import parsed, registered
 
-# The roles of the matrix. "bank_unsigned" is nobody's session: a request that claims to come
 # from the bank (an X-Bank-Signature header) without the valid signature of its body.
 # "unverified_staff" is an officer (with an authenticator) who logged in with the password only,
 # while STAFF_SECOND_FACTOR_REQUIRED is on: a session that has not given the one-time code, and a

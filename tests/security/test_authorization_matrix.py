@@ -45,14 +45,19 @@ from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls import (
+    Resolver404,
+    URLPattern,
+    URLResolver,
+    get_resolver,
+    resolve,
+    reverse,
+)
 
 from customs_portal.routing import websocket_urlpatterns
 from payments.models import Payment
 from payments.signing import signature_compute
-from tests.declarations.test_views import form_data
-from tests.payloads import import_body, plain_import_body
-from tests.risk.test_views import rule_post
+from tests.payloads import form_data, import_body, plain_import_body, rule_post
 from tests.security.support import (
     BOGUS_SIGNATURE,
     PLACEHOLDER,

@@ -28,8 +28,8 @@ from pypdf import PdfReader
 from declarations.consumers import DeclarationUpdatesConsumer
 from declarations.live import STAFF_GROUP, enterprise_group
 from risk.services.assessment import risk_assess
+from tests.factories import registered
 from tests.payloads import plain_import_body
-from tests.risk.test_assessment import registered
 from tests.security.support import (
     RULE_KEYBOARDS,
     RULE_WATCHLIST,

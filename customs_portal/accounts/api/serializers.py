@@ -23,7 +23,7 @@ class TokenRequestSerializer(serializers.Serializer):
         try:
             user = authenticate(getattr(request, "_request", request), username=attrs["username"], password=attrs["password"])
         except PermissionDenied:  # django-axes: the account is locked out
-            raise Locked(lockout_message())
+            raise Locked(lockout_message()) from None
         if getattr(getattr(request, "_request", request), "axes_locked_out", False):
             raise Locked(lockout_message())
         if user is None or not user.is_active:

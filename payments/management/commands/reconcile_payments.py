@@ -23,14 +23,14 @@ class Command(BaseCommand):
             try:
                 content = statement.read_bytes()
             except OSError as exc:
-                raise CommandError(f"cannot read {statement}: {exc}")
+                raise CommandError(f"cannot read {statement}: {exc}") from exc
             source = str(statement.resolve())
         else:
             try:
                 content, source = bank_statement_fetch(statement_date=day)
             except StatementUnavailable as exc:
                 reconciliation_run(statement_date=day, content=None, source="", error=str(exc))
-                raise CommandError(f"statement of {day} unavailable: {exc}")
+                raise CommandError(f"statement of {day} unavailable: {exc}") from exc
         report = reconciliation_run(statement_date=day, content=content, source=source)
         self.stdout.write(f"{day}: {report.get_status_display()} — {report.statement_lines} statement lines "
                           f"({report.statement_total} VND), {report.credited_count} credited in the portal, "
@@ -48,4 +48,4 @@ class Command(BaseCommand):
         try:
             return date.fromisoformat(text)
         except ValueError:
-            raise CommandError(f"--date {text!r} is not YYYY-MM-DD")
+            raise CommandError(f"--date {text!r} is not YYYY-MM-DD") from None

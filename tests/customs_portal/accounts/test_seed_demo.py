@@ -3,12 +3,12 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate
-from django.test import RequestFactory
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 from django.utils import timezone
 
-from customs_portal.demo import services
 from customs_portal.accounts.models import ComplianceLevel, Enterprise, Role, User
+from customs_portal.demo import services
 from reference.models import CustomsOffice
 
 pytestmark = pytest.mark.django_db

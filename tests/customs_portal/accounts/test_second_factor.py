@@ -17,8 +17,8 @@ from declarations.models import Declaration
 from risk.models import RiskSettings
 from risk.services.assessment import risk_assess
 from risk.services.defaults import risk_defaults_seed
+from tests.factories import registered
 from tests.payloads import plain_import_body
-from tests.risk.test_assessment import registered
 from tests.security.support import sockets_run
 
 pytestmark = pytest.mark.django_db

@@ -9,17 +9,25 @@ type, headers, body).
   list → read → decide. A cancelled draft used to answer 500; the single calls of the time, drawing
   random ids, never reached a draft.
 
-The calls go to the WSGI application in this process, on the world of tests/api/conftest.py (built
+The calls go to the WSGI application in this process, on the world of tests/customs_portal/api/conftest.py (built
 once for the module), each call or sequence rolled back after it: the same choices then meet the
 same answers, which Hypothesis needs to replay and shrink a failure. How the fuzzer calls and what
-it knows: tests/api/fuzzing.py.
+it knows: tests/customs_portal/api/fuzzing.py.
 """
 import pytest
 from django.db import transaction
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.specs.openapi.checks import ensure_resource_availability
 
-from tests.api.fuzzing import CHECKS, PRINTOUTS, ROLES, call_kwargs, known_objects_set, schema, sequences_schema
+from tests.customs_portal.api.fuzzing import (
+    CHECKS,
+    PRINTOUTS,
+    ROLES,
+    call_kwargs,
+    known_objects_set,
+    schema,
+    sequences_schema,
+)
 
 pytestmark = pytest.mark.schemathesis
 

@@ -22,7 +22,7 @@ from customs_portal.localization import (
     number_understood,
 )
 
-TABLE = json.loads((Path(__file__).parent / "localization_table.json").read_text(encoding="utf-8"))
+TABLE = json.loads((Path(__file__).parents[1] / "localization_table.json").read_text(encoding="utf-8"))
 NUMBER_CASES = [(row["typed"], language, row[language], row[f"{language}_understood"])
                 for row in TABLE["numbers"] for language in ("vi", "en")]
 

@@ -4,8 +4,8 @@ from django.db import DatabaseError, transaction
 
 from customs_portal.audit.models import AuditEvent
 from customs_portal.audit.services import audit_record
+from tests.factories import registered
 from tests.payloads import plain_import_body
-from tests.risk.test_assessment import registered
 
 pytestmark = pytest.mark.django_db
 

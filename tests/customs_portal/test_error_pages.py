@@ -8,11 +8,13 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import BadRequest
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 from django.urls import path
 
 from customs_portal.error_pages import permission_denied
 from customs_portal.urls import urlpatterns as portal_urlpatterns
+from tests.factories import draft_of
+from tests.support import client_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 
@@ -48,13 +50,6 @@ HOME = {"vi": "Về trang chủ", "en": "Go to the home page"}
 BACK = {"vi": "Quay lại trang trước", "en": "Back to the previous page"}
 
 
-def client_for(user, language: str, **kwargs) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE=language, **kwargs)
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
 def assert_branded(response, status, key, language):
     html = response.content.decode()
     assert response.status_code == status
@@ -80,8 +75,6 @@ class TestPages:
         assert 'id="user-menu"' in html  # the signed-in header, as on every page
 
     def test_404_for_a_declaration_of_another_enterprise(self, trader1, trader2, language):
-        from tests.declarations.test_views import draft_of
-
         draft = draft_of(trader1)
         response = client_for(trader2, language).get(f"/declarations/{draft.pk}/")
         assert_branded(response, 404, 404, language)

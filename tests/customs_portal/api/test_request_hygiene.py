@@ -5,8 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from declarations.models import Declaration
 from risk.models import RiskRule
+from tests.factories import PDF, registered
 from tests.payloads import import_body, plain_import_body
-from tests.risk.test_assessment import registered
 
 pytestmark = pytest.mark.django_db
 
@@ -113,8 +113,6 @@ def test_numbers_beyond_a_column_are_field_errors(request, api_client_for, role,
 
 
 def test_a_document_request_id_beyond_any_row_is_a_field_error(trader1, api_client_for):
-    from tests.declarations.test_documents import PDF
-
     declaration = registered(trader1, plain_import_body())
     response = api_client_for(trader1).post(f"/api/v1/declarations/{declaration.pk}/documents/",
                                             {"kind": "invoice", "file": SimpleUploadedFile("a.pdf", PDF), "request": HUGE},
