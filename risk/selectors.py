@@ -143,3 +143,13 @@ def hs_descriptions(*, codes) -> dict[str, str]:
     for heading in HSCode.objects.filter(code__in=[c for c in codes if len(c) in (2, 4, 6)]).only("code", "description"):
         found[heading.code] = heading.description
     return found
+
+
+def rule_version_descriptions(*, keys) -> dict[tuple[int, int], str]:
+    """The description (in the reader's language) of each (rule id, version) in `keys`."""
+    return {
+        (version.rule_id, version.version): version.description
+        for version in RiskRuleVersion.objects.filter(rule_id__in={rule for rule, _ in keys})
+        .only("rule_id", "version", "description_vi", "description_en")
+        if (version.rule_id, version.version) in keys
+    }

@@ -8,14 +8,7 @@ from customs_portal.accounts.models import ComplianceLevel, Enterprise
 from customs_portal.api.fields import DecimalField
 from declarations.lifecycle import Channel
 from risk.condition_text import reason_sentence
-from risk.models import (
-    Assessment,
-    BacktestRun,
-    RiskChange,
-    RiskRule,
-    RiskRuleVersion,
-    RiskSettings,
-)
+from risk.models import Assessment, BacktestRun, RiskChange, RiskRule, RiskRuleVersion, RiskSettings
 from risk.selectors import fired_rule_name
 from risk.services.changes import risk_change_outdated
 from risk.services.minimums import requirement_label

@@ -13,8 +13,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from customs_portal.accounts.permissions import officer_required
@@ -32,14 +32,14 @@ from declarations.review_display import (
     action_label,
     amendment_for_display,
     audit_trail,
-    declaration_holding,
     decimal_text,
+    declaration_holding,
     enterprise_history,
     risk_explanation,
     status_label,
     versions_for_display,
 )
-from declarations.review_inspection import (
+from declarations.views.review_inspection import (
     REASSESS_FORM,
     REASSESS_GOODS,
     goods_errors,
@@ -48,7 +48,12 @@ from declarations.review_inspection import (
     inspection_of_version,
     posted_goods,
 )
-from declarations.selectors import REVIEW_STATUSES, declaration_get, review_queue, with_holding_times
+from declarations.selectors import (
+    REVIEW_STATUSES,
+    declaration_get,
+    review_queue,
+    with_holding_times,
+)
 from declarations.services.amendments import AMENDMENT_DECISIONS, amendment_pending_of
 from declarations.services.duty_assessment import ASSESSABLE
 from declarations.services.review import (
