@@ -12,6 +12,7 @@ from customs_portal.api.fields import DecimalField
 from customs_portal.api.representation import representation_of
 from declarations.amendments import AmendmentStatus
 from declarations.containers import MAX_CONTAINERS
+from declarations.items import ITEM_DECLARED_FIELDS
 from declarations.lifecycle import Channel, Status
 from declarations.models import (
     Declaration,
@@ -127,8 +128,7 @@ class GoodsItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = GoodsItem
         fields = [
-            "line_no", "hs_code", "description", "origin_country", "quantity", "unit", "unit_price", "line_value",
-            "preference", "certificate_of_origin", "customs_value", "taxable_value", "import_duty", "export_duty",
+            "line_no", *ITEM_DECLARED_FIELDS, "customs_value", "taxable_value", "import_duty", "export_duty",
             "special_consumption_tax", "environmental_tax", "vat", "tax_total", "rates", "duty_assessment",
         ]
         read_only_fields = fields
