@@ -1,3 +1,5 @@
+# Kept whole (about 400 lines): the field specs, the reading of what is typed and the placing of
+# errors are one mapping between the POSTed names and the API body; split, each part would need the others.
 """The declaration form of the browser UI.
 
 The form does not validate anything itself: it turns the POSTed fields into the same

@@ -1,3 +1,6 @@
+# Kept whole (about 400 lines): create, update, submit and the next version share the private
+# helpers that build a declaration's rows from a validated body and tax them (_header_values,
+# _build_items, declaration_taxes_apply); one module keeps those helpers private to their callers.
 """Create, edit and submit declarations, and apply an amendment's content as the next version
 (the amendment workflow: declarations.services.amendments). The API and the browser both call these."""
 import json
