@@ -175,3 +175,8 @@ def moment_text(value: datetime | None) -> str:
 def amount_text(value, *, places: int = 2) -> str:
     """An amount in a sentence written by the server, in the active language (9.999,00)."""
     return number_text(Decimal(value), places=places)
+
+
+def vnd(amount: Decimal) -> Decimal:
+    """An amount in dong rounded to whole dong, half up (taxes, late-payment interest)."""
+    return amount.quantize(Decimal("1"), rounding=ROUND_HALF_UP)

@@ -23,7 +23,7 @@ urlpatterns = [
     path("accounts/", include("customs_portal.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("declarations/", include("declarations.urls")),
-    path("gate/", include("declarations.gate_views")),
+    path("gate/", include("declarations.urls_gate")),
     path("risk/", include("risk.urls")),
     path("payments/", include("payments.urls")),
     path("admin/", admin.site.urls),

@@ -1,3 +1,5 @@
+# Kept whole (about 400 lines): the field specs, the reading of what is typed and the placing of
+# errors are one mapping between the POSTed names and the API body; split, each part would need the others.
 """The declaration form of the browser UI.
 
 The form does not validate anything itself: it turns the POSTed fields into the same
@@ -32,6 +34,7 @@ from customs_portal.localization import (
 )
 from declarations.api.serializers import DeclarationWriteSerializer
 from declarations.containers import container_numbers_split
+from declarations.items import ITEM_ENTERED_FIELDS
 
 # DRF's messages that this form can show and that DRF's own Vietnamese catalogue lacks;
 # listed here so `makemessages` collects them into the project's catalogue.
@@ -94,15 +97,20 @@ HEADER_FIELDS = [
 ]
 HEADER_BY_PATH = {spec.path: spec for spec in HEADER_FIELDS}
 
+ITEM_INPUT_LABELS = {
+    "hs_code": _("HS code"),
+    "description": _("Description of goods"),
+    "origin_country": _("Origin"),
+    "quantity": _("Quantity"),
+    "unit": _("Unit"),
+    "unit_price": _("Unit price"),
+    "preference": _("Preference"),
+    "certificate_of_origin": _("C/O number"),
+}
+ITEM_NUMBER_INPUTS = ("quantity", "unit_price")
 ITEM_FIELDS = [
-    FieldSpec("hs_code", "hs_code", _("HS code")),
-    FieldSpec("description", "description", _("Description of goods")),
-    FieldSpec("origin_country", "origin_country", _("Origin")),
-    FieldSpec("quantity", "quantity", _("Quantity"), "number"),
-    FieldSpec("unit", "unit", _("Unit")),
-    FieldSpec("unit_price", "unit_price", _("Unit price"), "number"),
-    FieldSpec("preference", "preference", _("Preference")),
-    FieldSpec("certificate_of_origin", "certificate_of_origin", _("C/O number")),
+    FieldSpec(name, name, ITEM_INPUT_LABELS[name], "number" if name in ITEM_NUMBER_INPUTS else "text")
+    for name in ITEM_ENTERED_FIELDS
 ]
 ITEM_KEYS = [spec.key for spec in ITEM_FIELDS]
 ITEM_KINDS = {spec.key: spec.kind for spec in ITEM_FIELDS}

@@ -13,6 +13,8 @@ so a later state has a greater `seq`. Pages print the same `seq` beside the badg
 """
 from datetime import UTC, datetime, timedelta
 
+from django.db import transaction
+
 from customs_portal.live import groups_send
 
 STAFF_GROUP = "declarations.staff"
@@ -44,3 +46,10 @@ def declaration_change_publish(*, id: int, enterprise_id: int, number: str | Non
         "declaration": {"id": id, "number": number, "status": status, "channel": channel, "version": version, "seq": seq},
     }
     groups_send(groups=(enterprise_group(enterprise_id), STAFF_GROUP), message=message)
+
+
+def declaration_change_announce(declaration) -> None:
+    """Tell the open pages the declaration's state once the caller's transaction commits. The state
+    is taken now, as saved under the row lock, so that a later change cannot overtake it (`seq`)."""
+    snapshot = declaration_snapshot(declaration)
+    transaction.on_commit(lambda: declaration_change_publish(**snapshot))

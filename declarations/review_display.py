@@ -1,18 +1,18 @@
 """What the officer's pages show, shaped for the templates: waiting times, the audit trail in
-words, the enterprise's history and the earlier versions of an amended declaration. Reads only.
-(The risk explanation is risk's: `risk/explanation.py`, through `declarations.extensions`.)"""
+words, the enterprise's history and the earlier versions of an amended declaration. It formats;
+what it shows is read by `declarations.selectors`. (The risk explanation is risk's:
+`risk/explanation.py`, through `declarations.extensions`.)"""
 from decimal import Decimal
 
-from django.db.models import Count, Q
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from customs_portal.audit.models import AuditEvent
 from declarations.amendments import NUMERIC_KEYS
 from declarations.forms import GROUP_LABELS, HEADER_BY_PATH, ITEM_LABELS
 from declarations.lifecycle import Action, Channel, Status
-from declarations.models import Declaration, InspectionResult
+from declarations.models import Declaration
+from declarations.selectors import declaration_audit_events, declaration_versions_superseded, enterprise_record
 from declarations.type_codes import TYPE_CODES
 
 TYPE_LABELS = {code: label for codes in TYPE_CODES.values() for code, label in codes.items()}
@@ -107,7 +107,7 @@ def value_text(value) -> str:
 
 
 def audit_trail(declaration: Declaration) -> list[dict]:
-    events = AuditEvent.objects.filter(declaration=declaration).select_related("actor").order_by("created_at", "id")
+    events = declaration_audit_events(declaration=declaration)
     trail = []
     for event in events:
         data = event.data or {}
@@ -211,7 +211,7 @@ def versions_for_display(declaration: Declaration) -> list[dict]:
     """Earlier versions of an amended declaration, readable: header, items with their taxes, totals."""
     tax_names = ("import_duty", "export_duty", "special_consumption_tax", "environmental_tax", "vat")
     versions = []
-    for version in declaration.versions.select_related("superseded_by").order_by("-version"):
+    for version in declaration_versions_superseded(declaration=declaration):
         content = version.content or {}
         items = []
         for number, item in enumerate(content.get("items") or [], start=1):
@@ -232,26 +232,14 @@ def versions_for_display(declaration: Declaration) -> list[dict]:
 
 
 def enterprise_history(declaration: Declaration) -> dict:
+    """What the review page shows of the declaring enterprise's record."""
     enterprise = declaration.enterprise
-    others = Declaration.objects.filter(enterprise=enterprise).exclude(pk=declaration.pk).exclude(status=Status.DRAFT)
-    stats = others.order_by().aggregate(
-        total=Count("id"),
-        green=Count("id", filter=Q(channel=Channel.GREEN)),
-        yellow=Count("id", filter=Q(channel=Channel.YELLOW)),
-        red=Count("id", filter=Q(channel=Channel.RED)),
-        rejected=Count("id", filter=Q(status=Status.REJECTED)),
-    )
-    history = list(others.select_related(None).only("pk", "number", "status", "channel", "registered_at", "customs_office_id")
-                   .order_by("-registered_at", "-id")[:HISTORY_SIZE])
-    inspections = list(
-        InspectionResult.objects.filter(declaration__enterprise=enterprise).exclude(declaration=declaration)
-        .select_related("declaration", "inspected_by").order_by("-created_at", "-id")[:HISTORY_SIZE]
-    )
+    record = enterprise_record(declaration=declaration, limit=HISTORY_SIZE)
     return {
         "enterprise": enterprise,
         "enterprise_age_days": enterprise.age_days(),
-        "enterprise_stats": stats,
-        "enterprise_history": history,
-        "enterprise_inspections": inspections,
-        "enterprise_discrepancies": sum(1 for result in inspections if result.discrepancy),
+        "enterprise_stats": record["stats"],
+        "enterprise_history": record["history"],
+        "enterprise_inspections": record["inspections"],
+        "enterprise_discrepancies": sum(1 for result in record["inspections"] if result.discrepancy),
     }

@@ -16,9 +16,16 @@ from customs_portal.audit.models import AuditEvent
 from customs_portal.prepared import PreparedList, PreparedQuery
 from declarations import extensions
 from declarations.amendments import AmendmentStatus
-from declarations.lifecycle import Status
+from declarations.lifecycle import Channel, Status
 from declarations.live import declaration_snapshot
-from declarations.models import AmendmentRequest, Declaration, DocumentRequest, GoodsItem
+from declarations.models import (
+    AmendmentRequest,
+    Declaration,
+    DeclarationVersion,
+    DocumentRequest,
+    GoodsItem,
+    InspectionResult,
+)
 
 
 def _visibility(user) -> dict | None:
@@ -238,3 +245,36 @@ def review_queue(*, officer, channel: str = "", office: str = "", enterprise: st
         **extensions.review_queue_annotations.handler(),
         amendment_pending=Exists(AmendmentRequest.objects.filter(declaration=OuterRef("pk"), status=AmendmentStatus.PENDING)),
     ).order_by("assessed_at", "id")
+
+
+# --- Reads of the declaration page and the review page (formatted by declarations.review_display) ---
+
+def declaration_audit_events(*, declaration: Declaration) -> QuerySet[AuditEvent]:
+    """The declaration's audit trail, oldest first, with who acted."""
+    return AuditEvent.objects.filter(declaration=declaration).select_related("actor").order_by("created_at", "id")
+
+
+def declaration_versions_superseded(*, declaration: Declaration) -> QuerySet[DeclarationVersion]:
+    """The earlier versions of an amended declaration, newest first, with who superseded each."""
+    return declaration.versions.select_related("superseded_by").order_by("-version")
+
+
+def enterprise_record(*, declaration: Declaration, limit: int) -> dict:
+    """The declaring enterprise's other declarations (drafts left out): counts by channel and of
+    rejections, the `limit` latest, and the `limit` latest inspection results."""
+    enterprise = declaration.enterprise
+    others = Declaration.objects.filter(enterprise=enterprise).exclude(pk=declaration.pk).exclude(status=Status.DRAFT)
+    stats = others.order_by().aggregate(
+        total=Count("id"),
+        green=Count("id", filter=Q(channel=Channel.GREEN)),
+        yellow=Count("id", filter=Q(channel=Channel.YELLOW)),
+        red=Count("id", filter=Q(channel=Channel.RED)),
+        rejected=Count("id", filter=Q(status=Status.REJECTED)),
+    )
+    history = list(others.select_related(None).only("pk", "number", "status", "channel", "registered_at", "customs_office_id")
+                   .order_by("-registered_at", "-id")[:limit])
+    inspections = list(
+        InspectionResult.objects.filter(declaration__enterprise=enterprise).exclude(declaration=declaration)
+        .select_related("declaration", "inspected_by").order_by("-created_at", "-id")[:limit]
+    )
+    return {"stats": stats, "history": history, "inspections": inspections}

@@ -1,3 +1,5 @@
+# Kept whole (about 450 lines): one loader, table after table in the order of their foreign keys,
+# sharing the CSV reading, the upsert and the report of what could not be read.
 """Load the reference tables from the CSV files shipped in `reference/data/` (see PROVENANCE.md).
 
 The load is idempotent: each table is upserted on its natural key with

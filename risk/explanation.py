@@ -11,8 +11,7 @@ from declarations.lifecycle import Channel
 from declarations.models import Declaration
 from declarations.review_display import decimal_or_none, decimal_text, value_text
 from risk.condition_text import reason_sentence
-from risk.models import RiskRuleVersion
-from risk.selectors import assessment_latest, fired_rule_name
+from risk.selectors import assessment_latest, fired_rule_name, rule_version_descriptions
 from risk.services.minimums import requirement_explanation, requirement_label
 
 
@@ -24,12 +23,7 @@ def risk_explanation(*, declaration: Declaration) -> dict | None:
         return None
     fired = assessment.fired_rules or []
     keys = {(rule.get("rule"), rule.get("version")) for rule in fired}
-    descriptions = {
-        (version.rule_id, version.version): version.description
-        for version in RiskRuleVersion.objects.filter(rule_id__in={rule for rule, _ in keys})
-        .only("rule_id", "version", "description_vi", "description_en")
-        if (version.rule_id, version.version) in keys
-    }
+    descriptions = rule_version_descriptions(keys=keys)
     rules = []
     for rule in fired:
         rules.append({

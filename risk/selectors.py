@@ -10,12 +10,16 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from customs_portal.languages import in_active_language
+from customs_portal.accounts.models import Enterprise
+from customs_portal.languages import english_active, in_active_language
 from customs_portal.prepared import PreparedQuery
 from declarations.models import GoodsItem
+from reference.models import Country, HSCode, TariffLine, Unit
 from risk.models import (
     Assessment,
+    BacktestRun,
     ReferencePrice,
+    RiskChange,
     RiskRule,
     RiskRuleVersion,
     RiskSettings,
@@ -145,3 +149,97 @@ def reference_prices(*, q: str = "") -> QuerySet[ReferencePrice]:
     elif q:
         prices = prices.filter(unit_id=q.upper())
     return prices
+
+
+# --- Reads of the risk administration pages ---------------------------------------------------
+
+def risk_rule_counts() -> dict[str, int]:
+    """How many rules there are, and how many of them are active (the rule list's tabs)."""
+    rules = RiskRule.objects.all()
+    return {"all": rules.count(), "active": rules.filter(current__active=True).count()}
+
+
+def risk_rules_matching(*, state: str = "", q: str = "") -> QuerySet[RiskRule]:
+    """The rule list: only "active" or "inactive" ones if `state` says so, whose name (in either
+    language) contains `q`."""
+    rules = risk_rules()
+    if state:
+        rules = rules.filter(current__active=state == "active")
+    q = (q or "").strip()
+    if q:
+        rules = rules.filter(Q(current__name_vi__icontains=q) | Q(current__name_en__icontains=q))
+    return rules
+
+
+def risk_change_pending(*, rule_id: int) -> RiskChange | None:
+    """The newest change of a rule that was previewed and not applied, or None."""
+    return (RiskChange.objects.filter(rule_id=rule_id, applied_at__isnull=True).select_related("created_by")
+            .order_by("-created_at", "-id").first())
+
+
+def risk_changes() -> QuerySet[RiskChange]:
+    """Changes with what their page shows of them: the preview's run, the rule and who made and applied it."""
+    return RiskChange.objects.select_related("preview", "rule", "rule__current", "created_by", "applied_by")
+
+
+def backtest_runs() -> QuerySet[BacktestRun]:
+    return BacktestRun.objects.select_related("created_by")
+
+
+def backtest_runs_recent(*, limit: int) -> list[BacktestRun]:
+    """The newest backtests started from the backtest page (not the previews of changes)."""
+    return list(backtest_runs().filter(change__isnull=True).order_by("-created_at")[:limit])
+
+
+def backtest_run_is_preview(*, run: BacktestRun) -> bool:
+    """Whether the run is the preview of a change (its two sides are then "now" and "with the change")."""
+    return RiskChange.objects.filter(preview=run).exists()
+
+
+def enterprises_for_compliance(*, q: str = "", level: str = "", watchlist: str = "") -> QuerySet[Enterprise]:
+    """The enterprises page: by tax code prefix or a part of the name, compliance level and
+    watchlist flag ("yes"/"no")."""
+    enterprises = Enterprise.objects.order_by("name", "tax_code")
+    q = (q or "").strip()
+    if q:
+        enterprises = enterprises.filter(Q(tax_code__startswith=q) | Q(name__icontains=q))
+    if level:
+        enterprises = enterprises.filter(compliance_level=level)
+    if watchlist:
+        enterprises = enterprises.filter(on_watchlist=watchlist == "yes")
+    return enterprises
+
+
+def country_names(*, codes) -> dict[str, str]:
+    """The name of each country code in the reader's language (codes not in the table are left out)."""
+    return {code: country.name for code, country in Country.objects.in_bulk(set(codes)).items()}
+
+
+def countries_for_choice() -> QuerySet[Country]:
+    return Country.objects.order_by("code").only("code", "name_vi", "name_en")
+
+
+def units_for_choice() -> QuerySet[Unit]:
+    return Unit.objects.order_by("code")
+
+
+def hs_descriptions(*, codes) -> dict[str, str]:
+    """The tariff description of each 8-digit code, the HS description of each 2/4/6-digit prefix."""
+    english = english_active()
+    found = {}
+    for line in TariffLine.objects.filter(hs_code__in=[c for c in codes if len(c) == 8]).only(
+            "hs_code", "description_vi", "description_en"):
+        found[line.hs_code] = (line.description_en if english and line.description_en else line.description_vi).lstrip("- –")
+    for heading in HSCode.objects.filter(code__in=[c for c in codes if len(c) in (2, 4, 6)]).only("code", "description"):
+        found[heading.code] = heading.description
+    return found
+
+
+def rule_version_descriptions(*, keys) -> dict[tuple[int, int], str]:
+    """The description (in the reader's language) of each (rule id, version) in `keys`."""
+    return {
+        (version.rule_id, version.version): version.description
+        for version in RiskRuleVersion.objects.filter(rule_id__in={rule for rule, _ in keys})
+        .only("rule_id", "version", "description_vi", "description_en")
+        if (version.rule_id, version.version) in keys
+    }

@@ -322,7 +322,7 @@ BANK_SIMULATOR_CALLBACK_URL = env("BANK_SIMULATOR_CALLBACK_URL", default="")
 
 # Business settings.
 DECLARATION_MAX_ITEMS = 50
-# Summaries of declarations one gate user may look up in an hour (declarations/gate_views.py): more
+# Summaries of declarations one gate user may look up in an hour (declarations/views/gate.py): more
 # than a gate handles, few enough that the page cannot be used to read declarations one after another.
 GATE_LOOKUPS_PER_HOUR = env.int("GATE_LOOKUPS_PER_HOUR", default=360)
 # Invoice total may differ from the sum of the item values by at most this much (invoice currency).

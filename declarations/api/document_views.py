@@ -3,45 +3,27 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from customs_portal.accounts.permissions import IsTrader, IsTraderOrCustomsStaff
 from customs_portal.api.parsers import FormParser, MultiPartParser
-from declarations.models import DocumentKind
+from declarations.api.document_serializers import (
+    DocumentRequestSerializer,
+    DocumentSerializer,
+    DocumentUploadSerializer,
+)
 from declarations.selectors import declaration_get, declaration_id_visible
-from declarations.services.documents import SIGNATURES, document_upload, download_content_type, download_name
+from declarations.services.documents import (
+    SIGNATURES,
+    document_upload,
+    download_content_type,
+    download_name,
+)
 
 DOCUMENT_MEDIA_TYPES = sorted({content_type for _, content_type, _ in SIGNATURES})
-
-
-class DocumentSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    kind = serializers.ChoiceField(choices=DocumentKind.choices)
-    name = serializers.CharField(source="original_name")
-    content_type = serializers.CharField()
-    size = serializers.IntegerField()
-    sha256 = serializers.CharField()
-    uploaded_at = serializers.DateTimeField()
-    uploaded_by = serializers.CharField(source="uploaded_by.username")
-    answers = serializers.IntegerField(source="answers_id", allow_null=True)
-
-
-class DocumentUploadSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=DocumentKind.choices)
-    file = serializers.FileField(allow_empty_file=False, max_length=255)
-    request = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1,
-                                       help_text="the document request this answers")
-
-
-class DocumentRequestSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    note = serializers.CharField()
-    requested_by = serializers.CharField(source="requested_by.username")
-    created_at = serializers.DateTimeField()
-    answered_at = serializers.DateTimeField(allow_null=True)
 
 
 class DocumentsView(APIView):

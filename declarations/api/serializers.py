@@ -1,3 +1,6 @@
+# Kept whole (about 440 lines): the request and response bodies of the declaration API are one
+# schema (api.md) whose serializers nest each other; the document serializers are apart
+# (document_serializers.py) because the browser's upload uses them too.
 """Declaration API: request bodies are parsed here; business rules live in the services.
 
 Serializers shared by the threads of a web process. Building a serializer (it copies every field,
@@ -17,7 +20,7 @@ thread at once. That is safe under one rule, which DRF keeps for these two calls
   `to_representation` or `SerializerMethodField` that writes to `self` or `self.context` (as
   `ReviewQueueEntrySerializer._now` does: it is not shared, and refused by `_shareable`).
 
-tests/api/test_shared_serializers.py runs them from many threads at once, each with its own data,
+tests/customs_portal/api/test_shared_serializers.py runs them from many threads at once, each with its own data,
 and checks that nothing was written on a shared serializer or its fields.
 """
 import functools
@@ -34,6 +37,7 @@ from customs_portal.api.representation import representation_of
 from declarations import extensions
 from declarations.amendments import AmendmentStatus
 from declarations.containers import MAX_CONTAINERS
+from declarations.items import ITEM_DECLARED_FIELDS
 from declarations.lifecycle import Channel, Status
 from declarations.models import (
     Declaration,
@@ -147,8 +151,7 @@ class GoodsItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = GoodsItem
         fields = [
-            "line_no", "hs_code", "description", "origin_country", "quantity", "unit", "unit_price", "line_value",
-            "preference", "certificate_of_origin", "customs_value", "taxable_value", "import_duty", "export_duty",
+            "line_no", *ITEM_DECLARED_FIELDS, "customs_value", "taxable_value", "import_duty", "export_duty",
             "special_consumption_tax", "environmental_tax", "vat", "tax_total", "rates", "duty_assessment",
         ]
         read_only_fields = fields

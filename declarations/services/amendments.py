@@ -23,6 +23,7 @@ from declarations.amendments import NUMERIC_KEYS, AmendmentStatus, amendment_tra
 from declarations.lifecycle import HELD, Action, Channel, Status, check_transition
 from declarations.models import AmendmentRequest, Declaration
 from declarations.services.declarations import (
+    NEXT_VERSION_COLUMNS,
     declaration_amendment_preview,
     declaration_amendment_resolve,
     declaration_as_data,
@@ -70,6 +71,7 @@ def declaration_amend(*, declaration: Declaration, user, data: dict, reason: str
         data={"from_version": kept.version, "to_version": locked.version,
               "tax_total_before": str(kept.taxes["total"]), "tax_total_after": str(locked.tax_total)},
         fields={"channel": None, "assessed_at": None},
+        saved=NEXT_VERSION_COLUMNS,
         on_commit=[lambda: assess(declaration_id=locked.pk)],
     )
 
@@ -184,7 +186,7 @@ def _accept(declaration: Declaration, request: AmendmentRequest, *, officer, not
         data["note"] = note
     return declaration_transition(
         declaration=declaration, action=Action.ACCEPT_AMENDMENT, to_status=to_status, actor=officer, reason=note,
-        data=data, fields={"channel": channel},
+        data=data, fields={"channel": channel}, saved=NEXT_VERSION_COLUMNS,
     )
 
 

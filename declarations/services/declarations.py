@@ -1,3 +1,6 @@
+# Kept whole (about 400 lines): create, update, submit and the next version share the private
+# helpers that build a declaration's rows from a validated body and tax them (_header_values,
+# _build_items, declaration_taxes_apply); one module keeps those helpers private to their callers.
 """Create, edit and submit declarations, and apply an amendment's content as the next version
 (the amendment workflow: declarations.services.amendments). The API and the browser both call these."""
 import json
@@ -13,6 +16,7 @@ from customs_portal.audit.services import audit_record
 from customs_portal.errors import DomainValidationError
 from customs_portal.localization import date_text
 from declarations import extensions
+from declarations.items import ITEM_DECLARED_FIELDS, ITEM_STORED_FIELDS
 from declarations.lifecycle import Action, Status, check_transition
 from declarations.models import (
     Declaration,
@@ -37,10 +41,16 @@ HEADER_FIELDS = (
     "vessel_flight", "port_of_loading", "port_of_discharge", "arrival_date", "departure_date", "packages",
     "gross_weight_kg", "freight", "insurance", "invoice_currency",
 )
-ITEM_FIELDS = (
-    "hs_code", "tariff_line", "description", "origin_country", "quantity", "unit", "unit_price", "line_value",
-    "preference", "certificate_of_origin",
+
+# The columns `_header_values` sets, and those `declaration_taxes_apply` sets.
+HEADER_COLUMNS = (
+    *HEADER_FIELDS, "container_numbers", "partner_name", "partner_address", "invoice_number", "invoice_date", "incoterm",
+    "invoice_total",
 )
+TAXED_COLUMNS = ("exchange_rate", "exchange_rate_date", *TAX_NAMES, "tax_total", "taxed_on", "taxed_with_reference_version")
+# What `declaration_next_version_apply` sets on the row, for the caller's transition to save.
+NEXT_VERSION_COLUMNS = (*HEADER_COLUMNS, *TAXED_COLUMNS, "version", "amount_due", "payment_status")
+ITEM_ATTRIBUTES = {name: GoodsItem._meta.get_field(name).attname for name in ITEM_DECLARED_FIELDS}
 
 
 def _header_values(resolved: dict) -> dict:
@@ -59,13 +69,14 @@ def _header_values(resolved: dict) -> dict:
         incoterm=invoice["incoterm"],
         invoice_total=invoice["total"],
     )
+    assert set(values) == set(HEADER_COLUMNS), "HEADER_COLUMNS must name every column _header_values sets"
     return values
 
 
 def _build_items(declaration: Declaration, resolved_items: list[dict]) -> list[GoodsItem]:
     items = []
     for line_no, entry in enumerate(resolved_items, start=1):
-        values = {name: entry.get(name) for name in ITEM_FIELDS}
+        values = {name: entry.get(name) for name in ITEM_STORED_FIELDS}
         values["certificate_of_origin"] = values["certificate_of_origin"] or ""
         items.append(GoodsItem(declaration=declaration, line_no=line_no, **values))
     return items
@@ -155,7 +166,7 @@ def declaration_update(*, declaration: Declaration, user, data: dict) -> Declara
         setattr(locked, name, value)
     items = _build_items(locked, resolved["items"])
     declaration_taxes_apply(declaration=locked, items=items, on=today, references=references)
-    locked.save()
+    locked.save(update_fields=[*HEADER_COLUMNS, *TAXED_COLUMNS, "updated_at"])
     locked.items.all().delete()
     GoodsItem.objects.bulk_create(items)
     locked.items_set_loaded(items)
@@ -207,6 +218,7 @@ def declaration_submit(*, declaration_id: int, user) -> Declaration:
             "amount_due": locked.tax_total,
             "payment_status": PaymentStatus.UNPAID if locked.tax_total > 0 else PaymentStatus.NOT_DUE,
         },
+        saved=TAXED_COLUMNS,  # taxed again when the rate or the tariff could have changed
         on_commit=[lambda: assess(declaration_id=locked.pk)],
     )
     return locked
@@ -243,20 +255,8 @@ def declaration_as_data(*, declaration: Declaration, items=None) -> dict:
         },
         "freight": declaration.freight,
         "insurance": declaration.insurance,
-        "items": [
-            {
-                "hs_code": item.hs_code,
-                "description": item.description,
-                "origin_country": item.origin_country_id,
-                "quantity": item.quantity,
-                "unit": item.unit_id,
-                "unit_price": item.unit_price,
-                "line_value": item.line_value,
-                "preference": item.preference,
-                "certificate_of_origin": item.certificate_of_origin,
-            }
-            for item in items
-        ],
+        # Foreign keys as their codes (origin_country_id, unit_id).
+        "items": [{name: getattr(item, ITEM_ATTRIBUTES[name]) for name in ITEM_DECLARED_FIELDS} for item in items],
     }
 
 
@@ -396,7 +396,7 @@ def declaration_goods_reassess(*, declaration: Declaration, items: list[dict]) -
         declaration.payment_status = PaymentStatus.UNPAID
     elif declaration.payment_status == PaymentStatus.UNPAID:
         declaration.payment_status = PaymentStatus.NOT_DUE
-    declaration.save()
+    declaration.save(update_fields=[*TAXED_COLUMNS, "invoice_total", "amount_due", "payment_status", "updated_at"])
     declaration.items.all().delete()
     GoodsItem.objects.bulk_create(new_items)
     return before

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from customs_portal.errors import DomainValidationError
 from declarations.models import Declaration, DutyAssessment, GoodsItem
-from declarations.services.declarations import amount_due_after_tax_change, declaration_taxes_apply
+from declarations.services.declarations import TAXED_COLUMNS, amount_due_after_tax_change, declaration_taxes_apply
 from declarations.services.taxes import TAX_NAMES
 from reference.special_rates import special_rule_of
 
@@ -70,8 +70,8 @@ def declaration_duty_assess(*, declaration: Declaration, officer, duties: list[d
     """Set the import duty of items of `declaration` (locked by the caller, under review or
     inspection): each entry of `duties` is {"line_no", "rate"} or {"line_no", "amount"}.
 
-    The items and the declaration's taxes are saved; the amount due and payment status come
-    back in `fields`, for the caller's transition to save with the audit event.
+    The items are saved; the declaration's taxes, amount due and payment status come back in
+    `fields`, for the caller's transition to save with the audit event.
     """
     items = list(declaration.items.select_related("tariff_line", "origin_country").order_by("line_no"))
     chosen = _validated(duties, {item.line_no: item for item in items})
@@ -104,5 +104,5 @@ def declaration_duty_assess(*, declaration: Declaration, officer, duties: list[d
     ]
     return DutyAssessmentResult(
         data={"duties": assessed, "tax_total_before": str(tax_total_before), "tax_total_after": str(declaration.tax_total)},
-        fields=amount_due_after_tax_change(declaration),
+        fields={**{name: getattr(declaration, name) for name in TAXED_COLUMNS}, **amount_due_after_tax_change(declaration)},
     )

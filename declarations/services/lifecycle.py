@@ -1,12 +1,13 @@
-"""The one way a declaration changes status: lock, check the transition table, save,
-audit, and schedule side effects (live updates, queued work) on commit."""
+"""The one way a declaration changes status: on a row the caller has locked (`declaration_lock`,
+in the caller's transaction), check the transition table, save the fields that changed, audit,
+and schedule side effects (live updates, queued work) on commit."""
 from collections.abc import Callable
 
 from django.db import transaction
 
 from customs_portal.audit.services import audit_record
 from declarations.lifecycle import check_transition
-from declarations.live import declaration_change_publish, declaration_snapshot
+from declarations.live import declaration_change_announce
 from declarations.models import Declaration
 from declarations.selectors import declaration_row_locked
 
@@ -28,12 +29,15 @@ def declaration_transition(
     reason: str = "",
     data: dict | None = None,
     fields: dict | None = None,
+    saved: tuple[str, ...] = (),
     on_commit: list[Callable[[], None]] | None = None,
 ) -> Declaration:
     """Move a declaration locked by the caller (see `declaration_lock`) from its status to `to_status`.
 
-    `fields` are other attributes set in the same save (timestamps, channel, number …).
-    Must run inside the caller's transaction.
+    `fields` are other attributes set in the same save (timestamps, channel, number …); `saved` names
+    attributes the caller already set on the row (new content, taxes) for the same save. Only those
+    columns are written (and `updated_at`, the order of live updates). Must run inside the caller's
+    transaction.
     """
     assert transaction.get_connection().in_atomic_block, "declaration_transition needs a transaction"
     from_status = declaration.status
@@ -41,13 +45,12 @@ def declaration_transition(
     declaration.status = to_status
     for name, value in (fields or {}).items():
         setattr(declaration, name, value)
-    declaration.save()
+    declaration.save(update_fields=["status", *(fields or {}), *saved, "updated_at"])
     audit_record(
         declaration=declaration, actor=actor, action=action, from_status=from_status, to_status=to_status,
         reason=reason, data=data,
     )
-    snapshot = declaration_snapshot(declaration)
-    transaction.on_commit(lambda: declaration_change_publish(**snapshot))
+    declaration_change_announce(declaration)
     for callback in on_commit or []:
         transaction.on_commit(callback)
     return declaration

@@ -15,6 +15,7 @@ rate or an amount (`ItemTaxInput.officer_duty`); the other taxes are computed on
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
+from customs_portal.localization import vnd
 from declarations.models import DutyAssessment
 from reference.incoterms import INCOTERMS
 from reference.models import Country, TariffLine
@@ -24,10 +25,6 @@ ZERO = Decimal("0")
 HUNDRED = Decimal("100")
 TAX_NAMES = ("import_duty", "export_duty", "special_consumption_tax", "environmental_tax", "vat")
 
-
-def vnd(amount: Decimal) -> Decimal:
-    """Round to whole dong, half up."""
-    return amount.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
 
 
 OFFICER = "officer"

@@ -12,11 +12,12 @@ not compounded: it accrues on the unpaid taxes only, and payments settle taxes f
 """
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Sum
 from django.utils import timezone
 
+from customs_portal.localization import vnd
 from declarations.lifecycle import UNCLEARED
 from declarations.models import Declaration
 from declarations.models import PaymentStatus as DeclarationPaymentStatus
@@ -26,10 +27,6 @@ from payments.models import LateInterest, Payment, PaymentStatus
 DAILY_RATE = Decimal("0.0003")
 ZERO = Decimal("0")
 
-
-def vnd(amount: Decimal) -> Decimal:
-    """Whole dong, half up."""
-    return amount.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
 
 
 def late_days(*, due_date: date, on: date) -> int:
@@ -120,8 +117,8 @@ def declaration_balance_update(*, declaration: Declaration, on: date | None = No
                 account.accrued += tax_outstanding * DAILY_RATE * days
                 account.accrued_through = last_late_day
                 account.charged = vnd(account.accrued)
-                if save:
-                    account.save()
+                if save:  # a new account is inserted whole
+                    account.save(update_fields=["accrued", "accrued_through", "charged", "updated_at"] if account.pk else None)
 
     balance = Balance(
         tax_paid=paid,

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from customs_portal.audit.services import audit_record
 from customs_portal.errors import DomainConflict, DomainError
 from declarations.lifecycle import UNCLEARED, Action, Status
-from declarations.live import declaration_change_publish, declaration_snapshot
+from declarations.live import declaration_change_announce
 from declarations.models import Declaration
 from declarations.models import PaymentStatus as DeclarationPaymentStatus
 from declarations.services.lifecycle import declaration_lock, declaration_transition
@@ -141,8 +141,7 @@ def _declaration_settle(*, declaration: Declaration, payment: Payment, now) -> N
         return
     audit_record(declaration=declaration, actor=None, action=Action.PAY, from_status=declaration.status,
                  to_status=declaration.status, data=data)
-    snapshot = declaration_snapshot(declaration)
-    transaction.on_commit(lambda: declaration_change_publish(**snapshot))
+    declaration_change_announce(declaration)
 
 
 def payment_credit(*, notice: BankNotice, via: str = CreditSource.CALLBACK, on: date | None = None) -> tuple[str, Payment]:
@@ -188,7 +187,8 @@ def payment_credit(*, notice: BankNotice, via: str = CreditSource.CALLBACK, on: 
             payment.applied_interest = applied_interest
             payment.refund_due = payment.amount - applied
             payment.breakdown = {name: str(value) for name, value in breakdown.items()}
-            payment.save()
+            payment.save(update_fields=["status", "bank_transaction_id", "credited_at", "credited_via", "receipt_number",
+                                        "applied_tax", "applied_interest", "refund_due", "breakdown"])
 
             if applied:
                 if applied_interest:

@@ -241,7 +241,8 @@ def reconciliation_run(*, statement_date: date, content: bytes | None, source: s
         report.runs += 1
         report.run_at = now
         report.run_by = user if getattr(user, "is_authenticated", False) else None
-        report.save()
+        report.save(update_fields=["status", "source", "statement_sha256", "statement_lines", "statement_total",
+                                   "credited_count", "credited_total", "matched_count", "error", "runs", "run_at", "run_by"])
         report.differences.all().delete()
         for difference in differences:
             difference.report = report

@@ -72,7 +72,7 @@ def reference_price_set(*, user, hs_code: str, unit, price_vnd, note: str = "",
                 before = _as_data(price)
                 for name, value in values.items():
                     setattr(price, name, value)
-                price.save()
+                price.save(update_fields=[*values, "updated_at"])
             audit_record(declaration=None, actor=user, action="reference_price_set",
                          data={"reference_price": price.pk, "before": before, "after": _as_data(price)})
     except IntegrityError:

@@ -116,7 +116,7 @@ def risk_settings_update(*, user, data: dict) -> RiskSettings:
         setattr(settings, name, value)
     settings.version += 1
     settings.updated_by = user
-    settings.save()
+    settings.save(update_fields=[*SETTINGS_FIELDS, "version", "updated_by", "updated_at"])
     return settings
 
 

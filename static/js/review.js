@@ -20,7 +20,7 @@
     });
   });
 
-  // The next step after an inspection (declarations/review_inspection.py): its buttons open that
+  // The next step after an inspection (declarations/views/review_inspection.py): its buttons open that
   // action's form (never close it, as the action buttons' toggle would) and bring it into view.
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-next-step]");

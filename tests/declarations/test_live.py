@@ -21,7 +21,7 @@ def messages_of(publish) -> list[dict]:
 
 
 def test_each_change_publishes_the_whole_state_in_order(trader2, rules, django_capture_on_commit_callbacks):
-    with mock.patch("declarations.services.lifecycle.declaration_change_publish") as publish:
+    with mock.patch("declarations.live.declaration_change_publish") as publish:
         with django_capture_on_commit_callbacks(execute=True):
             declaration = registered(trader2)
         with django_capture_on_commit_callbacks(execute=True):

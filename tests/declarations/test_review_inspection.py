@@ -1,5 +1,5 @@
 """After the physical inspection is recorded, the review page offers the next step plainly
-(declarations/review_inspection.py): clear, or ask for more; after a discrepancy, reassess the goods
+(declarations/views/review_inspection.py): clear, or ask for more; after a discrepancy, reassess the goods
 (typed the Vietnamese way), request documents or reject."""
 import re
 from decimal import Decimal

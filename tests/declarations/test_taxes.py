@@ -3,7 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from declarations.services.taxes import ItemTaxInput, taxes_compute, vnd
+from customs_portal.localization import vnd
+from declarations.services.taxes import ItemTaxInput, taxes_compute
 from reference.models import Country, TariffLine
 
 pytestmark = pytest.mark.django_db

@@ -99,7 +99,7 @@ def test_no_bank_configured(trader1, assessed, settings):
 
 def test_credit_clears_a_green_declaration_through_the_state_machine(trader1, assessed, django_capture_on_commit_callbacks):
     payment = payment_start(declaration_id=assessed.pk, user=trader1)
-    with mock.patch("declarations.services.lifecycle.declaration_change_publish") as publish, \
+    with mock.patch("declarations.live.declaration_change_publish") as publish, \
             django_capture_on_commit_callbacks(execute=True):
         result, credited = payment_credit(notice=notice(payment, txn="SB-GREEN-1"))
     assert result == "credited"

@@ -1,4 +1,4 @@
-"""The risk administration forms read numbers and dates as people type them (risk/forms.py with
+"""The risk administration forms read numbers and dates as people type them (risk/forms/ with
 customs_portal/form_fields.py), through HTTP, and show stored values back the same way."""
 from datetime import date
 from decimal import Decimal

@@ -1,6 +1,6 @@
 """The backtest pages: the backtest of rules picked from the list, the rule form's backtest of
 the rule as typed, and a run's page, which follows its progress and shows its result. The
-preview of a change (risk/change_views.py) shows its run the same way (`backtest_context`)."""
+preview of a change (risk/views/changes.py) shows its run the same way (`backtest_context`)."""
 from datetime import timedelta
 
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,20 +11,27 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from customs_portal.accounts.permissions import risk_admin_required
 from customs_portal.errors import DomainValidationError
 from declarations.lifecycle import Channel
-from risk import forms
-from risk.backtest_forms import BacktestForm, RuleBacktestForm
-from risk.models import BacktestRun, RiskChange
-from risk.selectors import risk_rules
-from risk.services.backtest import backtest_rule_label, backtest_start, rule_form_backtest_start
-from risk.views import rule_form_context
+from risk.forms.backtests import BacktestForm, RuleBacktestForm
+from risk.forms.conditions import conditions_describe
+from risk.forms.rules import RuleForm
+from risk.models import BacktestRun
+from risk.selectors import (
+    backtest_run_is_preview,
+    backtest_runs,
+    backtest_runs_recent,
+    risk_rules,
+)
+from risk.services.backtest import (
+    backtest_rule_label,
+    backtest_start,
+    rule_form_backtest_start,
+)
+from risk.views.common import is_htmx
+from risk.views.rules import rule_form_context
 
 RECENT_BACKTESTS = 10
 BACKTEST_DEFAULT_DAYS = 90
 CHANNELS = ("green", "yellow", "red")
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def rule_choices(rules) -> list[tuple[int, str]]:
@@ -53,11 +60,10 @@ def backtest(request):
                 return redirect("risk:backtest-run", pk=run.pk)
     labels = dict(choices)
     for rule in rules:
-        rule.summary = forms.conditions_describe(rule.current.conditions)
+        rule.summary = conditions_describe(rule.current.conditions)
         rule.label = labels[rule.pk]
     selected = {str(value) for value in (form["rules"].value() or [])}
-    runs = list(BacktestRun.objects.filter(change__isnull=True).select_related("created_by")
-                .order_by("-created_at")[:RECENT_BACKTESTS])
+    runs = backtest_runs_recent(limit=RECENT_BACKTESTS)
     for run in runs:
         run.labels = [backtest_rule_label(rule) for rule in run.rules]
     return render(request, "risk/backtest.html", {"form": form, "rules": rules, "selected": selected, "runs": runs})
@@ -140,13 +146,13 @@ def backtest_context(run: BacktestRun, *, preview: bool = False) -> dict:
 @risk_admin_required
 @require_GET
 def backtest_run(request, pk):
-    run = get_object_or_404(BacktestRun.objects.select_related("created_by"), pk=pk)
-    preview = RiskChange.objects.filter(preview=run).exists()
+    run = get_object_or_404(backtest_runs(), pk=pk)
+    preview = backtest_run_is_preview(run=run)
     for rule in run.rules:
-        rule["summary"] = forms.conditions_describe(rule.get("conditions"))
+        rule["summary"] = conditions_describe(rule.get("conditions"))
         rule["label"] = backtest_rule_label(rule)
     context = backtest_context(run, preview=preview)
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "risk/_backtest_status.html", context)
     return render(request, "risk/backtest_run.html", context)
 
@@ -157,7 +163,7 @@ def rule_backtest(request, pk=None):
     """The rule as typed in the form (not saved) over a period, with the rules in force: htmx puts the
     answer in the form's backtest section; without scripts the form comes back with it."""
     rule = get_object_or_404(risk_rules(), pk=pk) if pk is not None else None
-    form = forms.RuleForm.from_post(request.POST)
+    form = RuleForm.from_post(request.POST)
     period = RuleBacktestForm(data=request.POST)
     run = None
     if form.is_valid() and period.is_valid():
@@ -170,6 +176,6 @@ def rule_backtest(request, pk=None):
             period.set_service_errors(exc.errors)
     context = {"backtest_period": period, "backtest_form_errors": form.summary if run is None else [],
                **(backtest_context(run) if run is not None else {"run": None})}
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "risk/_rule_backtest.html", context)
     return render(request, "risk/rule_form.html", {**rule_form_context(form, rule=rule), **context})

@@ -1,35 +1,40 @@
-"""The trader's browser UI: list, create/edit, preview, detail and submit of declarations.
+"""The trader's browser UI: list, create/edit, preview, detail and submit of declarations, and
+the trader's actions on one: amend it, cancel it (a draft too: withdrawn).
 
 Views parse the request, call one selector or service (the same as the REST API), and
 render. Validation is the API's: the form builds the API body and the serializer and
-services judge it (see declarations.forms).
+services judge it (see declarations.forms). The amend page is the declaration form, pre-filled
+with the current version; what is typed becomes the API body and `declaration_amend` judges it:
+applied and reassessed before customs holds the declaration, a request for the officer in
+charge after.
 """
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.forms import DateInput, Select
 from django.shortcuts import redirect, render
-from django.utils.formats import number_format
-from django.utils.translation import get_language
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from customs_portal.accounts.permissions import declaration_reader_required, trader_required
+from customs_portal.accounts.permissions import (
+    declaration_reader_required,
+    trader_required,
+)
 from customs_portal.errors import DomainConflict, DomainValidationError
 from customs_portal.localization import DATE_DISPLAY
-from declarations.document_views import detail_panels_context
 from declarations.filters import DeclarationFilter
 from declarations.forms import DeclarationForm, error_summary, flatten_errors
-from declarations.lifecycle import Status
-from declarations.models import Direction, TransportMode
+from declarations.lifecycle import HELD, Action, Status, allowed_actions
 from declarations.selectors import (
+    declaration_get,
     declaration_get_with_items,
     declaration_id_visible,
     declarations_visible_to,
     with_open_document_requests,
 )
+from declarations.services.amendments import amendment_pending_of, declaration_amend
 from declarations.services.declarations import (
     declaration_as_data,
     declaration_create,
@@ -37,30 +42,20 @@ from declarations.services.declarations import (
     declaration_submit,
     declaration_update,
 )
-from declarations.type_codes import TYPE_CODES
-from reference.agreements import AGREEMENTS, PREFERENCE_CODES
+from declarations.services.review import declaration_cancel
+from declarations.views.common import (
+    decimal_as_given,
+    detail_panels_context,
+    form_context,
+    render_form,
+    type_code_labels,
+)
 from reference.incoterms import INCOTERMS
-from reference.models import Country, Currency, CustomsOffice, Port, Unit
-from reference.selectors.tariff_lookup import line_description, line_parents, tariff_search
-from reference.special_rates import special_rule_explanation, special_rule_of, special_rule_short
 
 PAGE_SIZE = 25
-HS_LOOKUP_LIMIT = 12
-HS_LOOKUP_MIN_LENGTH = 2
-HS_LOOKUP_MAX_LENGTH = 100
 PREVIEW_MAX_PROBLEMS = 8
 # DRF's messages for an empty input: the preview lists those fields as "still to fill in".
 MISSING_MESSAGES = ("This field is required.", "This field may not be blank.", "This list may not be empty.")
-
-
-def decimal_as_given(value: Decimal | None) -> str:
-    """A quantity or price with its significant decimals only (3.5000 -> 3.5), grouped for the language."""
-    if value is None:
-        return ""
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return number_format(Decimal(text), force_grouping=True)
 
 
 def _style_filter_form(form) -> None:
@@ -85,45 +80,18 @@ def declaration_list(request):
     filterset = DeclarationFilter(request.GET or None, queryset=declarations)
     _style_filter_form(filterset.form)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    labels = _type_code_labels()
+    labels = type_code_labels()
     for declaration in page.object_list:
         declaration.type_code_label = labels.get(declaration.type_code, "")
     filtered = any(request.GET.get(name) for name in filterset.form.fields)
     return render(request, "declarations/list.html", {"filterset": filterset, "page": page, "filtered": filtered})
 
 
-def _type_code_labels() -> dict[str, str]:
-    return {code: label for codes in TYPE_CODES.values() for code, label in codes.items()}
-
-
-def _form_context(form: DeclarationForm, *, declaration=None) -> dict:
-    return {
-        "form": form,
-        "f": form.fields,
-        "declaration": declaration,
-        "directions": Direction.choices,
-        "type_codes": [(direction, label, list(TYPE_CODES[direction].items())) for direction, label in Direction.choices],
-        "offices": CustomsOffice.objects.order_by("code").only("code", "name_vi", "name_en"),
-        "countries": Country.objects.order_by("code").only("code", "name_vi", "name_en"),
-        "currencies": Currency.objects.order_by("code"),
-        "units": Unit.objects.order_by("code"),
-        "ports": Port.objects.order_by("locode").only("locode", "name_vi", "name_en", "country"),
-        "transport_modes": TransportMode.choices,
-        "incoterms": INCOTERMS.values(),
-        "preferences": [(code, AGREEMENTS[code].name if code in AGREEMENTS else _("Most-favoured-nation rate"))
-                        for code in PREFERENCE_CODES],
-    }
-
-
-def _render_form(request, form, *, declaration=None):
-    return render(request, "declarations/form.html", _form_context(form, declaration=declaration))
-
-
 @trader_required
 @require_http_methods(["GET", "POST"])
 def declaration_create_view(request):
     if request.method == "GET":
-        return _render_form(request, DeclarationForm())
+        return render_form(request, DeclarationForm())
     form = DeclarationForm(data=request.POST)
     data = form.validated_data()
     if data is not None:
@@ -134,7 +102,7 @@ def declaration_create_view(request):
         else:
             messages.success(request, _("Draft saved. Check it, then submit it to customs."))
             return redirect("declarations:detail", pk=declaration.pk)
-    return _render_form(request, form)
+    return render_form(request, form)
 
 
 @trader_required
@@ -147,7 +115,7 @@ def declaration_edit_view(request, pk):
         return redirect("declarations:detail", pk=declaration.pk)
     if request.method == "GET":
         form = DeclarationForm(initial=declaration_as_data(declaration=declaration, items=declaration.items.all()))
-        return _render_form(request, form, declaration=declaration)
+        return render_form(request, form, declaration=declaration)
     form = DeclarationForm(data=request.POST)
     data = form.validated_data()
     if data is not None:
@@ -161,7 +129,7 @@ def declaration_edit_view(request, pk):
         else:
             messages.success(request, _("Draft saved."))
             return redirect("declarations:detail", pk=declaration.pk)
-    return _render_form(request, form, declaration=declaration)
+    return render_form(request, form, declaration=declaration)
 
 
 @trader_required
@@ -195,7 +163,7 @@ def declaration_detail(request, pk):
             "declaration": declaration,
             "items": items,
             "gross_weight": decimal_as_given(declaration.gross_weight_kg),
-            "type_code_label": _type_code_labels().get(declaration.type_code, ""),
+            "type_code_label": type_code_labels().get(declaration.type_code, ""),
             "incoterm": INCOTERMS.get(declaration.incoterm),
             "can_edit": request.user.is_trader and declaration.status == Status.DRAFT,
                 **detail_panels_context(request, declaration),
@@ -225,39 +193,84 @@ def declaration_preview_view(request):
     })
 
 
-def _heading_code(code: str) -> str:
-    """8703 -> 87.03, 870323 -> 8703.23, as the tariff prints them."""
-    if len(code) == 4:
-        return f"{code[:2]}.{code[2:]}"
-    return f"{code[:4]}.{code[4:]}" if len(code) == 6 else code
+REASON_MAX_LENGTH = 2000
 
 
-@login_required
-@require_GET
-def hs_lookup(request):
-    """Tariff lines matching what is typed in an item's HS code (htmx): best first, each with the
-    headings above it, its rates and any special rule, in the page's language."""
-    query = request.GET.get("q")
-    if query is None:
-        query = next((value for name, value in request.GET.items() if name.endswith("hs_code")), "")
-    query = query.strip()[:HS_LOOKUP_MAX_LENGTH]
-    found = tariff_search(q=query, limit=HS_LOOKUP_LIMIT) if len(query) >= HS_LOOKUP_MIN_LENGTH else None
-    language = get_language()
-    results = []
-    for line in found.lines if found else []:
-        rule = special_rule_of(line)
-        results.append({
-            "line": line,
-            "description": line_description(line, language=language),
-            "parents": [{**parent, "code_display": _heading_code(parent["code"])}
-                        for parent in line_parents(line, language=language)],
-            "special_rule": special_rule_short(rule) if rule else "",
-            "special_rule_explanation": special_rule_explanation(rule) if rule else "",
-        })
-    return render(
-        request,
-        "declarations/_hs_results.html",
-        {"results": results, "query": query, "truncated": bool(found and found.truncated),
-         "code_like": bool(query) and query.replace(".", "").replace(" ", "").isdigit(),
-         "too_short": len(query) < HS_LOOKUP_MIN_LENGTH},
-    )
+def amendable(declaration) -> bool:
+    """Amended at once (registered, assessed) or by a request to the officer (under review or inspection)."""
+    allowed = allowed_actions(declaration.status)
+    return Action.AMEND in allowed or Action.REQUEST_AMENDMENT in allowed
+
+
+@trader_required
+@require_POST
+def declaration_cancel_view(request, pk):
+    declaration = declaration_get(user=request.user, pk=pk)
+    reason = request.POST.get("reason", "").strip()[:REASON_MAX_LENGTH]
+    try:
+        declaration = declaration_cancel(declaration_id=declaration.pk, user=request.user, reason=reason)
+    except DomainConflict as exc:
+        messages.error(request, str(exc))
+    except DomainValidationError as exc:
+        for problems in flatten_errors(exc.errors).values():
+            for message in problems:
+                messages.error(request, message)
+    else:
+        if declaration.number:
+            messages.success(request, _("Declaration %(number)s is cancelled.") % {"number": declaration.number})
+        else:
+            messages.success(request, _("Draft #%(pk)s is withdrawn: it stays in your list as cancelled, without a number.")
+                             % {"pk": declaration.pk})
+    return redirect("declarations:detail", pk=pk)
+
+
+def _render_amend(request, form, declaration, *, reason: str = "", reason_errors=(), status: int = 200):
+    context = form_context(form, declaration=declaration)
+    context.update(reason=reason, reason_errors=list(reason_errors), reason_max_length=REASON_MAX_LENGTH,
+                   held=declaration.status in HELD)
+    return render(request, "declarations/amend.html", context, status=status)
+
+
+@trader_required
+@require_http_methods(["GET", "POST"])
+def declaration_amend_view(request, pk):
+    declaration = declaration_get_with_items(user=request.user, pk=pk)
+    if not amendable(declaration):
+        messages.warning(request, _("Only a registered declaration that is not yet cleared can be amended; this one is %(status)s.")
+                         % {"status": declaration.get_status_display().lower()})
+        return redirect("declarations:detail", pk=declaration.pk)
+    pending = amendment_pending_of(declaration)
+    if pending is not None:
+        messages.warning(request, _("Your amendment request of %(when)s still awaits the decision of the officer in "
+                                    "charge; you may amend again once it is decided.")
+                         % {"when": timezone.localtime(pending.requested_at).strftime("%Y-%m-%d %H:%M")})
+        return redirect("declarations:detail", pk=declaration.pk)
+    if request.method == "GET":
+        form = DeclarationForm(initial=declaration_as_data(declaration=declaration, items=declaration.items.all()))
+        return _render_amend(request, form, declaration)
+
+    form = DeclarationForm(data=request.POST)
+    reason = request.POST.get("reason", "").strip()
+    if len(reason) > REASON_MAX_LENGTH:
+        return _render_amend(request, form, declaration, reason=reason, status=400, reason_errors=[
+            _("Keep the reason under %(max)d characters.") % {"max": REASON_MAX_LENGTH}])
+    data = form.validated_data()
+    if data is not None:
+        try:
+            amended = declaration_amend(declaration=declaration, user=request.user, data=data, reason=reason)
+        except DomainConflict as exc:
+            messages.error(request, str(exc))
+            return redirect("declarations:detail", pk=declaration.pk)
+        except DomainValidationError as exc:
+            form.set_errors(exc.errors)
+        else:
+            if amended.status in HELD:
+                messages.success(request, _("Your amendment of declaration %(number)s is sent to the officer in charge, "
+                                            "who decides on it; until then the declaration stays as it is.")
+                                 % {"number": amended.number})
+            else:
+                messages.success(request, _("Declaration %(number)s amended: version %(version)d is registered and will be "
+                                            "assessed again. Version %(previous)d stays readable.")
+                                 % {"number": amended.number, "version": amended.version, "previous": amended.version - 1})
+            return redirect("declarations:detail", pk=declaration.pk)
+    return _render_amend(request, form, declaration, reason=reason, status=400)

@@ -39,15 +39,6 @@ from declarations.review_display import (
     status_label,
     versions_for_display,
 )
-from declarations.review_inspection import (
-    REASSESS_FORM,
-    REASSESS_GOODS,
-    goods_errors,
-    goods_rows,
-    inspection_next_step,
-    inspection_of_version,
-    posted_goods,
-)
 from declarations.selectors import (
     REVIEW_STATUSES,
     declaration_get,
@@ -62,6 +53,15 @@ from declarations.services.review import (
     declaration_cancel,
     declaration_decide,
     officer_may_decide,
+)
+from declarations.views.review_inspection import (
+    REASSESS_FORM,
+    REASSESS_GOODS,
+    goods_errors,
+    goods_rows,
+    inspection_next_step,
+    inspection_of_version,
+    posted_goods,
 )
 from reference.models import CustomsOffice
 

@@ -7,7 +7,7 @@ the same service as `POST /api/v1/gate/release/`, which checks everything again)
 The summary shows a cleared declaration whose number was given and whose containers match, and
 nothing else; each gate user may ask for `GATE_LOOKUPS_PER_HOUR` summaries an hour, so that the
 page cannot be used to read declarations number after number.
-The module carries its own `urlpatterns` (included at /gate/ by the project's urls).
+Its URLs are declarations/urls_gate.py (included at /gate/ by the project's urls).
 """
 import logging
 import time
@@ -16,7 +16,6 @@ from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -147,11 +146,3 @@ def gate_release_confirm(request):
     # Post/redirect/get: a reload shows the result instead of releasing again.
     request.session[SESSION_RELEASED] = declaration.pk
     return redirect("gate:release")
-
-
-app_name = "gate"
-
-urlpatterns = [
-    path("", gate_release_view, name="release"),
-    path("confirm/", gate_release_confirm, name="confirm"),
-]

@@ -10,7 +10,12 @@ declaration form (Vietnamese numbers: customs_portal/localization.py) and sent t
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from customs_portal.localization import NumberUnreadable, number_input_text, number_parse, number_unreadable_message
+from customs_portal.localization import (
+    NumberUnreadable,
+    number_input_text,
+    number_parse,
+    number_unreadable_message,
+)
 from declarations.lifecycle import Action, Status
 from declarations.models import Declaration, InspectionResult
 

@@ -14,19 +14,21 @@ from django.views.decorators.http import require_GET, require_POST
 
 from customs_portal.accounts.permissions import risk_admin_required
 from customs_portal.errors import DomainConflict
-from risk import forms
-from risk.backtest_views import backtest_context
+from risk.forms.conditions import conditions_describe
 from risk.models import RiskChange, RiskRuleVersion
-from risk.selectors import risk_rules
+from risk.selectors import risk_changes, risk_rules
 from risk.services.assessment import risk_settings_current
 from risk.services.backtest import backtest_rule_label
-from risk.services.changes import PREVIEW_DAYS, risk_change_confirm, risk_change_outdated, risk_rule_change_preview
+from risk.services.changes import (
+    PREVIEW_DAYS,
+    risk_change_confirm,
+    risk_change_outdated,
+    risk_rule_change_preview,
+)
 from risk.services.rules import RULE_FIELDS, SETTINGS_FIELDS
-from risk.views import version_changes
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
+from risk.views.backtests import backtest_context
+from risk.views.common import is_htmx
+from risk.views.rules import version_changes
 
 
 @risk_admin_required
@@ -78,7 +80,7 @@ def _change_context(change: RiskChange) -> dict:
         context.update(current=current, proposed=proposed, changes=version_changes(current, proposed),
                        proposed_label=backtest_rule_label({"name": proposed.name_vi, "name_en": proposed.name_en,
                                                            "version": proposed.version}),
-                       proposed_summary=forms.conditions_describe(proposed.conditions),
+                       proposed_summary=conditions_describe(proposed.conditions),
                        activating=proposed.active and not current.active)
     else:
         context["settings_rows"] = _settings_rows(change)
@@ -88,10 +90,9 @@ def _change_context(change: RiskChange) -> dict:
 @risk_admin_required
 @require_GET
 def change_detail(request, pk):
-    change = get_object_or_404(RiskChange.objects.select_related("preview", "rule__current", "created_by", "applied_by"),
-                               pk=pk)
+    change = get_object_or_404(risk_changes(), pk=pk)
     context = _change_context(change)
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "risk/_change_preview.html", context)
     return render(request, "risk/change.html", context)
 
@@ -99,7 +100,7 @@ def change_detail(request, pk):
 @risk_admin_required
 @require_POST
 def change_confirm(request, pk):
-    change = get_object_or_404(RiskChange.objects.select_related("rule"), pk=pk)
+    change = get_object_or_404(risk_changes(), pk=pk)
     try:
         change = risk_change_confirm(change_id=change.pk, user=request.user)
     except DomainConflict as exc:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from customs_portal.form_fields import DayField, day_input
-from risk.forms import PortalForm
+from risk.forms.common import PortalForm
 
 
 class BacktestForm(PortalForm):

@@ -6,7 +6,6 @@ Files are never served from MEDIA_URL: the download view finds the declaration t
 serializer and checked by `document_upload` (type by content, size, count), like the API.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,53 +17,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from customs_portal.accounts.permissions import trader_required
 from customs_portal.errors import DomainConflict, DomainValidationError
-from declarations.api.document_views import DocumentUploadSerializer
+from declarations.api.document_serializers import DocumentUploadSerializer
 from declarations.forms import flatten_errors
-from declarations.lifecycle import FINAL_STATUSES, Action, Status, allowed_actions
-from declarations.models import Declaration, DocumentKind
-from declarations.review_display import amendment_for_display, versions_for_display
 from declarations.selectors import declaration_get
-from declarations.services.amendments import amendment_pending_of
-from declarations.services.documents import document_upload, download_content_type, download_name
+from declarations.services.documents import (
+    document_upload,
+    download_content_type,
+    download_name,
+)
+from declarations.views.common import detail_panels_context
 
 UPLOAD_FIELDS = ("kind", "file", "request")
-ACCEPTED_TYPES = "application/pdf,image/png,image/jpeg,.pdf,.png,.jpg,.jpeg"
-
-
-def can_upload(user, declaration: Declaration) -> bool:
-    return bool(user.is_trader) and declaration.status not in FINAL_STATUSES and declaration.status != Status.CLEARED
-
-
-def detail_panels_context(request, declaration: Declaration, *, upload: dict | None = None) -> dict:
-    """What the documents panel and the trader's actions on the declaration page need."""
-    user = request.user
-    documents = list(declaration.documents.select_related("uploaded_by", "answers").order_by("uploaded_at", "id"))
-    requests = list(declaration.document_requests.select_related("requested_by", "answered_by")
-                    .prefetch_related("documents").order_by("created_at", "id"))
-    open_requests = [r for r in requests if r.answered_at is None]
-    answering = (upload or {}).get("request") or request.GET.get("answer", "")
-    if not answering and len(open_requests) == 1 and upload is None:
-        answering = str(open_requests[0].pk)
-    allowed = set(allowed_actions(declaration.status))
-    return {
-        "documents": documents,
-        "document_requests": requests,
-        "open_requests": open_requests,
-        "document_kinds": DocumentKind.choices,
-        "can_upload": can_upload(user, declaration),
-        "upload": {
-            "kind": (upload or {}).get("kind", ""),
-            "request": str(answering),
-            "errors": (upload or {}).get("errors", {}),
-            "max_mb": settings.DOCUMENT_MAX_BYTES // 1_000_000 or 1,
-            "accept": ACCEPTED_TYPES,
-        },
-        "can_cancel": user.is_trader and Action.CANCEL in allowed,
-        "can_amend": user.is_trader and (Action.AMEND in allowed or Action.REQUEST_AMENDMENT in allowed)
-        and amendment_pending_of(declaration) is None,
-        "amendment": amendment_for_display(declaration),
-        "versions": versions_for_display(declaration),
-    }
 
 
 @trader_required
