@@ -58,6 +58,7 @@ from declarations.services.review import (
     officer_may_decide,
 )
 from reference.models import CustomsOffice
+from risk.compliance_selectors import compliance_summary
 from risk.selectors import fired_rule_name
 
 QUEUE_PAGE_SIZE = 25
@@ -313,6 +314,7 @@ def _review_context(request, declaration: Declaration, **form_state) -> dict:
         "type_code_label": TYPE_LABELS.get(declaration.type_code, ""),
         "next_in_queue": next_in_queue,
         **enterprise_history(declaration),
+        "compliance": compliance_summary(declaration.enterprise),
     }
 
 

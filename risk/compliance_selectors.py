@@ -75,20 +75,15 @@ def compliance_status_of(enterprise) -> ComplianceStatus | None:
 
 
 def compliance_summary(enterprise) -> dict:
-    """What the review page says of the enterprise's level: since when, where it comes from, why."""
+    """What the review page says of the enterprise's level: since when, where it comes from, why. One
+    query (the status row), two when an override is in force (its reason and expiry)."""
     status = compliance_status_of(enterprise)
-    override = compliance_override_in_force(enterprise=enterprise)
-    last = ComplianceRecord.objects.filter(enterprise=enterprise).only("recorded_at", "level").first()
-    summary = {
-        "level": enterprise.compliance_level,
-        "level_label": enterprise.get_compliance_level_display(),
-        "source": status.source if status else "",
-        "since": status.since if status and status.since else (last.recorded_at if last else None),
-        "override": override if override and override.level == enterprise.compliance_level else None,
-        "why": "",
-    }
+    summary = {"source": status.source if status else "", "since": status.since if status else None,
+               "override": None, "why": ""}
     if status is None:
         return summary
-    if status.source == Source.COMPUTED and status.reason:
+    if status.source == Source.OVERRIDE:
+        summary["override"] = compliance_override_in_force(enterprise=enterprise)
+    elif status.source == Source.COMPUTED and status.reason:
         summary["why"] = f"{Reason(status.reason).label}: {figures_text(Figures.from_data(status.figures))}"
     return summary

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from risk import backtest_views, change_views, views
+from risk import backtest_views, change_views, compliance_views, views
 
 app_name = "risk"
 
@@ -18,6 +18,15 @@ urlpatterns = [
     path("settings/", views.settings_edit, name="settings"),
     path("enterprises/", views.enterprise_list, name="enterprise-list"),
     path("enterprises/<str:tax_code>/compliance/", views.enterprise_compliance, name="enterprise-compliance"),
+    path("enterprises/<str:tax_code>/", compliance_views.enterprise_compliance_page, name="enterprise-detail"),
+    path("enterprises/<str:tax_code>/compliance/override/", compliance_views.enterprise_compliance_override,
+         name="enterprise-compliance-override"),
+    path("enterprises/<str:tax_code>/compliance/override/lift/", compliance_views.enterprise_compliance_lift,
+         name="enterprise-compliance-lift"),
+    path("enterprises/<str:tax_code>/compliance/compute/", compliance_views.enterprise_compliance_compute,
+         name="enterprise-compliance-compute"),
+    path("enterprises/<str:tax_code>/compliance/priority/", compliance_views.enterprise_compliance_priority,
+         name="enterprise-compliance-priority"),
     path("watchlist/", views.watchlist, name="watchlist"),
     path("watchlist/<int:pk>/deactivate/", views.watchlist_deactivate, name="watchlist-deactivate"),
     path("reference-prices/", views.reference_price_list, name="reference-price-list"),
