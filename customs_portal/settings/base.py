@@ -300,6 +300,8 @@ SPECTACULAR_SETTINGS = {
         "PaymentRecordStatusEnum": "payments.models.PaymentStatus",  # a payment's, not a declaration's payment_status
         "KindEnum": "declarations.models.review.DocumentKind",  # a document's kind, named as before risk changes had one
         "RiskChangeKindEnum": ["rule", "settings"],  # a risk change's (risk.models.RiskChange.Kind)
+        "ComplianceLevelEnum": "customs_portal.accounts.models.ComplianceLevel",
+        "OverrideLevelEnum": ["high", "medium", "low", "new"],  # risk.services.compliance.OVERRIDE_LEVELS
     },
 }
 
