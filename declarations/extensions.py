@@ -13,6 +13,7 @@ it registers its handler in its `AppConfig.ready()`:
 | `risk_explanation_data`      | risk        | the latest assessment as the API's staff serializer returns it (`risk`) |
 | `review_queue_annotations`   | risk        | the current assessment's score and fired rules, as queryset annotations |
 | `fired_rule_name`            | risk        | the name of a rule that fired, in the reader's language             |
+| `compliance_summary`         | risk        | the enterprise's compliance level for the review page: since when, where from, why |
 | `balance`                    | payments    | what is still owed on a declaration once what was paid counts        |
 
 Every one of them is required: calling one that nothing registered raises `ExtensionMissing`,
@@ -90,6 +91,12 @@ class FiredRuleName(Protocol):
     def __call__(self, fired: dict) -> str: ...
 
 
+class ComplianceSummary(Protocol):
+    """What the review page says of an enterprise's compliance level: since when, where it comes from, why."""
+
+    def __call__(self, *, enterprise) -> dict: ...
+
+
 class Balance(Protocol):
     """What declarations reads of a balance (a `payments.services.balance.Balance`)."""
 
@@ -109,9 +116,10 @@ risk_explanation: ExtensionPoint[RiskExplanation] = ExtensionPoint("risk_explana
 risk_explanation_data: ExtensionPoint[RiskExplanation] = ExtensionPoint("risk_explanation_data", "risk")
 review_queue_annotations: ExtensionPoint[ReviewQueueAnnotations] = ExtensionPoint("review_queue_annotations", "risk")
 fired_rule_name: ExtensionPoint[FiredRuleName] = ExtensionPoint("fired_rule_name", "risk")
+compliance_summary: ExtensionPoint[ComplianceSummary] = ExtensionPoint("compliance_summary", "risk")
 balance: ExtensionPoint[BalanceOf] = ExtensionPoint("balance", "payments")
 
 EXTENSION_POINTS: tuple[ExtensionPoint, ...] = (
     assessment_enqueue, amendment_assess, risk_explanation, risk_explanation_data, review_queue_annotations,
-    fired_rule_name, balance,
+    fired_rule_name, compliance_summary, balance,
 )

@@ -263,3 +263,7 @@ class RiskChange(models.Model):
 
     def __str__(self):
         return f"{self.kind} change #{self.pk}"
+
+
+# Computed compliance (issue 15): its own module.
+from risk.compliance_models import ComplianceOverride, ComplianceRecord, ComplianceStatus  # noqa: E402,F401

@@ -67,3 +67,12 @@ def backtest_run_enqueue(*, run_id: int) -> None:
         backtest_run_task.apply_async(args=[run_id], queue="batch", retry=False)
     except Exception:
         logger.warning("could not enqueue backtest %s", run_id, exc_info=True)
+
+
+@shared_task(name="risk.compliance_compute", acks_late=True,
+             autoretry_for=(OperationalError, InterfaceError), retry_backoff=5, max_retries=3)
+def compliance_compute_task() -> int:
+    """The nightly computation of every enterprise's compliance level (idempotent). Returns the changes."""
+    from risk.services.compliance import compliance_compute
+
+    return len(compliance_compute().changed)

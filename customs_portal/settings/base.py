@@ -302,6 +302,8 @@ SPECTACULAR_SETTINGS = {
         "PaymentRecordStatusEnum": "payments.models.PaymentStatus",  # a payment's, not a declaration's payment_status
         "KindEnum": "declarations.models.review.DocumentKind",  # a document's kind, named as before risk changes had one
         "RiskChangeKindEnum": ["rule", "settings"],  # a risk change's (risk.models.RiskChange.Kind)
+        "ComplianceLevelEnum": "customs_portal.accounts.models.ComplianceLevel",
+        "OverrideLevelEnum": ["high", "medium", "low", "new"],  # risk.services.compliance.OVERRIDE_LEVELS
     },
 }
 
@@ -351,6 +353,8 @@ RISK_SELECTION_KEY = env("RISK_SELECTION_KEY", default="")
 # Registered declarations still unassessed after RISK_SWEEP_AFTER_SECONDS are queued again
 # by the sweeper, which beat runs every RISK_SWEEP_INTERVAL_SECONDS.
 RISK_SWEEP_AFTER_SECONDS = env.int("RISK_SWEEP_AFTER_SECONDS", default=60)
+# A compliance level chosen on the enterprise list (not priority) overrides the computed one for this long.
+COMPLIANCE_OVERRIDE_DEFAULT_DAYS = env.int("COMPLIANCE_OVERRIDE_DEFAULT_DAYS", default=90)
 CELERY_BEAT_SCHEDULE = {
     "risk-sweep-unassessed": {
         "task": "risk.sweep_unassessed",
@@ -361,6 +365,9 @@ CELERY_BEAT_SCHEDULE = {
     # Payments (local time): late interest of unpaid declarations, then the bank statement of the day before.
     "payments-late-interest-daily": {"task": "payments.late_interest_update", "schedule": crontab(hour=0, minute=5)},
     "payments-reconcile-daily": {"task": "payments.reconcile", "schedule": crontab(hour=6, minute=0)},
+    # Compliance levels computed from each enterprise's record (risk/services/compliance.py), after the
+    # late interest of the night: an override that expired yesterday gives way to the computed level.
+    "risk-compliance-compute-daily": {"task": "risk.compliance_compute", "schedule": crontab(hour=1, minute=30)},
     # Expired API tokens are refused anyway; their rows go once a day.
     "accounts-api-tokens-purge-daily": {"task": "accounts.api_tokens_purge", "schedule": crontab(hour=3, minute=15)},
 }

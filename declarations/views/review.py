@@ -319,6 +319,7 @@ def _review_context(request, declaration: Declaration, **form_state) -> dict:
         "type_code_label": TYPE_LABELS.get(declaration.type_code, ""),
         "next_in_queue": next_in_queue,
         **enterprise_history(declaration),
+        "compliance": extensions.compliance_summary.handler(enterprise=declaration.enterprise),
     }
 
 

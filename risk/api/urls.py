@@ -1,6 +1,11 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
+from .compliance import (
+    EnterpriseComplianceComputeView,
+    EnterpriseComplianceOverrideView,
+    EnterpriseComplianceStateView,
+)
 from .views import (
     BacktestDetailView,
     BacktestView,
@@ -31,5 +36,11 @@ urlpatterns = [
     path("risk/watchlist/partners/<int:pk>/", WatchlistedPartnerDetailView.as_view(), name="risk-watchlist-partner"),
     path("risk/reference-prices/", ReferencePriceListView.as_view(), name="risk-reference-prices"),
     path("risk/reference-prices/<int:pk>/", ReferencePriceDetailView.as_view(), name="risk-reference-price"),
+    path("risk/enterprises/<str:tax_code>/compliance/", EnterpriseComplianceStateView.as_view(),
+         name="risk-enterprise-compliance"),
+    path("risk/enterprises/<str:tax_code>/compliance/override/", EnterpriseComplianceOverrideView.as_view(),
+         name="risk-enterprise-compliance-override"),
+    path("risk/enterprises/<str:tax_code>/compliance/compute/", EnterpriseComplianceComputeView.as_view(),
+         name="risk-enterprise-compliance-compute"),
     path("enterprises/<str:tax_code>/compliance/", EnterpriseComplianceView.as_view(), name="enterprise-compliance"),
 ]

@@ -13,6 +13,7 @@ from customs_portal.errors import DomainValidationError
 from customs_portal.languages import english_active
 from risk.conditions import ConditionError, conditions_validate
 from risk.models import RiskRule, RiskRuleVersion, RiskSettings
+from risk.services.compliance import compliance_level_set
 
 RULE_FIELDS = (
     "name_vi", "name_en", "description_vi", "description_en", "conditions", "score", "min_channel", "active",
@@ -124,10 +125,13 @@ def enterprise_compliance_update(*, enterprise, user, compliance_level: str, on_
     """Set an enterprise's compliance level and watchlist flag; the change is audited."""
     locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     before = {"compliance_level": locked.compliance_level, "on_watchlist": locked.on_watchlist}
-    locked.compliance_level = compliance_level
+    if compliance_level != locked.compliance_level:
+        # Levels are computed: a level chosen here grants priority or overrides the computed level
+        # (risk/services/compliance.py::compliance_level_set).
+        locked = compliance_level_set(enterprise=locked, user=user, level=compliance_level)
     locked.on_watchlist = on_watchlist
-    locked.save(update_fields=["compliance_level", "on_watchlist"])
+    locked.save(update_fields=["on_watchlist"])
     audit_record(declaration=None, actor=user, action="enterprise_compliance", data={
         "enterprise": locked.tax_code, "before": before,
-        "after": {"compliance_level": compliance_level, "on_watchlist": on_watchlist}})
+        "after": {"compliance_level": locked.compliance_level, "on_watchlist": on_watchlist}})
     return locked

@@ -127,6 +127,7 @@ BODIES = {
     "price": {"hs_code": "8703", "unit": "PCE", "price_vnd": "100000000"},
     "price_change": {"hs_code": "8471", "unit": "PCE", "price_vnd": "6000000"},
     "compliance": {"compliance_level": "low", "on_watchlist": True},
+    "compliance_override": {"level": "low", "reason": "Smuggling case 12/2026", "valid_until": "{today}"},
     "bank_callback": {"reference": "{pending_reference}", "amount": "{pending_amount}", "status": "success",
                       "bank_transaction_id": "SB-MATRIX-0001"},
     # Pages (form posts)
@@ -143,6 +144,8 @@ BODIES = {
     "risk_settings_form": {"yellow_threshold": "20", "red_threshold": "60", "random_yellow_percent": "5",
                            "random_red_percent": "2"},
     "compliance_form": {"compliance_level": "low", "on_watchlist": "on"},
+    "compliance_override_form": {"level": "low", "reason": "Smuggling case 12/2026", "valid_until": "{today}"},
+    "priority_form": {"granted": "yes"},
     "partner_form": {"name": "Acme Export Co", "country": "KR", "reason": "tip-off"},
     "price_form": {"hs_code": "8703", "unit": "PCE", "price_vnd": "100000000"},
     "price_change_form": {"hs_code": "8471", "unit": "PCE", "price_vnd": "6000000"},
@@ -218,6 +221,12 @@ MATRIX = [
     row("DELETE", "/api/v1/risk/reference-prices/{price}/",                           None,                   401,   403,    403,     403,  204,  403,  401,   SF),
     row("GET",    "/api/v1/enterprises/{tax_code}/compliance/",                       None,                   401,   403,    403,     403,  200,  403,  401,   SF),
     row("PUT",    "/api/v1/enterprises/{tax_code}/compliance/",                       "compliance",           401,   403,    403,     403,  200,  403,  401,   SF),
+    # computed compliance (issue 15): officers read it; the world has no override in force, so lifting one is
+    # 409 no_override, after authorization
+    row("GET",    "/api/v1/risk/enterprises/{tax_code}/compliance/",                  None,                   401,   403,    403,     200,  200,  403,  401,   SF),
+    row("POST",   "/api/v1/risk/enterprises/{tax_code}/compliance/override/",         "compliance_override",  401,   403,    403,     403,  201,  403,  401,   SF),
+    row("DELETE", "/api/v1/risk/enterprises/{tax_code}/compliance/override/",         None,                   401,   403,    403,     403,  409,  403,  401,   SF),
+    row("POST",   "/api/v1/risk/enterprises/{tax_code}/compliance/compute/",          None,                   401,   403,    403,     403,  200,  403,  401,   SF),
     # --- API: payments (api.md, "Payments")
     row("GET",    "/api/v1/declarations/{payable}/payments/",                         None,                   401,   404,    200,     200,  200,  403,  401,   SF),
     row("POST",   "/api/v1/declarations/{payable}/payments/",                         None,                   401,   404,    201,     403,  403,  403,  401,   SF),
@@ -283,6 +292,11 @@ MATRIX = [
     row("POST",   "/risk/settings/",                                                  "risk_settings_form",   302,   403,    403,     403,  302,  403,  302,   SF),
     row("GET",    "/risk/enterprises/",                                               None,                   302,   403,    403,     403,  200,  403,  302,   SF),
     row("POST",   "/risk/enterprises/{tax_code}/compliance/",                         "compliance_form",      302,   403,    403,     403,  302,  403,  302,   SF),
+    row("GET",    "/risk/enterprises/{tax_code}/",                                    None,                   302,   403,    403,     403,  200,  403,  302,   SF),
+    row("POST",   "/risk/enterprises/{tax_code}/compliance/override/",                "compliance_override_form", 302, 403,  403,     403,  302,  403,  302,   SF),
+    row("POST",   "/risk/enterprises/{tax_code}/compliance/override/lift/",           None,                   302,   403,    403,     403,  302,  403,  302,   SF),
+    row("POST",   "/risk/enterprises/{tax_code}/compliance/compute/",                 None,                   302,   403,    403,     403,  302,  403,  302,   SF),
+    row("POST",   "/risk/enterprises/{tax_code}/compliance/priority/",                "priority_form",        302,   403,    403,     403,  302,  403,  302,   SF),
     row("GET",    "/risk/watchlist/",                                                 None,                   302,   403,    403,     403,  200,  403,  302,   SF),
     row("POST",   "/risk/watchlist/",                                                 "partner_form",         302,   403,    403,     403,  302,  403,  302,   SF),
     row("POST",   "/risk/watchlist/{partner}/deactivate/",                            None,                   302,   403,    403,     403,  302,  403,  302,   SF),

@@ -51,7 +51,7 @@ RISK_WORDS = re.compile(
 RISK_FIELDS = {"risk", "risk_score", "score", "score_channel", "fired_rules", "rule", "rules", "rule_versions",
                "thresholds", "random_selection", "random_draw", "assessment", "compliance_level", "on_watchlist"}
 # Refusals that name the role needed, not anything about the data: "risk" there is a job title.
-ROLE_MESSAGES = ["Only risk administrators can do this."]
+ROLE_MESSAGES = ["Only risk administrators can do this.", "Only customs officers and risk administrators can do this."]
 
 # What the trader reads through the API, refusals and conflicts included. (method, path, body, status)
 API_READS = [
@@ -79,6 +79,7 @@ API_READS = [
     ("GET", "/api/v1/risk/rules/{rule}/", None, 403),
     ("GET", "/api/v1/risk/watchlist/partners/", None, 403),
     ("GET", "/api/v1/enterprises/{tax_code}/compliance/", None, 403),
+    ("GET", "/api/v1/risk/enterprises/{tax_code}/compliance/", None, 403),
     ("POST", "/api/v1/gate/release/", {"declaration_number": "{other_number}"}, 403),
     ("GET", "/api/v1/declarations/{other}/", None, 404),
     ("GET", "/api/v1/declarations/{other}/versions/", None, 404),
@@ -101,6 +102,7 @@ PAGES = [
     ("/risk/rules/", 403),
     ("/risk/watchlist/", 403),
     ("/risk/enterprises/", 403),
+    ("/risk/enterprises/{tax_code}/", 403),
     ("/declarations/{other}/", 404),
     ("/declarations/{other}/pdf/", 404),
     ("/payments/declarations/{other}/panel/", 404),
