@@ -183,6 +183,11 @@ class GoodsItem(models.Model):
     line_value = models.DecimalField(_("line value"), **MONEY)
     preference = models.CharField(_("preference"), max_length=8, default="MFN")
     certificate_of_origin = models.CharField(_("certificate of origin number"), max_length=50, blank=True)
+    # The permits, licences and inspection results of specialised management that the national single
+    # window issued for the goods: [{"kind", "number", "agency", "date" (ISO)}], in the order given,
+    # validated by declarations/permits.py. A list on the item, so that copies, versions and amendments
+    # carry it with the rest of the line.
+    permits = models.JSONField(_("permits"), default=list, blank=True)
 
     # Computed by declarations.services.taxes (customs value in invoice currency, the rest in VND).
     customs_value = models.DecimalField(max_digits=20, decimal_places=4, default=Decimal("0"))
