@@ -16,7 +16,7 @@ RATIO_PLACES = Decimal("0.0001")
 # rates applied, the tariff's descriptions and preferential schedule as JSON) is not loaded:
 # reading it took half the time of gathering the facts.
 ITEM_FIELDS = ("declaration", "line_no", "hs_code", "origin_country", "preference", "description", "unit_price",
-               "unit", "tariff_line", "tariff_line__specialised_procedures")
+               "unit", "tariff_line", "tariff_line__specialised_procedures", "permits")
 
 
 def items_for_facts(items: QuerySet[GoodsItem]) -> QuerySet[GoodsItem]:
@@ -89,6 +89,7 @@ def declaration_facts(*, declaration: Declaration, items=None) -> Facts:
     for item in items:
         reference = _reference_for(prices, item.hs_code, item.unit_id)
         ratio = None
+        specialised = bool(procedures_applicable(item.tariff_line.specialised_procedures))
         if reference and rate:
             ratio = (item.unit_price * rate / reference).quantize(RATIO_PLACES)
         facts_items.append(
@@ -99,7 +100,9 @@ def declaration_facts(*, declaration: Declaration, items=None) -> Facts:
                 "items.preference": item.preference,
                 "items.description": item.description.casefold(),
                 "items.unit_price_vs_reference": ratio,
-                "items.specialised_management": bool(procedures_applicable(item.tariff_line.specialised_procedures)),
+                "items.specialised_management": specialised,
+                # declarations/permits.py: the line needs a permit, licence or inspection result and gives none.
+                "items.specialised_without_permit": specialised and not item.permits,
             }
         )
     details = {}
