@@ -24,6 +24,7 @@ from declarations.filters import DeclarationFilter
 from declarations.forms import DeclarationForm, error_summary, flatten_errors
 from declarations.lifecycle import Status
 from declarations.models import Direction, TransportMode
+from declarations.permits import PermitKind, permit_warnings
 from declarations.selectors import (
     declaration_get,
     declaration_id_visible,
@@ -113,6 +114,7 @@ def _form_context(form: DeclarationForm, *, declaration=None) -> dict:
         "incoterms": INCOTERMS.values(),
         "preferences": [(code, AGREEMENTS[code].name if code in AGREEMENTS else _("Most-favoured-nation rate"))
                         for code in PREFERENCE_CODES],
+        "permit_kinds": PermitKind.choices,
     }
 
 
@@ -199,6 +201,7 @@ def declaration_detail(request, pk):
             "type_code_label": _type_code_labels().get(declaration.type_code, ""),
             "incoterm": INCOTERMS.get(declaration.incoterm),
             "can_edit": request.user.is_trader and declaration.status == Status.DRAFT,
+            "permit_warnings": permit_warnings(items),
                 **detail_panels_context(request, declaration),
         },
     )
@@ -216,7 +219,8 @@ def declaration_preview_view(request):
         except DomainValidationError as exc:
             form.set_errors(exc.errors)
         else:
-            return render(request, "declarations/_preview.html", {"declaration": declaration, "items": items})
+            return render(request, "declarations/_preview.html", {"declaration": declaration, "items": items,
+                                                                  "permit_warnings": permit_warnings(items)})
     missing_messages = {_(message) for message in MISSING_MESSAGES}
     summary = form.summary
     return render(request, "declarations/_preview.html", {

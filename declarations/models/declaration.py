@@ -218,6 +218,15 @@ class GoodsItem(models.Model):
         return self.import_duty + self.export_duty + self.special_consumption_tax + self.environmental_tax + self.vat
 
     @property
+    def permit_entries(self) -> list[dict]:
+        """The permits as pages and the PDF list them: the kind's label and the date as a date."""
+        from declarations.permits import PermitKind, permits_parsed
+
+        labels = dict(PermitKind.choices)
+        return [{**permit, "kind_label": labels.get(permit.get("kind"), permit.get("kind"))}
+                for permit in permits_parsed(self.permits)]
+
+    @property
     def duty_to_be_assessed(self) -> bool:
         return self.duty_assessment == DutyAssessment.TO_BE_ASSESSED
 
