@@ -111,7 +111,7 @@ ITEM_LABELS = {spec.key: spec.label for spec in ITEM_FIELDS} | {
     # Computed values: their errors are shown on the item's row (too large to record).
     "line_value": _("Line value"), "customs_value": _("Customs value"), "taxable_value": _("Taxable value"),
     "import_duty": _("Import duty"), "export_duty": _("Export duty"), "special_consumption_tax": _("Special consumption tax"),
-    "environmental_tax": _("Environmental tax"), "vat": _("VAT"),
+    "environmental_tax": _("Environmental tax"), "vat": _("VAT"), "permits": _("Permits"),
 }
 ITEM_NAME = re.compile(r"^items-(\d{1,4})-(\w+)$")
 # A permit of an item: items-<item>-permits-<permit>-<field> (declarations/permits.py).

@@ -327,14 +327,14 @@ def declaration_content_parse(content: dict) -> dict:
             for item in data["items"]:
                 if name in item:
                     item[name] = _parsed_value(kind, item[name])
-    for item in data["items"]:
-        if item.get("permits"):
-            item["permits"] = permits_parsed(item["permits"])
         elif group:
             if name in (data.get(group) or {}):
                 data[group][name] = _parsed_value(kind, data[group][name])
         elif name in data:
             data[name] = _parsed_value(kind, data[name])
+    for item in data["items"]:
+        if item.get("permits"):
+            item["permits"] = permits_parsed(item["permits"])
     return data
 
 

@@ -5,8 +5,8 @@ fired for nearly every declaration: two thirds of the tariff's lines are under s
 management. Goods items now carry their permits (declarations.GoodsItem.permits), so:
 
 - that rule gets a new version: score 10, no minimum channel (a weight, it selects nothing alone);
-- a new rule "Specialised management without a permit" (score 30, minimum yellow) selects the
-  lines that need a permit and give none.
+- a new rule "Specialised management without a permit" (score 20, minimum yellow) selects the
+  lines that need a permit and give none: with the weight, such a line scores the 30 it did before.
 
 Only a rule set that still has the seeded rule as it was seeded is changed (a risk admin's own
 edit of it is left alone); a database without it (not seeded yet) gets both from the seed
@@ -37,7 +37,7 @@ NEW_RULE = {
                       "certificate or quality-inspection result (issued through the national single window): "
                       "document check.",
     "conditions": [{"field": "items.specialised_without_permit", "op": "eq", "value": True}],
-    "score": 30,
+    "score": 20,
     "min_channel": "yellow",
 }
 NOTE = "issue 15: permits of specialised management (migration risk 0008)"

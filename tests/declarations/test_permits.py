@@ -155,3 +155,27 @@ class TestWarnings:
             "Chứng nhận chất lượng ATKT và BVMT trước TQ (12/2022/TT-BGTVT và 62/2024/TT-BGTVT)",
             "Khác (1725/QĐ-BCT 2024)", "Không có số hiệu (PL1)")) == [
             "1725/QĐ-BCT 2024", "12/2022/TT-BGTVT và 62/2024/TT-BGTVT"]
+
+
+class TestAmendmentChanges:
+    def test_a_permit_added_is_a_change_of_its_line_and_a_version_without_the_key_has_none(self):
+        from declarations.services.amendments import amendment_changes
+
+        before = {"items": [{"hs_code": "08051010"}]}  # stored before permits existed
+        assert amendment_changes(before=before, after={"items": [{"hs_code": "08051010", "permits": []}]}) == []
+        after = {"items": [{"hs_code": "08051010", "permits": [permit()]}]}
+        assert amendment_changes(before=before, after=after) == [
+            {"line": 1, "field": "permits", "from": None, "to": [permit()]}]
+
+
+def test_a_stored_body_parses_back_with_its_permit_dates_and_the_rest_untouched(trader1):
+    from datetime import date
+
+    from declarations.services.declarations import declaration_content_json, declaration_content_parse
+
+    declaration = declaration_draft_create(trader1, body_with_permits(None, [permit()]))
+    data = declaration_as_data(declaration=declaration)
+    parsed = declaration_content_parse(declaration_content_json(data))
+    assert parsed == data
+    assert isinstance(parsed["items"][1]["permits"][0]["date"], date)
+    assert isinstance(parsed["invoice"]["date"], date)
