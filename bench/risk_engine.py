@@ -75,7 +75,8 @@ def make_facts(generator: random.Random) -> Facts:
     items = [
         {"line_no": n, "items.hs_code": f"{generator.randint(1010000, 97990000):08d}",
          "items.origin_country": generator.choice(COUNTRIES), "items.preference": "MFN", "items.description": "goods",
-         "items.unit_price_vs_reference": Decimal(generator.randint(30, 150)) / 100, "items.specialised_management": False}
+         "items.unit_price_vs_reference": Decimal(generator.randint(30, 150)) / 100, "items.specialised_management": False,
+         "items.specialised_without_permit": False}
         for n in range(1, ITEMS + 1)
     ]
     return Facts(header=header, items=items, on=date(2026, 11, 23))

@@ -35,6 +35,7 @@ from customs_portal.localization import (
 from declarations.api.serializers import DeclarationWriteSerializer
 from declarations.containers import container_numbers_split
 from declarations.items import ITEM_ENTERED_FIELDS
+from declarations.permits import MAX_PERMITS, PermitKind
 
 # DRF's messages that this form can show and that DRF's own Vietnamese catalogue lacks;
 # listed here so `makemessages` collects them into the project's catalogue.
@@ -118,9 +119,19 @@ ITEM_LABELS = {spec.key: spec.label for spec in ITEM_FIELDS} | {
     # Computed values: their errors are shown on the item's row (too large to record).
     "line_value": _("Line value"), "customs_value": _("Customs value"), "taxable_value": _("Taxable value"),
     "import_duty": _("Import duty"), "export_duty": _("Export duty"), "special_consumption_tax": _("Special consumption tax"),
-    "environmental_tax": _("Environmental tax"), "vat": _("VAT"),
+    "environmental_tax": _("Environmental tax"), "vat": _("VAT"), "permits": _("Permits"),
 }
 ITEM_NAME = re.compile(r"^items-(\d{1,4})-(\w+)$")
+# A permit of an item: items-<item>-permits-<permit>-<field> (declarations/permits.py).
+PERMIT_NAME = re.compile(r"^items-(\d{1,4})-permits-(\d{1,3})-(\w+)$")
+PERMIT_FIELDS = [
+    FieldSpec("kind", "kind", _("Kind")),
+    FieldSpec("number", "number", _("Permit number")),
+    FieldSpec("agency", "agency", _("Issuing agency")),
+    FieldSpec("date", "date", _("Date of issue"), "date"),
+]
+PERMIT_KEYS = [spec.key for spec in PERMIT_FIELDS]
+PERMIT_LABELS = {spec.key: spec.label for spec in PERMIT_FIELDS}
 ITEM_DEFAULTS = {"preference": "MFN"}
 
 GROUP_LABELS = {"partner": _("Partner"), "invoice": _("Invoice"), "items": _("Goods items")}
@@ -155,10 +166,28 @@ class BoundValue:
 
 
 @dataclass
+class PermitRow:
+    """One permit of a goods item, as its four inputs."""
+
+    index: int | str
+    fields: dict[str, BoundValue]
+
+    @property
+    def number(self) -> int | str:
+        return self.index + 1 if isinstance(self.index, int) else ""
+
+
+@dataclass
 class ItemRow:
     index: int | str
     fields: dict[str, BoundValue]
     errors: list[str]  # errors of the row that belong to no input (e.g. the line value)
+    permits: list[PermitRow] = field(default_factory=list)
+    permit_errors: list[str] = field(default_factory=list)  # about the list of permits (too many)
+
+    @property
+    def max_permits(self) -> int:
+        return MAX_PERMITS
 
     @property
     def number(self) -> int | str:
@@ -166,7 +195,8 @@ class ItemRow:
 
     @property
     def has_errors(self) -> bool:
-        return bool(self.errors) or any(f.errors for f in self.fields.values())
+        return (bool(self.errors) or bool(self.permit_errors) or any(f.errors for f in self.fields.values())
+                or any(f.errors for permit in self.permits for f in permit.fields.values()))
 
 
 def _text(value) -> str:
@@ -243,6 +273,8 @@ class DeclarationForm:
             self.rows = []
         if not self.rows:
             self.rows = [{key: ITEM_DEFAULTS.get(key, "") for key in ITEM_KEYS}]
+        for row in self.rows:
+            row.setdefault("permits", [])
 
     @staticmethod
     def _rows_from_post(data) -> list[dict[str, str]]:
@@ -252,10 +284,20 @@ class DeclarationForm:
             match = ITEM_NAME.match(name)
             if match and match.group(2) in ITEM_KEYS:
                 by_index.setdefault(int(match.group(1)), {})[match.group(2)] = (data.get(name) or "").strip()
+        permits: dict[int, dict[int, dict[str, str]]] = {}
+        for name in data.keys():
+            match = PERMIT_NAME.match(name)
+            if match and match.group(3) in PERMIT_KEYS:
+                permit = permits.setdefault(int(match.group(1)), {}).setdefault(int(match.group(2)), {})
+                permit[match.group(3)] = (data.get(name) or "").strip()
         rows = []
-        for index in sorted(by_index):
-            row = {key: by_index[index].get(key, "") for key in ITEM_KEYS}
-            if any(value and value != ITEM_DEFAULTS.get(key) for key, value in row.items()):
+        for index in sorted(by_index.keys() | permits.keys()):
+            row = {key: by_index.get(index, {}).get(key, "") for key in ITEM_KEYS}
+            typed = [{key: found.get(key, "") for key in PERMIT_KEYS} for _n, found in sorted(permits.get(index, {}).items())]
+            # A permit row left blank (its kind alone is a default of the select) is dropped.
+            row["permits"] = [permit for permit in typed if permit["number"] or permit["agency"] or permit["date"]]
+            if any(value and value != ITEM_DEFAULTS.get(key) for key, value in row.items() if key != "permits") \
+                    or row["permits"]:
                 row["preference"] = row["preference"] or "MFN"
                 rows.append(row)
         return rows
@@ -268,7 +310,9 @@ class DeclarationForm:
             for part in spec.path.split("."):
                 node = node.get(part) if isinstance(node, dict) else None
             values[spec.key] = _text(node)
-        rows = [{key: _text(item.get(key)) for key in ITEM_KEYS} for item in body.get("items", [])]
+        rows = [{**{key: _text(item.get(key)) for key in ITEM_KEYS},
+                 "permits": [{key: _text(permit.get(key)) for key in PERMIT_KEYS} for permit in item.get("permits") or []]}
+                for item in body.get("items", [])]
         return values, rows
 
     @property
@@ -300,10 +344,17 @@ class DeclarationForm:
                 body[group][name] = value
             else:
                 body[spec.path] = value
-        body["items"] = [
-            {key: self._read(ITEM_KINDS[key], value, f"items.{index}.{key}") for key, value in row.items() if value}
-            for index, row in enumerate(self.rows)
-        ]
+        body["items"] = []
+        for index, row in enumerate(self.rows):
+            item = {key: self._read(ITEM_KINDS[key], value, f"items.{index}.{key}")
+                    for key, value in row.items() if key != "permits" and value}
+            if row.get("permits"):
+                item["permits"] = [
+                    {key: self._read("date" if key == "date" else "text", value, f"items.{index}.permits.{n}.{key}")
+                     for key, value in permit.items() if value}
+                    for n, permit in enumerate(row["permits"])
+                ]
+            body["items"].append(item)
         return body
 
     def validated_data(self) -> dict | None:
@@ -346,10 +397,30 @@ class DeclarationForm:
                 f"{ITEM_LABELS.get(path.rsplit('.', 1)[1], path.rsplit('.', 1)[1])}: {message}"
                 for path, messages in self.errors.items()
                 if path.startswith(f"items.{index}.") and path.rsplit(".", 1)[1] not in ITEM_KEYS
+                and not path.startswith(f"items.{index}.permits")
                 for message in messages
             ]
-            result.append(ItemRow(index, fields, other))
+            permits = [
+                PermitRow(n, {spec.key: BoundValue(spec.key, f"items-{index}-permits-{n}-{spec.key}", spec.label,
+                                                   permit.get(spec.key, ""),
+                                                   self.errors.get(f"items.{index}.permits.{n}.{spec.key}", []), spec.kind)
+                              for spec in PERMIT_FIELDS})
+                for n, permit in enumerate(row.get("permits") or [])
+            ]
+            result.append(ItemRow(index, fields, other, permits, self.errors.get(f"items.{index}.permits", [])))
         return result
+
+    @property
+    def blank_permit(self) -> PermitRow:
+        """The permit row that the page's script copies when the trader adds a permit to an item."""
+        return PermitRow("__permit__", {
+            spec.key: BoundValue(spec.key, f"items-__prefix__-permits-__permit__-{spec.key}", spec.label,
+                                 PermitKind.LICENCE if spec.key == "kind" else "", kind=spec.kind)
+            for spec in PERMIT_FIELDS})
+
+    @property
+    def permit_kinds(self) -> list[tuple[str, str]]:
+        return list(PermitKind.choices)
 
     @property
     def blank_row(self) -> ItemRow:
@@ -386,6 +457,14 @@ def error_label(path: str) -> tuple[str, str]:
         number = int(parts[1]) + 1
         if len(parts) == 2:
             return pgettext("goods item", "Item %(number)d") % {"number": number}, ""
+        if parts[2] == "permits":
+            place = pgettext("goods item", "Item %(number)d") % {"number": number}
+            if len(parts) >= 5 and parts[3].isdigit():
+                label = PERMIT_LABELS.get(parts[4], parts[4])
+                permit = pgettext("permit of an item", "Permit %(number)d") % {"number": int(parts[3]) + 1}
+                anchor = f"id_items-{parts[1]}-permits-{parts[3]}-{parts[4]}" if parts[4] in PERMIT_KEYS else ""
+                return f"{place} · {permit} · {label}", anchor
+            return f"{place} · {_('Permits')}", ""
         label = ITEM_LABELS.get(parts[2], parts[2])
         anchor = f"id_items-{parts[1]}-{parts[2]}" if parts[2] in ITEM_KEYS else ""
         return f"{pgettext('goods item', 'Item %(number)d') % {'number': number}} · {label}", anchor

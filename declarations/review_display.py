@@ -151,6 +151,9 @@ def audit_trail(declaration: Declaration) -> list[dict]:
 
 
 def _change_value(value, field: str | None = None) -> str:
+    if field == "permits" and isinstance(value, list):  # a line's permits (declarations/permits.py)
+        return "; ".join(f"{permit.get('kind')} {permit.get('number')} ({permit.get('agency')}, {permit.get('date')})"
+                         for permit in value if isinstance(permit, dict)) or "—"
     if isinstance(value, dict):  # a goods line added or removed
         return " · ".join(str(part) for part in (
             value.get("hs_code"), value.get("description"),

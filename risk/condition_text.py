@@ -96,6 +96,10 @@ WORDINGS: dict[str, Wording] = {
         pgettext_lazy("condition subject", "An item"),
         holds=gettext_lazy("An item is under specialised management"),
         fails=gettext_lazy("An item is not under specialised management")),
+    "items.specialised_without_permit": Wording(
+        pgettext_lazy("condition subject", "An item"),
+        holds=gettext_lazy("An item under specialised management carries no permit, licence or inspection result"),
+        fails=gettext_lazy("An item carries its permit, licence or inspection result, or needs none")),
     "taxes.total": Wording(pgettext_lazy("condition subject", "The total of duties and taxes"),
                            gettext_lazy("taxes: %(value)s"), unit=gettext_lazy("%(number)s VND")),
     "item_count": Wording(pgettext_lazy("condition subject", "The number of goods items"), gettext_lazy("items: %(value)s")),

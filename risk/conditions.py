@@ -75,6 +75,8 @@ FIELDS: dict[str, Field] = {
         Field("items.description", "text", gettext_noop("Item description")),
         Field("items.unit_price_vs_reference", "number", gettext_noop("Item unit price ÷ reference price")),
         Field("items.specialised_management", "bool", gettext_noop("Item under specialised management")),
+        Field("items.specialised_without_permit", "bool",
+              gettext_noop("Item under specialised management without a permit")),
         Field("taxes.total", "number", gettext_noop("Taxes total (VND)")),
         Field("item_count", "number", gettext_noop("Number of items")),
     ]

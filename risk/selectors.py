@@ -32,7 +32,7 @@ from risk.names import partner_name_key
 # rates applied, the tariff's descriptions and preferential schedule as JSON) is not loaded:
 # reading it took half the time of gathering the facts.
 ITEM_FIELDS = ("declaration", "line_no", "hs_code", "origin_country", "preference", "description", "unit_price",
-               "unit", "tariff_line", "tariff_line__specialised_procedures")
+               "unit", "tariff_line", "tariff_line__specialised_procedures", "permits")
 
 
 def items_for_facts(items: QuerySet[GoodsItem]) -> QuerySet[GoodsItem]:

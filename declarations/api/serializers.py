@@ -47,6 +47,7 @@ from declarations.models import (
     PaymentStatus,
     TransportMode,
 )
+from declarations.permits import AGENCY_MAX, MAX_PERMITS, NUMBER_MAX, PermitKind
 from reference.agreements import PREFERENCE_CODES
 from reference.incoterms import INCOTERMS
 
@@ -74,6 +75,22 @@ class InvoiceSerializer(serializers.Serializer):
     total = DecimalField(max_digits=18, decimal_places=2, min_value=Decimal("0.01"))
 
 
+class PermitSerializer(serializers.Serializer):
+    """A permit, licence or inspection result of specialised management, issued through the national single window."""
+
+    kind = serializers.ChoiceField(choices=PermitKind.choices,
+                                   help_text='"licence", "quarantine" (quarantine certificate), "quality" (quality '
+                                             'inspection result) or "other"')
+    number = serializers.CharField(max_length=NUMBER_MAX, help_text="the permit's number as issued")
+    agency = serializers.CharField(max_length=AGENCY_MAX, help_text="the issuing agency")
+    date = serializers.DateField(help_text="date of issue; not in the future")
+
+
+PERMITS_HELP = ("permits, licences or inspection results for goods under specialised management (at most "
+                f"{MAX_PERMITS}, each kind and number once); optional. A line under specialised management without "
+                "one is accepted, with a warning, and may be selected for a check.")
+
+
 class GoodsItemWriteSerializer(serializers.Serializer):
     hs_code = serializers.RegexField(r"^\d{1,10}$", max_length=10, help_text="8-digit AHTN code",
                                      error_messages={"invalid": _("An HS code is made of digits only.")})
@@ -86,6 +103,7 @@ class GoodsItemWriteSerializer(serializers.Serializer):
                                           help_text="quantity × unit price; computed when omitted")
     preference = serializers.ChoiceField(choices=PREFERENCE_CODES, default="MFN")
     certificate_of_origin = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    permits = PermitSerializer(many=True, required=False, help_text=PERMITS_HELP)
 
 
 class DeclarationWriteSerializer(serializers.Serializer):
@@ -147,11 +165,14 @@ class GoodsItemSerializer(serializers.ModelSerializer):
         help_text='who sets the import duty: "tariff" (a rate of the tariff), "to_be_assessed" (a special rule of the '
                   'tariff sets it: an officer assesses it after registration; until then it counts as 0), "officer"')
     tax_total = serializers.DecimalField(max_digits=20, decimal_places=0, read_only=True)
+    permits = PermitSerializer(many=True, help_text=PERMITS_HELP)
 
     class Meta:
         model = GoodsItem
         fields = [
             "line_no", *ITEM_DECLARED_FIELDS, "customs_value", "taxable_value", "import_duty", "export_duty",
+            "line_no", "hs_code", "description", "origin_country", "quantity", "unit", "unit_price", "line_value",
+            "preference", "certificate_of_origin", "permits", "customs_value", "taxable_value", "import_duty", "export_duty",
             "special_consumption_tax", "environmental_tax", "vat", "tax_total", "rates", "duty_assessment",
         ]
         read_only_fields = fields

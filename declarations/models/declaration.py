@@ -183,6 +183,11 @@ class GoodsItem(models.Model):
     line_value = models.DecimalField(_("line value"), **MONEY)
     preference = models.CharField(_("preference"), max_length=8, default="MFN")
     certificate_of_origin = models.CharField(_("certificate of origin number"), max_length=50, blank=True)
+    # The permits, licences and inspection results of specialised management that the national single
+    # window issued for the goods: [{"kind", "number", "agency", "date" (ISO)}], in the order given,
+    # validated by declarations/permits.py. A list on the item, so that copies, versions and amendments
+    # carry it with the rest of the line.
+    permits = models.JSONField(_("permits"), default=list, blank=True)
 
     # Computed by declarations.services.taxes (customs value in invoice currency, the rest in VND).
     customs_value = models.DecimalField(max_digits=20, decimal_places=4, default=Decimal("0"))
@@ -211,6 +216,15 @@ class GoodsItem(models.Model):
     @property
     def tax_total(self) -> Decimal:
         return self.import_duty + self.export_duty + self.special_consumption_tax + self.environmental_tax + self.vat
+
+    @property
+    def permit_entries(self) -> list[dict]:
+        """The permits as pages and the PDF list them: the kind's label and the date as a date."""
+        from declarations.permits import PermitKind, permits_parsed
+
+        labels = dict(PermitKind.choices)
+        return [{**permit, "kind_label": labels.get(permit.get("kind"), permit.get("kind"))}
+                for permit in permits_parsed(self.permits)]
 
     @property
     def duty_to_be_assessed(self) -> bool:

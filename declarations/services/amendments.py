@@ -193,7 +193,7 @@ def _accept(declaration: Declaration, request: AmendmentRequest, *, officer, not
 def _same(key: str, before, after) -> bool:
     if before == after:
         return True
-    if key == "container_numbers":  # versions stored before the field existed have none
+    if key in ("container_numbers", "permits"):  # versions stored before the field existed have none
         return (before or []) == (after or [])
     if key in NUMERIC_KEYS and before not in (None, "") and after not in (None, ""):
         try:

@@ -25,6 +25,7 @@ from declarations.models import (
     GoodsItem,
     PaymentStatus,
 )
+from declarations.permits import permits_parsed
 from declarations.selectors import declaration_items, declaration_number_next
 from declarations.services.lifecycle import declaration_lock, declaration_transition
 from declarations.services.taxes import (
@@ -78,6 +79,7 @@ def _build_items(declaration: Declaration, resolved_items: list[dict]) -> list[G
     for line_no, entry in enumerate(resolved_items, start=1):
         values = {name: entry.get(name) for name in ITEM_STORED_FIELDS}
         values["certificate_of_origin"] = values["certificate_of_origin"] or ""
+        values["permits"] = list(entry.get("permits") or [])  # validated: declarations.permits.permits_clean
         items.append(GoodsItem(declaration=declaration, line_no=line_no, **values))
     return items
 
@@ -255,8 +257,9 @@ def declaration_as_data(*, declaration: Declaration, items=None) -> dict:
         },
         "freight": declaration.freight,
         "insurance": declaration.insurance,
-        # Foreign keys as their codes (origin_country_id, unit_id).
-        "items": [{name: getattr(item, ITEM_ATTRIBUTES[name]) for name in ITEM_DECLARED_FIELDS} for item in items],
+        # Foreign keys as their codes (origin_country_id, unit_id); permits with their dates as dates.
+        "items": [{**{name: getattr(item, ITEM_ATTRIBUTES[name]) for name in ITEM_DECLARED_FIELDS},
+                   "permits": permits_parsed(item.permits)} for item in items],
     }
 
 
@@ -327,6 +330,9 @@ def declaration_content_parse(content: dict) -> dict:
                 data[group][name] = _parsed_value(kind, data[group][name])
         elif name in data:
             data[name] = _parsed_value(kind, data[name])
+    for item in data["items"]:
+        if item.get("permits"):
+            item["permits"] = permits_parsed(item["permits"])
     return data
 
 
@@ -383,6 +389,9 @@ def declaration_goods_reassess(*, declaration: Declaration, items: list[dict]) -
     before = json.loads(json.dumps(data["items"], cls=DjangoJSONEncoder))
     for entry, item in zip(before, previous):
         entry.update(taxable_value=str(item.taxable_value), tax_total=str(item.tax_total))
+    # Goods as found keep the permits declared on their line unless the officer gives others.
+    items = [item if "permits" in item or index >= len(previous)
+             else {**item, "permits": permits_parsed(previous[index].permits)} for index, item in enumerate(items)]
     data["items"] = items
     data["invoice"] = {**data["invoice"], "total": sum((line_value_of(item) if item.get("line_value") is None
                                                         else item["line_value"] for item in items), Decimal("0"))}

@@ -21,6 +21,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from declarations.lifecycle import Channel, Status
 from declarations.models import Declaration, GateRelease, PaymentStatus, TransportMode
+from declarations.permits import permits_parsed
 from declarations.services.taxes import TAX_NAMES
 from declarations.services.verification import qr_payload, verification_code
 from declarations.type_codes import TYPE_CODES
@@ -140,6 +141,19 @@ def _item_columns(importing: bool) -> dict:
     return {**ITEM_COLUMNS_MM, "tax": tax}
 
 
+# The PDF is bilingual whatever the reader's language: Vietnamese, with English in italics.
+PERMIT_KINDS_PDF = {"licence": ("Giấy phép", "Licence"), "quarantine": ("Giấy chứng nhận kiểm dịch", "Quarantine certificate"),
+                    "quality": ("Kết quả kiểm tra chất lượng", "Quality inspection result"), "other": ("Khác", "Other")}
+
+
+def _permit_rows(item) -> list[dict]:
+    return [{"kind_vi": PERMIT_KINDS_PDF.get(permit["kind"], (permit["kind"], ""))[0],
+             "kind_en": PERMIT_KINDS_PDF.get(permit["kind"], ("", permit["kind"]))[1],
+             "number": permit["number"], "agency": permit["agency"],
+             "date": permit["date"].strftime("%d/%m/%Y") if permit.get("date") else ""}
+            for permit in permits_parsed(item.permits)]
+
+
 def _item_rows(declaration: Declaration, columns: dict) -> list[dict]:
     rows = []
     for item in declaration.items.all():
@@ -155,6 +169,7 @@ def _item_rows(declaration: Declaration, columns: dict) -> list[dict]:
             "description": item.description,
             "preference": item.preference,
             "certificate_of_origin": item.certificate_of_origin,
+            "permits": _permit_rows(item),
             "preference_refused": duty.get("preference_refused_reason", ""),
             "origin": item.origin_country_id,
             "quantity": _amount(vn_number(item.quantity), columns["quantity"]),

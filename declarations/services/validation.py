@@ -18,6 +18,7 @@ from customs_portal.errors import DomainValidationError
 from customs_portal.localization import amount_text, date_text
 from declarations.containers import container_numbers_clean
 from declarations.models import Declaration, Direction, GoodsItem
+from declarations.permits import permits_clean
 from declarations.type_codes import TYPE_CODES
 from reference.agreements import AGREEMENTS
 from reference.cache import ReferenceCopies, reference_copies
@@ -270,6 +271,9 @@ def declaration_data_validate(*, data: dict, today: date | None = None, referenc
             elif not item.get("certificate_of_origin"):
                 errors.item(index, "certificate_of_origin", _("A %(agreement)s preference needs the number of its certificate of origin (form %(form)s).") % {
                     "agreement": preference, "form": AGREEMENTS[preference].certificate})
+        entry["permits"], permit_errors = permits_clean(item.get("permits"))
+        if permit_errors:
+            errors.items[index]["permits"] = permit_errors
         resolved_items.append(entry)
     resolved["items"] = resolved_items
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from declarations.forms import DeclarationForm
 from declarations.lifecycle import FINAL_STATUSES, Action, Status, allowed_actions
 from declarations.models import Declaration, Direction, DocumentKind, TransportMode
+from declarations.permits import PermitKind
 from declarations.review_display import amendment_for_display, versions_for_display
 from declarations.services.amendments import amendment_pending_of
 from declarations.type_codes import TYPE_CODES
@@ -51,6 +52,7 @@ def form_context(form: DeclarationForm, *, declaration=None) -> dict:
         "incoterms": INCOTERMS.values(),
         "preferences": [(code, AGREEMENTS[code].name if code in AGREEMENTS else _("Most-favoured-nation rate"))
                         for code in PREFERENCE_CODES],
+        "permit_kinds": PermitKind.choices,
     }
 
 

@@ -27,6 +27,7 @@ from customs_portal.localization import DATE_DISPLAY
 from declarations.filters import DeclarationFilter
 from declarations.forms import DeclarationForm, error_summary, flatten_errors
 from declarations.lifecycle import HELD, Action, Status, allowed_actions
+from declarations.permits import permit_warnings
 from declarations.selectors import (
     declaration_get,
     declaration_get_with_items,
@@ -166,6 +167,7 @@ def declaration_detail(request, pk):
             "type_code_label": type_code_labels().get(declaration.type_code, ""),
             "incoterm": INCOTERMS.get(declaration.incoterm),
             "can_edit": request.user.is_trader and declaration.status == Status.DRAFT,
+            "permit_warnings": permit_warnings(items),
                 **detail_panels_context(request, declaration),
         },
     )
@@ -183,7 +185,8 @@ def declaration_preview_view(request):
         except DomainValidationError as exc:
             form.set_errors(exc.errors)
         else:
-            return render(request, "declarations/_preview.html", {"declaration": declaration, "items": items})
+            return render(request, "declarations/_preview.html", {"declaration": declaration, "items": items,
+                                                                  "permit_warnings": permit_warnings(items)})
     missing_messages = {_(message) for message in MISSING_MESSAGES}
     summary = form.summary
     return render(request, "declarations/_preview.html", {

@@ -9,6 +9,25 @@ from decimal import Decimal
 from risk.models import ReferencePrice, RiskRule, RiskSettings
 from risk.services.rules import risk_rule_create
 
+# Shared with the data migration that recalibrates installed rule sets (risk/migrations/0008).
+SPECIALISED_WITHOUT_PERMIT = {
+    "name_vi": "Hàng quản lý chuyên ngành chưa khai giấy phép",
+    "name_en": "Specialised management without a permit",
+    "description_vi": "Dòng hàng thuộc quản lý chuyên ngành của bộ, ngành khác mà không khai số giấy phép, giấy "
+                      "chứng nhận kiểm dịch hay kết quả kiểm tra chất lượng (cấp qua Cơ chế một cửa quốc gia): kiểm "
+                      "tra hồ sơ.",
+    "description_en": "A line under another ministry's management that gives no permit, licence, quarantine "
+                      "certificate or quality-inspection result (issued through the national single window): "
+                      "document check.",
+}
+SPECIALISED_WEIGHT = {
+    "description_vi": "Hàng hóa thuộc quản lý chuyên ngành của bộ, ngành khác, doanh nghiệp không phải doanh nghiệp "
+                      "ưu tiên (AEO): cộng thêm ít điểm vào các dấu hiệu khác; riêng quy tắc này không chọn kiểm tra.",
+    "description_en": "Goods under another ministry's management, enterprise without priority (AEO) status: adds a "
+                      "little to the other signals; on its own it selects nothing for a check.",
+    "score": 10,
+}
+
 DEFAULT_RULES = [
     {
         "name_vi": "Sản phẩm thuốc lá",
@@ -56,16 +75,26 @@ DEFAULT_RULES = [
                        {"field": "items.hs_code", "op": "startswith", "value": "8703"}],
         "score": 30, "min_channel": "yellow",
     },
+    # docs/decisions.md, "Permits for specialised management": two thirds of the tariff's lines are under
+    # some ministry's management, so selecting every such line checked nearly every declaration. A line
+    # without its permit is document-checked (20 + the weight's 10: the 30 the old rule gave); a line with
+    # one only adds a little to the other signals.
+    {
+        "name_vi": SPECIALISED_WITHOUT_PERMIT["name_vi"],
+        "name_en": SPECIALISED_WITHOUT_PERMIT["name_en"],
+        "description_vi": SPECIALISED_WITHOUT_PERMIT["description_vi"],
+        "description_en": SPECIALISED_WITHOUT_PERMIT["description_en"],
+        "conditions": [{"field": "items.specialised_without_permit", "op": "eq", "value": True}],
+        "score": 20, "min_channel": "yellow",
+    },
     {
         "name_vi": "Hàng quản lý chuyên ngành của doanh nghiệp không ưu tiên",
         "name_en": "Specialised management without priority status",
-        "description_vi": "Hàng hóa thuộc quản lý chuyên ngành của bộ, ngành khác (giấy phép, kiểm dịch, kiểm tra "
-                          "chất lượng) được kiểm tra hồ sơ, trừ khi doanh nghiệp là doanh nghiệp ưu tiên (AEO).",
-        "description_en": "Goods under another ministry's management (licence, quarantine, quality check) are "
-                          "document-checked unless the enterprise has priority (AEO) status.",
+        "description_vi": SPECIALISED_WEIGHT["description_vi"],
+        "description_en": SPECIALISED_WEIGHT["description_en"],
         "conditions": [{"field": "items.specialised_management", "op": "eq", "value": True},
                        {"field": "enterprise.compliance_level", "op": "ne", "value": "priority"}],
-        "score": 30, "min_channel": "yellow",
+        "score": SPECIALISED_WEIGHT["score"], "min_channel": "",
     },
     {
         "name_vi": "Doanh nghiệp mới thành lập",

@@ -62,6 +62,7 @@ def declaration_facts(*, declaration: Declaration, items=None) -> Facts:
     for item in items:
         reference = _reference_for(prices, item.hs_code, item.unit_id)
         ratio = None
+        specialised = bool(procedures_applicable(item.tariff_line.specialised_procedures))
         if reference and rate:
             ratio = (item.unit_price * rate / reference).quantize(RATIO_PLACES)
         facts_items.append(
@@ -72,7 +73,9 @@ def declaration_facts(*, declaration: Declaration, items=None) -> Facts:
                 "items.preference": item.preference,
                 "items.description": item.description.casefold(),
                 "items.unit_price_vs_reference": ratio,
-                "items.specialised_management": bool(procedures_applicable(item.tariff_line.specialised_procedures)),
+                "items.specialised_management": specialised,
+                # declarations/permits.py: the line needs a permit, licence or inspection result and gives none.
+                "items.specialised_without_permit": specialised and not item.permits,
             }
         )
     details = {}

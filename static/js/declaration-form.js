@@ -198,7 +198,71 @@
     }
   }
 
+  /* Permits of an item: a small repeatable group of kind, number, agency and date (at most data-max-permits). */
+  var permitTemplate = document.getElementById("permit-row-template");
+
+  function refreshPermits(box) {
+    var add = box.querySelector("[data-permit-add]");
+    var count = box.querySelectorAll("[data-permit-row]").length;
+    add.disabled = count >= parseInt(box.dataset.maxPermits || "10", 10);
+  }
+
+  function addPermit(box) {
+    var row = box.closest("[data-item-row]");
+    var next = parseInt(box.dataset.nextPermit || "0", 10);
+    var holder = document.createElement("div");
+    holder.innerHTML = permitTemplate.innerHTML
+      .replace(/__prefix__/g, row.dataset.index)
+      .replace(/__permit__/g, String(next));
+    box.dataset.nextPermit = String(next + 1);
+    var permit = holder.firstElementChild;
+    box.querySelector("[data-permit-rows]").appendChild(permit);
+    permit.dispatchEvent(new CustomEvent("portal:content-added", { bubbles: true }));
+    refreshPermits(box);
+    var kind = permit.querySelector("select");
+    if (kind) {
+      kind.focus();
+    }
+  }
+
+  /* The preview's warnings (a line under specialised management without a permit), each shown on its line too. */
+  function placePermitWarnings() {
+    var all = rows();
+    all.forEach(function (row) {
+      var box = row.querySelector("[data-permit-warning]");
+      if (box) {
+        box.textContent = "";
+      }
+    });
+    document.querySelectorAll("#tax-preview [data-permit-warning-line]").forEach(function (warning) {
+      var row = all[parseInt(warning.dataset.permitWarningLine, 10) - 1];
+      var box = row ? row.querySelector("[data-permit-warning]") : null;
+      if (box) {
+        box.textContent = "⚠ " + warning.textContent;
+      }
+    });
+  }
+
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "tax-preview") {
+      placePermitWarnings();
+    }
+  });
+
   form.addEventListener("click", function (event) {
+    var permitAdd = event.target.closest("[data-permit-add]");
+    if (permitAdd) {
+      addPermit(permitAdd.closest("[data-permits]"));
+      return;
+    }
+    var permitRemove = event.target.closest("[data-permit-remove]");
+    if (permitRemove) {
+      var box = permitRemove.closest("[data-permits]");
+      permitRemove.closest("[data-permit-row]").remove();
+      refreshPermits(box);
+      notifyItemsChanged();
+      return;
+    }
     var result = event.target.closest("[data-hs-result]");
     if (result) {
       event.preventDefault();
@@ -315,4 +379,5 @@
 
   applyDirection();
   refreshItems();
+  form.querySelectorAll("[data-permits]").forEach(refreshPermits);
 })();

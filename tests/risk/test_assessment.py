@@ -142,19 +142,31 @@ class TestDefaultRules:
         names = [f["name_en"] for f in assessment.fired_rules]
         assert assessment.channel == "green", names
 
-    def test_specialised_management_goes_yellow_unless_priority(self, trader1):
+    def test_specialised_management_without_a_permit_goes_yellow(self, trader1):
         assessment = risk_assess(declaration_id=registered(trader1).pk)  # laptops (energy label), oranges (quarantine)
         fired = {f["name_en"]: f for f in assessment.fired_rules}
         assert assessment.channel == "yellow"
-        reasons = fired["Specialised management without priority status"]["reason"]
-        assert {"field": "items.specialised_management", "op": "eq", "value": True, "actual": True, "item": 1} in reasons
+        assert assessment.score == 30  # 20 + the weight of 10: what the rule before permits gave
+        reasons = fired["Specialised management without a permit"]["reason"]
+        assert reasons == [{"field": "items.specialised_without_permit", "op": "eq", "value": True, "actual": True,
+                            "item": 1}]
+        assert fired["Specialised management without priority status"]["score"] == 10
 
-    def test_priority_enterprise_is_not_held_for_specialised_management(self, trader1):
+    def test_specialised_management_with_its_permits_stays_green(self, trader1):
+        body = import_body()
+        for item, kind in zip(body["items"], ("quality", "quarantine")):
+            item["permits"] = [{"kind": kind, "number": f"{kind}-1", "agency": "Cục", "date": body["invoice"]["date"]}]
+        assessment = risk_assess(declaration_id=registered(trader1, body).pk)
+        assert assessment.channel == "green"
+        assert [f["name_en"] for f in assessment.fired_rules] == ["Specialised management without priority status"]
+        assert assessment.score == 10
+
+    def test_a_priority_enterprise_without_a_permit_is_still_checked(self, trader1):
         trader1.enterprise.compliance_level = "priority"
         trader1.enterprise.save()
         assessment = risk_assess(declaration_id=registered(trader1).pk)
-        assert assessment.channel == "green"
-        assert assessment.score == -30
+        assert assessment.channel == "yellow"  # the permit rule forces yellow; the AEO rule takes 30 off the score
+        assert assessment.score == -10
 
     def test_new_enterprise_goes_yellow(self, trader2):
         declaration = registered(trader2, plain_import_body())

@@ -33,6 +33,7 @@ BY_FIELD = {
     "items.description": ({"op": "eq", "value": "used tyres"}, "used tyres", 1),
     "items.unit_price_vs_reference": ({"op": "lt", "value": "0.7"}, "0.4500", 1),
     "items.specialised_management": ({"op": "eq", "value": True}, True, 2),
+    "items.specialised_without_permit": ({"op": "eq", "value": True}, True, 3),
     "taxes.total": ({"op": "lte", "value": "5000000"}, "4200000", None),
     "item_count": ({"op": "gte", "value": "20"}, "23", None),
 }
@@ -65,6 +66,8 @@ EXPECTED = {
         "items.unit_price_vs_reference": ("An item's unit price is less than 70 % of the reference price",
                                           "item 1: 45 % of the reference price"),
         "items.specialised_management": ("An item is under specialised management", "item 2"),
+        "items.specialised_without_permit": (
+            "An item under specialised management carries no permit, licence or inspection result", "item 3"),
         "taxes.total": ("The total of duties and taxes is at most 5,000,000 VND", "taxes: 4,200,000 VND"),
         "item_count": ("The number of goods items is at least 20", "items: 23"),
     },
@@ -95,6 +98,9 @@ EXPECTED = {
         "items.unit_price_vs_reference": ("Đơn giá của một dòng hàng dưới 70 % giá tham chiếu",
                                           "dòng hàng 1: 45 % giá tham chiếu"),
         "items.specialised_management": ("Một dòng hàng thuộc diện quản lý chuyên ngành", "dòng hàng 2"),
+        "items.specialised_without_permit": (
+            "Một dòng hàng thuộc diện quản lý chuyên ngành chưa khai giấy phép, giấy chứng nhận hay kết quả kiểm tra",
+            "dòng hàng 3"),
         "taxes.total": ("Tổng số tiền thuế không quá 5.000.000 VND", "tiền thuế: 4.200.000 VND"),
         "item_count": ("Số dòng hàng từ 20 trở lên", "số dòng hàng: 23"),
     },
