@@ -172,8 +172,9 @@ def with_holding_times(queryset: QuerySet[Declaration], *, now) -> QuerySet[Decl
 
 
 def review_queue(*, officer, channel: str = "", office: str = "", enterprise: str = "", hs_chapter: str = "",
-                 min_wait_minutes: int | None = None, now=None) -> QuerySet[Declaration]:
-    """Yellow and red declarations waiting for an officer of the officer's offices, oldest first.
+                 min_wait_minutes: int | None = None, assigned: str = "", now=None) -> QuerySet[Declaration]:
+    """Yellow and red declarations waiting for an officer of the officer's offices, oldest first;
+    `assigned`: "me" (the officer's own), "none" (the offices' pool), "" (all).
 
     One query: the risk score and fired rules of the current assessment, the state of the
     document requests and the time the trader held the file (`with_holding_times`) come as annotations.
@@ -184,11 +185,13 @@ def review_queue(*, officer, channel: str = "", office: str = "", enterprise: st
 
     now = now or timezone.now()
 
-    qs = Declaration.objects.filter(status__in=REVIEW_STATUSES).select_related("enterprise", "customs_office")
+    qs = Declaration.objects.filter(status__in=REVIEW_STATUSES).select_related("enterprise", "customs_office", "assigned_to")
     if not officer.all_offices:
         qs = qs.filter(customs_office__in=officer.offices.all())
     if channel:
         qs = qs.filter(channel=channel)
+    if assigned:
+        qs = qs.filter(assigned_to=officer) if assigned == "me" else qs.filter(assigned_to__isnull=True)
     if office:
         qs = qs.filter(customs_office_id=office)
     if enterprise:

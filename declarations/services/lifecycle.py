@@ -8,6 +8,7 @@ from customs_portal.prepared import PreparedQuery
 from declarations.lifecycle import check_transition
 from declarations.live import declaration_change_publish, declaration_snapshot
 from declarations.models import Declaration
+from declarations.services.assignment import declaration_assign_on_entry
 from declarations.services.audit import audit_record
 
 
@@ -46,6 +47,7 @@ def declaration_transition(
     declaration.status = to_status
     for name, value in (fields or {}).items():
         setattr(declaration, name, value)
+    data = {**(data or {}), **declaration_assign_on_entry(declaration=declaration, from_status=from_status)}
     declaration.save()
     audit_record(
         declaration=declaration, actor=actor, action=action, from_status=from_status, to_status=to_status,
