@@ -8,6 +8,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext as _
 
+from customs_portal.accounts.models import User
 from declarations.amendments import NUMERIC_KEYS
 from declarations.lifecycle import Action, Channel, Status
 from declarations.models import AuditEvent, Declaration, InspectionResult
@@ -18,7 +19,7 @@ HISTORY_SIZE = 10
 WAIT_WARNING = 4 * 3600  # seconds after which the waiting time shows as late, then overdue
 WAIT_OVERDUE = 24 * 3600
 # Audit actions that are not state-machine actions.
-EXTRA_ACTION_LABELS = {"document_upload": gettext_lazy("Document uploaded")}
+EXTRA_ACTION_LABELS = {"document_upload": gettext_lazy("Document uploaded"), "assign": gettext_lazy("Assignment")}
 
 
 def duration_label(seconds: float | None) -> str:
@@ -207,12 +208,24 @@ def _reason_display(reason: dict) -> dict:
     }
 
 
+def _assignee_names(events) -> dict:
+    ids = {event.data.get("to", event.data.get("assigned_to")) for event in events
+           if event.data and (event.action == "assign" or "assigned_to" in event.data)} - {None}
+    return {user.pk: user.get_full_name() or user.username for user in User.objects.filter(pk__in=ids)} if ids else {}
+
+
 def audit_trail(declaration: Declaration) -> list[dict]:
     events = AuditEvent.objects.filter(declaration=declaration).select_related("actor").order_by("created_at", "id")
     trail = []
+    events = list(events)
+    names = _assignee_names(events)
     for event in events:
         data = event.data or {}
         details = []
+        if event.action == "assign" or "assigned_to" in data:
+            to = data.get("to", data.get("assigned_to"))
+            details.append(_("Assigned to %(officer)s") % {"officer": names[to]} if to in names
+                           else _("Unassigned: in the office's pool"))
         note = data.get("note")
         if note and note != event.reason:
             details.append(note)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from declarations import document_views, live_views, pdf_views, review_views, trader_views, views
+from declarations import assignment_views, document_views, live_views, pdf_views, review_views, trader_views, views
 
 app_name = "declarations"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/pdf/", pdf_views.declaration_pdf_download, name="pdf"),
     path("review/", review_views.review_queue_view, name="review-queue"),
     path("<int:pk>/review/", review_views.review_view, name="review"),
+    path("<int:pk>/assign/", assignment_views.declaration_assign_view, name="assign"),
     path("<int:pk>/documents/", document_views.documents_view, name="documents"),
     path("<int:pk>/documents/<int:document_id>/", document_views.document_download, name="document-download"),
     path("<int:pk>/cancel/", trader_views.declaration_cancel_view, name="cancel"),

@@ -25,6 +25,7 @@ from customs_portal.accounts.permissions import risk_admin_required
 from customs_portal.errors import DomainConflict, DomainValidationError
 from declarations.lifecycle import Channel
 from reference.models import Country, HSCode, TariffLine, Unit
+from risk.hit_rate_display import rule_list_hit_rates
 from risk import forms
 from risk.backtest_forms import RuleBacktestForm
 from risk.models import ReferencePrice, WatchlistedPartner
@@ -91,6 +92,7 @@ def rule_list(request):
         rule.summary = forms.conditions_describe(rule.current.conditions)
         rule.validity = _validity(rule.current, today)
     return render(request, "risk/rule_list.html", {
+        **rule_list_hit_rates(request, rules),
         "rules": rules, "filters": filters, "counts": counts,
         "filtered": any(request.GET.get(name) for name in filters.fields),
     })

@@ -215,3 +215,60 @@ class TestRebalance:
         two[0].available = False
         two[0].save(update_fields=["available"])
         assert assignments_rebalance_task.apply().get() == {"released": 1, "assigned": 0}
+
+
+class TestThroughHttp:
+    def test_the_queue_api_shows_and_filters_it(self, two, trader2, api_client_for):
+        lan, minh = two
+        mine, theirs = queued(trader2), queued(trader2)
+        client = api_client_for(lan)
+        entries = client.get("/api/v1/review-queue/").json()["results"]
+        assert [(e["number"], e["assigned_to"]) for e in entries] == [
+            (mine.number, {"id": lan.pk, "username": "lan", "name": "lan"}),
+            (theirs.number, {"id": minh.pk, "username": "minh", "name": "minh"})]
+        assert [e["number"] for e in client.get("/api/v1/review-queue/", {"assigned": "me"}).json()["results"]] == [mine.number]
+        assert client.get("/api/v1/review-queue/", {"assigned": "none"}).json()["results"] == []
+        assert client.get("/api/v1/review-queue/", {"assigned": "them"}).status_code == 400
+
+    def test_the_assign_api(self, two, trader2, api_client_for):
+        lan, minh = two
+        chief = officer_of("chief", OFFICE, is_supervisor=True)
+        declaration = queued(trader2)
+        response = api_client_for(chief).post(f"/api/v1/declarations/{declaration.pk}/assign/", {"officer": minh.pk}, format="json")
+        assert response.status_code == 200
+        assert (response.json()["assigned_to"]["id"], response.json()["number"]) == (minh.pk, declaration.number)
+        refused = api_client_for(lan).post(f"/api/v1/declarations/{declaration.pk}/assign/", {"officer": lan.pk}, format="json")
+        assert refused.status_code == 403
+        bad = api_client_for(chief).post(f"/api/v1/declarations/{declaration.pk}/assign/", {"officer": trader2.pk}, format="json")
+        assert (bad.status_code, bad.json()) == (400, {"officer": ["No customs officer has this id."]})
+        declaration.refresh_from_db()
+        assert declaration.assigned_to == minh
+
+    def test_the_pages(self, two, trader2):
+        from tests.declarations.test_views import client_for, html_of
+
+        lan, minh = two
+        chief = officer_of("chief", OFFICE, is_supervisor=True)
+        declaration = queued(trader2)
+        queue = html_of(client_for(lan).get("/declarations/review/?assigned=me"))
+        assert 'data-assigned-to="%d"><strong>You</strong>' % lan.pk in queue
+        review = html_of(client_for(chief).get(f"/declarations/{declaration.pk}/review/"))
+        assert 'id="assignment-form"' in review and 'id="assigned-officer"><strong>lan</strong>' in review
+        assert 'id="assignment-form"' not in html_of(client_for(minh).get(f"/declarations/{declaration.pk}/review/"))
+        response = client_for(chief).post(f"/declarations/{declaration.pk}/assign/", {"officer": minh.pk, "reason": "Leave"})
+        assert response.status_code == 302
+        declaration.refresh_from_db()
+        assert declaration.assigned_to == minh
+        trail = html_of(client_for(chief).get(f"/declarations/{declaration.pk}/review/"))
+        assert "Assigned to minh" in trail and "Assigned to lan" in trail
+
+    def test_the_pages_in_vietnamese(self, rules, trader2, settings):  # noqa: F811
+        from tests.declarations.test_views import client_for, html_of
+
+        settings.REVIEW_ASSIGNMENT = "none"
+        lan = officer_of("lan", OFFICE)
+        declaration = queued(trader2)
+        queue = html_of(client_for(lan, "vi").get("/declarations/review/"))
+        assert "Chưa phân công" in queue and "Tất cả chi cục của tôi" in queue
+        review = html_of(client_for(lan, "vi").get(f"/declarations/{declaration.pk}/review/"))
+        assert "Nhận xử lý" in review
