@@ -12,7 +12,12 @@ from declarations.amendments import NUMERIC_KEYS
 from declarations.forms import GROUP_LABELS, HEADER_BY_PATH, ITEM_LABELS
 from declarations.lifecycle import Action, Channel, Status
 from declarations.models import Declaration
-from declarations.selectors import declaration_audit_events, declaration_versions_superseded, enterprise_record
+from declarations.selectors import (
+    declaration_audit_events,
+    declaration_versions_superseded,
+    enterprise_record,
+    officer_names,
+)
 from declarations.type_codes import TYPE_CODES
 
 TYPE_LABELS = {code: label for codes in TYPE_CODES.values() for code, label in codes.items()}
@@ -20,7 +25,7 @@ HISTORY_SIZE = 10
 WAIT_WARNING = 4 * 3600  # seconds after which the waiting time shows as late, then overdue
 WAIT_OVERDUE = 24 * 3600
 # Audit actions that are not state-machine actions.
-EXTRA_ACTION_LABELS = {"document_upload": gettext_lazy("Document uploaded")}
+EXTRA_ACTION_LABELS = {"document_upload": gettext_lazy("Document uploaded"), "assign": gettext_lazy("Assignment")}
 
 
 def duration_label(seconds: float | None) -> str:
@@ -106,12 +111,24 @@ def value_text(value) -> str:
     return "—" if value is None else str(value)
 
 
+def _assignee_names(events) -> dict:
+    ids = {event.data.get("to", event.data.get("assigned_to")) for event in events
+           if event.data and (event.action == "assign" or "assigned_to" in event.data)} - {None}
+    return officer_names(ids=ids) if ids else {}
+
+
 def audit_trail(declaration: Declaration) -> list[dict]:
     events = declaration_audit_events(declaration=declaration)
     trail = []
+    events = list(events)
+    names = _assignee_names(events)
     for event in events:
         data = event.data or {}
         details = []
+        if event.action == "assign" or "assigned_to" in data:
+            to = data.get("to", data.get("assigned_to"))
+            details.append(_("Assigned to %(officer)s") % {"officer": names[to]} if to in names
+                           else _("Unassigned: in the office's pool"))
         note = data.get("note")
         if note and note != event.reason:
             details.append(note)

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from customs_portal.accounts.models import User
 from customs_portal.audit.models import AuditEvent
 from customs_portal.prepared import PreparedList, PreparedQuery
 from declarations import extensions
@@ -220,19 +221,22 @@ def with_holding_times(queryset: QuerySet[Declaration], *, now) -> QuerySet[Decl
 
 
 def review_queue(*, officer, channel: str = "", office: str = "", enterprise: str = "", hs_chapter: str = "",
-                 min_wait_minutes: int | None = None, now=None) -> QuerySet[Declaration]:
-    """Yellow and red declarations waiting for an officer of the officer's offices, oldest first.
+                 min_wait_minutes: int | None = None, assigned: str = "", now=None) -> QuerySet[Declaration]:
+    """Yellow and red declarations waiting for an officer of the officer's offices, oldest first;
+    `assigned`: "me" (the officer's own), "none" (the offices' pool), "" (all).
 
     One query: the risk score and fired rules of the current assessment (risk's `review_queue_annotations`), the state of the
     document requests and the time the trader held the file (`with_holding_times`) come as annotations.
     """
     now = now or timezone.now()
 
-    qs = Declaration.objects.filter(status__in=REVIEW_STATUSES).select_related("enterprise", "customs_office")
+    qs = Declaration.objects.filter(status__in=REVIEW_STATUSES).select_related("enterprise", "customs_office", "assigned_to")
     if not officer.all_offices:
         qs = qs.filter(customs_office__in=officer.offices.all())
     if channel:
         qs = qs.filter(channel=channel)
+    if assigned:
+        qs = qs.filter(assigned_to=officer) if assigned == "me" else qs.filter(assigned_to__isnull=True)
     if office:
         qs = qs.filter(customs_office_id=office)
     if enterprise:
@@ -278,3 +282,20 @@ def enterprise_record(*, declaration: Declaration, limit: int) -> dict:
         .select_related("declaration", "inspected_by").order_by("-created_at", "-id")[:limit]
     )
     return {"stats": stats, "history": history, "inspections": inspections}
+
+
+# The first key of pg_advisory_xact_lock(int, int): the assignment lock's namespace; the second is the office.
+_ASSIGNMENT_LOCK_NAMESPACE = 1515
+
+
+def office_assignment_lock(*, office_id: str) -> None:
+    """Until the end of the transaction: one assignment at a time for this office
+    (declarations.services.assignment); taken after the declaration's row lock."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [_ASSIGNMENT_LOCK_NAMESPACE, office_id])
+
+
+def officer_names(*, ids) -> dict[int, str]:
+    """{user id: full name, or the username without one} of the users `ids` (the audit trail's assignments)."""
+    return {user.pk: user.get_full_name() or user.username
+            for user in User.objects.filter(pk__in=ids).only("pk", "first_name", "last_name", "username")}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from declarations.views import documents, hs_lookup, live, pdf, review, trader
+from declarations.views import assignment, documents, hs_lookup, live, pdf, review, trader
 
 app_name = "declarations"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/pdf/", pdf.declaration_pdf_download, name="pdf"),
     path("review/", review.review_queue_view, name="review-queue"),
     path("<int:pk>/review/", review.review_view, name="review"),
+    path("<int:pk>/assign/", assignment.declaration_assign_view, name="assign"),
     path("<int:pk>/documents/", documents.documents_view, name="documents"),
     path("<int:pk>/documents/<int:document_id>/", documents.document_download, name="document-download"),
     path("<int:pk>/cancel/", trader.declaration_cancel_view, name="cancel"),

@@ -66,6 +66,11 @@ class User(AbstractUser):
         "reference.CustomsOffice", verbose_name=_("customs offices"), blank=True, related_name="officers"
     )
     all_offices = models.BooleanField(_("works for all offices"), default=False)
+    # Officers: may reassign the review work of their offices (docs/decisions.md, "Assignment").
+    is_supervisor = models.BooleanField(_("supervisor"), default=False)
+    # Officers: given new review work. Off (absent, on leave) or a deactivated account: their open
+    # work goes back to the office's pool (declarations/services/assignment.py::assignments_rebalance).
+    available = models.BooleanField(_("available for new work"), default=True)
 
     class Meta:
         constraints = [

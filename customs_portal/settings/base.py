@@ -355,7 +355,18 @@ RISK_SELECTION_KEY = env("RISK_SELECTION_KEY", default="")
 RISK_SWEEP_AFTER_SECONDS = env.int("RISK_SWEEP_AFTER_SECONDS", default=60)
 # A compliance level chosen on the enterprise list (not priority) overrides the computed one for this long.
 COMPLIANCE_OVERRIDE_DEFAULT_DAYS = env.int("COMPLIANCE_OVERRIDE_DEFAULT_DAYS", default=90)
+# Yellow and red declarations go to the officer of their office with the least open work
+# ("least_open_work"), or stay in the office's pool ("none"); an officer at REVIEW_ASSIGNMENT_MAX_OPEN
+# open declarations gets no more (0: no limit). Beat gives absent officers' work to the others every
+# REVIEW_ASSIGNMENT_REBALANCE_SECONDS (declarations/services/assignment.py, docs/decisions.md).
+REVIEW_ASSIGNMENT = env("REVIEW_ASSIGNMENT", default="least_open_work")
+REVIEW_ASSIGNMENT_MAX_OPEN = env.int("REVIEW_ASSIGNMENT_MAX_OPEN", default=0)
 CELERY_BEAT_SCHEDULE = {
+    "declarations-assignments-rebalance": {
+        "task": "declarations.assignments_rebalance",
+        "schedule": env.float("REVIEW_ASSIGNMENT_REBALANCE_SECONDS", default=300.0),
+        "options": {"expires": env.float("REVIEW_ASSIGNMENT_REBALANCE_SECONDS", default=300.0)},
+    },
     "risk-sweep-unassessed": {
         "task": "risk.sweep_unassessed",
         "schedule": env.float("RISK_SWEEP_INTERVAL_SECONDS", default=30.0),

@@ -446,6 +446,15 @@ class FiredRulesField(serializers.JSONField):
         return [{**rule, "name": rule_name(rule)} for rule in value]
 
 
+class AssignedOfficerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.SerializerMethodField()
+
+    def get_name(self, officer) -> str:
+        return officer.get_full_name() or officer.username
+
+
 class ReviewQueueEntrySerializer(DeclarationListSerializer):
     risk_score = serializers.IntegerField(allow_null=True)
     fired_rules = FiredRulesField(allow_null=True)
@@ -459,11 +468,13 @@ class ReviewQueueEntrySerializer(DeclarationListSerializer):
     documents_answered_at = serializers.DateTimeField(
         allow_null=True, help_text="when the trader last answered a request for documents (null: never)")
     amendment_pending = serializers.BooleanField(help_text="an amendment request of the trader awaits a decision")
+    assigned_to = AssignedOfficerSerializer(allow_null=True, read_only=True,
+                                            help_text="the officer who checks it (null: in the office's pool)")
 
     class Meta(DeclarationListSerializer.Meta):
         fields = [f for f in DeclarationListSerializer.Meta.fields if f != "item_count"] + [
             "risk_score", "fired_rules", "waiting_seconds", "waiting_on_customs_seconds", "waiting_on_trader_seconds",
-            "documents_requested_at", "documents_answered_at", "amendment_pending"]
+            "documents_requested_at", "documents_answered_at", "amendment_pending", "assigned_to"]
         read_only_fields = fields
 
     def _now(self):
@@ -486,6 +497,8 @@ class ReviewQueueFilterSerializer(serializers.Serializer):
     enterprise = serializers.CharField(max_length=255, required=False, help_text="tax code or part of the name")
     hs_chapter = serializers.RegexField(r"^\d{2,8}$", required=False, help_text="HS chapter or longer prefix")
     min_wait_minutes = serializers.IntegerField(min_value=0, max_value=10**6, required=False)
+    assigned = serializers.ChoiceField(choices=["me", "none"], required=False,
+                                       help_text="`me`: assigned to you; `none`: not assigned to anyone (the offices' pool)")
 
 
 class GateReleaseSerializer(serializers.Serializer):

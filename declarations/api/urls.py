@@ -1,6 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
+from .assignment_views import AssignView
 from .document_views import DocumentDownloadView, DocumentRequestsView, DocumentsView
 from .review_views import CancelView, DecisionView, GateReleaseView, ReviewQueueView
 from .views import DeclarationViewSet
@@ -10,6 +11,7 @@ router.register("declarations", DeclarationViewSet, basename="declaration")
 
 urlpatterns = [
     path("declarations/<int:pk>/decisions/", DecisionView.as_view(), name="declaration-decisions"),
+    path("declarations/<int:pk>/assign/", AssignView.as_view(), name="declaration-assign"),
     path("declarations/<int:pk>/cancel/", CancelView.as_view(), name="declaration-cancel"),
     path("declarations/<int:pk>/documents/", DocumentsView.as_view(), name="declaration-documents"),
     path("declarations/<int:pk>/documents/<int:document_id>/download/", DocumentDownloadView.as_view(),

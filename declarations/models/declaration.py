@@ -120,6 +120,13 @@ class Declaration(models.Model):
     amendment_request = models.ForeignKey(
         "declarations.AmendmentRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The officer who checks it while customs holds it (declarations/services/assignment.py); kept
+    # afterwards as who handled it. Null: in the office's pool, visible to all its officers.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="assigned_declarations",
+        verbose_name=_("assigned to"),
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -137,6 +144,8 @@ class Declaration(models.Model):
                 fields=["customs_office", "assessed_at", "id"], name="decl_review_queue_office",
                 condition=models.Q(status__in=["under_review", "under_inspection"]),
             ),
+            # Each officer's open work and when they were last given some (the assignment's choice).
+            models.Index(fields=["assigned_to", "assigned_at"], name="decl_assigned_to"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(invoice_total__gt=0), name="decl_invoice_total_positive"),

@@ -10,6 +10,7 @@ from declarations.lifecycle import check_transition
 from declarations.live import declaration_change_announce
 from declarations.models import Declaration
 from declarations.selectors import declaration_row_locked
+from declarations.services.assignment import declaration_assign_on_entry
 
 
 def declaration_lock(*, declaration_id: int) -> Declaration:
@@ -45,7 +46,9 @@ def declaration_transition(
     declaration.status = to_status
     for name, value in (fields or {}).items():
         setattr(declaration, name, value)
-    declaration.save(update_fields=["status", *(fields or {}), *saved, "updated_at"])
+    data = {**(data or {}), **declaration_assign_on_entry(declaration=declaration, from_status=from_status)}
+    assigned = ["assigned_to", "assigned_at"] if "assigned_to" in data else []
+    declaration.save(update_fields=["status", *(fields or {}), *saved, *assigned, "updated_at"])
     audit_record(
         declaration=declaration, actor=actor, action=action, from_status=from_status, to_status=to_status,
         reason=reason, data=data,

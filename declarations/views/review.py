@@ -54,6 +54,7 @@ from declarations.services.review import (
     declaration_decide,
     officer_may_decide,
 )
+from declarations.views.assignment import assignment_context
 from declarations.views.review_inspection import (
     REASSESS_FORM,
     REASSESS_GOODS,
@@ -75,6 +76,9 @@ WAIT_CHOICES = [  # minutes → label of the "waiting at least" filter
     (1440, gettext_lazy("1 day")),
     (4320, gettext_lazy("3 days")),
 ]
+
+# The queue's "assigned" filter: the officer's own, the offices' pool ("" is all of the officer's offices).
+ASSIGNED_CHOICES = [("me", gettext_lazy("Mine")), ("none", gettext_lazy("Unassigned"))]
 
 # What each officer action asks for, in the order the buttons appear.
 OFFICER_ACTIONS = {
@@ -171,6 +175,7 @@ def review_queue_view(request):
         "offices": [(office.code, office.name) for office in offices],
         "channels": [(Channel.YELLOW, Channel.YELLOW.label), (Channel.RED, Channel.RED.label)],
         "wait_choices": WAIT_CHOICES,
+        "assigned_choices": ASSIGNED_CHOICES,
     })
 
 
@@ -318,6 +323,7 @@ def _review_context(request, declaration: Declaration, **form_state) -> dict:
         "action_forms": _action_forms(declaration, user, may_decide=may_decide, inspections=inspections, **form_state),
         "type_code_label": TYPE_LABELS.get(declaration.type_code, ""),
         "next_in_queue": next_in_queue,
+        **assignment_context(user, declaration),
         **enterprise_history(declaration),
         "compliance": extensions.compliance_summary.handler(enterprise=declaration.enterprise),
     }

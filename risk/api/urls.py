@@ -6,6 +6,7 @@ from .compliance import (
     EnterpriseComplianceOverrideView,
     EnterpriseComplianceStateView,
 )
+from .hit_rate_views import HitRatesView
 from .views import (
     BacktestDetailView,
     BacktestView,
@@ -25,6 +26,7 @@ router = SimpleRouter()
 router.register("risk/rules", RiskRuleViewSet, basename="risk-rule")
 
 urlpatterns = [
+    path("risk/rules/hit-rates/", HitRatesView.as_view(), name="risk-rule-hit-rates"),  # before the router's rules/<pk>/
     path("", include(router.urls)),
     path("risk/settings/", RiskSettingsView.as_view(), name="risk-settings"),
     path("risk/changes/", RiskChangeListView.as_view(), name="risk-changes"),

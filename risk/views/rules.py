@@ -39,6 +39,7 @@ from risk.services.changes import (
 )
 from risk.services.rules import RULE_FIELDS, risk_rule_deactivate
 from risk.views.common import safe_next
+from risk.views.hit_rates import rule_list_hit_rates
 
 
 def _validity(version, today) -> str:
@@ -68,6 +69,7 @@ def rule_list(request):
     return render(request, "risk/rule_list.html", {
         "rules": rules, "filters": filters, "counts": counts,
         "filtered": any(request.GET.get(name) for name in filters.fields),
+        **rule_list_hit_rates(request, rules),
     })
 
 

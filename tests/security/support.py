@@ -189,6 +189,8 @@ def world_build() -> World:
     sessions = {role: session_of(user, device=devices[role] if role in VERIFIED_STAFF else None)
                 for role, user in users.items()}
     trader, officer, admin = users["trader"], users["officer"], users["risk_admin"]
+    officer.is_supervisor = True  # may reassign review work (POST .../assign/)
+    officer.save(update_fields=["is_supervisor"])
     RiskSettings.objects.update_or_create(pk=1, defaults={"random_yellow_rate": 0, "random_red_rate": 0})
 
     partner = watchlisted_partner_add(user=admin, name=WATCHLISTED_PARTNER, country="CN", reason=WATCHLIST_REASON)

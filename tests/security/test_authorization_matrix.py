@@ -114,6 +114,8 @@ BODIES = {
     "accept_amendment": {"action": "accept_amendment", "note": "Tally sheet checked."},
     "refuse_amendment": {"action": "refuse_amendment", "note": "The bill of lading says otherwise."},
     "cancel": {"reason": "Filed twice."},
+    "assign": {"officer": None, "reason": "Back to the pool"},
+    "assign_form": {"officer": "none", "reason": "Back to the pool"},
     "document": {"kind": "packing_list", "file": UPLOAD},
     "gate_release": {"declaration_number": "{paid_number}", "container_numbers": []},
     "rule": {"name": "Tobacco", "description": "HS 2402", "score": 50, "min_channel": "red",
@@ -185,6 +187,9 @@ MATRIX = [
     row("POST",   "/api/v1/declarations/{amending}/decisions/",                       "accept_amendment",     401,   403,    403,     201,  403,  403,  401,   SF),
     row("POST",   "/api/v1/declarations/{amending}/decisions/",                       "refuse_amendment",     401,   403,    403,     201,  403,  403,  401,   SF),
     row("GET",    "/api/v1/review-queue/",                                            None,                   401,   403,    403,     200,  403,  403,  401,   SF),
+    row("GET",    "/api/v1/review-queue/?assigned=me",                                None,                   401,   403,    403,     200,  403,  403,  401,   SF),
+    # the officer is a supervisor (tests/security/support.py); other officers: tests/declarations/test_assignment*.py
+    row("POST",   "/api/v1/declarations/{review}/assign/",                            "assign",               401,   403,    403,     200,  403,  403,  401,   SF),
     row("POST",   "/api/v1/gate/release/",                                            "gate_release",         401,   403,    403,     403,  403,  200,  401,   SF),
     # --- API: reference data (any signed-in user)
     row("GET",    "/api/v1/reference/hs-codes/?q=8471",                               None,                   401,   200,    200,     200,  200,  200,  401,   SF),
@@ -198,6 +203,7 @@ MATRIX = [
     row("GET",    "/api/v1/reference/incoterms/",                                     None,                   401,   200,    200,     200,  200,  200,  401,   SF),
     # --- API: risk administration (risk admins only)
     row("GET",    "/api/v1/risk/rules/",                                              None,                   401,   403,    403,     403,  200,  403,  401,   SF),
+    row("GET",    "/api/v1/risk/rules/hit-rates/?from={month_ago}&to={today}",        None,                   401,   403,    403,     403,  200,  403,  401,   SF),
     row("POST",   "/api/v1/risk/rules/",                                              "rule",                 401,   403,    403,     403,  201,  403,  401,   SF),
     row("GET",    "/api/v1/risk/rules/{rule}/",                                       None,                   401,   403,    403,     403,  200,  403,  401,   SF),
     # an active rule's score, and other thresholds: 409 preview_required (risk/services/changes.py), after authorization
@@ -267,6 +273,7 @@ MATRIX = [
     row("GET",    "/declarations/review/",                                            None,                   302,   403,    403,     200,  403,  403,  302,   SF),
     row("GET",    "/declarations/{review}/review/",                                   None,                   302,   404,    403,     200,  200,  403,  302,   SF),
     row("POST",   "/declarations/{review}/review/",                                   "review_decision",      302,   404,    403,     302,  403,  403,  302,   SF),
+    row("POST",   "/declarations/{review}/assign/",                                   "assign_form",          302,   404,    403,     302,  403,  403,  302,   SF),
     row("GET",    "/declarations/{amending}/",                                        None,                   302,   404,    200,     200,  200,  404,  302,   SF),
     row("GET",    "/declarations/{amending}/amend/",                                  None,                   302,   404,    302,     403,  403,  403,  302,   SF),
     row("GET",    "/declarations/{amending}/review/",                                 None,                   302,   404,    403,     200,  200,  403,  302,   SF),
@@ -277,6 +284,7 @@ MATRIX = [
     row("POST",   "/gate/confirm/",                                                   "gate_form",            302,   403,    403,     403,  403,  302,  302,   SF),
     # --- Pages: risk administration
     row("GET",    "/risk/rules/",                                                     None,                   302,   403,    403,     403,  200,  403,  302,   SF),
+    row("GET",    "/risk/rules/?from={month_ago}&to={today}",                         None,                   302,   403,    403,     403,  200,  403,  302,   SF),
     row("GET",    "/risk/rules/new/",                                                 None,                   302,   403,    403,     403,  200,  403,  302,   SF),
     row("POST",   "/risk/rules/new/",                                                 "rule_form",            302,   403,    403,     403,  302,  403,  302,   SF),
     row("POST",   "/risk/rules/new/backtest/",                                        "rule_backtest_form",   302,   403,    403,     403,  200,  403,  302,   SF),

@@ -1,0 +1,10 @@
+"""Celery tasks of declarations. Thin: they call services that are safe to run twice."""
+from celery import shared_task
+
+from declarations.services.assignment import assignments_rebalance
+
+
+@shared_task(name="declarations.assignments_rebalance")
+def assignments_rebalance_task() -> dict:
+    """Beat (CELERY_BEAT_SCHEDULE): absent officers' open work to the others, the pool to officers with room."""
+    return assignments_rebalance()

@@ -1,0 +1,22 @@
+"""The rule list page's hit-rate columns and period selector (the numbers: risk/selectors/hit_rates.py)."""
+from rest_framework import serializers
+
+from risk.api.hit_rate_views import period_parse
+from risk.selectors.hit_rates import default_period, hit_rates
+
+
+def rule_list_hit_rates(request, rules: list) -> dict:
+    """Sets `rule.hit_rate` on each rule; the period, its errors and the random selection's rate for the page."""
+    errors = {}
+    try:
+        date_from, date_to = period_parse(request.GET)
+    except serializers.ValidationError as error:
+        errors = {name: [str(m) for m in messages] for name, messages in error.detail.items()}
+        date_from, date_to = default_period()
+    rates = hit_rates(date_from=date_from, date_to=date_to)
+    for rule in rules:
+        rule.hit_rate = rates.of_rule(rule.pk)
+    return {"hit_period": {"from": date_from, "to": date_to, "errors": errors,
+                           "value_from": request.GET.get("from") or date_from.isoformat(),
+                           "value_to": request.GET.get("to") or date_to.isoformat()},
+            "random_hit_rate": rates.random_selection}

@@ -1,0 +1,164 @@
+"""Declarations of one office assessed at the same moment, on separate connections in real
+threads: each waits for the office's assignment lock, sees the others' assignments, and the work
+is shared fairly; none is left unassigned.
+
+The threads must see what the test made, so these tests commit, as a TransactionTestCase does,
+but without its flush of every table (which would drop the reference data the session loaded once,
+tests/conftest.py): what they make is made on connections of their own (`on_own_connection`), and
+`committed_db` notes the last id of every table before and deletes what was added after, with
+triggers off (the audit trail is append-only for the portal, not for the test's cleanup)."""
+import threading
+
+import pytest
+from django.db import connection, transaction
+
+from customs_portal.accounts.models import Role
+from declarations.models import Declaration
+from declarations.services.assignment import declaration_assign_on_entry
+from reference.models import CustomsOffice
+from risk.models import RiskSettings
+from risk.services.assessment import risk_assess
+from risk.services.defaults import risk_defaults_seed
+from tests.factories import UserFactory, registered, trader2_create
+from tests.payloads import plain_import_body
+
+OFFICE = "03CE"
+
+
+pytestmark = pytest.mark.django_db  # the session's test database; what the tests make is on connections of their own
+
+
+def on_own_connection(work):
+    """work() in a thread of its own, on its own connection, in autocommit: what it writes is committed.
+    (The test's own connection is inside the transaction pytest-django rolls back.)"""
+    result, errors = [], []
+
+    def run():
+        try:
+            result.append(work())
+        except Exception as exc:  # raised again in the test's thread
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=120)
+    if errors:
+        raise errors[0]
+    return result[0]
+
+
+def _id_marks() -> dict[str, int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' "
+                       "AND column_name = 'id' AND data_type IN ('smallint', 'integer', 'bigint')")
+        tables = [name for (name,) in cursor.fetchall()]
+        marks = {}
+        for table in tables:
+            cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')
+            marks[table] = cursor.fetchone()[0]
+    return marks
+
+
+def _added_rows_delete(marks: dict[str, int]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")  # no triggers, no foreign-key checks
+        try:
+            for table, mark in marks.items():
+                cursor.execute(f'DELETE FROM "{table}" WHERE id > %s', [mark])
+        finally:
+            cursor.execute("RESET session_replication_role")
+
+
+@pytest.fixture
+def committed_db():
+    marks = on_own_connection(_id_marks)
+    yield
+    on_own_connection(lambda: _added_rows_delete(marks))
+
+
+def _office_staff():
+    risk_defaults_seed()
+    RiskSettings.objects.update_or_create(pk=1, defaults={"random_yellow_rate": 0, "random_red_rate": 0})
+    office = CustomsOffice.objects.get(pk=OFFICE)
+    officers = [UserFactory(username=f"officer-{n}", role=Role.OFFICER, offices=[office]) for n in range(3)]
+    return officers, trader2_create()
+
+
+@pytest.fixture
+def office_staff(committed_db):
+    return on_own_connection(_office_staff)
+
+
+def in_threads(target, arguments) -> list:
+    """Run target(argument) for each argument at once, each in its own thread and connection."""
+    barrier = threading.Barrier(len(arguments))
+    errors = []
+
+    def run(argument):
+        try:
+            barrier.wait()
+            target(argument)
+        except Exception as exc:  # reported to the test below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(argument,)) for argument in arguments]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return errors
+
+
+def test_simultaneous_assessments_share_the_work_fairly(office_staff):
+    officers, trader = office_staff
+    declarations = on_own_connection(lambda: [registered(trader, plain_import_body()) for _ in range(6)])
+    errors = in_threads(lambda declaration_id: risk_assess(declaration_id=declaration_id), [d.pk for d in declarations])
+    assert errors == []
+    assigned = list(Declaration.objects.filter(pk__in=[d.pk for d in declarations]).values_list("status", "assigned_to"))
+    assert {status for status, _ in assigned} == {"under_review"}
+    load = {officer.pk: [officer_id for _, officer_id in assigned].count(officer.pk) for officer in officers}
+    assert sorted(load.values()) == [2, 2, 2], load
+
+
+def test_the_second_waits_for_the_first_and_sees_its_choice(office_staff):
+    """One transaction holds the office's lock, having chosen an officer, and commits only after the
+    other has started: the other waits, then chooses someone else."""
+    officers, trader = office_staff
+    first, second = on_own_connection(lambda: [registered(trader, plain_import_body()) for _ in range(2)])
+    chosen, second_done = threading.Event(), threading.Event()
+    outcome = {}
+
+    def hold_the_lock():
+        try:
+            with transaction.atomic():
+                declaration = Declaration.objects.select_for_update().get(pk=first.pk)
+                declaration.status = "under_review"
+                declaration_assign_on_entry(declaration=declaration, from_status="registered")
+                declaration.save()
+                chosen.set()
+                outcome["second_finished_before_commit"] = second_done.wait(timeout=2)
+            outcome["first"] = declaration.assigned_to_id
+        finally:
+            connection.close()
+
+    def assess_the_second():
+        try:
+            chosen.wait(timeout=30)
+            risk_assess(declaration_id=second.pk)
+            second_done.set()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=hold_the_lock), threading.Thread(target=assess_the_second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert outcome["second_finished_before_commit"] is False  # it waited for the lock
+    second.refresh_from_db()
+    assert outcome["first"] == officers[0].pk
+    assert second.assigned_to_id == officers[1].pk
