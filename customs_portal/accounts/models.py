@@ -66,6 +66,9 @@ class User(AbstractUser):
         "reference.CustomsOffice", verbose_name=_("customs offices"), blank=True, related_name="officers"
     )
     all_offices = models.BooleanField(_("works for all offices"), default=False)
+    # An officer who audits declarations after clearance (post_clearance/): a permission of an
+    # officer, not a role of its own (docs/decisions.md, "Post-clearance auditors").
+    is_post_clearance_auditor = models.BooleanField(_("post-clearance auditor"), default=False)
 
     class Meta:
         constraints = [
@@ -96,6 +99,11 @@ class User(AbstractUser):
     @property
     def is_risk_admin(self) -> bool:
         return self.role == Role.RISK_ADMIN or self.is_superuser
+
+    @property
+    def is_auditor(self) -> bool:
+        """An officer with the post-clearance audit permission."""
+        return self.role == Role.OFFICER and self.is_post_clearance_auditor
 
     @property
     def is_gate(self) -> bool:

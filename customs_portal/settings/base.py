@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "declarations",
     "risk",
     "payments",
+    "post_clearance",
 ]
 
 MIDDLEWARE = [
@@ -349,6 +350,9 @@ RISK_SELECTION_KEY = env("RISK_SELECTION_KEY", default="")
 # Registered declarations still unassessed after RISK_SWEEP_AFTER_SECONDS are queued again
 # by the sweeper, which beat runs every RISK_SWEEP_INTERVAL_SECONDS.
 RISK_SWEEP_AFTER_SECONDS = env.int("RISK_SWEEP_AFTER_SECONDS", default=60)
+# Post-clearance audit selection: the rolling window over which each compliance class's share of
+# audited declarations is held under its cap (post_clearance/services/selection.py).
+POST_CLEARANCE_WINDOW_DAYS = env.int("POST_CLEARANCE_WINDOW_DAYS", default=365)
 CELERY_BEAT_SCHEDULE = {
     "risk-sweep-unassessed": {
         "task": "risk.sweep_unassessed",
@@ -359,6 +363,9 @@ CELERY_BEAT_SCHEDULE = {
     # Payments (local time): late interest of unpaid declarations, then the bank statement of the day before.
     "payments-late-interest-daily": {"task": "payments.late_interest_update", "schedule": crontab(hour=0, minute=5)},
     "payments-reconcile-daily": {"task": "payments.reconcile", "schedule": crontab(hour=6, minute=0)},
+    # Released declarations whose post-clearance selection message was lost.
+    "post-clearance-sweep": {"task": "post_clearance.sweep", "schedule": env.float("POST_CLEARANCE_SWEEP_INTERVAL_SECONDS", default=300.0),
+                             "options": {"expires": env.float("POST_CLEARANCE_SWEEP_INTERVAL_SECONDS", default=300.0)}},
     # Expired API tokens are refused anyway; their rows go once a day.
     "accounts-api-tokens-purge-daily": {"task": "accounts.api_tokens_purge", "schedule": crontab(hour=3, minute=15)},
 }

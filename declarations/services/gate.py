@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from customs_portal.errors import DomainConflict, DomainValidationError
 from customs_portal.localization import moment_text
 from declarations.containers import container_numbers_clean, container_numbers_differ
+from declarations.extensions import declaration_released_notify
 from declarations.lifecycle import Action, Status
 from declarations.models import Declaration, GateRelease, GoodsItem
 from declarations.services.lifecycle import declaration_lock, declaration_transition
@@ -107,7 +108,9 @@ def gate_release(*, user, scanned: str, container_numbers: list[str]) -> Declara
     """
     declaration, containers = _gate_declaration(scanned=scanned, container_numbers=container_numbers, lock=True)
     GateRelease.objects.create(declaration=declaration, released_by=user, container_numbers=containers)
-    return declaration_transition(
+    declaration = declaration_transition(
         declaration=declaration, action=Action.GATE_RELEASE, to_status=Status.RELEASED, actor=user,
         data={"container_numbers": containers}, fields={"released_at": timezone.now()},
     )
+    declaration_released_notify(declaration=declaration)  # post-clearance selection (declarations/extensions.py)
+    return declaration
