@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("declarations.api.urls")),
     path("", include("risk.api.urls")),
     path("", include("payments.api.urls")),
+    path("", include("post_clearance.api.urls")),
     path("reference/", include("reference.api.urls")),
     re_path(r"^[\s\S]*/$", ApiNotFoundView.as_view()),  # last: a JSON 404 for paths that name no endpoint
 ]
@@ -26,6 +27,7 @@ urlpatterns = [
     path("gate/", include("declarations.urls_gate")),
     path("risk/", include("risk.urls")),
     path("payments/", include("payments.urls")),
+    path("post-clearance/", include("post_clearance.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SchemaView.as_view(), name="schema"),

@@ -15,6 +15,8 @@ it registers its handler in its `AppConfig.ready()`:
 | `fired_rule_name`            | risk        | the name of a rule that fired, in the reader's language             |
 | `compliance_summary`         | risk        | the enterprise's compliance level for the review page: since when, where from, why |
 | `balance`                    | payments    | what is still owed on a declaration once what was paid counts        |
+| `goods_released`             | post_clearance | the goods left at the gate: select for post-clearance audit, on commit |
+| `post_clearance_state`       | post_clearance | the declaration's post-clearance ("blue") state for the API and pages |
 
 Every one of them is required: calling one that nothing registered raises `ExtensionMissing`,
 and `tests/test_architecture.py` checks that a started portal has them all. A handler is
@@ -97,6 +99,20 @@ class ComplianceSummary(Protocol):
     def __call__(self, *, enterprise) -> dict: ...
 
 
+class GoodsReleased(Protocol):
+    """Runs inside the transaction that released the goods at the gate (the row is locked); it
+    schedules its work with `transaction.on_commit` (post-clearance selection)."""
+
+    def __call__(self, *, declaration: Declaration) -> None: ...
+
+
+class PostClearanceState(Protocol):
+    """The declaration's post-clearance ("blue") state {"status", "opened_at", "outcome",
+    "additional_amount"}, or None (no audit, or none the reader may see)."""
+
+    def __call__(self, *, declaration: Declaration, staff: bool) -> dict | None: ...
+
+
 class Balance(Protocol):
     """What declarations reads of a balance (a `payments.services.balance.Balance`)."""
 
@@ -118,8 +134,10 @@ review_queue_annotations: ExtensionPoint[ReviewQueueAnnotations] = ExtensionPoin
 fired_rule_name: ExtensionPoint[FiredRuleName] = ExtensionPoint("fired_rule_name", "risk")
 compliance_summary: ExtensionPoint[ComplianceSummary] = ExtensionPoint("compliance_summary", "risk")
 balance: ExtensionPoint[BalanceOf] = ExtensionPoint("balance", "payments")
+goods_released: ExtensionPoint[GoodsReleased] = ExtensionPoint("goods_released", "post_clearance")
+post_clearance_state: ExtensionPoint[PostClearanceState] = ExtensionPoint("post_clearance_state", "post_clearance")
 
 EXTENSION_POINTS: tuple[ExtensionPoint, ...] = (
     assessment_enqueue, amendment_assess, risk_explanation, risk_explanation_data, review_queue_annotations,
-    fired_rule_name, compliance_summary, balance,
+    fired_rule_name, compliance_summary, balance, goods_released, post_clearance_state,
 )

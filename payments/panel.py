@@ -13,6 +13,8 @@ from payments.gateway import bank_configured, bank_payment_url
 from payments.models import PaymentStatus
 from payments.selectors import declaration_payments
 from payments.services.balance import DAILY_RATE, declaration_balance_update
+from payments.services.later_dues import later_dues
+from payments.services.payments import CLEARED_STATUSES
 
 # While a payment started this recently is pending, the panel asks the server again every few seconds
 # (in case the live update over the WebSocket is missed).
@@ -27,9 +29,12 @@ def payment_panel_context(*, request, declaration: Declaration) -> dict:
         # Read again *after* the payments: a payment credited while this page was being drawn then
         # shows with its declaration's new status, never as a receipt beside an unpaid amount.
         declaration = Declaration.objects.get(pk=declaration.pk)
-    open_for_payment = registered and declaration.status in UNCLEARED
-    balance = declaration_balance_update(declaration=declaration, save=False) if open_for_payment else None
-    amount_due = balance.amount_due if balance else declaration.amount_due
+    # Raised after clearance (a post-clearance audit's additional assessment): payments/services/later_dues.py.
+    later = (later_dues(declaration=declaration, on=timezone.localdate())
+             if registered and declaration.status in CLEARED_STATUSES else [])
+    open_for_payment = registered and (declaration.status in UNCLEARED or bool(later))
+    balance = declaration_balance_update(declaration=declaration, save=False) if registered and declaration.status in UNCLEARED else None
+    amount_due = balance.amount_due if balance else (sum(due.total for due in later) if later else declaration.amount_due)
     owner = bool(user.is_authenticated and user.is_trader and user.enterprise_id == declaration.enterprise_id)
     return_url = request.build_absolute_uri(reverse("declarations:detail", args=[declaration.pk]))
     pending = [payment for payment in payments if payment.status == PaymentStatus.PENDING]
@@ -41,9 +46,11 @@ def payment_panel_context(*, request, declaration: Declaration) -> dict:
         "declaration": declaration,
         "registered": registered,
         "balance": balance,
+        "later_tax": sum(due.tax for due in later),
+        "later_interest": sum(due.interest for due in later),
         "amount_due": amount_due,
         "daily_rate_percent": DAILY_RATE * 100,
-        "paid": declaration.payment_status == DeclarationPaymentStatus.PAID,
+        "paid": declaration.payment_status == DeclarationPaymentStatus.PAID and not later,
         "can_pay": (owner and open_for_payment and amount_due > 0
                     and declaration.payment_status != DeclarationPaymentStatus.PAID and bank_configured()),
         "owner": owner,

@@ -15,7 +15,7 @@ class EnterpriseAdmin(admin.ModelAdmin):
 class UserAdmin(BaseUserAdmin):
     list_display = ("username", "role", "enterprise", "is_staff")
     list_filter = ("role", "is_staff")
-    fieldsets = BaseUserAdmin.fieldsets + (("Customs", {"fields": ("role", "enterprise", "offices", "all_offices", "is_supervisor", "available")}),)
+    fieldsets = BaseUserAdmin.fieldsets + (("Customs", {"fields": ("role", "enterprise", "offices", "all_offices", "is_supervisor", "available", "is_post_clearance_auditor")}),)
     filter_horizontal = ("offices",)
 
 

@@ -71,6 +71,9 @@ class User(AbstractUser):
     # Officers: given new review work. Off (absent, on leave) or a deactivated account: their open
     # work goes back to the office's pool (declarations/services/assignment.py::assignments_rebalance).
     available = models.BooleanField(_("available for new work"), default=True)
+    # An officer who audits declarations after clearance (post_clearance/): a permission of an
+    # officer, not a role of its own (docs/decisions.md, "Post-clearance auditors").
+    is_post_clearance_auditor = models.BooleanField(_("post-clearance auditor"), default=False)
 
     class Meta:
         constraints = [
@@ -101,6 +104,11 @@ class User(AbstractUser):
     @property
     def is_risk_admin(self) -> bool:
         return self.role == Role.RISK_ADMIN or self.is_superuser
+
+    @property
+    def is_auditor(self) -> bool:
+        """An officer with the post-clearance audit permission."""
+        return self.role == Role.OFFICER and self.is_post_clearance_auditor
 
     @property
     def is_gate(self) -> bool:

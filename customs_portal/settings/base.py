@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "risk",
     "payments",
     "customs_portal.demo",
+    "post_clearance",
 ]
 
 MIDDLEWARE = [
@@ -361,6 +362,9 @@ COMPLIANCE_OVERRIDE_DEFAULT_DAYS = env.int("COMPLIANCE_OVERRIDE_DEFAULT_DAYS", d
 # REVIEW_ASSIGNMENT_REBALANCE_SECONDS (declarations/services/assignment.py, docs/decisions.md).
 REVIEW_ASSIGNMENT = env("REVIEW_ASSIGNMENT", default="least_open_work")
 REVIEW_ASSIGNMENT_MAX_OPEN = env.int("REVIEW_ASSIGNMENT_MAX_OPEN", default=0)
+# Post-clearance audit selection: the rolling window over which each compliance class's share of
+# audited declarations is held under its cap (post_clearance/services/selection.py).
+POST_CLEARANCE_WINDOW_DAYS = env.int("POST_CLEARANCE_WINDOW_DAYS", default=365)
 CELERY_BEAT_SCHEDULE = {
     "declarations-assignments-rebalance": {
         "task": "declarations.assignments_rebalance",
@@ -379,6 +383,9 @@ CELERY_BEAT_SCHEDULE = {
     # Compliance levels computed from each enterprise's record (risk/services/compliance.py), after the
     # late interest of the night: an override that expired yesterday gives way to the computed level.
     "risk-compliance-compute-daily": {"task": "risk.compliance_compute", "schedule": crontab(hour=1, minute=30)},
+    # Released declarations whose post-clearance selection message was lost.
+    "post-clearance-sweep": {"task": "post_clearance.sweep", "schedule": env.float("POST_CLEARANCE_SWEEP_INTERVAL_SECONDS", default=300.0),
+                             "options": {"expires": env.float("POST_CLEARANCE_SWEEP_INTERVAL_SECONDS", default=300.0)}},
     # Expired API tokens are refused anyway; their rows go once a day.
     "accounts-api-tokens-purge-daily": {"task": "accounts.api_tokens_purge", "schedule": crontab(hour=3, minute=15)},
 }

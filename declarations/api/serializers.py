@@ -30,6 +30,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from customs_portal.api.fields import DecimalField
@@ -229,6 +230,19 @@ class AmendmentRequestSerializer(serializers.Serializer):
         return _("Closed without a decision: the declaration was rejected or cancelled first.")
 
 
+class PostClearanceStateSerializer(serializers.Serializer):
+    """The post-clearance flag ("blue") of a declaration: its audit and the outcome."""
+
+    status = serializers.ChoiceField(choices=["selected", "open", "closed"],
+                                     help_text="selected (customs staff only), open, or closed")
+    opened_at = serializers.DateTimeField(allow_null=True)
+    outcome = serializers.ChoiceField(choices=["no_discrepancy", "discrepancy"], allow_null=True,
+                                      help_text="null while the audit is open")
+    additional_amount = serializers.DecimalField(max_digits=20, decimal_places=0, allow_null=True,
+                                                 help_text="VND: the additional assessment (taxes and late interest) still to pay; "
+                                                           "null when none was raised")
+
+
 class DeclarationSerializer(serializers.ModelSerializer):
     """A declaration as every role may see it (never with risk details for traders)."""
 
@@ -245,6 +259,8 @@ class DeclarationSerializer(serializers.ModelSerializer):
     items = GoodsItemSerializer(many=True)
     container_numbers = serializers.ListField(child=serializers.CharField(), help_text="ISO 6346, normalised")
     amendment_request = AmendmentRequestSerializer(allow_null=True, help_text="the latest amendment request, if any")
+    post_clearance = serializers.SerializerMethodField(
+        help_text="null, or the post-clearance audit of the declaration (blue): not a channel, a flag after release")
 
     class Meta:
         model = Declaration
@@ -253,18 +269,23 @@ class DeclarationSerializer(serializers.ModelSerializer):
             "partner", "transport_mode", "bill_of_lading", "vessel_flight", "port_of_loading", "port_of_discharge",
             "arrival_date", "departure_date", "packages", "gross_weight_kg", "container_numbers", "invoice", "freight",
             "insurance", "exchange_rate", "exchange_rate_date", "items", "taxes", "amount_due", "payment_status", "created_at",
-            "updated_at", "registered_at", "assessed_at", "cleared_at", "released_at", "amendment_request",
+            "updated_at", "registered_at", "assessed_at", "cleared_at", "released_at", "amendment_request", "post_clearance",
         ]
         read_only_fields = fields
 
+    @extend_schema_field(PostClearanceStateSerializer(allow_null=True))
+    def get_post_clearance(self, declaration) -> dict | None:
+        state = extensions.post_clearance_state.handler(declaration=declaration, staff=isinstance(self, DeclarationStaffSerializer))
+        return PostClearanceStateSerializer(state).data if state else None
+
 
 class DeclarationListSerializer(DeclarationSerializer):
-    """The list omits items and the amendment request (no query per row); fetch one declaration for them."""
+    """The list omits items, the amendment request and the post-clearance flag (no query per row); fetch one declaration for them."""
 
     item_count = serializers.IntegerField(read_only=True)
 
     class Meta(DeclarationSerializer.Meta):
-        fields = [f for f in DeclarationSerializer.Meta.fields if f not in ("items", "amendment_request")] + ["item_count"]
+        fields = [f for f in DeclarationSerializer.Meta.fields if f not in ("items", "amendment_request", "post_clearance")] + ["item_count"]
         read_only_fields = fields
 
 

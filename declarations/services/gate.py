@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from customs_portal.errors import DomainConflict, DomainValidationError
 from customs_portal.localization import moment_text
+from declarations import extensions
 from declarations.containers import container_numbers_clean, container_numbers_differ
 from declarations.lifecycle import Action, Status
 from declarations.models import Declaration, GateRelease, GoodsItem
@@ -107,7 +108,9 @@ def gate_release(*, user, scanned: str, container_numbers: list[str]) -> Declara
     """
     declaration, containers = _gate_declaration(scanned=scanned, container_numbers=container_numbers, lock=True)
     GateRelease.objects.create(declaration=declaration, released_by=user, container_numbers=containers)
-    return declaration_transition(
+    declaration = declaration_transition(
         declaration=declaration, action=Action.GATE_RELEASE, to_status=Status.RELEASED, actor=user,
         data={"container_numbers": containers}, fields={"released_at": timezone.now()},
     )
+    extensions.goods_released.handler(declaration=declaration)  # post-clearance selection (declarations/extensions.py)
+    return declaration

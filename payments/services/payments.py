@@ -27,11 +27,14 @@ from declarations.services.lifecycle import declaration_lock, declaration_transi
 from payments.gateway import bank_configured
 from payments.models import CreditSource, LateInterest, Payment, PaymentStatus, RejectionReason
 from payments.services.balance import declaration_balance_update, tax_breakdown
+from payments.services.later_dues import declaration_later_dues_sync, later_dues, later_dues_apply, later_dues_breakdown
 
 logger = logging.getLogger(__name__)
 
 ZERO = Decimal("0")
 REFERENCE_ATTEMPTS = 3
+# Customs is done with these; what they may still owe was raised afterwards (payments/services/later_dues.py).
+CLEARED_STATUSES = (Status.CLEARED, Status.RELEASED)
 
 
 class CallbackRefused(DomainError):
@@ -76,6 +79,11 @@ def payment_start(*, declaration_id: int, user, on: date | None = None) -> Payme
         declaration = declaration_lock(declaration_id=declaration_id)
         if declaration.enterprise_id != user.enterprise_id:
             raise PermissionDenied
+        if declaration.status in CLEARED_STATUSES:
+            dues = later_dues(declaration=declaration, on=on or timezone.localdate())
+            if dues:
+                return _payment_create(declaration=declaration, user=user, tax=sum((d.tax for d in dues), ZERO),
+                                       interest=sum((d.interest for d in dues), ZERO), breakdown=later_dues_breakdown(dues))
         if declaration.status not in UNCLEARED:
             raise DomainConflict(
                 _("A declaration that is %(status)s cannot be paid.") % {"status": str(Status(declaration.status).label).lower()},
@@ -89,22 +97,30 @@ def payment_start(*, declaration_id: int, user, on: date | None = None) -> Payme
         breakdown = tax_breakdown(declaration=declaration, paid_before=balance.tax_paid, amount=balance.tax_outstanding)
         if balance.interest_outstanding:
             breakdown["late_interest"] = balance.interest_outstanding
-        for attempt in range(REFERENCE_ATTEMPTS):
-            try:
-                with transaction.atomic():
-                    payment = Payment.objects.create(
-                        declaration=declaration,
-                        reference=payment_reference_new(),
-                        amount=balance.amount_due,
-                        tax_amount=balance.tax_outstanding,
-                        interest_amount=balance.interest_outstanding,
-                        breakdown={name: str(value) for name, value in breakdown.items()},
-                        started_by=user,
-                    )
-                break
-            except IntegrityError as exc:  # a reference drawn twice: draw again
-                if not _violates(exc, "reference") or attempt == REFERENCE_ATTEMPTS - 1:
-                    raise
+        return _payment_create(declaration=declaration, user=user, tax=balance.tax_outstanding,
+                               interest=balance.interest_outstanding, breakdown=breakdown)
+
+
+def _payment_create(*, declaration: Declaration, user, tax: Decimal, interest: Decimal, breakdown: dict) -> Payment:
+    """A pending payment of `tax` + `interest` under a fresh reference (in the caller's transaction)."""
+    if not bank_configured():
+        raise DomainConflict(_("Online payment is not available: no bank is configured."), code="bank_unavailable")
+    for attempt in range(REFERENCE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                payment = Payment.objects.create(
+                    declaration=declaration,
+                    reference=payment_reference_new(),
+                    amount=tax + interest,
+                    tax_amount=tax,
+                    interest_amount=interest,
+                    breakdown={name: str(value) for name, value in breakdown.items()},
+                    started_by=user,
+                )
+            break
+        except IntegrityError as exc:  # a reference drawn twice: draw again
+            if not _violates(exc, "reference") or attempt == REFERENCE_ATTEMPTS - 1:
+                raise
     logger.info("payment %s started for declaration %s: %s VND", payment.reference, declaration.number, payment.amount)
     return payment
 
@@ -168,6 +184,10 @@ def payment_credit(*, notice: BankNotice, via: str = CreditSource.CALLBACK, on: 
             _check_transaction_unused(payment, notice)
 
             declaration = declaration_lock(declaration_id=payment.declaration_id)
+            dues = later_dues(declaration=declaration, on=on) if declaration.status in CLEARED_STATUSES else []
+            if dues:  # an amount raised after clearance (a post-clearance audit): payments/services/later_dues.py
+                _later_dues_credit(declaration=declaration, dues=dues, payment=payment, notice=notice, via=via, now=now, on=on)
+                return "credited", payment
             balance = declaration_balance_update(declaration=declaration, on=on)
             applied = ZERO
             if declaration.status in UNCLEARED and balance.amount_due > 0:
@@ -178,17 +198,8 @@ def payment_credit(*, notice: BankNotice, via: str = CreditSource.CALLBACK, on: 
             if applied_interest:
                 breakdown["late_interest"] = applied_interest
 
-            payment.status = PaymentStatus.CREDITED
-            payment.bank_transaction_id = notice.bank_transaction_id
-            payment.credited_at = now
-            payment.credited_via = via
-            payment.receipt_number = f"BL{timezone.localtime(now):%Y}{payment.pk:08d}"
-            payment.applied_tax = applied_tax
-            payment.applied_interest = applied_interest
-            payment.refund_due = payment.amount - applied
-            payment.breakdown = {name: str(value) for name, value in breakdown.items()}
-            payment.save(update_fields=["status", "bank_transaction_id", "credited_at", "credited_via", "receipt_number",
-                                        "applied_tax", "applied_interest", "refund_due", "breakdown"])
+            _credited(payment, notice=notice, via=via, now=now, applied_tax=applied_tax, applied_interest=applied_interest,
+                      breakdown=breakdown)
 
             if applied:
                 if applied_interest:
@@ -207,6 +218,32 @@ def payment_credit(*, notice: BankNotice, via: str = CreditSource.CALLBACK, on: 
     logger.info("payment %s credited by %s (%s): applied %s, refund due %s", payment.reference,
                 notice.bank_transaction_id, via, payment.applied_amount, payment.refund_due)
     return "credited", payment
+
+
+def _credited(payment: Payment, *, notice: BankNotice, via: str, now, applied_tax: Decimal, applied_interest: Decimal,
+              breakdown: dict) -> None:
+    payment.status = PaymentStatus.CREDITED
+    payment.bank_transaction_id = notice.bank_transaction_id
+    payment.credited_at = now
+    payment.credited_via = via
+    payment.receipt_number = f"BL{timezone.localtime(now):%Y}{payment.pk:08d}"
+    payment.applied_tax = applied_tax
+    payment.applied_interest = applied_interest
+    payment.refund_due = payment.amount - applied_tax - applied_interest
+    payment.breakdown = {name: str(value) for name, value in breakdown.items()}
+    payment.save(update_fields=["status", "bank_transaction_id", "credited_at", "credited_via", "receipt_number",
+                                "applied_tax", "applied_interest", "refund_due", "breakdown"])
+
+
+def _later_dues_credit(*, declaration: Declaration, dues, payment: Payment, notice: BankNotice, via: str, now, on: date) -> None:
+    """Credit a payment of a cleared declaration's later dues (an additional assessment); the
+    declaration's status stays, its amount due is what remains; audited and published."""
+    applied_tax, applied_interest, breakdown = later_dues_apply(declaration=declaration, dues=dues, amount=payment.amount,
+                                                                on=on, payment=payment)
+    _credited(payment, notice=notice, via=via, now=now, applied_tax=applied_tax, applied_interest=applied_interest,
+              breakdown=breakdown)
+    declaration_later_dues_sync(declaration=declaration, on=on)
+    _declaration_settle(declaration=declaration, payment=payment, now=now)
 
 
 def payment_fail(*, notice: BankNotice) -> tuple[str, Payment]:

@@ -69,14 +69,16 @@ def _selection_key(configured: str, secret_key: str) -> tuple[bytes, str]:
     return key, _key_id(key)
 
 
-def random_draw_for(declaration: Declaration, *, key: bytes | None = None) -> Decimal:
+def random_draw_for(declaration: Declaration, *, key: bytes | None = None, purpose: str = "") -> Decimal:
     """The declaration's draw in [0, 1): HMAC-SHA256 of "{id}:{number}" under the selection key.
 
     Nobody without the key can tell it in advance; the version is not part of it, and the draw of
     the first assessment is stored and reused by later versions (`_assessment_record`), so an
     amendment never draws again. With the key an auditor recomputes the stored value.
+    Another selection (`purpose`, e.g. "post_clearance") draws "{purpose}:{id}:{number}": a draw
+    of its own, independent of the channel's, under the same key.
     """
-    message = f"{declaration.pk}:{declaration.number}".encode()
+    message = f"{purpose}:{declaration.pk}:{declaration.number}".encode() if purpose else f"{declaration.pk}:{declaration.number}".encode()
     digest = hmac.digest(key or random_selection_key(), message, "sha256")
     return (Decimal(int.from_bytes(digest[:8], "big")) / Decimal(2**64)).quantize(DRAW_PLACES, rounding=ROUND_DOWN)
 

@@ -23,16 +23,20 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
-from customs_portal.accounts.models import Role
+from customs_portal.accounts.models import Role, User
 from customs_portal.accounts.services import api_token_issue
 from declarations.models import Declaration, Document, DocumentRequest
 from declarations.services.amendments import declaration_amend
 from declarations.services.declarations import declaration_as_data, declaration_create
 from declarations.services.documents import document_upload
+from declarations.services.gate import gate_release
 from declarations.services.review import declaration_decide
 from payments.models import Payment, ReconciliationReport
 from payments.services.payments import BankNotice, payment_credit, payment_start
 from payments.services.reconciliation import reconciliation_run
+from post_clearance.models import Audit, ClassPolicy
+from post_clearance.services.audits import audit_findings_record
+from post_clearance.services.selection import post_clearance_select
 from reference.models import CustomsOffice
 from risk.models import (
     BacktestRun,
@@ -101,7 +105,7 @@ OTHER_INVOICE_NUMBER = "SAOMAI-INV-4471"
 # (tariff, code lists, offices, exchange rates) has no endpoint that writes it and is large.
 REFERENCE_MODELS = {"HSSection", "HSCode", "TariffLine", "Country", "Currency", "Unit", "Port", "CustomsOffice",
                     "ExchangeRate"}
-SNAPSHOT_APPS = ("accounts", "declarations", "risk", "payments", "bank_simulator", "django_otp", "otp_totp")
+SNAPSHOT_APPS = ("accounts", "declarations", "risk", "payments", "post_clearance", "bank_simulator", "django_otp", "otp_totp")
 
 
 @dataclass
@@ -127,6 +131,7 @@ class World:
     price: ReferencePrice
     backtest: BacktestRun
     report: ReconciliationReport
+    audit: Audit  # post-clearance audit of trader1's released declaration, open, findings recorded
 
     def placeholders(self) -> dict:
         """What the matrix's paths and bodies may name in braces: {review}, {paid_number}, …"""
@@ -138,7 +143,7 @@ class World:
             "rule": self.rule_watchlist.pk, "inactive_rule": self.rule_inactive.pk, "change": self.change.pk,
             "partner": self.partner.pk, "price": self.price.pk,
             "backtest": self.backtest.pk, "tax_code": self.review.enterprise.tax_code,
-            "report_date": self.report.statement_date.isoformat(), "today": timezone.localdate().isoformat(),
+            "report_date": self.report.statement_date.isoformat(), "audit": self.audit.pk, "today": timezone.localdate().isoformat(),
             "month_ago": (timezone.localdate() - timedelta(days=30)).isoformat(),
         }
 
@@ -225,6 +230,19 @@ def world_build() -> World:
     paid.refresh_from_db()
     assert paid.status == "cleared"
 
+    # Released and audited after clearance; the matrix's officer is also a post-clearance auditor.
+    audited = assessed(trader, plain_import_body())
+    started = payment_start(declaration_id=audited.pk, user=trader)
+    payment_credit(notice=BankNotice(started.reference, started.amount, "success", "SB-WORLD-0002"))
+    gate_release(user=users["gate"], scanned=Declaration.objects.get(pk=audited.pk).number, container_numbers=[])
+    User.objects.filter(pk=officer.pk).update(is_post_clearance_auditor=True)
+    officer.is_post_clearance_auditor = True
+    ClassPolicy.objects.filter(compliance_level=audited.enterprise.compliance_level).update(random_rate=1, cap_rate=1)
+    post_clearance_select(declaration_id=audited.pk)
+    audit = Audit.objects.get(declaration=audited)
+    audit_findings_record(audit_id=audit.pk, user=officer, findings="Invoices agree with the bank transfers.",
+                          discrepancy=False, lines=[])
+
     other_body = import_body(partner=OTHER_PARTNER)
     other_body["invoice"] = {**other_body["invoice"], "number": OTHER_INVOICE_NUMBER}
     other = assessed(users["other_trader"], other_body)
@@ -239,7 +257,7 @@ def world_build() -> World:
                  paid=paid, other=other, document=document, document_request=document_request, pending=pending,
                  credited=credited, rule_watchlist=rule_watchlist, rule_keyboards=rule_keyboards,
                  rule_inactive=rule_inactive, change=change, partner=partner,
-                 price=price, backtest=backtest, report=report)
+                 price=price, backtest=backtest, report=report, audit=audit)
 
 
 def address_for(case_id: str) -> str:

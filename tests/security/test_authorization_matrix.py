@@ -156,6 +156,8 @@ BODIES = {
     "reconciliation_form": {"statement_date": "{report_date}"},
     "bank_form": {"amount": "{pending_amount}", "decision": "decline", "delivery": "once"},
     "revoke_tokens_form": {"revoke": "all"},
+    "findings": {"findings": "The contract price agrees.", "discrepancy": False, "lines": []},
+    "findings_form": {"findings": "The contract price agrees."},
 }
 
 # fmt: off
@@ -239,6 +241,13 @@ MATRIX = [
     row("POST",   "/api/v1/payments/bank-callback/",                                  "bank_callback",        403,   403,    403,     403,  403,  403,  403,  403),
     row("GET",    "/api/v1/payments/{payment}/",                                      None,                   401,   404,    200,     200,  200,  403,  401,   SF),
     row("GET",    "/api/v1/payments/{payment}/receipt/",                              None,                   401,   404,    200,     200,  200,  403,  401,   SF),
+    # --- API: post-clearance audit (officers with the auditor permission; the matrix's officer has it)
+    row("GET",    "/api/v1/post-clearance/audits/",                                   None,                   401,   403,    403,     200,  403,  403,  401,   SF),
+    row("GET",    "/api/v1/post-clearance/audits/{audit}/",                           None,                   401,   403,    403,     200,  403,  403,  401,   SF),
+    # already open: 409 illegal_transition, after authorization
+    row("POST",   "/api/v1/post-clearance/audits/{audit}/open/",                      None,                   401,   403,    403,     409,  403,  403,  401,   SF),
+    row("POST",   "/api/v1/post-clearance/audits/{audit}/findings/",                  "findings",             401,   403,    403,     200,  403,  403,  401,   SF),
+    row("POST",   "/api/v1/post-clearance/audits/{audit}/close/",                     None,                   401,   403,    403,     200,  403,  403,  401,   SF),
     # --- API: a path under /api/v1/ that names no endpoint: a JSON 404, after the same authentication
     row("GET",    "/api/v1/no-such-endpoint/",                                        None,                   401,   404,    404,     404,  404,  404,  401,   SF),
     # --- API: the schema and its browsable docs are public
@@ -323,6 +332,12 @@ MATRIX = [
     row("GET",    "/payments/reconciliation/",                                        None,                   302,   403,    403,     200,  200,  403,  302,   SF),
     row("POST",   "/payments/reconciliation/",                                        "reconciliation_form",  302,   403,    403,     302,  302,  403,  302,   SF),
     row("GET",    "/payments/reconciliation/{report_date}/",                          None,                   302,   403,    403,     200,  200,  403,  302,   SF),
+    # --- Pages: post-clearance audit
+    row("GET",    "/post-clearance/audits/",                                          None,                   302,   403,    403,     200,  403,  403,  302,   SF),
+    row("GET",    "/post-clearance/audits/{audit}/",                                  None,                   302,   403,    403,     200,  403,  403,  302,   SF),
+    row("POST",   "/post-clearance/audits/{audit}/",                                  "findings_form",        302,   403,    403,     302,  403,  403,  302,   SF),
+    row("POST",   "/post-clearance/audits/{audit}/open/",                             None,                   302,   403,    403,     302,  403,  403,  302,   SF),
+    row("POST",   "/post-clearance/audits/{audit}/close/",                            None,                   302,   403,    403,     302,  403,  403,  302,   SF),
     # --- The development bank simulator: the payer's page, the portal's statement (signed request only)
     row("GET",    "/bank-simulator/pay/{pending_reference}/?amount={pending_amount}", None,                   302,   404,    200,     403,  403,  403,  302,   SF, setting=SIMULATOR),
     row("POST",   "/bank-simulator/pay/{pending_reference}/",                         "bank_form",            302,   404,    200,     403,  403,  403,  302,   SF, setting=SIMULATOR),

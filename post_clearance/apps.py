@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class PostClearanceConfig(AppConfig):
+    """Post-clearance audit ("blue"). Above declarations, risk and payments: it registers its
+    functions with their extension points here; they never import it (docs/architecture.md)."""
+
+    name = "post_clearance"
+    verbose_name = "Post-clearance audit"
+
+    def ready(self):
+        from declarations import extensions
+        from payments.services.later_dues import later_dues_provider_register
+        from post_clearance.selectors import post_clearance_state
+        from post_clearance.services.additional import additional_assessment_dues
+        from post_clearance.tasks import on_released
+
+        extensions.goods_released.register(on_released)
+        extensions.post_clearance_state.register(post_clearance_state)
+        later_dues_provider_register(additional_assessment_dues)

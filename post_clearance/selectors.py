@@ -1,0 +1,66 @@
+"""Reads: the auditor's queue, one audit, the post-clearance flag of a declaration, and the
+findings that count against an enterprise's compliance."""
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from post_clearance.lifecycle import AuditOutcome, AuditStatus
+from post_clearance.models import AdditionalAssessment, Audit
+from post_clearance.services.additional import assessment_outstanding
+
+ZERO = Decimal("0")
+
+
+def audits_visible_to(*, user) -> QuerySet[Audit]:
+    """Audits of the auditor's offices (all offices for one who works for all); none for anyone else."""
+    if not (user.is_authenticated and user.is_auditor):
+        return Audit.objects.none()
+    audits = Audit.objects.select_related("declaration", "declaration__enterprise", "customs_office", "auditor")
+    return audits if user.all_offices else audits.filter(customs_office__in=user.offices.values("pk"))
+
+
+def audit_queue(*, user, status: str | None = None) -> QuerySet[Audit]:
+    """The queue: audits not closed yet, oldest selection first; or those of one status."""
+    audits = audits_visible_to(user=user)
+    if status:
+        return audits.filter(status=status).order_by("-closed_at", "-id") if status == AuditStatus.CLOSED else \
+            audits.filter(status=status).order_by("selected_at", "id")
+    return audits.exclude(status=AuditStatus.CLOSED).order_by("selected_at", "id")
+
+
+def audit_get(*, user, pk) -> Audit:
+    """One audit the auditor covers, or Http404."""
+    try:
+        return audits_visible_to(user=user).prefetch_related("lines__item").get(pk=int(pk))
+    except (Audit.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def additional_amount_due(audit: Audit, on=None) -> Decimal | None:
+    """What is still to pay of the audit's additional assessment (taxes and interest), or None when it raised none."""
+    try:
+        assessment = audit.additional_assessment
+    except AdditionalAssessment.DoesNotExist:
+        return None
+    taxes, interest = assessment_outstanding(assessment, on or timezone.localdate())
+    return sum(taxes.values(), ZERO) + interest
+
+
+def post_clearance_state(*, declaration, staff: bool) -> dict | None:
+    """The declaration's blue flag: {"status", "opened_at", "outcome", "additional_amount"}, or None.
+    The trader learns of an audit once an auditor opens it; customs staff see it from its selection."""
+    audit = Audit.objects.filter(declaration_id=declaration.pk).select_related("additional_assessment").first()
+    if audit is None or (audit.status == AuditStatus.SELECTED and not staff):
+        return None
+    return {"status": audit.status, "opened_at": audit.opened_at, "outcome": audit.outcome or None,
+            "additional_amount": additional_amount_due(audit)}
+
+
+def post_clearance_findings_count(*, enterprise, since: datetime) -> int:
+    """Audits of the enterprise's declarations closed since `since` that found a discrepancy: each
+    is a violation for the compliance computation (issue 15, "Compliance computed")."""
+    return Audit.objects.filter(declaration__enterprise=enterprise, status=AuditStatus.CLOSED,
+                                outcome=AuditOutcome.DISCREPANCY, closed_at__gte=since).count()
