@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from declarations.lifecycle import Status
 from post_clearance.lifecycle import AuditOutcome, AuditStatus
 from post_clearance.models import AdditionalAssessment, Audit
 from post_clearance.services.additional import assessment_outstanding
@@ -51,7 +52,10 @@ def additional_amount_due(audit: Audit, on=None) -> Decimal | None:
 
 def post_clearance_state(*, declaration, staff: bool) -> dict | None:
     """The declaration's blue flag: {"status", "opened_at", "outcome", "additional_amount"}, or None.
-    The trader learns of an audit once an auditor opens it; customs staff see it from its selection."""
+    The trader learns of an audit once an auditor opens it; customs staff see it from its selection.
+    Only released goods are selected (services/selection.py), so nothing is read for the others."""
+    if declaration.status != Status.RELEASED:
+        return None
     audit = Audit.objects.filter(declaration_id=declaration.pk).select_related("additional_assessment").first()
     if audit is None or (audit.status == AuditStatus.SELECTED and not staff):
         return None

@@ -305,6 +305,8 @@ SPECTACULAR_SETTINGS = {
         "RiskChangeKindEnum": ["rule", "settings"],  # a risk change's (risk.models.RiskChange.Kind)
         "ComplianceLevelEnum": "customs_portal.accounts.models.ComplianceLevel",
         "OverrideLevelEnum": ["high", "medium", "low", "new"],  # risk.services.compliance.OVERRIDE_LEVELS
+        "PostClearanceAuditStatusEnum": "post_clearance.lifecycle.AuditStatus",
+        "PostClearanceOutcomeEnum": "post_clearance.lifecycle.AuditOutcome",
     },
 }
 

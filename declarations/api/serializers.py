@@ -13,7 +13,7 @@ thread at once. That is safe under one rule, which DRF keeps for these two calls
   `to_representation`), which keep everything of one call in local variables and the value they
   return; never through `is_valid`, `data`, `errors`, `validated_data` or `save`, and it is built
   without `instance`, `data` or `context` (no request);
-- its fields are bound before it is shared (`serializer.fields`, under `functools.cache`); the one
+- its fields, nested serializers' included, are bound before it is shared (`_fields_bind`, under `functools.cache`); the one
   thing DRF sets later is a field's `_validators`, on first use, to the same list whichever thread
   does it;
 - the shared classes keep nothing of a call on themselves or their fields: no `validate*`,
@@ -348,8 +348,18 @@ def _reusable(serializer_class: type[serializers.Serializer]):
 def _validator(serializer_class: type[serializers.Serializer], partial: bool) -> serializers.Serializer:
     """One serializer per class and `partial`, bound once (shared: see the module's docstring)."""
     serializer = _shareable(serializer_class)(partial=partial)
-    serializer.fields  # bound once; validation reads them and keeps nothing  # noqa: B018
+    _fields_bind(serializer)  # bound once; validation reads them and keeps nothing
     return serializer
+
+
+def _fields_bind(field) -> None:
+    """Bind the fields of a serializer and of every serializer nested in it (`fields` is a cached
+    property DRF would otherwise set the first time a body reaches that depth, in whichever thread)."""
+    if isinstance(field, serializers.ListSerializer):
+        _fields_bind(field.child)
+    elif isinstance(field, serializers.Serializer):
+        for child in field.fields.values():
+            _fields_bind(child)
 
 
 def validated_body(serializer_class: type[serializers.Serializer], data, *, partial: bool = False) -> dict:
