@@ -253,8 +253,10 @@ def declaration_data_validate(*, data: dict, today: date | None = None, referenc
         if not column_holds(GoodsItem, "line_value", computed):
             errors.item(index, "line_value", _("Quantity × unit price is %(computed)s, too large for one goods item (it must be below %(limit)s).") % {
                 "computed": computed, "limit": column_limit(GoodsItem, "line_value")})
+            values_valid = False
         elif item["quantity"] > 0 and item["unit_price"] > 0 and computed <= 0:
             errors.item(index, "line_value", _("Quantity × unit price rounds to 0.00: a goods item must have a value."))
+            values_valid = False
         elif given is not None and abs(given - computed) > LINE_VALUE_TOLERANCE:
             errors.item(index, "line_value", _("The line value %(given)s does not equal quantity × unit price (%(computed)s).") % {
                 "given": amount_text(given), "computed": amount_text(computed)})
