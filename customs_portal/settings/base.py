@@ -1,4 +1,6 @@
-"""Settings shared by every environment; everything that differs comes from the environment."""
+"""Settings shared by every environment; everything that differs comes from the environment.
+
+Kept whole (about 420 lines): one place to read every setting, each with the comment that says what it does."""
 from pathlib import Path
 
 import environ

@@ -1,4 +1,4 @@
-# Kept whole (about 440 lines): the request and response bodies of the declaration API are one
+# Kept whole (about 550 lines): the request and response bodies of the declaration API are one
 # schema (api.md) whose serializers nest each other; the document serializers are apart
 # (document_serializers.py) because the browser's upload uses them too.
 """Declaration API: request bodies are parsed here; business rules live in the services.
