@@ -25,7 +25,8 @@ HISTORY_SIZE = 10
 WAIT_WARNING = 4 * 3600  # seconds after which the waiting time shows as late, then overdue
 WAIT_OVERDUE = 24 * 3600
 # Audit actions that are not state-machine actions.
-EXTRA_ACTION_LABELS = {"document_upload": gettext_lazy("Document uploaded"), "assign": gettext_lazy("Assignment")}
+EXTRA_ACTION_LABELS = {"document_upload": gettext_lazy("Document uploaded"), "assign": gettext_lazy("Assignment"),
+                       "post_clearance_select": gettext_lazy("Post-clearance audit selection")}
 
 
 def duration_label(seconds: float | None) -> str:

@@ -152,12 +152,19 @@ def test_yellow_declaration_from_review_to_gate(page, browser, live_portal, live
         gate_context.close()
     assert not problems, "\n".join(problems)
 
-    # 7. The audit trail on the review page shows every step, in order, with who did it.
+    # 7. The audit trail on the review page shows every step, in order, with who did it; the last is
+    # the post-clearance selection, which a worker decides once the release is committed.
     page.reload()
     expect(status).to_have_attribute("data-status", "released")
+    selection = page.locator('#audit-table [data-audit-action="post_clearance_select"]')
+    deadline = time.monotonic() + 30
+    while selection.count() == 0 and time.monotonic() < deadline:
+        page.wait_for_timeout(500)
+        page.reload()
+    expect(selection).to_contain_text("Post-clearance audit selection")
     actions = page.locator("#audit-table [data-audit-action]").evaluate_all("rows => rows.map(r => r.dataset.auditAction)")
     expected = ["create", "submit", "assess", "request_documents", "document_upload", "documents_supplied", "release",
-                "pay", "gate_release"]
+                "pay", "gate_release", "post_clearance_select"]
     if "pay" not in actions:
         expected.remove("pay")  # nothing was owed
     assert actions == expected
