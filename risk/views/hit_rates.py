@@ -1,15 +1,26 @@
 """The rule list page's hit-rate columns and period selector (the numbers: risk/selectors/hit_rates.py)."""
 from rest_framework import serializers
 
+from customs_portal.localization import date_input_text, date_parse, date_unreadable_message
 from risk.api.hit_rate_views import period_parse
 from risk.selectors.hit_rates import default_period, hit_rates
 
 
 def rule_list_hit_rates(request, rules: list) -> dict:
     """Sets `rule.hit_rate` on each rule; the period, its errors and the random selection's rate for the page."""
-    errors = {}
+    # Typed as every date on the pages, dd/mm/yyyy (yyyy-mm-dd is read too); then the API's checks.
+    values, errors = {}, {}
+    for name in ("from", "to"):
+        raw = (request.GET.get(name) or "").strip()
+        if raw:
+            try:
+                values[name] = date_parse(raw).isoformat()
+            except ValueError:
+                errors[name] = [date_unreadable_message()]
     try:
-        date_from, date_to = period_parse(request.GET)
+        if errors:
+            raise serializers.ValidationError(errors)
+        date_from, date_to = period_parse(values)
     except serializers.ValidationError as error:
         errors = {name: [str(m) for m in messages] for name, messages in error.detail.items()}
         date_from, date_to = default_period()
@@ -17,6 +28,6 @@ def rule_list_hit_rates(request, rules: list) -> dict:
     for rule in rules:
         rule.hit_rate = rates.of_rule(rule.pk)
     return {"hit_period": {"from": date_from, "to": date_to, "errors": errors,
-                           "value_from": request.GET.get("from") or date_from.isoformat(),
-                           "value_to": request.GET.get("to") or date_to.isoformat()},
+                           "value_from": request.GET.get("from") if "from" in errors else date_input_text(date_from),
+                           "value_to": request.GET.get("to") if "to" in errors else date_input_text(date_to)},
             "random_hit_rate": rates.random_selection}

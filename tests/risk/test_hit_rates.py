@@ -130,3 +130,12 @@ def test_the_rule_list_in_vietnamese_with_a_bad_period(checked, risk_admin):
     html = html_of(client_for(risk_admin, "vi").get(reverse("risk:rule-list"), {"from": "2026-05-02", "to": "2026-05-01"}))
     assert "Tỷ lệ phát hiện" in html
     assert "Ngày kết thúc của kỳ ở trước ngày bắt đầu." in html
+
+
+def test_the_rule_list_period_is_typed_and_shown_dd_mm_yyyy(checked, risk_admin):
+    """Dates on pages are dd/mm/yyyy whatever the browser's language: a text input, not the browser's own."""
+    html = html_of(client_for(risk_admin, "vi").get(reverse("risk:rule-list"), {"from": "02/05/2026", "to": "31/12/2026"}))
+    assert 'id="hit-from" name="from" value="02/05/2026"' in html and 'id="hit-to" name="to" value="31/12/2026"' in html
+    assert 'type="date"' not in html
+    html = html_of(client_for(risk_admin, "vi").get(reverse("risk:rule-list"), {"from": "31/02/2026"}))
+    assert 'value="31/02/2026"' in html and "is-invalid" in html
