@@ -109,21 +109,6 @@ def as_form_data(body: dict) -> dict:
     return data
 
 
-def form_data(body: dict) -> dict:
-    """An API body as the browser form posts it: partner-name, invoice-total, items-0-hs_code, ..."""
-    data = {}
-    for key, value in body.items():
-        if key == "items":
-            for index, item in enumerate(value):
-                for name, item_value in item.items():
-                    data[f"items-{index}-{name}"] = item_value
-        elif isinstance(value, dict):
-            for name, nested_value in value.items():
-                data[f"{key}-{name}"] = nested_value
-        elif value is not None:
-            data[key] = value
-    return data
-
 
 def rule_post(**overrides) -> dict:
     """The rule form as the browser posts it: tobacco imports to red, two conditions (indexes need not follow).

@@ -29,7 +29,7 @@ from customs_portal.audit.services import audit_record
 from customs_portal.errors import DomainConflict, DomainValidationError
 from declarations.lifecycle import HELD
 from declarations.models import Declaration
-from declarations.selectors import office_assignment_lock
+from declarations.selectors import declaration_row_locked, office_assignment_lock
 
 logger = logging.getLogger(__name__)
 
@@ -38,8 +38,12 @@ LEAST_OPEN_WORK = "least_open_work"
 
 
 def _declaration_lock(declaration_id: int) -> Declaration:
-    """As declarations.services.lifecycle.declaration_lock (which calls this module: no import back)."""
-    return Declaration.objects.select_for_update(of=("self",)).get(pk=declaration_id)
+    """As declarations.services.lifecycle.declaration_lock (which calls this module: no import back),
+    through the same selector."""
+    declaration = declaration_row_locked(declaration_id=declaration_id)
+    if declaration is None:
+        raise Declaration.DoesNotExist(declaration_id)
+    return declaration
 
 
 def officers_available(*, office_id: str) -> QuerySet[User]:

@@ -9,7 +9,7 @@ from declarations.models import Declaration, GateRelease
 from declarations.services.amendments import amendment_changes
 from declarations.services.verification import qr_payload
 from tests.factories import registered
-from tests.payloads import form_data, plain_import_body
+from tests.payloads import as_form_data, plain_import_body
 from tests.support import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +75,7 @@ def test_an_amendment_request_names_the_change_and_older_versions_without_them_c
 def test_the_form_takes_them_one_per_line_and_shows_them_back(trader1):
     client = Client()
     client.force_login(trader1)
-    data = {**form_data(plain_import_body()), "container_numbers": "mscu 123456 6\r\nCSQU3054383, TGHU7654320"}
+    data = {**as_form_data(plain_import_body()), "container_numbers": "mscu 123456 6\r\nCSQU3054383, TGHU7654320"}
     response = client.post("/declarations/new/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
     declaration = Declaration.objects.get()
@@ -89,7 +89,7 @@ def test_the_form_takes_them_one_per_line_and_shows_them_back(trader1):
 def test_the_form_shows_a_bad_number_by_its_box(trader1):
     client = Client(HTTP_ACCEPT_LANGUAGE="vi")
     client.force_login(trader1)
-    data = {**form_data(plain_import_body()), "container_numbers": "MSCU1234566\nMSCU1234567"}
+    data = {**as_form_data(plain_import_body()), "container_numbers": "MSCU1234566\nMSCU1234567"}
     response = client.post("/declarations/new/", data)
     page = response.content.decode()
     assert response.status_code in (200, 400)

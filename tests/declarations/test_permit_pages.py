@@ -6,7 +6,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -14,7 +13,8 @@ from pypdf import PdfReader
 from declarations.models import Declaration
 from declarations.services.pdf import declaration_pdf_render
 from tests.factories import draft_of, registered
-from tests.payloads import import_body
+from tests.payloads import as_form_data, import_body
+from tests.support import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -24,28 +24,12 @@ PREVIEW_URL = reverse("declarations:preview")
 
 def form_post(body: dict, permits: dict[int, list[dict]] | None = None) -> dict:
     """An API body as the browser form posts it, with permits typed as a trader types them."""
-    data = {}
-    for key, value in body.items():
-        if key == "items":
-            for index, item in enumerate(value):
-                for name, item_value in item.items():
-                    data[f"items-{index}-{name}"] = item_value
-        elif isinstance(value, dict):
-            for name, nested in value.items():
-                data[f"{key}-{name}"] = nested
-        elif value is not None:
-            data[key] = value
+    data = as_form_data(body)
     for index, typed in (permits or {}).items():
         for n, permit in enumerate(typed):
             for name, permit_value in permit.items():
                 data[f"items-{index}-permits-{n}-{name}"] = permit_value
     return data
-
-
-def client_for(user, language: str = "en") -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE=language)
-    client.force_login(user)
-    return client
 
 
 def typed_permit(**overrides) -> dict:

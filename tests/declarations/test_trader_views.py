@@ -6,7 +6,7 @@ from django.urls import reverse
 from customs_portal.audit.models import AuditEvent
 from declarations.models import Declaration, DeclarationVersion
 from tests.factories import draft_of, registered
-from tests.payloads import form_data, plain_import_body
+from tests.payloads import as_form_data, plain_import_body
 from tests.support import client_for, html_of, input_value
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def snapshot(declaration):
 def amended_form(declaration, **changes) -> dict:
     body = plain_import_body()
     body.update(changes)
-    return form_data(body)
+    return as_form_data(body)
 
 
 class TestCancel:

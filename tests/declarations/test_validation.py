@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from declarations.models import Declaration, GoodsItem
-from tests.payloads import export_body, form_data, import_body
+from tests.payloads import as_form_data, export_body, import_body
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/declarations/"
@@ -40,7 +40,7 @@ def api_errors(client, body) -> dict:
 
 def page_text(browser, body) -> str:
     """The form again, with its errors, and nothing stored."""
-    response = browser.post("/declarations/new/", form_data(body))
+    response = browser.post("/declarations/new/", as_form_data(body))
     assert response.status_code == 200, response.status_code
     assert not Declaration.objects.exists()
     return response.content.decode()

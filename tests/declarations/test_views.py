@@ -12,7 +12,7 @@ from declarations.models import Declaration
 from declarations.services.declarations import declaration_submit
 from reference.selectors.exchange_rates import exchange_rate_in_force
 from tests.factories import draft_of, one_item_body
-from tests.payloads import form_data, import_body
+from tests.payloads import as_form_data, import_body
 from tests.support import client_for, html_of, input_value
 
 pytestmark = pytest.mark.django_db
@@ -38,14 +38,14 @@ class TestAccess:
     def test_only_traders_file_declarations(self, officer, url):
         client = client_for(officer)
         assert client.get(url).status_code in (403, 405)
-        assert client.post(url, form_data(one_item_body())).status_code == 403
+        assert client.post(url, as_form_data(one_item_body())).status_code == 403
 
     @pytest.mark.parametrize("page", ["detail", "edit", "submit"])
     def test_another_enterprises_declaration_is_not_found(self, trader1, trader2, page):
         declaration = draft_of(trader1)
         url = reverse(f"declarations:{page}", args=[declaration.pk])
         client = client_for(trader2)
-        response = client.post(url, form_data(one_item_body())) if page != "detail" else client.get(url)
+        response = client.post(url, as_form_data(one_item_body())) if page != "detail" else client.get(url)
         assert response.status_code == 404
         declaration.refresh_from_db()
         assert declaration.status == Status.DRAFT
@@ -135,7 +135,7 @@ class TestCreate:
         assert 'id="item-row-template"' in html
 
     def test_create_with_one_item_makes_a_draft(self, trader1):
-        response = client_for(trader1).post(CREATE_URL, form_data(one_item_body()))
+        response = client_for(trader1).post(CREATE_URL, as_form_data(one_item_body()))
         declaration = Declaration.objects.get()
         assert response.status_code == 302
         assert response["Location"] == reverse("declarations:detail", args=[declaration.pk])
@@ -154,7 +154,7 @@ class TestCreate:
 
     def test_blank_and_gapped_item_rows_are_compacted(self, trader1):
         body = import_body()
-        data = form_data({**body, "items": []})
+        data = as_form_data({**body, "items": []})
         for index, item in zip((0, 3), body["items"]):  # row 1 and 2 were removed in the browser
             data.update({f"items-{index}-{name}": value for name, value in item.items()})
         data.update({"items-5-hs_code": "", "items-5-preference": "MFN"})  # an added, untouched row
@@ -165,7 +165,7 @@ class TestCreate:
         assert items[1].preference == "ACFTA" and items[1].certificate_of_origin == "E263000012345"
 
     def test_shape_error_is_shown_inline_and_keeps_what_was_typed(self, trader1):
-        data = form_data(one_item_body())
+        data = as_form_data(one_item_body())
         data["partner-name"] = ""
         data["items-0-quantity"] = "lots"
         response = client_for(trader1).post(CREATE_URL, data)
@@ -185,7 +185,7 @@ class TestCreate:
     def test_business_rule_error_is_shown_next_to_the_item(self, trader1):
         body = import_body()
         body["items"][1]["hs_code"] = "99999999"
-        response = client_for(trader1).post(CREATE_URL, form_data(body))
+        response = client_for(trader1).post(CREATE_URL, as_form_data(body))
         html = html_of(response)
         assert response.status_code == 200
         assert not Declaration.objects.exists()
@@ -195,11 +195,11 @@ class TestCreate:
         assert input_value(html, "items-0-hs_code") == "84713020"
 
     def test_nested_business_rule_error_goes_to_the_partner_field(self, trader1):
-        response = client_for(trader1).post(CREATE_URL, form_data(one_item_body(partner={"name": "X", "country": "QQ"})))
+        response = client_for(trader1).post(CREATE_URL, as_form_data(one_item_body(partner={"name": "X", "country": "QQ"})))
         assert re.search(r'id="id_partner-country-error">Unknown country code QQ.', html_of(response))
 
     def test_errors_are_translated(self, trader1):
-        data = form_data(one_item_body())
+        data = as_form_data(one_item_body())
         data["partner-name"] = ""
         html = html_of(client_for(trader1, "vi").post(CREATE_URL, data))
         assert "Trường này là bắt buộc." in html
@@ -221,7 +221,7 @@ class TestEdit:
         body = one_item_body(partner={"name": "New Partner Ltd", "country": "JP"})
         body["items"][0]["quantity"] = "50"
         body["invoice"]["total"] = "12500.00"
-        response = client_for(trader1).post(reverse("declarations:edit", args=[declaration.pk]), form_data(body))
+        response = client_for(trader1).post(reverse("declarations:edit", args=[declaration.pk]), as_form_data(body))
         assert response.status_code == 302
         declaration.refresh_from_db()
         assert declaration.partner_name == "New Partner Ltd"
@@ -231,7 +231,7 @@ class TestEdit:
         declaration = declaration_submit(declaration_id=draft_of(trader1).pk, user=trader1)
         client = client_for(trader1)
         url = reverse("declarations:edit", args=[declaration.pk])
-        response = client.post(url, form_data(one_item_body(partner={"name": "Changed", "country": "CN"})), follow=True)
+        response = client.post(url, as_form_data(one_item_body(partner={"name": "Changed", "country": "CN"})), follow=True)
         assert response.redirect_chain[-1][0] == reverse("declarations:detail", args=[declaration.pk])
         assert "Only a draft can be edited" in html_of(response)
         declaration.refresh_from_db()
@@ -287,7 +287,7 @@ class TestDetailAndSubmit:
 
 class TestPreview:
     def test_preview_shows_the_taxes(self, trader1):
-        response = client_for(trader1).post(PREVIEW_URL, form_data(one_item_body()))
+        response = client_for(trader1).post(PREVIEW_URL, as_form_data(one_item_body()))
         html = html_of(response)
         assert response.status_code == 200
         assert not Declaration.objects.exists()  # nothing saved
@@ -311,7 +311,7 @@ class TestPreview:
     def test_preview_lists_business_rule_problems(self, trader1):
         body = one_item_body()
         body["invoice"]["total"] = "99.00"
-        html = html_of(client_for(trader1).post(PREVIEW_URL, form_data(body)))
+        html = html_of(client_for(trader1).post(PREVIEW_URL, as_form_data(body)))
         assert "does not match the sum of the item values" in html
 
 

@@ -57,7 +57,7 @@ from django.urls import (
 from customs_portal.routing import websocket_urlpatterns
 from payments.models import Payment
 from payments.signing import signature_compute
-from tests.payloads import form_data, import_body, plain_import_body, rule_post
+from tests.payloads import as_form_data, import_body, plain_import_body, rule_post
 from tests.security.support import (
     BOGUS_SIGNATURE,
     PLACEHOLDER,
@@ -133,9 +133,9 @@ BODIES = {
     "bank_callback": {"reference": "{pending_reference}", "amount": "{pending_amount}", "status": "success",
                       "bank_transaction_id": "SB-MATRIX-0001"},
     # Pages (form posts)
-    "declaration_form": form_data(import_body()),
-    "draft_form": form_data(plain_import_body(packages=14)),
-    "amend_form": {**form_data(plain_import_body(packages=13)), "reason": "Two pallets were missed."},
+    "declaration_form": as_form_data(import_body()),
+    "draft_form": as_form_data(plain_import_body(packages=14)),
+    "amend_form": {**as_form_data(plain_import_body(packages=13)), "reason": "Two pallets were missed."},
     "review_decision": {"action": "escalate", "note": "The seals do not match the bill of lading."},
     "review_accept_amendment": {"action": "accept_amendment", "note": "Tally sheet checked."},
     "review_refuse_amendment": {"action": "refuse_amendment", "note": "The bill of lading says otherwise."},
