@@ -2,7 +2,9 @@
 
 Builds 1,000 active rules of realistic shapes (HS prefixes, origin countries, partner
 countries, enterprise facts, price ratios) and 10-item declarations, then prints
-declarations per second and microseconds per declaration for both, and their ratio.
+declarations per second and microseconds per declaration for both, and their ratio; then
+"with caps": the indexed engine followed by the channel decision with the caps and random
+selection per compliance class (risk/selectivity.py), on in-memory window counts per class.
 Pure engine time: no database. Run: `.venv/bin/python bench/risk_engine.py`.
 """
 import os
@@ -21,11 +23,15 @@ import django
 django.setup()
 
 from risk.conditions import FIELDS, conditions_validate  # noqa: E402
-from risk.engine import CompiledRule, CompiledRuleSet, Facts, compile_condition  # noqa: E402
+from risk.engine import CompiledRule, CompiledRuleSet, Facts, channel_for_score, compile_condition  # noqa: E402
+from risk.selectivity import ClassCaps, WindowCounts, selectivity_decide  # noqa: E402
+from risk.selectivity_models import DEFAULT_CLASS_SELECTIVITY  # noqa: E402
 
 RULES = int(os.environ.get("RULES", 1000))
 ITEMS = int(os.environ.get("ITEMS", 10))
 DECLARATIONS = int(os.environ.get("DECLARATIONS", 2000))
+LEVELS = [str(level) for level in DEFAULT_CLASS_SELECTIVITY]
+CAPS = {str(level): ClassCaps(str(level), *values) for level, values in DEFAULT_CLASS_SELECTIVITY.items()}
 COUNTRIES = ["CN", "KR", "JP", "TH", "ID", "US", "DE", "MY", "SG", "IN", "AU", "FR", "IT", "GB", "TW"]
 
 
@@ -89,6 +95,41 @@ def measure(evaluate, batch) -> float:
     return time.perf_counter() - started
 
 
+def with_caps(rule_set: CompiledRuleSet, batch, classes) -> tuple[float, dict]:
+    """The indexed engine and the class's decision (caps, random selection) for each declaration, the
+    window counts of each class kept in memory as the daily counters keep them. (seconds, channel mix)
+    `classes`: (level, draw) per declaration, from a generator of their own, so the declarations and
+    rules are those of the figures above."""
+    counts = {level: WindowCounts() for level in LEVELS}
+    mix = {"green": 0, "yellow": 0, "red": 0}
+    started = time.perf_counter()
+    for facts, (level, draw) in zip(batch, classes, strict=True):
+        result = rule_set.evaluate(facts)
+        window = counts[level]
+        decision = selectivity_decide(
+            score_channel=channel_for_score(result.score, yellow_threshold=30, red_threshold=70),
+            required_channel=result.min_channel, draw=draw, caps=CAPS[level], counts=window,
+            general_yellow_rate=Decimal("0.02"), general_red_rate=Decimal("0.01"))
+        window.add(decision.increments)
+        mix[decision.channel] += 1
+    return time.perf_counter() - started, mix
+
+
+def decisions_alone(rule_set: CompiledRuleSet, batch, classes) -> float:
+    """Seconds for the classes' decisions alone, on the engine's results computed beforehand (the
+    difference of the two figures above is within the noise of a loaded machine)."""
+    scores = [(channel_for_score(result.score, yellow_threshold=30, red_threshold=70), result.min_channel)
+              for result in map(rule_set.evaluate, batch)]
+    counts = {level: WindowCounts() for level in LEVELS}
+    started = time.perf_counter()
+    for (score_channel, required), (level, draw) in zip(scores, classes, strict=True):
+        decision = selectivity_decide(score_channel=score_channel, required_channel=required, draw=draw, caps=CAPS[level],
+                                      counts=counts[level], general_yellow_rate=Decimal("0.02"),
+                                      general_red_rate=Decimal("0.01"))
+        counts[level].add(decision.increments)
+    return time.perf_counter() - started
+
+
 def main() -> None:
     generator = random.Random(2026)
     started = time.perf_counter()
@@ -107,6 +148,15 @@ def main() -> None:
           f"({candidates:.1f} candidate rules on average)")
     print(f"naive:   {1 / naive_per:10.0f} declarations/s  {naive_per * 1e6:8.1f} µs/declaration")
     print(f"speed-up: {naive_per / indexed_per:.1f}x")
+    classes_generator = random.Random(15)
+    classes = [(classes_generator.choice(LEVELS), Decimal(classes_generator.randrange(10**8)) / 10**8) for _ in batch]
+    capped, mix = min((with_caps(rule_set, batch, classes) for _ in range(3)), key=lambda run: run[0])
+    capped_per = capped / DECLARATIONS
+    decision_per = min(decisions_alone(rule_set, batch, classes) for _ in range(3)) / DECLARATIONS
+    print(f"with caps: {1 / capped_per:8.0f} declarations/s  {capped_per * 1e6:8.1f} µs/declaration  "
+          f"(+{(capped_per - indexed_per) * 1e6:.1f} µs for the class's decision; "
+          + ", ".join(f"{channel} {count / DECLARATIONS:.1%}" for channel, count in mix.items()) + ")")
+    print(f"the class's decision alone: {decision_per * 1e6:.1f} µs/declaration")
 
 
 if __name__ == "__main__":
