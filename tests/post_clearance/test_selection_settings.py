@@ -98,7 +98,7 @@ class TestPages:
         english = html_of(client_for(admin).get(SETTINGS_URL))
         assert "Post-clearance audit selection" in english and 'value="1.5"' in english and 'value="10"' in english
         vietnamese = html_of(client_for(admin, "vi").get(SETTINGS_URL))
-        assert "Chọn kiểm tra sau thông quan" in vietnamese and 'value="1,5"' in vietnamese
+        assert "Lựa chọn kiểm tra sau thông quan" in vietnamese and 'value="1,5"' in vietnamese
 
     def test_a_risk_admin_changes_a_class_typed_the_vietnamese_way(self, admin):
         response = client_for(admin, "vi").post(reverse("post_clearance_settings:class-policy", args=["high"]),
