@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -47,7 +48,9 @@ def _settings_page(request, *, posted: dict | None = None, status: int = 200):
     for rule in rules:
         rule.summary = conditions_describe(rule.conditions)
     return render(request, "post_clearance/settings.html", {
-        "classes": classes, "rules": rules, "window_days": settings.POST_CLEARANCE_WINDOW_DAYS}, status=status)
+        "classes": classes, "rules": rules, "window_days": settings.POST_CLEARANCE_WINDOW_DAYS,
+        # A refused class form is shown at its POST-only URL: the language switch goes back to the page.
+        "language_next": reverse("post_clearance_settings:selection")}, status=status)
 
 
 @risk_admin_required
