@@ -8,9 +8,9 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from customs_portal.accounts.models import ComplianceLevel
 from declarations.lifecycle import Status
 from post_clearance.lifecycle import AuditOutcome, AuditStatus
-from customs_portal.accounts.models import ComplianceLevel
 from post_clearance.models import AdditionalAssessment, Audit, AuditRule, ClassPolicy, Selection
 from post_clearance.services.additional import assessment_outstanding
 from post_clearance.services.selection import DEFAULT_POLICIES

@@ -115,17 +115,17 @@ class TestPages:
 
     def test_an_audit_rule_with_the_condition_builder(self, admin):
         client = client_for(admin)
-        assert 'id="condition-row-template"' in html_of(client.get(reverse("post_clearance_settings:rule-create")))
-        response = client.post(reverse("post_clearance_settings:rule-create"), {
+        assert 'id="condition-row-template"' in html_of(client.get(reverse("post_clearance_settings:audit-rule-create")))
+        response = client.post(reverse("post_clearance_settings:audit-rule-create"), {
             "name_en": "Cigarettes", "active": "on",
             "cond-0-field": "items.hs_code", "cond-0-op": "startswith", "cond-0-value": "2402"})
         assert response.status_code == 302
         rule = AuditRule.objects.get(name_en="Cigarettes")
         assert (rule.active, rule.conditions) == (True, TOBACCO)
-        response = client.post(reverse("post_clearance_settings:rule-edit", args=[rule.pk]), {"name_en": "Cigarettes"})
+        response = client.post(reverse("post_clearance_settings:audit-rule-edit", args=[rule.pk]), {"name_en": "Cigarettes"})
         assert response.status_code == 400
         assert "An audit rule needs at least one condition." in html_of(response)
-        client.post(reverse("post_clearance_settings:rule-deactivate", args=[rule.pk]))
+        client.post(reverse("post_clearance_settings:audit-rule-deactivate", args=[rule.pk]))
         rule.refresh_from_db()
         assert not rule.active
 
