@@ -25,6 +25,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("declarations/", include("declarations.urls")),
     path("gate/", include("declarations.urls_gate")),
+    path("risk/post-clearance/", include("post_clearance.urls_settings")),
     path("risk/", include("risk.urls")),
     path("payments/", include("payments.urls")),
     path("post-clearance/", include("post_clearance.urls")),

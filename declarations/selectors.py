@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from customs_portal.accounts.models import User
+from customs_portal.accounts.models import Role, User
 from customs_portal.audit.models import AuditEvent
 from customs_portal.prepared import PreparedList, PreparedQuery
 from declarations import extensions
@@ -299,3 +299,24 @@ def officer_names(*, ids) -> dict[int, str]:
     """{user id: full name, or the username without one} of the users `ids` (the audit trail's assignments)."""
     return {user.pk: user.get_full_name() or user.username
             for user in User.objects.filter(pk__in=ids).only("pk", "first_name", "last_name", "username")}
+
+
+# --- Officers' availability (declarations.services.absence): the supervisor's "Officers" page ---
+
+def officers_supervised(*, supervisor) -> QuerySet[User]:
+    """The active officers of the supervisor's offices (every officer for one who works for all
+    offices), with `open_work`: the declarations under review or inspection assigned to them."""
+    officers = User.objects.filter(role=Role.OFFICER, is_active=True)
+    if not supervisor.all_offices:
+        officers = officers.filter(Q(pk=supervisor.pk) | Q(offices__in=supervisor.offices.values("pk"))).distinct()
+    return (officers.annotate(open_work=Count("assigned_declarations", distinct=True,
+                                              filter=Q(assigned_declarations__status__in=REVIEW_STATUSES)))
+            .prefetch_related("offices").order_by("last_name", "first_name", "username"))
+
+
+def office_pool_count(*, officer) -> int:
+    """Declarations under review or inspection that nobody holds, in the officer's offices (all for one of all offices)."""
+    pool = Declaration.objects.filter(status__in=REVIEW_STATUSES, assigned_to__isnull=True)
+    if not officer.all_offices:
+        pool = pool.filter(customs_office__in=officer.offices.values("pk"))
+    return pool.count()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from declarations.views import assignment, documents, hs_lookup, live, pdf, review, trader
+from declarations.views import absence, assignment, documents, hs_lookup, live, pdf, review, trader
 
 app_name = "declarations"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("<int:pk>/submit/", trader.declaration_submit_view, name="submit"),
     path("<int:pk>/pdf/", pdf.declaration_pdf_download, name="pdf"),
     path("review/", review.review_queue_view, name="review-queue"),
+    path("review/officers/", absence.officers_view, name="officers"),
+    path("review/officers/<int:pk>/availability/", absence.officer_availability_view, name="officer-availability"),
     path("<int:pk>/review/", review.review_view, name="review"),
     path("<int:pk>/assign/", assignment.declaration_assign_view, name="assign"),
     path("<int:pk>/documents/", documents.documents_view, name="documents"),

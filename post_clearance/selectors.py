@@ -1,16 +1,19 @@
 """Reads: the auditor's queue, one audit, the post-clearance flag of a declaration, and the
 findings that count against an enterprise's compliance."""
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from customs_portal.accounts.models import ComplianceLevel
 from declarations.lifecycle import Status
 from post_clearance.lifecycle import AuditOutcome, AuditStatus
-from post_clearance.models import AdditionalAssessment, Audit
+from post_clearance.models import AdditionalAssessment, Audit, AuditRule, ClassPolicy, Selection
 from post_clearance.services.additional import assessment_outstanding
+from post_clearance.services.selection import DEFAULT_POLICIES
 
 ZERO = Decimal("0")
 
@@ -68,3 +71,31 @@ def post_clearance_findings_count(*, enterprise, since: datetime) -> int:
     is a violation for the compliance computation (issue 15, "Compliance computed")."""
     return Audit.objects.filter(declaration__enterprise=enterprise, status=AuditStatus.CLOSED,
                                 outcome=AuditOutcome.DISCREPANCY, closed_at__gte=since).count()
+
+
+def class_policies_with_share(*, now=None) -> list[dict]:
+    """Per compliance class, in the classes' order: its random rate and cap (the defaults when no
+    selection made its row yet) and the live share over the rolling window, as the selection
+    counts it: {"level", "label", "random_rate", "cap_rate", "decided", "selected", "share"}
+    (share None when nothing was decided). Two queries."""
+    now = now or timezone.now()
+    window_days = settings.POST_CLEARANCE_WINDOW_DAYS
+    policies = {p.compliance_level: p for p in ClassPolicy.objects.all()}
+    counts = {row["compliance_level"]: row for row in Selection.objects.filter(decided_at__gt=now - timedelta(days=window_days))
+              .values("compliance_level").annotate(decided=Count("id"), selected=Count("id", filter=Q(selected=True)))
+              .order_by()}
+    classes = []
+    for level, label in ComplianceLevel.choices:
+        policy = policies.get(level)
+        random_rate, cap_rate = (policy.random_rate, policy.cap_rate) if policy else DEFAULT_POLICIES[level]
+        decided = counts.get(level, {}).get("decided", 0)
+        selected = counts.get(level, {}).get("selected", 0)
+        classes.append({"level": level, "label": label, "random_rate": random_rate, "cap_rate": cap_rate,
+                        "decided": decided, "selected": selected,
+                        "share": Decimal(selected) / Decimal(decided) if decided else None})
+    return classes
+
+
+def audit_rules() -> QuerySet[AuditRule]:
+    """Every audit rule, the active ones first."""
+    return AuditRule.objects.order_by("-active", "id")

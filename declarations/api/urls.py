@@ -1,6 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
+from .absence_views import OfficerAvailabilityView
 from .assignment_views import AssignView
 from .document_views import DocumentDownloadView, DocumentRequestsView, DocumentsView
 from .review_views import CancelView, DecisionView, GateReleaseView, ReviewQueueView
@@ -17,6 +18,7 @@ urlpatterns = [
     path("declarations/<int:pk>/documents/<int:document_id>/download/", DocumentDownloadView.as_view(),
          name="declaration-document-download"),
     path("declarations/<int:pk>/document-requests/", DocumentRequestsView.as_view(), name="declaration-document-requests"),
+    path("officers/<int:pk>/availability/", OfficerAvailabilityView.as_view(), name="officer-availability"),
     path("review-queue/", ReviewQueueView.as_view(), name="review-queue"),
     path("gate/release/", GateReleaseView.as_view(), name="gate-release"),
     path("", include(router.urls)),

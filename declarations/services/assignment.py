@@ -145,12 +145,18 @@ def _assignee_unfit() -> Q:
     return Q(assigned_to__isnull=False) & ~fit
 
 
-def assignments_rebalance() -> dict:
+def assignments_rebalance(*, officer: User | None = None) -> dict:
     """Release the open work of officers who can no longer hold it (deactivated, unavailable, no
     longer an officer of the office) to the others, and give the pool's work to officers with room.
-    Safe to run at any time and twice: each declaration is re-checked under its lock."""
+    Safe to run at any time and twice: each declaration is re-checked under its lock.
+
+    With `officer` (an officer marked absent or back, declarations.services.absence): only that
+    officer's open work and the pools of the offices they serve by name."""
     released = Declaration.objects.filter(_assignee_unfit(), status__in=HELD).order_by("assessed_at", "id")
     pool = Declaration.objects.filter(status__in=HELD, assigned_to__isnull=True).order_by("assessed_at", "id")
+    if officer is not None:
+        released = released.filter(assigned_to=officer)
+        pool = pool.filter(customs_office__in=officer.offices.values("pk"))
     counts = {"released": 0, "assigned": 0}
     for declaration_id in [*released.values_list("id", flat=True), *pool.values_list("id", flat=True)]:
         with transaction.atomic():

@@ -34,9 +34,10 @@ from declarations.services.review import declaration_decide
 from payments.models import Payment, ReconciliationReport
 from payments.services.payments import BankNotice, payment_credit, payment_start
 from payments.services.reconciliation import reconciliation_run
-from post_clearance.models import Audit, ClassPolicy
+from post_clearance.models import Audit, AuditRule, ClassPolicy
 from post_clearance.services.audits import audit_findings_record
 from post_clearance.services.selection import post_clearance_select
+from post_clearance.services.selection_settings import audit_rule_create
 from reference.models import CustomsOffice
 from risk.models import (
     BacktestRun,
@@ -132,6 +133,7 @@ class World:
     backtest: BacktestRun
     report: ReconciliationReport
     audit: Audit  # post-clearance audit of trader1's released declaration, open, findings recorded
+    audit_rule: AuditRule  # a post-clearance audit rule, active (made after the audit's selection)
 
     def placeholders(self) -> dict:
         """What the matrix's paths and bodies may name in braces: {review}, {paid_number}, …"""
@@ -143,7 +145,8 @@ class World:
             "rule": self.rule_watchlist.pk, "inactive_rule": self.rule_inactive.pk, "change": self.change.pk,
             "partner": self.partner.pk, "price": self.price.pk,
             "backtest": self.backtest.pk, "tax_code": self.review.enterprise.tax_code,
-            "report_date": self.report.statement_date.isoformat(), "audit": self.audit.pk, "today": timezone.localdate().isoformat(),
+            "report_date": self.report.statement_date.isoformat(), "audit": self.audit.pk,
+            "audit_rule": self.audit_rule.pk, "officer": self.users["officer"].pk, "today": timezone.localdate().isoformat(),
             "month_ago": (timezone.localdate() - timedelta(days=30)).isoformat(),
         }
 
@@ -253,11 +256,13 @@ def world_build() -> World:
     backtest_execute(run_id=change.preview_id)
     report = reconciliation_run(statement_date=today - timedelta(days=1), content=None, source="bank",
                                 error="The bank did not answer.")
+    audit_rule = audit_rule_create(user=admin, data={"name_en": "Cars from new enterprises", "active": True, "conditions": [
+        {"field": "items.hs_code", "op": "startswith", "value": "8703"}, {"field": "enterprise.age_days", "op": "lt", "value": 365}]})
     return World(users=users, tokens=tokens, sessions=sessions, draft=draft, review=review, amending=amending, payable=payable,
                  paid=paid, other=other, document=document, document_request=document_request, pending=pending,
                  credited=credited, rule_watchlist=rule_watchlist, rule_keyboards=rule_keyboards,
                  rule_inactive=rule_inactive, change=change, partner=partner,
-                 price=price, backtest=backtest, report=report, audit=audit)
+                 price=price, backtest=backtest, report=report, audit=audit, audit_rule=audit_rule)
 
 
 def address_for(case_id: str) -> str:

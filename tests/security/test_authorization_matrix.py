@@ -161,6 +161,11 @@ BODIES = {
     "revoke_tokens_form": {"revoke": "all"},
     "findings": {"findings": "The contract price agrees.", "discrepancy": False, "lines": []},
     "findings_form": {"findings": "The contract price agrees."},
+    "availability": {"available": False, "reason": "Annual leave"},
+    "availability_form": {"available": "0", "reason": "Annual leave"},
+    "class_policy_form": {"class-high-random_percent": "1,5", "class-high-cap_percent": "3"},
+    "audit_rule_form": {"name_en": "Cigarettes", "active": "on",
+                        "cond-0-field": "items.hs_code", "cond-0-op": "startswith", "cond-0-value": "2402"},
 }
 
 # fmt: off
@@ -195,6 +200,8 @@ MATRIX = [
     row("GET",    "/api/v1/review-queue/?assigned=me",                                None,                   401,   403,    403,     200,  403,  403,  401,   SF),
     # the officer is a supervisor (tests/security/support.py); other officers: tests/declarations/test_assignment*.py
     row("POST",   "/api/v1/declarations/{review}/assign/",                            "assign",               401,   403,    403,     200,  403,  403,  401,   SF),
+    # officers' absence: the officer themself (or a supervisor of their office; others: tests/declarations/test_absence.py)
+    row("POST",   "/api/v1/officers/{officer}/availability/",                         "availability",         401,   403,    403,     200,  403,  403,  401,   SF),
     row("POST",   "/api/v1/gate/release/",                                            "gate_release",         401,   403,    403,     403,  403,  200,  401,   SF),
     # --- API: reference data (any signed-in user)
     row("GET",    "/api/v1/reference/hs-codes/?q=8471",                               None,                   401,   200,    200,     200,  200,  200,  401,   SF),
@@ -288,6 +295,9 @@ MATRIX = [
     row("GET",    "/declarations/{review}/review/",                                   None,                   302,   404,    403,     200,  200,  403,  302,   SF),
     row("POST",   "/declarations/{review}/review/",                                   "review_decision",      302,   404,    403,     302,  403,  403,  302,   SF),
     row("POST",   "/declarations/{review}/assign/",                                   "assign_form",          302,   404,    403,     302,  403,  403,  302,   SF),
+    # the supervisor's "Officers" page (the matrix's officer is a supervisor) and the absent/available form
+    row("GET",    "/declarations/review/officers/",                                   None,                   302,   403,    403,     200,  403,  403,  302,   SF),
+    row("POST",   "/declarations/review/officers/{officer}/availability/",            "availability_form",    302,   403,    403,     302,  403,  403,  302,   SF),
     row("GET",    "/declarations/{amending}/",                                        None,                   302,   404,    200,     200,  200,  404,  302,   SF),
     row("GET",    "/declarations/{amending}/amend/",                                  None,                   302,   404,    302,     403,  403,  403,  302,   SF),
     row("GET",    "/declarations/{amending}/review/",                                 None,                   302,   404,    403,     200,  200,  403,  302,   SF),
@@ -332,6 +342,14 @@ MATRIX = [
     row("GET",    "/risk/backtest/",                                                  None,                   302,   403,    403,     403,  200,  403,  302,   SF),
     row("POST",   "/risk/backtest/",                                                  "backtest_form",        302,   403,    403,     403,  302,  403,  302,   SF),
     row("GET",    "/risk/backtest/{backtest}/",                                       None,                   302,   403,    403,     403,  200,  403,  302,   SF),
+    # post-clearance audit selection settings (a section of the risk area)
+    row("GET",    "/risk/post-clearance/",                                            None,                   302,   403,    403,     403,  200,  403,  302,   SF),
+    row("POST",   "/risk/post-clearance/classes/high/",                               "class_policy_form",    302,   403,    403,     403,  302,  403,  302,   SF),
+    row("GET",    "/risk/post-clearance/rules/new/",                                  None,                   302,   403,    403,     403,  200,  403,  302,   SF),
+    row("POST",   "/risk/post-clearance/rules/new/",                                  "audit_rule_form",      302,   403,    403,     403,  302,  403,  302,   SF),
+    row("GET",    "/risk/post-clearance/rules/{audit_rule}/edit/",                    None,                   302,   403,    403,     403,  200,  403,  302,   SF),
+    row("POST",   "/risk/post-clearance/rules/{audit_rule}/edit/",                    "audit_rule_form",      302,   403,    403,     403,  302,  403,  302,   SF),
+    row("POST",   "/risk/post-clearance/rules/{audit_rule}/deactivate/",              None,                   302,   403,    403,     403,  302,  403,  302,   SF),
     # --- Pages: payments and reconciliation
     row("POST",   "/payments/declarations/{payable}/pay/",                            None,                   302,   404,    302,     403,  403,  404,  302,   SF),
     row("GET",    "/payments/declarations/{payable}/panel/",                          None,                   302,   404,    200,     200,  200,  404,  302,   SF),
