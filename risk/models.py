@@ -83,6 +83,10 @@ class RiskSettings(models.Model):
         _("random green→red rate"), max_digits=5, decimal_places=4, default=Decimal("0.01"),
         validators=[MinValueValidator(0), MaxValueValidator(1)],
     )
+    # The rolling window of the caps per compliance class, in days of daily counters (ClassSelectivity).
+    cap_window_days = models.PositiveSmallIntegerField(
+        _("window of the caps (days)"), default=30, validators=[MinValueValidator(1), MaxValueValidator(366)],
+    )
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -267,3 +271,6 @@ class RiskChange(models.Model):
 
 # Computed compliance (issue 15): its own module.
 from risk.compliance_models import ComplianceOverride, ComplianceRecord, ComplianceStatus  # noqa: E402,F401
+
+# Inspection caps and random selection per compliance class (issue 15): its own module.
+from risk.selectivity_models import ClassSelectivity, SelectivityCounter  # noqa: E402,F401

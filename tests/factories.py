@@ -15,6 +15,8 @@ from declarations.api.serializers import DeclarationWriteSerializer
 from declarations.models import Declaration, DocumentRequest
 from declarations.services.declarations import declaration_create, declaration_submit
 from reference.models import CustomsOffice
+from risk.models import ClassSelectivity, RiskSettings
+from risk.selectivity_models import DEFAULT_CLASS_SELECTIVITY
 from risk.services.assessment import risk_assess
 from tests.payloads import import_body, plain_import_body
 
@@ -118,6 +120,15 @@ def gate_user_create() -> User:
 
 CIGARETTES = {"hs_code": "24022090", "description": "Cigarettes containing tobacco", "origin_country": "ID",
               "quantity": "10000", "unit": "PCE", "unit_price": "0.05", "preference": "MFN"}
+
+
+def random_selection_off() -> None:
+    """No random selection: the general random rates and every compliance class's minimum random
+    rates at 0 (risk.ClassSelectivity), so that only the rules and the content choose a channel."""
+    RiskSettings.objects.update_or_create(pk=1, defaults={"random_yellow_rate": 0, "random_red_rate": 0})
+    for level, (yellow_cap, red_cap, _random_yellow, _random_red) in DEFAULT_CLASS_SELECTIVITY.items():
+        ClassSelectivity.objects.get_or_create(compliance_level=level, defaults={"yellow_cap": yellow_cap, "red_cap": red_cap})
+    ClassSelectivity.objects.update(random_yellow_min=0, random_red_min=0)
 
 
 def parsed(body: dict) -> dict:

@@ -21,9 +21,12 @@ from django.utils.crypto import salted_hmac
 from declarations.lifecycle import HELD, Action, Channel, Status
 from declarations.models import Declaration, DeclarationVersion, PaymentStatus
 from declarations.services.lifecycle import declaration_lock, declaration_transition
-from risk.engine import CHANNEL_ORDER, channel_for_score, random_selection, stricter
+from risk.engine import CHANNEL_ORDER, channel_for_score, stricter
 from risk.models import Assessment, RiskSettings
+from risk.selectivity import ClassCaps, selectivity_decide
+from risk.selectivity_models import ClassSelectivity
 from risk.selectors import assessment_of_version, risk_settings_stored
+from risk.selectors.selectivity import class_selectivity_of, selectivity_count, window_counts
 from risk.services.compilation import rule_set_current
 from risk.services.facts import declaration_facts
 from risk.services.minimums import minimums_apply, required_minimums
@@ -38,6 +41,12 @@ def risk_settings_current() -> RiskSettings:
     if settings is None:
         settings, _ = RiskSettings.objects.get_or_create(pk=1)
     return settings
+
+
+def class_caps(row: ClassSelectivity) -> ClassCaps:
+    """The pure decision's view of a class's row."""
+    return ClassCaps(level=row.compliance_level, yellow_cap=row.yellow_cap, red_cap=row.red_cap,
+                     random_yellow=row.random_yellow_min, random_red=row.random_red_min)
 
 
 def random_selection_key() -> bytes:
@@ -116,12 +125,14 @@ def _history(declaration: Declaration) -> _History:
     return _History(draw, draw_version, draw_key, floor, floor_version, floor_set_by)
 
 
-def _assessment_record(declaration: Declaration) -> Assessment:
+def _assessment_record(declaration: Declaration, *, count: bool = False) -> Assessment:
     """Run the rules on the declaration's current version and store the decision with its explanation.
 
     The random draw is the declaration's one draw; the channel is never lower than an earlier
     version's (the floor, recorded in `thresholds["channel_floor"]`). Version 1, the hot path,
-    reads no history."""
+    reads no history. The caps and random rates of the enterprise's compliance class apply
+    (risk/selectivity.py); with `count` (the assessment that decides the channel), the class's row
+    is locked while its window is read and the decision counted, three queries."""
     current = risk_settings_current()
     rule_set = rule_set_current()
     started = time.perf_counter()
@@ -132,20 +143,27 @@ def _assessment_record(declaration: Declaration) -> Assessment:
     score_channel = channel_for_score(
         result.score, yellow_threshold=current.yellow_threshold, red_threshold=current.red_threshold
     )
-    channel = stricter(score_channel, result.min_channel)
-    # Minimum channels the content requires (risk/services/minimums.py): always applied.
+    # Minimum channels the content requires (risk/services/minimums.py): always applied, like a rule's minimum channel.
     minimums = required_minimums(declaration=declaration)
-    channel = minimums_apply(channel, minimums)
+    required_channel = minimums_apply(result.min_channel, minimums)
     history = _history(declaration) if declaration.version > 1 else None
     if history is not None and history.draw is not None:
         draw, draw_version, draw_key = history.draw, history.draw_version, history.draw_key
     else:
         key, key_id = _selection_key(settings.RISK_SELECTION_KEY, settings.SECRET_KEY)
         draw, draw_version, draw_key = random_draw_for(declaration, key=key), declaration.version, key_id
-    drawn = random_selection(
-        channel, draw=draw, yellow_rate=current.random_yellow_rate, red_rate=current.random_red_rate
+    level = facts.header.get("enterprise.compliance_level") or declaration.enterprise.compliance_level
+    today = timezone.localdate()
+    # Locked from here to the commit: assessments of one class at once are counted one after the other.
+    row = class_selectivity_of(level=level, lock=count)
+    counts = window_counts(level=level, today=today, days=current.cap_window_days)
+    decision = selectivity_decide(
+        score_channel=score_channel, required_channel=required_channel, draw=draw, caps=class_caps(row), counts=counts,
+        general_yellow_rate=current.random_yellow_rate, general_red_rate=current.random_red_rate,
     )
-    final = drawn
+    if count:
+        selectivity_count(level=level, day=today, increments=decision.increments)
+    drawn = final = decision.channel
     explanation = {
         "yellow": current.yellow_threshold,
         "red": current.red_threshold,
@@ -155,6 +173,8 @@ def _assessment_record(declaration: Declaration) -> Assessment:
         "min_channel": result.min_channel,
         "rule_set": rule_set.key,
         "random_draw": {"key": draw_key, "version": draw_version},
+        "selectivity": {**decision.as_json(), "window_days": current.cap_window_days, "day": today.isoformat(),
+                        "counted": count},
     }
     if history is not None and history.floor is not None:
         final = stricter(drawn, history.floor)
@@ -170,7 +190,7 @@ def _assessment_record(declaration: Declaration) -> Assessment:
         required_minimums=minimums,
         thresholds=explanation,
         random_draw=draw,
-        random_selection=drawn != channel,
+        random_selection=decision.random,
         engine_micros=elapsed_micros,
     )
     Assessment.rule_versions.through.objects.bulk_create(
@@ -213,7 +233,7 @@ def risk_assess(*, declaration_id: int) -> Assessment | None:
         existing = assessment_of_version(declaration_id=declaration.pk, version=declaration.version)
         if existing is not None or declaration.status != Status.REGISTERED:
             return existing
-        assessment = _assessment_record(declaration)
+        assessment = _assessment_record(declaration, count=True)
         final = assessment.channel
         now = timezone.now()
         to_status = _next_status(final, declaration)

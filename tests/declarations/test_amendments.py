@@ -22,10 +22,10 @@ from declarations.models import (
 )
 from payments.services.payments import BankNotice, payment_credit, payment_start
 from reference.models import CustomsOffice
-from risk.models import Assessment, RiskSettings
+from risk.models import Assessment
 from risk.services.assessment import risk_assess
 from risk.services.rules import risk_rule_create
-from tests.factories import CIGARETTES, parsed, registered
+from tests.factories import CIGARETTES, parsed, random_selection_off, registered
 from tests.payloads import plain_import_body
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ PENDING_MESSAGE = ("Awaits the decision of the officer in charge: until then the
 @pytest.fixture
 def rules(risk_admin):
     """No random selection; keyboards (HS 847160) score 30, yellow; tobacco is red."""
-    RiskSettings.objects.update_or_create(pk=1, defaults={"random_yellow_rate": 0, "random_red_rate": 0})
+    random_selection_off()
     risk_rule_create(user=risk_admin, data={
         "name": "Keyboards", "conditions": [{"field": "items.hs_code", "op": "startswith", "value": "847160"}], "score": 30,
         "active": True})

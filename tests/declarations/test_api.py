@@ -12,6 +12,7 @@ from declarations.lifecycle import Status
 from declarations.models import Declaration
 from reference.models import ExchangeRate
 from reference.selectors.exchange_rates import exchange_rate_in_force
+from tests.factories import random_selection_off
 from tests.payloads import export_body, import_body
 
 pytestmark = pytest.mark.django_db
@@ -349,10 +350,9 @@ class TestAmend:
         assert client.post(f"{URL}{data['id']}/amend/", {"packages": 3}, format="json").status_code == 409
 
     def test_amend_after_clearance_is_409(self, trader1, api_client_for):
-        from risk.models import RiskSettings
         from risk.services.assessment import risk_assess
 
-        RiskSettings.objects.update_or_create(pk=1, defaults={"random_yellow_rate": 0, "random_red_rate": 0})
+        random_selection_off()
         client = api_client_for(trader1)
         data = create(client, export_body())
         client.post(f"{URL}{data['id']}/submit/")

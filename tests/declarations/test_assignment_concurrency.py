@@ -16,10 +16,9 @@ from customs_portal.accounts.models import Role
 from declarations.models import Declaration
 from declarations.services.assignment import declaration_assign_on_entry
 from reference.models import CustomsOffice
-from risk.models import RiskSettings
 from risk.services.assessment import risk_assess
 from risk.services.defaults import risk_defaults_seed
-from tests.factories import UserFactory, registered, trader2_create
+from tests.factories import UserFactory, random_selection_off, registered, trader2_create
 from tests.payloads import plain_import_body
 
 OFFICE = "03CE"
@@ -80,7 +79,7 @@ def committed_db():
 
 def _office_staff():
     risk_defaults_seed()
-    RiskSettings.objects.update_or_create(pk=1, defaults={"random_yellow_rate": 0, "random_red_rate": 0})
+    random_selection_off()
     office = CustomsOffice.objects.get(pk=OFFICE)
     officers = [UserFactory(username=f"officer-{n}", role=Role.OFFICER, offices=[office]) for n in range(3)]
     return officers, trader2_create()

@@ -21,7 +21,7 @@ from reference.models import TariffLine
 from reference.selectors.exchange_rates import exchange_rate_in_force
 from risk.models import RiskSettings
 from risk.services.assessment import risk_assess
-from tests.factories import draft_of, registered
+from tests.factories import draft_of, random_selection_off, registered
 from tests.payloads import as_form_data, special_rate_car_body
 from tests.support import client_for
 
@@ -40,7 +40,7 @@ def usd_rate() -> Decimal:
 
 @pytest.fixture
 def no_random(db):
-    RiskSettings.objects.update_or_create(pk=1, defaults={"random_yellow_rate": 0, "random_red_rate": 0})
+    random_selection_off()
 
 
 @pytest.fixture

@@ -7,10 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from customs_portal.audit.models import AuditEvent
 from declarations.models import Declaration
 from declarations.services.verification import qr_payload
-from risk.models import RiskSettings
 from risk.services.assessment import risk_assess
 from risk.services.defaults import risk_defaults_seed
-from tests.factories import registered
+from tests.factories import random_selection_off, registered
 from tests.payloads import plain_import_body
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +24,7 @@ def users(request, trader1, trader2, officer, risk_admin, gate_user):
 
 @pytest.fixture
 def yellow(trader1, trader2):
-    RiskSettings.objects.update_or_create(pk=1, defaults={"random_yellow_rate": 0, "random_red_rate": 0})
+    random_selection_off()
     declaration = registered(trader1, plain_import_body())
     Declaration.objects.filter(pk=declaration.pk).update(status="under_review", channel="yellow")
     return Declaration.objects.get(pk=declaration.pk)
@@ -147,7 +146,7 @@ def test_illegal_decision_is_409_with_the_reason(officer, api_client_for, yellow
 class TestReviewQueue:
     def test_oldest_first_with_risk_and_filters_in_one_query(self, trader1, trader2, officer, api_client_for):
         risk_defaults_seed()
-        RiskSettings.objects.update_or_create(pk=1, defaults={"random_yellow_rate": 0, "random_red_rate": 0})
+        random_selection_off()
         ids = []
         for _ in range(3):
             declaration = registered(trader2, plain_import_body())  # new enterprise: yellow

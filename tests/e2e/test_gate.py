@@ -18,10 +18,7 @@ GATE_SCREENSHOT = "/tmp/e2e-gate.png"
 REFUSAL_SCREENSHOT = "/tmp/e2e-gate-refused.png"
 SCREENSHOTS = "/tmp/e2e-gate-{step}-{language}.png"
 CLEARANCE_TIMEOUT = 60
-NO_RANDOM_SELECTION = (
-    "from risk.models import RiskSettings; "
-    "RiskSettings.objects.update_or_create(pk=1, defaults={'random_yellow_rate': 0, 'random_red_rate': 0})"
-)
+NO_RANDOM_SELECTION = "from tests.factories import random_selection_off; random_selection_off()"
 T_SHIRTS = [{"hs_code": "61091010", "description": "Áo phông nam bằng bông, sản xuất tại Việt Nam",
              "origin_country": "VN", "quantity": "1000", "unit": "PCE", "unit_price": "2.50", "preference": "MFN"}]
 

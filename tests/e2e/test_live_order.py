@@ -16,8 +16,7 @@ from tests.e2e.support import api, api_token, log_in
 pytestmark = pytest.mark.e2e
 
 SOCKET = re.compile(r"/ws/declarations/$")
-NO_RANDOM_SELECTION = ("from risk.models import RiskSettings; RiskSettings.objects.update_or_create(pk=1, "
-                       "defaults={'random_yellow_rate': 0, 'random_red_rate': 0})")
+NO_RANDOM_SELECTION = "from tests.factories import random_selection_off; random_selection_off()"
 # Every (status, channel) the page's header badges show, recorded on each change of the DOM, from the first script on.
 RECORD_PAIRS = """
 window.__pairs = [];

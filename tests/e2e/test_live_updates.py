@@ -104,8 +104,7 @@ def test_a_page_refresh_answered_late_does_not_undo_a_newer_change(page, live_po
     expect(page.locator("#declaration-status")).not_to_have_attribute("data-status", "draft")
 
 
-NO_RANDOM_SELECTION = ("from risk.models import RiskSettings; RiskSettings.objects.update_or_create(pk=1, "
-                       "defaults={'random_yellow_rate': 0, 'random_red_rate': 0})")
+NO_RANDOM_SELECTION = "from tests.factories import random_selection_off; random_selection_off()"
 
 
 def _open_yellow_declaration(page, live_portal, live_portal_manage) -> int:

@@ -13,8 +13,7 @@ from tests.payloads import plain_import_body
 
 pytestmark = pytest.mark.e2e
 
-NO_RANDOM_SELECTION = ("from risk.models import RiskSettings; RiskSettings.objects.update_or_create(pk=1, "
-                       "defaults={'random_yellow_rate': 0, 'random_red_rate': 0})")
+NO_RANDOM_SELECTION = "from tests.factories import random_selection_off; random_selection_off()"
 
 
 def green_declaration_with_taxes(page, live_portal, token) -> dict:

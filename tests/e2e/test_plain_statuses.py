@@ -16,8 +16,7 @@ from tests.e2e.support import api, api_token, log_in
 pytestmark = pytest.mark.e2e
 
 SCREENSHOT = "/tmp/e2e-i13h-{name}-{language}.png"
-NO_RANDOM_SELECTION = ("from risk.models import RiskSettings; RiskSettings.objects.update_or_create(pk=1, "
-                       "defaults={'random_yellow_rate': 0, 'random_red_rate': 0})")
+NO_RANDOM_SELECTION = "from tests.factories import random_selection_off; random_selection_off()"
 TEXTS = {
     "vi": {"why": "Thời gian thành lập của doanh nghiệp dưới 180 ngày (đã thành lập",
            "awaiting": "Chờ nộp thuế", "asks": "Hải quan yêu cầu bổ sung chứng từ", "estimate": "Số tiền phải nộp ước tính",

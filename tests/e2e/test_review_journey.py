@@ -18,8 +18,7 @@ QUEUE_SCREENSHOT = "/tmp/e2e-review-queue.png"
 REVIEW_SCREENSHOT = "/tmp/e2e-review-page.png"
 DECISION_SCREENSHOT = "/tmp/e2e-review-decision.png"
 TRADER_SCREENSHOT = "/tmp/e2e-review-trader-documents.png"
-NO_RANDOM_SELECTION = ("from risk.models import RiskSettings; RiskSettings.objects.update_or_create(pk=1, "
-                       "defaults={'random_yellow_rate': 0, 'random_red_rate': 0})")
+NO_RANDOM_SELECTION = "from tests.factories import random_selection_off; random_selection_off()"
 # The bank confirms the whole amount due (payments.services), as its signed callback would.
 PAY_IN_FULL = """
 from customs_portal.accounts.models import User

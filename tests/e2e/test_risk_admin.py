@@ -18,8 +18,7 @@ RULE_FORM_SCREENSHOT = "/tmp/risk-rule-form.png"
 RULE_LIST_SCREENSHOT = "/tmp/risk-rule-list.png"
 BACKTEST_SCREENSHOT = "/tmp/risk-backtest-result.png"
 ASSESSMENT_TIMEOUT = 60
-NO_RANDOM_SELECTION = ("from risk.models import RiskSettings; RiskSettings.objects.update_or_create(pk=1, "
-                       "defaults={'random_yellow_rate': 0, 'random_red_rate': 0})")
+NO_RANDOM_SELECTION = "from tests.factories import random_selection_off; random_selection_off()"
 
 
 def log_in(page, username: str = "riskadmin") -> None:

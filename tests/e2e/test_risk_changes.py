@@ -16,8 +16,7 @@ pytestmark = pytest.mark.e2e
 SCREENSHOTS = "/tmp/e2e-risk-{step}-{language}.png"
 ASSESSMENT_TIMEOUT = 60
 PREVIEW_TIMEOUT = 30_000
-NO_RANDOM_SELECTION = ("from risk.models import RiskSettings; RiskSettings.objects.update_or_create(pk=1, "
-                       "defaults={'random_yellow_rate': 0, 'random_red_rate': 0})")
+NO_RANDOM_SELECTION = "from tests.factories import random_selection_off; random_selection_off()"
 
 
 def keyboards_declaration(page) -> dict:

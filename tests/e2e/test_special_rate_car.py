@@ -19,8 +19,7 @@ from tests.e2e.support import api, api_token, log_in
 pytestmark = pytest.mark.e2e
 
 SCREENSHOTS = "/tmp/e2e-special-rate-{name}.png"
-NO_RANDOM_SELECTION = ("from risk.models import RiskSettings; RiskSettings.objects.update_or_create(pk=1, "
-                       "defaults={'random_yellow_rate': 0, 'random_red_rate': 0})")
+NO_RANDOM_SELECTION = "from tests.factories import random_selection_off; random_selection_off()"
 
 
 def fill_header(page):

@@ -9,9 +9,8 @@ from django.utils import timezone
 from declarations.lifecycle import Status
 from declarations.models import Declaration
 from payments.signing import signature_compute
-from risk.models import RiskSettings
 from risk.services.assessment import risk_assess
-from tests.factories import registered
+from tests.factories import random_selection_off, registered
 from tests.payloads import plain_import_body
 
 CALLBACK_URL = "/api/v1/payments/bank-callback/"
@@ -19,7 +18,7 @@ CALLBACK_URL = "/api/v1/payments/bank-callback/"
 
 @pytest.fixture
 def no_random(db):
-    RiskSettings.objects.update_or_create(pk=1, defaults={"random_yellow_rate": 0, "random_red_rate": 0})
+    random_selection_off()
 
 
 @pytest.fixture

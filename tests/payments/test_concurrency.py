@@ -42,8 +42,7 @@ def live(tmp_path_factory):
     redis.Redis.from_url(REDIS_URL).flushdb()
     for command in (["migrate", "--noinput"], ["load_reference_data"], ["seed_demo", "--force"]):
         manage(*command, env=env, log_dir=log_dir)
-    manage("shell", "-c", "from risk.models import RiskSettings; "
-           "RiskSettings.objects.update_or_create(pk=1, defaults={'random_yellow_rate': 0, 'random_red_rate': 0})",
+    manage("shell", "-c", "from tests.factories import random_selection_off; random_selection_off()",
            env=env, log_dir=log_dir)
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"

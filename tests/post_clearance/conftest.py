@@ -11,16 +11,15 @@ from declarations.services.gate import gate_release
 from payments.services.payments import BankNotice, payment_credit, payment_start
 from post_clearance.models import AuditRule, ClassPolicy
 from reference.models import CustomsOffice
-from risk.models import RiskSettings
 from risk.services.assessment import risk_assess
-from tests.factories import UserFactory, registered
+from tests.factories import UserFactory, random_selection_off, registered
 from tests.payloads import plain_import_body
 
 
 @pytest.fixture
 def quiet_selection(db):
     """No random channel selection, no audit rule, no random audit: each test sets what it needs."""
-    RiskSettings.objects.update_or_create(pk=1, defaults={"random_yellow_rate": 0, "random_red_rate": 0})
+    random_selection_off()
     AuditRule.objects.update(active=False)
     ClassPolicy.objects.update(random_rate=0)
 

@@ -5,9 +5,8 @@ import pytest
 from django.utils import timezone
 
 from declarations.models import Declaration
-from risk.models import RiskSettings
 from risk.services.assessment import risk_assess
-from tests.factories import cigarettes_body, registered
+from tests.factories import cigarettes_body, random_selection_off, registered
 from tests.payloads import plain_import_body
 
 
@@ -16,7 +15,7 @@ def recent_declarations(trader1):
     """Three plain imports and cigarettes registered today and assessed with no rules and no random
     selection (all green), and cigarettes registered 40 days ago, outside a preview's 30 days.
     Returns (the plain imports, the recent cigarettes)."""
-    RiskSettings.objects.update_or_create(pk=1, defaults={"random_yellow_rate": 0, "random_red_rate": 0})
+    random_selection_off()
     plain = [registered(trader1, plain_import_body()) for _ in range(3)]
     cigarettes = registered(trader1, cigarettes_body())
     old = registered(trader1, cigarettes_body())

@@ -5,7 +5,7 @@ from declarations.models import Declaration
 from risk.models import RiskRule, RiskRuleVersion, RiskSettings
 from risk.services.assessment import risk_assess
 from risk.services.backtest import backtest_execute
-from tests.factories import cigarettes_body, parsed, registered
+from tests.factories import cigarettes_body, parsed, random_selection_off, registered
 from tests.payloads import plain_import_body
 
 pytestmark = pytest.mark.django_db
@@ -137,7 +137,7 @@ def test_traders_never_get_risk_but_officers_do(trader1, officer, admin_client, 
     )
 
     activate(admin_client, admin_client.post(RULES, TOBACCO, format="json").json()["id"])
-    RiskSettings.objects.update_or_create(pk=1, defaults={"random_yellow_rate": 0, "random_red_rate": 0})
+    random_selection_off()
     declaration = declaration_submit(declaration_id=declaration_create(user=trader1, data=parsed(cigarettes_body())).pk, user=trader1)
     risk_assess(declaration_id=declaration.pk)
     url = f"/api/v1/declarations/{declaration.pk}/"
@@ -166,7 +166,7 @@ def test_the_partner_name_similarity_is_a_rule_field(admin_client):
 def test_officers_read_the_resembled_partner_and_traders_nothing(trader1, officer, risk_admin, api_client_for):
     from risk.services.defaults import risk_defaults_seed
     from risk.services.watchlists import watchlisted_partner_add
-    RiskSettings.objects.update_or_create(pk=1, defaults={"random_yellow_rate": 0, "random_red_rate": 0})
+    random_selection_off()
     risk_defaults_seed()
     listed = watchlisted_partner_add(user=risk_admin, name="Harbor Lantern Trading Ltd", country="CN", reason="ZETA-9")
     declaration = registered(trader1, plain_import_body(

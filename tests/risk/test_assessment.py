@@ -14,14 +14,14 @@ from risk.services.assessment import random_draw_for, risk_assess
 from risk.services.compilation import rule_set_current
 from risk.services.defaults import risk_defaults_seed
 from risk.services.rules import risk_rule_create, risk_rule_update, risk_settings_update
-from tests.factories import cigarettes_body, parsed, registered
+from tests.factories import cigarettes_body, parsed, random_selection_off, registered
 from tests.payloads import export_body, import_body, plain_import_body
 
 pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def no_random(db):
-    RiskSettings.objects.update_or_create(pk=1, defaults={"random_yellow_rate": 0, "random_red_rate": 0})
+    random_selection_off()
 
 
 @pytest.fixture

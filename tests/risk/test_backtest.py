@@ -3,10 +3,10 @@ import pytest
 from django.utils import timezone
 
 from customs_portal.audit.services import audit_record
-from risk.models import BacktestRun, RiskSettings
+from risk.models import BacktestRun
 from risk.services.assessment import risk_assess
 from risk.services.backtest import backtest_execute, backtest_start
-from tests.factories import cigarettes_body, registered
+from tests.factories import cigarettes_body, random_selection_off, registered
 from tests.payloads import plain_import_body
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ TOBACCO = {"name": "Tobacco", "conditions": [{"field": "items.hs_code", "op": "s
 
 @pytest.fixture
 def history(trader1, officer):
-    RiskSettings.objects.update_or_create(pk=1, defaults={"random_yellow_rate": 0, "random_red_rate": 0})
+    random_selection_off()
     plain = [registered(trader1, plain_import_body()) for _ in range(3)]
     cigarettes = registered(trader1, cigarettes_body())
     for declaration in [*plain, cigarettes]:

@@ -9,10 +9,9 @@ from django.utils import timezone
 
 from customs_portal.audit.models import AuditEvent
 from risk.compliance_models import ComplianceOverride, ComplianceRecord
-from risk.models import RiskSettings
 from risk.services.compliance import compliance_compute, compliance_override_set
 from risk.services.defaults import risk_defaults_seed
-from tests.factories import queued
+from tests.factories import queued, random_selection_off
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/risk/enterprises/{}/compliance/"
@@ -146,7 +145,7 @@ def test_the_enterprise_page_is_for_risk_admins(request, role, trader1):
 def yellow(trader2):
     """trader2's (new enterprise) plain goods under the default rules, no random selection: yellow."""
     risk_defaults_seed()
-    RiskSettings.objects.update_or_create(pk=1, defaults={"random_yellow_rate": 0, "random_red_rate": 0})
+    random_selection_off()
     declaration = queued(trader2)
     assert declaration.channel == "yellow"
     return declaration

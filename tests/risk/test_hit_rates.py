@@ -14,7 +14,7 @@ from risk.models import Assessment, RiskSettings
 from risk.selectors.hit_rates import hit_rates
 from risk.services.assessment import risk_assess
 from risk.services.rules import risk_rule_create
-from tests.factories import registered
+from tests.factories import random_selection_off, registered
 from tests.payloads import import_body, plain_import_body
 from tests.support import client_for, html_of
 
@@ -43,7 +43,7 @@ def checked(trader1, officer, risk_admin):
     """Four yellow checks by the keyboards rule with a result (cleared, rejected, escalated and inspected
     with a discrepancy, and a red one of both rules inspected without), one still open, one cancelled;
     two random selections (cleared, rejected)."""
-    RiskSettings.objects.update_or_create(pk=1, defaults={"random_yellow_rate": 0, "random_red_rate": 0})
+    random_selection_off()
     keyboards = risk_rule_create(user=risk_admin, data=KEYBOARDS)
     korea = risk_rule_create(user=risk_admin, data=KOREA)
     unused = risk_rule_create(user=risk_admin, data=UNUSED)

@@ -9,7 +9,7 @@ from django.apps import apps
 
 from customs_portal.errors import DomainValidationError
 from declarations.models import Declaration
-from risk.models import RiskSettings, WatchlistedPartner
+from risk.models import WatchlistedPartner
 from risk.services.assessment import risk_assess
 from risk.services.defaults import risk_defaults_seed
 from risk.services.facts import declaration_facts, partner_on_watchlist
@@ -18,7 +18,7 @@ from risk.services.watchlists import (
     watchlisted_partner_add,
     watchlisted_partner_deactivate,
 )
-from tests.factories import registered
+from tests.factories import random_selection_off, registered
 from tests.payloads import plain_import_body
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,7 @@ def listed(risk_admin):
 
 @pytest.fixture
 def defaults(db):
-    RiskSettings.objects.update_or_create(pk=1, defaults={"random_yellow_rate": 0, "random_red_rate": 0})
+    random_selection_off()
     risk_defaults_seed()
 
 

@@ -11,13 +11,13 @@ from django.utils.crypto import salted_hmac
 from declarations.models import Declaration
 from declarations.services.amendments import declaration_amend
 from declarations.services.declarations import declaration_as_data
-from risk.models import Assessment, RiskSettings
+from risk.models import Assessment
 from risk.services.assessment import (
     random_draw_for,
     random_selection_key_id,
     risk_assess,
 )
-from tests.factories import registered
+from tests.factories import random_selection_off, registered
 from tests.payloads import plain_import_body
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,7 @@ def auditor_recomputes(declaration: Declaration, key: bytes) -> Decimal:
 
 @pytest.fixture
 def no_random(db):
-    RiskSettings.objects.update_or_create(pk=1, defaults={"random_yellow_rate": 0, "random_red_rate": 0})
+    random_selection_off()
 
 
 def test_the_draw_cannot_be_computed_from_public_values(trader1):

@@ -13,7 +13,7 @@ from risk.services.assessment import risk_assess
 from risk.services.backtest import backtest_execute, backtest_start
 from risk.services.defaults import DEFAULT_RULES, risk_defaults_seed
 from risk.services.rules import risk_rule_create, risk_rule_update
-from tests.factories import cigarettes_body, registered
+from tests.factories import cigarettes_body, random_selection_off, registered
 from tests.support import client_for
 
 pytestmark = pytest.mark.django_db
@@ -26,9 +26,8 @@ CONDITIONS = [{"field": "items.hs_code", "op": "startswith", "value": "2402"}]
 
 @pytest.fixture
 def seeded(db):
-    from risk.models import RiskSettings
 
-    RiskSettings.objects.update_or_create(pk=1, defaults={"random_yellow_rate": 0, "random_red_rate": 0})
+    random_selection_off()
     risk_defaults_seed()
     return RiskRule.objects.get(current__name_en=TOBACCO_EN)
 

@@ -22,7 +22,7 @@ from risk.services.backtest import backtest_execute, backtest_start
 from risk.services.reference_prices import reference_price_set
 from risk.services.rules import risk_rule_create, risk_rule_deactivate
 from risk.services.watchlists import watchlisted_partner_add
-from tests.factories import cigarettes_body, registered
+from tests.factories import cigarettes_body, random_selection_off, registered
 from tests.payloads import plain_import_body, rule_post
 from tests.support import client_for
 
@@ -459,7 +459,7 @@ def test_reference_price_duplicate_points_at_the_existing_one(risk_admin, price)
 
 @pytest.fixture
 def history(trader1, officer):
-    RiskSettings.objects.update_or_create(pk=1, defaults={"random_yellow_rate": 0, "random_red_rate": 0})
+    random_selection_off()
     plain = [registered(trader1, plain_import_body()) for _ in range(3)]
     cigarettes = registered(trader1, cigarettes_body())
     for declaration in [*plain, cigarettes]:

@@ -43,7 +43,6 @@ from risk.models import (
     ReferencePrice,
     RiskChange,
     RiskRule,
-    RiskSettings,
     WatchlistedPartner,
 )
 from risk.services.assessment import risk_assess
@@ -58,6 +57,7 @@ from tests.factories import (
     gate_user_create,
     officer_create,
     parsed,
+    random_selection_off,
     registered,
     risk_admin_create,
     trader1_create,
@@ -196,7 +196,7 @@ def world_build() -> World:
     trader, officer, admin = users["trader"], users["officer"], users["risk_admin"]
     officer.is_supervisor = True  # may reassign review work (POST .../assign/)
     officer.save(update_fields=["is_supervisor"])
-    RiskSettings.objects.update_or_create(pk=1, defaults={"random_yellow_rate": 0, "random_red_rate": 0})
+    random_selection_off()
 
     partner = watchlisted_partner_add(user=admin, name=WATCHLISTED_PARTNER, country="CN", reason=WATCHLIST_REASON)
     rule_watchlist = risk_rule_create(user=admin, data={**RULE_WATCHLIST, "active": True})

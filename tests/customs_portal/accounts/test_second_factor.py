@@ -14,10 +14,9 @@ from customs_portal.accounts.models import ApiToken
 from customs_portal.audit.models import AuditEvent
 from customs_portal.routing import websocket_urlpatterns
 from declarations.models import Declaration
-from risk.models import RiskSettings
 from risk.services.assessment import risk_assess
 from risk.services.defaults import risk_defaults_seed
-from tests.factories import registered
+from tests.factories import random_selection_off, registered
 from tests.payloads import plain_import_body
 from tests.security.support import sockets_run
 
@@ -97,7 +96,7 @@ def test_not_required_when_the_setting_is_off(client, officer, settings):
 def yellow(trader2):
     """A new enterprise's declaration, assessed yellow by the default rules: in the review queue, with `risk`."""
     risk_defaults_seed()
-    RiskSettings.objects.update_or_create(pk=1, defaults={"random_yellow_rate": 0, "random_red_rate": 0})
+    random_selection_off()
     declaration = registered(trader2, plain_import_body())
     risk_assess(declaration_id=declaration.pk)
     declaration.refresh_from_db()
