@@ -241,7 +241,7 @@ def backtest_execute(*, run_id: int) -> BacktestRun | None:
 def _backtest_result(run: BacktestRun, declarations) -> dict:
     in_force = _rules_in_force()
     settings_in_force, settings_candidate = _settings_of(run)
-    classes = class_selectivity_in_force()
+    classes = class_selectivity_in_force(window_days=risk_settings_current().cap_window_days)
     seed = class_window_seed(date_from=run.date_from, window_days=classes.window_days)
     candidate = _Decider(_compiled_candidates(run, in_force), settings_candidate, classes=classes, seed=seed)
     rerun = run.baseline == BacktestRun.Baseline.RULES_IN_FORCE
