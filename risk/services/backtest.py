@@ -6,7 +6,11 @@ current versions among the rules in force), the current thresholds or the candid
 - `decided`: what was decided at the time (the stored assessment of each declaration);
 - `rules_in_force`: the rules and settings in force now, run again the same way, so that the
   difference is the candidate's effect alone (the rule form's backtest, the preview of a change).
-Minimum channels the content requires (risk/services/minimums.py) apply on both sides.
+Minimum channels the content requires (risk/services/minimums.py) apply on both sides. The caps and
+random selection of each declaration's compliance class apply as in `risk_assess`, simulated in
+registration order (risk/services/backtest_classes.py), and the result reports each class against
+its caps (`classes`) and the hit rates of each side's rules and random selection (`hit_rates`,
+risk/services/backtest_hit_rates.py).
 
 A "hit" is a past physical inspection that found a discrepancy (audit action
 `record_inspection` with `discrepancy: true`) on a declaration that the candidate sends to
