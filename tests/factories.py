@@ -131,6 +131,16 @@ def random_selection_off() -> None:
     ClassSelectivity.objects.update(random_yellow_min=0, random_red_min=0)
 
 
+def class_caps_off() -> None:
+    """No caps per compliance class (risk.ClassSelectivity at 100 %): for tests that assess several
+    declarations of one class within a test and need each to get the channel its rules give (the
+    caps would make the second score-based yellow of a quiet window green)."""
+    for level, (_yellow_cap, _red_cap, random_yellow, random_red) in DEFAULT_CLASS_SELECTIVITY.items():
+        ClassSelectivity.objects.get_or_create(compliance_level=level, defaults={
+            "yellow_cap": 1, "red_cap": 1, "random_yellow_min": random_yellow, "random_red_min": random_red})
+    ClassSelectivity.objects.update(yellow_cap=1, red_cap=1)
+
+
 def parsed(body: dict) -> dict:
     """An API body as the API parses it: the validated data the services take."""
     serializer = DeclarationWriteSerializer(data=body)

@@ -7,6 +7,7 @@ from .compliance import (
     EnterpriseComplianceStateView,
 )
 from .hit_rate_views import HitRatesView
+from .selectivity import ClassSelectivityDetailView, ClassSelectivityListView
 from .views import (
     BacktestDetailView,
     BacktestView,
@@ -29,6 +30,8 @@ urlpatterns = [
     path("risk/rules/hit-rates/", HitRatesView.as_view(), name="risk-rule-hit-rates"),  # before the router's rules/<pk>/
     path("", include(router.urls)),
     path("risk/settings/", RiskSettingsView.as_view(), name="risk-settings"),
+    path("risk/classes/", ClassSelectivityListView.as_view(), name="risk-classes"),
+    path("risk/classes/<str:level>/", ClassSelectivityDetailView.as_view(), name="risk-class"),
     path("risk/changes/", RiskChangeListView.as_view(), name="risk-changes"),
     path("risk/changes/<int:pk>/", RiskChangeDetailView.as_view(), name="risk-change"),
     path("risk/changes/<int:pk>/confirm/", RiskChangeConfirmView.as_view(), name="risk-change-confirm"),

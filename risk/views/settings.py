@@ -1,5 +1,6 @@
 """The risk settings page: the thresholds and the random rates; a change goes to its preview
-(risk/views/changes.py) before it applies."""
+(risk/views/changes.py) before it applies. Below them, each compliance class's caps and minimum
+random rates against its live window (risk/views/selectivity.py)."""
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.formats import number_format
@@ -15,6 +16,7 @@ from risk.services.changes import (
     risk_settings_change_preview,
     risk_settings_edit,
 )
+from risk.views.selectivity import class_rows
 
 
 @risk_admin_required
@@ -40,4 +42,5 @@ def settings_edit(request):
         "form": form, "settings": current,
         "random_yellow_pct": number_format((current.random_yellow_rate * 100).normalize()),
         "random_red_pct": number_format((current.random_red_rate * 100).normalize()),
+        "classes": class_rows(), "cap_window_days": current.cap_window_days,
     })

@@ -25,7 +25,7 @@ from reference.models import CustomsOffice
 from risk.models import Assessment
 from risk.services.assessment import risk_assess
 from risk.services.rules import risk_rule_create
-from tests.factories import CIGARETTES, parsed, random_selection_off, registered
+from tests.factories import CIGARETTES, class_caps_off, parsed, random_selection_off, registered
 from tests.payloads import plain_import_body
 
 pytestmark = pytest.mark.django_db
@@ -36,8 +36,9 @@ PENDING_MESSAGE = ("Awaits the decision of the officer in charge: until then the
 
 @pytest.fixture
 def rules(risk_admin):
-    """No random selection; keyboards (HS 847160) score 30, yellow; tobacco is red."""
+    """No random selection nor caps per class; keyboards (HS 847160) score 30, yellow; tobacco is red."""
     random_selection_off()
+    class_caps_off()
     risk_rule_create(user=risk_admin, data={
         "name": "Keyboards", "conditions": [{"field": "items.hs_code", "op": "startswith", "value": "847160"}], "score": 30,
         "active": True})

@@ -16,9 +16,10 @@ from customs_portal.accounts.models import Role
 from declarations.models import Declaration
 from declarations.services.assignment import declaration_assign_on_entry
 from reference.models import CustomsOffice
+from risk.models import ClassSelectivity
 from risk.services.assessment import risk_assess
 from risk.services.defaults import risk_defaults_seed
-from tests.factories import UserFactory, random_selection_off, registered, trader2_create
+from tests.factories import UserFactory, class_caps_off, random_selection_off, registered, trader2_create
 from tests.payloads import plain_import_body
 
 OFFICE = "03CE"
@@ -70,16 +71,25 @@ def _added_rows_delete(marks: dict[str, int]) -> None:
             cursor.execute("RESET session_replication_role")
 
 
+def _class_rows_restore(rows: list[dict]) -> None:
+    """The caps per class as they were (the rows predate the marks: updated, not added)."""
+    for row in rows:
+        ClassSelectivity.objects.filter(pk=row["id"]).update(**{k: v for k, v in row.items() if k != "id"})
+
+
 @pytest.fixture
 def committed_db():
     marks = on_own_connection(_id_marks)
+    classes = on_own_connection(lambda: list(ClassSelectivity.objects.values()))
     yield
     on_own_connection(lambda: _added_rows_delete(marks))
+    on_own_connection(lambda: _class_rows_restore(classes))
 
 
 def _office_staff():
     risk_defaults_seed()
     random_selection_off()
+    class_caps_off()  # every declaration yellow, whatever the class's share
     office = CustomsOffice.objects.get(pk=OFFICE)
     officers = [UserFactory(username=f"officer-{n}", role=Role.OFFICER, offices=[office]) for n in range(3)]
     return officers, trader2_create()

@@ -9,7 +9,7 @@ from declarations.models import Declaration
 from declarations.services.verification import qr_payload
 from risk.services.assessment import risk_assess
 from risk.services.defaults import risk_defaults_seed
-from tests.factories import random_selection_off, registered
+from tests.factories import class_caps_off, random_selection_off, registered
 from tests.payloads import plain_import_body
 
 pytestmark = pytest.mark.django_db
@@ -147,6 +147,7 @@ class TestReviewQueue:
     def test_oldest_first_with_risk_and_filters_in_one_query(self, trader1, trader2, officer, api_client_for):
         risk_defaults_seed()
         random_selection_off()
+        class_caps_off()  # three yellows of one class in a quiet window
         ids = []
         for _ in range(3):
             declaration = registered(trader2, plain_import_body())  # new enterprise: yellow
