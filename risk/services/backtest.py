@@ -278,7 +278,8 @@ def _backtest_result(run: BacktestRun, declarations) -> dict:
             decided_random[a.declaration_id] = a.random_selection
             draws.setdefault(a.declaration_id, a.random_draw)  # the declaration's one draw
             # The class and the caps' decision of the assessment that decided the channel (the first).
-            selectivity.setdefault(a.declaration_id, json.loads(a.selectivity) if a.selectivity else None)
+            if a.declaration_id not in selectivity:
+                selectivity[a.declaration_id] = json.loads(a.selectivity) if a.selectivity else None
         checks = past_checks(declaration_ids=[declaration.pk for declaration in chunk])
         duty_pending = set(GoodsItem.objects.filter(declaration__in=chunk, duty_assessment=DutyAssessment.TO_BE_ASSESSED)
                            .values_list("declaration_id", flat=True))
