@@ -221,6 +221,13 @@ class BacktestRunSerializer(serializers.ModelSerializer):
     baseline = serializers.ChoiceField(
         choices=BacktestRun.Baseline.choices,
         help_text="what `channel_mix_now` is: the channels decided at the time, or the rules and settings in force run again")
+    result = serializers.JSONField(
+        allow_null=True, read_only=True,
+        help_text="once done: `channel_mix_now`, `channel_mix_candidate`, `moves`, `changed`, `changed_total`, `fired`, "
+                  "discrepancy counts; `hit_rates` ({candidate, baseline}: per rule and for the random selection, past "
+                  "physical inspections and document checks with `checked`, `found`, `hit_rate`) and `classes` "
+                  "({window_days, fallback, seeded, candidate, baseline}: per compliance level, selections against the "
+                  "caps, required ones apart, random ones, and those the cap turned down). docs/api-additions.md")
 
     class Meta:
         model = BacktestRun

@@ -60,8 +60,26 @@ def default_period(today: date | None = None) -> tuple[date, date]:
     return today - timedelta(days=DEFAULT_PERIOD_DAYS), today
 
 
+def _concluded(alias: str = "d") -> str:
+    """SQL: the check of declaration `alias` has a result (parameters `concluded`)."""
+    inspection = InspectionResult._meta.db_table
+    return (f"({alias}.status IN %(concluded)s"
+            f" OR EXISTS (SELECT 1 FROM {inspection} i WHERE i.declaration_id = {alias}.id))")
+
+
+def _found(alias: str = "d") -> str:
+    """SQL: the check of declaration `alias` found a discrepancy (parameter `rejected`)."""
+    inspection = InspectionResult._meta.db_table
+    return (f"({alias}.status = %(rejected)s"
+            f" OR EXISTS (SELECT 1 FROM {inspection} i WHERE i.declaration_id = {alias}.id AND i.discrepancy))")
+
+
+def _outcome_parameters() -> dict:
+    return {"concluded": tuple(str(s) for s in CONCLUDED), "rejected": str(Status.REJECTED)}
+
+
 def _sql() -> str:
-    declaration, inspection = Declaration._meta.db_table, InspectionResult._meta.db_table
+    declaration = Declaration._meta.db_table
     assessment, version = Assessment._meta.db_table, RiskRuleVersion._meta.db_table
     through = Assessment.rule_versions.through._meta.db_table
     return f"""
@@ -76,10 +94,7 @@ WITH selected AS (
       FROM {assessment} a
      WHERE a.random_selection AND a.channel IN %(channels)s AND a.created_at >= %(start)s AND a.created_at < %(end)s
 ), checks AS (
-    SELECT d.id,
-           d.status IN %(concluded)s OR EXISTS (SELECT 1 FROM {inspection} i WHERE i.declaration_id = d.id) AS concluded,
-           d.status = %(rejected)s
-             OR EXISTS (SELECT 1 FROM {inspection} i WHERE i.declaration_id = d.id AND i.discrepancy) AS found
+    SELECT d.id, {_concluded()} AS concluded, {_found()} AS found
       FROM {declaration} d
      WHERE d.id IN (SELECT declaration_id FROM selected)
 )
@@ -97,8 +112,47 @@ def hit_rates(*, date_from: date, date_to: date) -> HitRates:
     end = timezone.make_aware(datetime.combine(date_to + timedelta(days=1), time.min), zone)
     with connection.cursor() as cursor:
         cursor.execute(_sql(), {"channels": tuple(str(c) for c in CHECKED_CHANNELS), "start": start, "end": end,
-                                "concluded": tuple(str(s) for s in CONCLUDED), "rejected": str(Status.REJECTED)})
+                                **_outcome_parameters()})
         rows = cursor.fetchall()
     rules = {rule_id: HitRate(checked, found) for rule_id, checked, found in rows if rule_id is not None}
     random = next((HitRate(checked, found) for rule_id, checked, found in rows if rule_id is None), HitRate())
     return HitRates(date_from=date_from, date_to=date_to, rules=rules, random_selection=random)
+
+
+# --- The past checks of given declarations (the backtest's hit rates) ---------------------------
+
+PHYSICAL, DOCUMENT = "physical", "document"
+
+
+@dataclass(frozen=True)
+class PastCheck:
+    """A declaration's check with a result: a physical inspection (it went to red, or an inspection was
+    recorded) or a document check (yellow, no inspection), and whether it found a discrepancy."""
+
+    kind: str
+    found: bool
+
+
+def _past_checks_sql() -> str:
+    declaration, inspection = Declaration._meta.db_table, InspectionResult._meta.db_table
+    return f"""
+SELECT d.id,
+       d.channel = %(red)s OR EXISTS (SELECT 1 FROM {inspection} i WHERE i.declaration_id = d.id) AS physical,
+       {_found()} AS found
+  FROM {declaration} d
+ WHERE d.id = ANY(%(ids)s)
+   AND (d.channel IN %(channels)s OR EXISTS (SELECT 1 FROM {inspection} i WHERE i.declaration_id = d.id))
+   AND {_concluded()}
+"""
+
+
+def past_checks(*, declaration_ids: list[int]) -> dict[int, PastCheck]:
+    """{declaration id: PastCheck} of those of `declaration_ids` that were checked (yellow or red, or
+    inspected) and whose check has a result, as `hit_rates` counts them. One query (an array parameter:
+    the same SQL whatever the number of ids)."""
+    if not declaration_ids:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(_past_checks_sql(), {"ids": list(declaration_ids), "red": str(Channel.RED),
+                                            "channels": tuple(str(c) for c in CHECKED_CHANNELS), **_outcome_parameters()})
+        return {pk: PastCheck(PHYSICAL if physical else DOCUMENT, found) for pk, physical, found in cursor.fetchall()}

@@ -6,32 +6,43 @@ current versions among the rules in force), the current thresholds or the candid
 - `decided`: what was decided at the time (the stored assessment of each declaration);
 - `rules_in_force`: the rules and settings in force now, run again the same way, so that the
   difference is the candidate's effect alone (the rule form's backtest, the preview of a change).
-Minimum channels the content requires (risk/services/minimums.py) apply on both sides.
+Minimum channels the content requires (risk/services/minimums.py) apply on both sides. The caps and
+random selection of each declaration's compliance class apply as in `risk_assess`, simulated in
+registration order (risk/services/backtest_classes.py), and the result reports each class against
+its caps (`classes`) and the hit rates of each side's rules and random selection (`hit_rates`,
+risk/services/backtest_hit_rates.py).
 
 A "hit" is a past physical inspection that found a discrepancy (audit action
 `record_inspection` with `discrepancy: true`) on a declaration that the candidate sends to
 red (or yellow, counted separately).
 """
+import json
 import logging
 from collections import Counter
 from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, Q
+from django.db.models.fields.json import KT
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from customs_portal.accounts.models import ComplianceLevel
 from customs_portal.audit.models import AuditEvent
 from customs_portal.errors import DomainValidationError
 from customs_portal.languages import in_active_language
 from declarations.lifecycle import Status
 from declarations.models import Declaration, DutyAssessment, GoodsItem
 from risk.conditions import ConditionError, conditions_validate
-from risk.engine import CompiledRuleSet, channel_for_score, random_selection, stricter
+from risk.engine import CompiledRuleSet, channel_for_score, stricter
 from risk.models import Assessment, BacktestRun, RiskRule, RiskRuleVersion
 from risk.selectors import items_for_facts
+from risk.selectors.backtest_classes import ClassSelectivityInForce, class_selectivity_in_force, class_window_seed
+from risk.selectors.hit_rates import past_checks
 from risk.services.assessment import random_draw_for, risk_settings_current
+from risk.services.backtest_classes import ClassSimulation, ClassTally, stored_classes_result
+from risk.services.backtest_hit_rates import HitTally
 from risk.services.compilation import rule_set_compile, rule_version_compile
 from risk.services.facts import declaration_facts
 from risk.services.minimums import DUTY_TO_BE_ASSESSED, REQUIREMENTS
@@ -171,20 +182,26 @@ def _compiled_candidates(run: BacktestRun, in_force: list[RiskRuleVersion]) -> C
 
 
 class _Decider:
-    """The channel a rule set and settings give a declaration, as `risk_assess` decides it
-    (without the floor of earlier versions)."""
+    """The channel a rule set and settings give a declaration, as `risk_assess` decides it (without the
+    floor of earlier versions): the score's channel and the required one (rules' minimum channels, the
+    content's minimums), then the caps and random selection of the declaration's class, simulated in
+    time order (`ClassSimulation`)."""
 
-    def __init__(self, rule_set: CompiledRuleSet, settings):
+    def __init__(self, rule_set: CompiledRuleSet, settings, *, classes: ClassSelectivityInForce, seed: dict):
         self.rule_set = rule_set
         self.yellow, self.red = int(settings["yellow_threshold"]), int(settings["red_threshold"])
-        self.yellow_rate, self.red_rate = settings["random_yellow_rate"], settings["random_red_rate"]
+        self.simulation = ClassSimulation(caps=classes.caps, window_days=classes.window_days, seed=seed,
+                                          general_yellow=settings["random_yellow_rate"],
+                                          general_red=settings["random_red_rate"])
 
-    def decide(self, facts, *, draw, minimum: str):
+    def decide(self, facts, *, draw, minimum: str, level: str, day: date, fallback: bool):
+        """(channel, the rules' result, whether the draw alone raised the channel)."""
         result = self.rule_set.evaluate(facts)
-        channel = stricter(channel_for_score(result.score, yellow_threshold=self.yellow, red_threshold=self.red),
-                           result.min_channel)
-        channel = stricter(channel, minimum)
-        return random_selection(channel, draw=draw, yellow_rate=self.yellow_rate, red_rate=self.red_rate), result
+        decision = self.simulation.decide(
+            level=level, day=day, draw=draw, fallback=fallback,
+            score_channel=channel_for_score(result.score, yellow_threshold=self.yellow, red_threshold=self.red),
+            required_channel=stricter(result.min_channel, minimum))
+        return decision.channel, result, decision.random
 
 
 def _settings_of(run: BacktestRun) -> tuple[dict, dict]:
@@ -210,7 +227,7 @@ def backtest_execute(*, run_id: int) -> BacktestRun | None:
         Declaration.objects.filter(registered_at__date__gte=run.date_from, registered_at__date__lte=run.date_to)
         .exclude(status=Status.DRAFT)
         .select_related("enterprise")
-        .order_by("id")
+        .order_by("registered_at", "id")  # in time order: the caps' rolling window (risk/services/backtest_classes.py)
     )
     run.state, run.total, run.processed = BacktestRun.State.RUNNING, declarations.count(), 0
     run.save(update_fields=["state", "total", "processed"])
@@ -228,9 +245,13 @@ def backtest_execute(*, run_id: int) -> BacktestRun | None:
 def _backtest_result(run: BacktestRun, declarations) -> dict:
     in_force = _rules_in_force()
     settings_in_force, settings_candidate = _settings_of(run)
-    candidate = _Decider(_compiled_candidates(run, in_force), settings_candidate)
+    classes = class_selectivity_in_force(window_days=risk_settings_current().cap_window_days)
+    seed = class_window_seed(date_from=run.date_from, window_days=classes.window_days)
+    candidate = _Decider(_compiled_candidates(run, in_force), settings_candidate, classes=classes, seed=seed)
     rerun = run.baseline == BacktestRun.Baseline.RULES_IN_FORCE
-    baseline = _Decider(rule_set_compile(in_force), settings_in_force) if rerun else None
+    baseline = _Decider(rule_set_compile(in_force), settings_in_force, classes=classes, seed=seed) if rerun else None
+    stored_tallies = {level: ClassTally() for level in classes.caps}
+    fallback_total = 0
     minimum_channel = str(REQUIREMENTS[DUTY_TO_BE_ASSESSED][0])
     now_mix, candidate_mix, moves, fired_counts = Counter(), Counter(), Counter(), Counter()
     fired_rules: dict[tuple, dict] = {}
@@ -240,17 +261,26 @@ def _backtest_result(run: BacktestRun, declarations) -> dict:
         .values_list("declaration_id", flat=True)
     )
     hits = Counter()
-    last_id = 0
+    candidate_tally, baseline_tally = HitTally(), HitTally()
+    baseline_fired: dict[tuple, dict] = {}
+    after = None  # (registered_at, id) of the last declaration processed
     while True:
-        chunk = list(declarations.filter(id__gt=last_id)
-                     .prefetch_related(Prefetch("items", queryset=items_for_facts(GoodsItem.objects.all())))[:CHUNK])
+        page = declarations if after is None else declarations.filter(
+            Q(registered_at__gt=after[0]) | Q(registered_at=after[0], id__gt=after[1]))
+        chunk = list(page.prefetch_related(Prefetch("items", queryset=items_for_facts(GoodsItem.objects.all())))[:CHUNK])
         if not chunk:
             break
-        decided, draws = {}, {}
+        decided, draws, decided_random, selectivity = {}, {}, {}, {}
         for a in (Assessment.objects.filter(declaration__in=chunk).order_by("declaration_id", "declaration_version")
-                  .only("declaration_id", "channel", "random_draw")):
+                  .only("declaration_id", "channel", "random_draw", "random_selection")
+                  .annotate(selectivity=KT("thresholds__selectivity"))):
             decided[a.declaration_id] = a.channel
+            decided_random[a.declaration_id] = a.random_selection
             draws.setdefault(a.declaration_id, a.random_draw)  # the declaration's one draw
+            # The class and the caps' decision of the assessment that decided the channel (the first).
+            if a.declaration_id not in selectivity:
+                selectivity[a.declaration_id] = json.loads(a.selectivity) if a.selectivity else None
+        checks = past_checks(declaration_ids=[declaration.pk for declaration in chunk])
         duty_pending = set(GoodsItem.objects.filter(declaration__in=chunk, duty_assessment=DutyAssessment.TO_BE_ASSESSED)
                            .values_list("declaration_id", flat=True))
         for declaration in chunk:
@@ -258,11 +288,29 @@ def _backtest_result(run: BacktestRun, declarations) -> dict:
             draw = draws.get(declaration.pk)
             draw = random_draw_for(declaration) if draw is None else draw
             minimum = minimum_channel if declaration.pk in duty_pending else "green"
-            channel, result = candidate.decide(facts, draw=draw, minimum=minimum)
+            stored = selectivity.get(declaration.pk)
+            fallback = not (stored and stored.get("level") in classes.caps)
+            level = declaration.enterprise.compliance_level if fallback else stored["level"]
+            level = level if level in classes.caps else ComplianceLevel.NEW
+            fallback_total += fallback
+            day = timezone.localtime(declaration.registered_at).date()
+            channel, result, drawn = candidate.decide(facts, draw=draw, minimum=minimum, level=level, day=day,
+                                                      fallback=fallback)
+            check = checks.get(declaration.pk)
+            candidate_tally.add(fired_keys=[_fired_key(fired) for fired in result.fired], check=check, random=drawn)
             if rerun:
-                before, _result = baseline.decide(facts, draw=draw, minimum=minimum)
+                before, before_result, before_drawn = baseline.decide(facts, draw=draw, minimum=minimum, level=level,
+                                                                      day=day, fallback=fallback)
+                baseline_tally.add(fired_keys=[_fired_key(fired) for fired in before_result.fired], check=check,
+                                   random=before_drawn)
+                for fired in before_result.fired:
+                    baseline_fired.setdefault(_fired_key(fired), fired)
             else:
                 before = decided.get(declaration.pk, "unassessed")
+                baseline_tally.add(fired_keys=(), check=check, random=decided_random.get(declaration.pk, False))
+                if before != "unassessed":
+                    stored_tallies[level].add_stored(stored=stored, channel=before, fallback=fallback,
+                                                     random=decided_random.get(declaration.pk, False))
             now_mix[before] += 1
             candidate_mix[channel] += 1
             moves[f"{before}->{channel}"] += 1
@@ -271,15 +319,16 @@ def _backtest_result(run: BacktestRun, declarations) -> dict:
                 if len(changed) < CHANGED_LIMIT:
                     changed.append({"id": declaration.pk, "number": declaration.number, "from": before, "to": channel})
             for fired in result.fired:
-                key = (fired["rule"], fired["version"], fired["name"])
+                key = _fired_key(fired)
                 fired_counts[key] += 1
                 fired_rules.setdefault(key, fired)
             if declaration.pk in discrepancies:
                 hits[f"now_{before}"] += 1
                 hits[f"candidate_{channel}"] += 1
-        last_id = chunk[-1].pk
+        after = (chunk[-1].registered_at, chunk[-1].pk)
         run.processed += len(chunk)
         BacktestRun.objects.filter(pk=run.pk).update(processed=run.processed)
+    candidates = _candidates_by_key(run)
     return {
         "declarations": run.total,
         "baseline": run.baseline,
@@ -296,7 +345,39 @@ def _backtest_result(run: BacktestRun, declarations) -> dict:
         "discrepancies_selected_candidate": hits["candidate_red"] + hits["candidate_yellow"],
         "discrepancies_red_candidate": hits["candidate_red"],
         "thresholds": {"yellow": settings_candidate["yellow_threshold"], "red": settings_candidate["red_threshold"]},
+        "classes": {
+            "window_days": classes.window_days,
+            "fallback": fallback_total,
+            "seeded": bool(seed),
+            "candidate": candidate.simulation.result(),
+            "baseline": baseline.simulation.result() if rerun else stored_classes_result(stored_tallies, classes.caps),
+        },
+        "hit_rates": {
+            "candidate": candidate_tally.result(named=lambda key: _rule_named(key, fired_rules[key], candidates)),
+            "baseline": (baseline_tally.result(named=lambda key: _rule_named(key, baseline_fired[key], {})) if rerun
+                         else baseline_tally.random_result()),
+        },
     }
+
+
+def _fired_key(fired: dict) -> tuple:
+    return (fired["rule"], fired["version"], fired["name"])
+
+
+def _candidates_by_key(run: BacktestRun) -> dict:
+    """The run's candidate rules by the (rule id, version) they are compiled with: their rule id (or
+    -position for one without) and their version (or 0)."""
+    return {(rule["rule_id"] or -index, rule.get("version") or 0): rule for index, rule in enumerate(run.rules, start=1)}
+
+
+def _rule_named(key: tuple, fired: dict, candidates: dict) -> dict:
+    """{"rule", "version", "unsaved", "proposed", "name", "name_en"} of a rule that fired (`candidates`:
+    `_candidates_by_key` of the side, whose rules may be unsaved or proposed)."""
+    rule_id, version, name = key
+    candidate = candidates.get((rule_id, version), {})
+    return {"rule": rule_id if rule_id and rule_id > 0 else None, "version": version or None,
+            "unsaved": bool(candidate.get("unsaved")), "proposed": bool(candidate.get("proposed")), "name": name,
+            "name_en": fired.get("name_en") or name}
 
 
 def _fired_by_name(fired_counts: Counter) -> dict:
@@ -311,12 +392,5 @@ def _fired_list(run: BacktestRun, fired_counts: Counter, fired_rules: dict) -> l
     """[{"rule", "version", "unsaved", "proposed", "name", "name_en", "count"}], most first: each rule that fired,
     by its version, so that it can be named "Thuốc lá (v2)" (`backtest_rule_label`)."""
     # A candidate is compiled with its rule id (or -position for one without) and its version (or 0).
-    candidates = {(rule["rule_id"] or -index, rule.get("version") or 0): rule
-                  for index, rule in enumerate(run.rules, start=1)}
-    entries = []
-    for (rule_id, version, name), count in fired_counts.most_common():
-        candidate = candidates.get((rule_id, version), {})
-        entries.append({"rule": rule_id if rule_id and rule_id > 0 else None, "version": version or None,
-                        "unsaved": bool(candidate.get("unsaved")), "proposed": bool(candidate.get("proposed")), "name": name,
-                        "name_en": fired_rules[(rule_id, version, name)].get("name_en") or name, "count": count})
-    return entries
+    candidates = _candidates_by_key(run)
+    return [{**_rule_named(key, fired_rules[key], candidates), "count": count} for key, count in fired_counts.most_common()]

@@ -26,6 +26,7 @@ from risk.services.backtest import (
     backtest_start,
     rule_form_backtest_start,
 )
+from risk.views.backtest_sections import classes_section, hit_rates_section
 from risk.views.common import is_htmx
 from risk.views.rules import rule_form_context
 
@@ -122,6 +123,8 @@ def backtest_report(run: BacktestRun, *, preview: bool = False) -> dict | None:
         "candidate_label": candidate_label, "rerun": run.baseline == BacktestRun.Baseline.RULES_IN_FORCE,
         "changed": changed, "changed_total": result.get("changed_total", moved),
         "changed_hidden": max(result.get("changed_total", moved) - len(changed), 0),
+        "hit_rate_sides": hit_rates_section(result, now_label=now_label, candidate_label=candidate_label),
+        "classes": classes_section(result),
         "hits": {
             "inspections": inspections,
             "now": selected_now, "now_pct": _percent(selected_now, inspections),
