@@ -38,8 +38,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TextIO
 
 import time_machine
+from celery import current_app
 from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.utils import timezone
 from pypdf import PdfWriter
 from stdnum import iso6346
@@ -48,8 +50,8 @@ from stdnum.vn import mst
 from customs_portal.accounts.models import ComplianceLevel, Enterprise, Role, User
 from customs_portal.demo import selectors
 from customs_portal.demo.services import DEMO_PASSWORD
-from declarations.lifecycle import Action, Status
-from declarations.models import Declaration, DocumentKind, DocumentRequest
+from declarations.lifecycle import UNCLEARED, Action, Status
+from declarations.models import Declaration, DocumentKind
 from declarations.services.declarations import declaration_as_data, declaration_create, declaration_submit
 from declarations.services.documents import document_upload
 from declarations.services.gate import gate_release
@@ -224,6 +226,10 @@ class DeclarationPlan:
     number: str = ""
     containers: list = field(default_factory=list)
     items: int = 1
+    officer_id: int | None = None  # the officer it is assigned to, and its office (`History.next_after`)
+    office: str = ""
+    request_id: int | None = None  # the officers' request for documents
+    paying: bool = False  # a payment is on its way
 
     def rng(self, step: str) -> random.Random:
         return random.Random(f"{self.seed}:{step}")
@@ -417,7 +423,7 @@ def declaration_body(plan: DeclarationPlan, catalogue: Catalogue) -> dict:
         item = {"hs_code": line.hs_code, "description": goods.description,
                 "origin_country": "VN" if exporting else country, "quantity": quantity, "unit": goods.unit,
                 "unit_price": price, "preference": "MFN", "certificate_of_origin": ""}
-        procedures = () if exporting else procedures_applicable(line.specialised_procedures)
+        procedures = procedures_applicable(line.specialised_procedures)  # as the engine reads it, exports too
         if procedures and rng.random() < profile.permits:
             item["permits"] = [permit_for(procedures, rng, day - timedelta(days=rng.randint(2, 40)))]
         items.append(item)
@@ -461,6 +467,14 @@ def _pdf() -> bytes:
     return buffer.getvalue()
 
 
+def _queued_work_pending() -> bool:
+    """Whether the task a service just queued on commit (assessment, post-clearance selection) has not
+    run yet: it ran at once when the service committed and Celery is eager (the command); inside an
+    outer transaction (a test) or with a real broker it has not, and the history calls its service.
+    Both services are idempotent: calling them once more would change nothing, at the cost of a lock."""
+    return transaction.get_connection().in_atomic_block or not current_app.conf.task_always_eager
+
+
 # --- The replay -----------------------------------------------------------------------------------
 
 
@@ -469,6 +483,7 @@ class Cast:
     officers: dict[str, list[User]]  # office: its officers
     gate: User
     auditor: User
+    staff: dict[int, User] = field(default_factory=dict)  # every officer, by id
 
 
 class History:
@@ -504,22 +519,25 @@ class History:
         self.traveller.move_to(moment)
         declaration = declaration_submit(declaration_id=draft.pk, user=user)
         plan.declaration_id, plan.number = declaration.pk, declaration.number
-        risk_assess(declaration_id=declaration.pk)  # what the queued task does (idempotent)
+        if _queued_work_pending():
+            risk_assess(declaration_id=declaration.pk)  # what the queued task does
         self.counts["lodged"] += 1
         self.next_after(plan, moment)
 
     def next_after(self, plan: DeclarationPlan, moment: datetime) -> None:
-        """Schedule what follows the declaration's status."""
-        declaration = Declaration.objects.only("status", "amount_due", "payment_status").get(pk=plan.declaration_id)
-        rng = plan.rng(f"after:{declaration.status}")
-        status = declaration.status
-        if status == Status.ASSESSED:
-            if plan.overdue:
-                return
-            # A declaration that errs is paid days late (late interest); the others the same day.
-            delay = timedelta(days=rng.randint(3, 9)) if plan.violation else timedelta(minutes=rng.randint(10, 300))
-            self.at(_in_office_hours(moment + delay, rng), plan, self.pay)
-        elif status == Status.CLEARED:
+        """Schedule what follows the declaration's state. Traders pay when they register (the taxes are
+        due on the registration date, whatever the channel): those that err, days later."""
+        status, amount_due, plan.officer_id, plan.office = Declaration.objects.filter(pk=plan.declaration_id).values_list(
+            "status", "amount_due", "assigned_to_id", "customs_office_id").get()
+        rng = plan.rng(f"after:{status}")
+        if status in UNCLEARED and amount_due > 0 and not plan.paying and not plan.overdue:
+            plan.paying = True
+            if plan.violation:
+                self.at(_in_office_hours(moment + timedelta(days=rng.randint(3, 9)), rng), plan, self.pay)
+            else:  # e-payment, the same day
+                end_of_day = timezone.make_aware(datetime.combine(timezone.localdate(moment), time(23, 30)))
+                self.at(min(moment + timedelta(minutes=rng.randint(5, 240)), end_of_day), plan, self.pay)
+        if status == Status.CLEARED:
             self.at(moment + timedelta(hours=rng.uniform(1.5, 30)), plan, self.leave)
         elif status == Status.UNDER_REVIEW:
             self.at(_in_office_hours(moment + timedelta(minutes=rng.randint(20, 300)), rng), plan, self.review)
@@ -527,28 +545,27 @@ class History:
             self.at(_in_office_hours(moment + timedelta(hours=rng.uniform(2, 26)), rng), plan, self.inspect)
 
     def officer_of(self, plan: DeclarationPlan) -> User:
-        declaration = Declaration.objects.select_related("assigned_to").only("assigned_to", "customs_office_id").get(
-            pk=plan.declaration_id)
-        return declaration.assigned_to or self.cast.officers[declaration.customs_office_id][0]
+        """The officer the declaration was assigned to, or the office's supervisor when nobody was free."""
+        return self.cast.staff.get(plan.officer_id) or self.cast.officers[plan.office][0]
 
     def review(self, plan: DeclarationPlan, moment: datetime) -> None:
         rng = plan.rng("review")
         officer = self.officer_of(plan)
-        if rng.random() < 0.35:
-            declaration_decide(declaration_id=plan.declaration_id, officer=officer, action=Action.REQUEST_DOCUMENTS,
+        if rng.random() < 0.3:
+            event = declaration_decide(declaration_id=plan.declaration_id, officer=officer, action=Action.REQUEST_DOCUMENTS,
                                note=rng.choice(["Bổ sung hợp đồng mua bán và danh sách đóng gói.",
                                                 "Bổ sung chứng từ chứng minh trị giá (hợp đồng, chứng từ thanh toán).",
                                                 "Bổ sung giấy phép / kết quả kiểm tra chuyên ngành."]))
+            plan.request_id = event.data["document_request"]
             self.counts["document_requests"] += 1
             self.at(_in_office_hours(moment + timedelta(hours=rng.uniform(2, 22)), rng), plan, self.supply)
             return
         self.decide(plan, officer, moment, rng)
 
     def supply(self, plan: DeclarationPlan, moment: datetime) -> None:
-        request = DocumentRequest.objects.filter(declaration_id=plan.declaration_id, answered_at__isnull=True).first()
         upload = SimpleUploadedFile(f"chung-tu-{plan.number}.pdf", self.pdf, content_type="application/pdf")
         document_upload(declaration_id=plan.declaration_id, user=plan.owner.user, kind=DocumentKind.CONTRACT,
-                        uploaded=upload, answers_request=request.pk if request else None)
+                        uploaded=upload, answers_request=plan.request_id)
         rng = plan.rng("supplied")
         self.at(_in_office_hours(moment + timedelta(hours=rng.uniform(0.5, 6)), rng), plan, self.decide_step)
 
@@ -589,16 +606,24 @@ class History:
         self.next_after(plan, moment + timedelta(minutes=90))
 
     def pay(self, plan: DeclarationPlan, moment: datetime) -> None:
+        plan.paying = False
+        status, amount_due = Declaration.objects.filter(pk=plan.declaration_id).values_list("status", "amount_due").get()
+        if status not in UNCLEARED or amount_due <= 0:  # rejected meanwhile
+            return
         payment = payment_start(declaration_id=plan.declaration_id, user=plan.owner.user)
         self.traveller.move_to(moment + timedelta(seconds=40))  # the bank's callback
         payment_credit(notice=BankNotice(reference=payment.reference, amount=payment.amount, status="success",
                                          bank_transaction_id=f"DEMO{plan.index:06d}{payment.pk:08d}"))
+        if plan.violation:
+            plan.violation = False  # the violation is the late payment
         self.counts["payments"] += 1
-        self.next_after(plan, moment)
+        if status == Status.ASSESSED:  # cleared by the payment
+            self.next_after(plan, moment)
 
     def leave(self, plan: DeclarationPlan, moment: datetime) -> None:
         gate_release(user=self.cast.gate, scanned=plan.number, container_numbers=plan.containers)
-        post_clearance_select(declaration_id=plan.declaration_id)  # what the queued task does (idempotent)
+        if _queued_work_pending():
+            post_clearance_select(declaration_id=plan.declaration_id)  # what the queued task does
         self.counts["released"] += 1
 
 
@@ -636,7 +661,8 @@ def cast_create(*, password: str) -> Cast:
     auditor = _user("auditor_pc1", password, role=Role.OFFICER, first_name="Thị Vân", last_name="Cao",
                     is_post_clearance_auditor=True, all_offices=True)
     gate = User.objects.get(username="gate1")
-    return Cast(officers=officers, gate=gate, auditor=auditor)
+    staff = {officer.pk: officer for officer in User.objects.filter(role=Role.OFFICER)}
+    return Cast(officers=officers, gate=gate, auditor=auditor, staff=staff)
 
 
 def enterprises_create(plans: list[EnterprisePlan], *, password: str) -> None:
