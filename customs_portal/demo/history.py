@@ -294,9 +294,9 @@ def declarations_plan(*, enterprises: list[EnterprisePlan], count: int, start: d
     actives = {plan.tax_code: active(plan) for plan in enterprises}
     shares = [PROFILES[plan.profile].weight * len(actives[plan.tax_code]) for plan in enterprises]
     owners = rng.choices(enterprises, weights=shares, k=count)
-    # Every enterprise with days of activity files a few (trader2, founded this month, too).
+    # Every enterprise with days of activity files something; trader2, founded this month, a few.
     for plan in enterprises:
-        missing = 3 - owners.count(plan)
+        missing = (3 if plan.demo else 1) - owners.count(plan)
         if actives[plan.tax_code] and missing > 0:
             owners.extend([plan] * missing)
     plans = []
