@@ -68,7 +68,7 @@ from risk.services.assessment import risk_assess
 from risk.services.compliance import compliance_compute
 
 SEED = 15
-DEFAULT_DECLARATIONS = 2200
+DEFAULT_DECLARATIONS = 2050
 DEFAULT_DAYS = 90
 # A database with this many registered declarations has a history of its own (real use): left alone.
 HISTORY_MIN_DECLARATIONS = 500
