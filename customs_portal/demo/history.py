@@ -92,6 +92,7 @@ class Profile:
     permits: float  # share of specialised-management lines that carry their permit
     violations: float  # share of its declarations with a violation (rejection, discrepancy, late payment)
     overdue: int = 0  # declarations left unpaid
+    violations_at_most: int | None = None  # medium: fewer than the 5 violations that make an enterprise low
     sensitive: float = 0.0  # tobacco or alcohol imports
     undervalued: float = 0.0  # a price far under the reference price
 
@@ -99,7 +100,8 @@ class Profile:
 PROFILES: dict[str, Profile] = {
     "priority": Profile(ComplianceLevel.PRIORITY, 2, (3650, 7300), 1.6, 0.4, 1.0, 0.0),
     "high": Profile(ComplianceLevel.HIGH, 9, (1460, 5475), 1.2, 0.3, 0.97, 0.0),
-    "medium": Profile(ComplianceLevel.MEDIUM, 8, (730, 3650), 0.9, 0.3, 0.85, 0.045, sensitive=0.01),
+    "medium": Profile(ComplianceLevel.MEDIUM, 8, (730, 3650), 0.9, 0.3, 0.85, 0.07, sensitive=0.01,
+                      violations_at_most=4),
     "low": Profile(ComplianceLevel.LOW, 5, (550, 2200), 0.8, 0.2, 0.5, 0.14, overdue=2, sensitive=0.05,
                    undervalued=0.06),
     "new": Profile(ComplianceLevel.NEW, 6, (30, 330), 0.6, 0.25, 0.7, 0.05, overdue=1, sensitive=0.02,
@@ -312,7 +314,10 @@ def declarations_plan(*, enterprises: list[EnterprisePlan], count: int, start: d
     for owner in enterprises:
         mine = [plan for plan in plans if plan.owner is owner]
         profile = PROFILES[owner.profile]
-        for plan in rng.sample(mine, min(len(mine), round(profile.violations * len(mine)))):
+        erring = round(profile.violations * len(mine))
+        if profile.violations_at_most is not None:
+            erring = min(erring, profile.violations_at_most)
+        for plan in rng.sample(mine, min(len(mine), erring)):
             plan.violation = True
         old = [plan for plan in mine if not plan.violation and plan.registered.date() < end - timedelta(days=10)]
         for plan in rng.sample(old, min(len(old), profile.overdue)):
