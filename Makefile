@@ -49,8 +49,11 @@ migrate: venv db
 reference: migrate
 	$(MANAGE) load_reference_data
 
+# The demo accounts, then (once: the command does nothing on a database that has one) the demo
+# history: ~30 enterprises and ~2,000 declarations of the last weeks, through the services.
 demo: reference
 	$(MANAGE) seed_demo
+	$(MANAGE) demo_history
 
 # The Vietnamese catalogue after a change of texts: translate what it adds (tests/test_translations.py checks).
 messages: venv system-packages
