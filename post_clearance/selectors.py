@@ -73,6 +73,15 @@ def post_clearance_findings_count(*, enterprise, since: datetime) -> int:
                                 outcome=AuditOutcome.DISCREPANCY, closed_at__gte=since).count()
 
 
+def post_clearance_findings_by_enterprise(*, enterprise_ids, since: datetime) -> dict[int, int]:
+    """`post_clearance_findings_count` for many enterprises in one query: {enterprise id: audits closed
+    with a discrepancy since `since`}. Registered with risk's compliance computation."""
+    rows = (Audit.objects.filter(declaration__enterprise_id__in=list(enterprise_ids), status=AuditStatus.CLOSED,
+                                 outcome=AuditOutcome.DISCREPANCY, closed_at__gte=since)
+            .values("declaration__enterprise_id").annotate(n=Count("id")).order_by())
+    return {row["declaration__enterprise_id"]: row["n"] for row in rows}
+
+
 def class_policies_with_share(*, now=None) -> list[dict]:
     """Per compliance class, in the classes' order: its random rate and cap (the defaults when no
     selection made its row yet) and the live share over the rolling window, as the selection

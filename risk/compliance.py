@@ -60,8 +60,8 @@ class Figures:
     rejections: int = 0  # declarations of the window rejected by an officer
     late_payments: int = 0  # declarations of the window that bore late-payment interest
     overdue_tax: int = 0  # declarations (any date) with tax unpaid more than overdue_after_days after the due date
-    # Post-clearance audit findings that raised duty. The blue channel (post-clearance audit) does not
-    # exist yet: `post_clearance_findings_count` answers 0 until it lands.
+    # Post-clearance audits closed with a discrepancy (post_clearance registers the counter:
+    # risk.compliance_selectors.post_clearance_findings_count).
     post_clearance_findings: int = 0
 
     @property

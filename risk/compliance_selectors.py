@@ -15,19 +15,32 @@ def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def post_clearance_findings_count(*, enterprise_ids, since: datetime) -> dict[int, int]:
-    """Post-clearance audit findings that raised duty, per enterprise, since `since`.
+# Apps above risk that find violations after clearance (post_clearance) register a counter here in
+# their AppConfig.ready(): risk imports none of them. A counter takes (enterprise_ids, since) and
+# answers {enterprise id: findings}.
+_findings_counters: list = []
 
-    The hook of the blue channel (post-clearance audit, issue 15): it does not exist yet, so no
-    enterprise has findings. When it lands, this counts the audits with a finding of each enterprise
-    and the level computation counts them as violations (and as a serious one)."""
-    return {}
+
+def post_clearance_findings_counter_register(counter) -> None:
+    if counter not in _findings_counters:
+        _findings_counters.append(counter)
+
+
+def post_clearance_findings_count(*, enterprise_ids, since: datetime) -> dict[int, int]:
+    """Post-clearance audit findings (audits closed with a discrepancy) per enterprise since `since`,
+    as the registered counters answer them (post_clearance.selectors.post_clearance_findings_by_enterprise);
+    the level computation counts them as violations, and as a serious one."""
+    totals: dict[int, int] = {}
+    for counter in _findings_counters:
+        for enterprise_id, count in counter(enterprise_ids=enterprise_ids, since=since).items():
+            totals[enterprise_id] = totals.get(enterprise_id, 0) + count
+    return totals
 
 
 def compliance_figures(*, on: date | None = None, enterprise_ids=None,
                        criteria: Criteria = CRITERIA) -> dict[int, Figures]:
     """Each enterprise's figures on `on` (today), in one aggregate query over all enterprises (or those of
-    `enterprise_ids`): declarations registered in the last 365 days and their violations, and declarations
+    `enterprise_ids`) and one per registered findings counter: declarations registered in the last 365 days and their violations, and declarations
     with tax overdue."""
     on = on or timezone.localdate()
     since = _start_of(on - timedelta(days=WINDOW_DAYS))

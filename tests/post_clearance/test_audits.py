@@ -30,6 +30,7 @@ from post_clearance.services.audits import (
     corrections_parse,
 )
 from post_clearance.services.selection import post_clearance_select
+from risk.compliance_selectors import compliance_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -159,6 +160,9 @@ def test_under_declared_value_raises_taxes_with_interest_from_the_original_due_d
     assert (state["status"], state["outcome"], state["additional_amount"]) == ("closed", "discrepancy", tax + interest)
     assert post_clearance_findings_count(enterprise=declaration.enterprise, since=timezone.now() - timedelta(days=1)) == 1
     assert post_clearance_findings_count(enterprise=declaration.enterprise, since=timezone.now() + timedelta(days=1)) == 0
+    # The compliance computation counts the finding as a violation, and a serious one.
+    figures = compliance_figures(enterprise_ids=[declaration.enterprise_id])[declaration.enterprise_id]
+    assert (figures.post_clearance_findings, figures.serious) == (1, True)
 
     # Paid through the e-payment flow, as any amount due.
     payment = payment_start(declaration_id=declaration.pk, user=trader1)
