@@ -76,6 +76,10 @@ def live_portal(live_portal_env) -> Iterator[str]:
     manage("migrate", "--noinput", env=env, log_dir=log_dir)
     manage("load_reference_data", env=env, log_dir=log_dir)
     manage("seed_demo", "--force", env=env, log_dir=log_dir)
+    # The journeys assess several declarations of one compliance class in one database; the caps per
+    # class (tested in tests/risk/test_selectivity_caps.py) would turn the later score-based selections
+    # green. The portal under test runs without caps; random selection is turned off per test module.
+    manage("shell", "-c", "from tests.factories import class_caps_off; class_caps_off()", env=env, log_dir=log_dir)
     manage("collectstatic", "--noinput", env=env, log_dir=log_dir)
 
     port = free_port()

@@ -32,7 +32,10 @@ def portal(tmp_path_factory):
     }
     database_recreate(maintenance_url=maintenance_url, name=DATABASE)
     redis.Redis.from_url(REDIS_URL).flushdb()
-    for command in (["migrate", "--noinput"], ["load_reference_data"], ["seed_demo", "--force"]):
+    # Without caps per compliance class (tested in tests/risk/test_selectivity_caps.py): these tests assess
+    # several declarations of one class and expect each to get the channel its rules give.
+    for command in (["migrate", "--noinput"], ["load_reference_data"], ["seed_demo", "--force"],
+                    ["shell", "-c", "from tests.factories import class_caps_off; class_caps_off()"]):
         manage(*command, env=env, log_dir=log_dir)
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
