@@ -40,6 +40,7 @@ from risk.services.changes import (
 from risk.services.rules import RULE_FIELDS, risk_rule_deactivate
 from risk.views.common import safe_next
 from risk.views.hit_rates import rule_list_hit_rates
+from risk.views.selectivity import class_caps_context
 
 
 def _validity(version, today) -> str:
@@ -70,6 +71,7 @@ def rule_list(request):
         "rules": rules, "filters": filters, "counts": counts,
         "filtered": any(request.GET.get(name) for name in filters.fields),
         **rule_list_hit_rates(request, rules),
+        **class_caps_context(),
     })
 
 

@@ -42,6 +42,12 @@ def class_rows() -> list[dict]:
     return [class_row(figures) for figures in class_figures()]
 
 
+def class_caps_context() -> dict:
+    """What templates/risk/_class_caps.html needs: the classes against their caps, and the window."""
+    figures = class_figures()
+    return {"classes": [class_row(f) for f in figures], "cap_window_days": figures[0].window_days}
+
+
 @risk_admin_required
 @require_http_methods(["GET", "POST"])
 def class_selectivity_edit(request, level: str):

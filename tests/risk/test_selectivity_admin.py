@@ -73,6 +73,9 @@ def test_the_settings_page_shows_each_class_against_its_cap(risk_admin):
     assert "5,3 % / 5 %" in html and "đạt mức trần" in html
     english = html_of(client_for(risk_admin).get(reverse("risk:settings")))
     assert "5.3 % / 5 %" in english and "at cap" in english
+    # The rule list shows the same table under the rules.
+    rules = html_of(client_for(risk_admin).get(reverse("risk:rule-list")))
+    assert 'id="class-caps-table"' in rules and "5.3 % / 5 %" in rules
 
 
 def test_the_class_page_edits_the_class(risk_admin):
