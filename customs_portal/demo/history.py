@@ -675,7 +675,7 @@ def _replay_worker(plans: list[DeclarationPlan], cast: Cast, catalogue: Catalogu
     try:
         counts = replay(plans, cast=cast, catalogue=catalogue, now=now, beginning=beginning)
         sender.send(("done", {plan.index: (plan.declaration_id, plan.number) for plan in plans}, counts))
-    except BaseException:  # noqa: BLE001 - whatever failed is reported by the parent
+    except BaseException:  # whatever failed, the parent reports it
         sender.send(("failed", traceback.format_exc(), None))
     finally:
         connections.close_all()
