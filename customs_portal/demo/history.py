@@ -29,7 +29,9 @@ This module is wiring (docs/architecture.md): it may call every app's services.
 import heapq
 import io
 import math
+import multiprocessing
 import random
+import traceback
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,7 +43,7 @@ import time_machine
 from celery import current_app
 from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 from pypdf import PdfWriter
 from stdnum import iso6346
@@ -70,6 +72,7 @@ from risk.services.compliance import compliance_compute
 SEED = 15
 DEFAULT_DECLARATIONS = 2050
 DEFAULT_DAYS = 90
+DEFAULT_WORKERS = 2  # processes replaying the history: the machine's cores (docs/decisions.md, "Demo history")
 # A database with this many registered declarations has a history of its own (real use): left alone.
 HISTORY_MIN_DECLARATIONS = 500
 TRADER1_TAX_CODE, TRADER2_TAX_CODE = "0109876500", "0318765402"
@@ -98,14 +101,14 @@ class Profile:
 
 
 PROFILES: dict[str, Profile] = {
-    "priority": Profile(ComplianceLevel.PRIORITY, 2, (3650, 7300), 1.6, 0.4, 1.0, 0.0),
-    "high": Profile(ComplianceLevel.HIGH, 9, (1460, 5475), 1.2, 0.3, 0.97, 0.0),
-    "medium": Profile(ComplianceLevel.MEDIUM, 8, (730, 3650), 0.9, 0.3, 0.85, 0.07, sensitive=0.01,
-                      violations_at_most=4),
-    "low": Profile(ComplianceLevel.LOW, 5, (550, 2200), 0.8, 0.2, 0.5, 0.14, overdue=2, sensitive=0.05,
+    "priority": Profile(ComplianceLevel.PRIORITY, 2, (3650, 7300), 1.4, 0.4, 1.0, 0.0),
+    "high": Profile(ComplianceLevel.HIGH, 9, (1460, 5475), 1.0, 0.3, 0.97, 0.0),
+    "medium": Profile(ComplianceLevel.MEDIUM, 8, (730, 3650), 1.1, 0.3, 0.8, 0.07, sensitive=0.02,
+                      violations_at_most=4, undervalued=0.03),
+    "low": Profile(ComplianceLevel.LOW, 5, (550, 2200), 1.5, 0.2, 0.5, 0.14, overdue=2, sensitive=0.08,
+                   undervalued=0.11),
+    "new": Profile(ComplianceLevel.NEW, 6, (30, 330), 1.2, 0.25, 0.5, 0.05, overdue=1, sensitive=0.05,
                    undervalued=0.06),
-    "new": Profile(ComplianceLevel.NEW, 6, (30, 330), 0.6, 0.25, 0.7, 0.05, overdue=1, sensitive=0.02,
-                   undervalued=0.02),
 }
 
 # Enterprise names (Vietnamese companies are named by kind, then a trade name) and their seats.
@@ -405,6 +408,9 @@ def declaration_body(plan: DeclarationPlan, catalogue: Catalogue) -> dict:
         chosen = [TOBACCO]
     else:
         chosen = rng.sample(goods_list, rng.choice([1, 1, 1, 2, 2, 3]))
+    undervalued = not exporting and not sensitive and rng.random() < profile.undervalued
+    if undervalued and not any(goods.reference for goods in chosen):  # under-valued where a reference price shows it
+        chosen[0] = rng.choice([goods for goods in IMPORTS if goods.reference])
     if mode == "road":  # the border gate at Lào Cai: Chinese partners, by road from Kunming
         partner = ("Yunnan Border Trade Co., Ltd.", "Hekou, Yunnan", "CN", "CNKMG", "CNKMG", "USD")
         if exporting:
@@ -413,7 +419,6 @@ def declaration_body(plan: DeclarationPlan, catalogue: Catalogue) -> dict:
     foreign_port = airport if mode == "air" else sea_port
     rate = {"USD": Decimal("1"), "EUR": Decimal("0.92"), "JPY": Decimal("150")}[currency]
     items, total = [], Decimal("0")
-    undervalued = not exporting and rng.random() < profile.undervalued
     for goods in chosen:
         line = catalogue.line(goods, rng)
         low, high = (Decimal(p) for p in goods.price)
@@ -632,6 +637,85 @@ class History:
         self.counts["released"] += 1
 
 
+# --- The replay in worker processes, one group of compliance classes each ------------------------
+
+
+def partitions_plan(plans: list[DeclarationPlan], *, levels: dict[str, str], workers: int) -> list[list[DeclarationPlan]]:
+    """The plans split into at most `workers` groups by the compliance class of their enterprise
+    (`levels`: tax code to level, as the engine reads it when assessing): every class whole in one
+    group, so that its cap window (`ClassSelectivity` lock, `SelectivityCounter`) and its post-clearance
+    `ClassPolicy` and share are read and written by one process only, in the order of its own moments.
+    Classes go, the busiest first, to the group with the fewest declarations; each group keeps the
+    plans' time order. Deterministic: the same plans give the same groups."""
+    by_level: dict[str, list[DeclarationPlan]] = {}
+    for plan in plans:
+        by_level.setdefault(levels[plan.owner.tax_code], []).append(plan)
+    groups: list[list[DeclarationPlan]] = [[] for _ in range(max(1, min(workers, len(by_level))))]
+    for level in sorted(by_level, key=lambda level: (-len(by_level[level]), level)):
+        min(groups, key=len).extend(by_level[level])
+    for group in groups:
+        group.sort(key=lambda plan: plan.index)
+    return [group for group in groups if group]
+
+
+def replay(plans: list[DeclarationPlan], *, cast: Cast, catalogue: Catalogue, now: datetime,
+           beginning: datetime) -> Counter:
+    """The plans' events in this process, under its own moved clock."""
+    selectors.commits_unflushed()
+    with time_machine.travel(beginning, tick=True) as traveller:
+        history = History(plans=plans, cast=cast, catalogue=catalogue, now=now, traveller=traveller)
+        history.run()
+    return history.counts
+
+
+def _replay_worker(plans: list[DeclarationPlan], cast: Cast, catalogue: Catalogue, now: datetime,
+                   beginning: datetime, sender) -> None:
+    """A forked worker: replays its group on a connection of its own and sends back what the parent
+    needs (the declarations made, the counts), or the error."""
+    try:
+        counts = replay(plans, cast=cast, catalogue=catalogue, now=now, beginning=beginning)
+        sender.send(("done", {plan.index: (plan.declaration_id, plan.number) for plan in plans}, counts))
+    except BaseException:  # whatever failed, the parent reports it
+        sender.send(("failed", traceback.format_exc(), None))
+    finally:
+        connections.close_all()
+        sender.close()
+
+
+def replay_partitioned(groups: list[list[DeclarationPlan]], *, cast: Cast, catalogue: Catalogue, now: datetime,
+                       beginning: datetime) -> Counter:
+    """Each group replayed in a forked process (the machine's cores work at once: one process alone
+    waits for PostgreSQL half of its time). The connections are closed before forking, so that no
+    process shares the parent's socket; each worker opens its own."""
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    running = []
+    for group in groups:
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(target=_replay_worker, args=(group, cast, catalogue, now, beginning, sender),
+                                  name=f"demo-history-{len(running) + 1}")
+        process.start()
+        sender.close()
+        running.append((process, receiver, group))
+    counts: Counter = Counter()
+    failures = []
+    for process, receiver, group in running:
+        try:
+            outcome, made, group_counts = receiver.recv()
+        except EOFError:
+            outcome, made, group_counts = "failed", f"{process.name} ended without a word", None
+        process.join()
+        if outcome != "done":
+            failures.append(made)
+            continue
+        for plan in group:
+            plan.declaration_id, plan.number = made[plan.index]
+        counts.update(group_counts)
+    if failures:
+        raise RuntimeError("The demo history's replay failed:\n" + "\n".join(failures))
+    return counts
+
+
 # --- Setting up and finishing ----------------------------------------------------------------------
 
 
@@ -762,7 +846,7 @@ def history_present(*, seed: int = SEED) -> bool:
 
 
 def demo_history_create(*, declarations: int = DEFAULT_DECLARATIONS, days: int = DEFAULT_DAYS, seed: int = SEED,
-                        stdout: TextIO | None = None) -> Outcome:
+                        workers: int = DEFAULT_WORKERS, stdout: TextIO | None = None) -> Outcome:
     """Create the history, unless the database has one (then nothing is done). Needs the reference
     data and seed_demo's accounts."""
     if history_present(seed=seed):
@@ -783,15 +867,21 @@ def demo_history_create(*, declarations: int = DEFAULT_DECLARATIONS, days: int =
     plans = declarations_plan(enterprises=enterprises, count=declarations, start=start, end=today + timedelta(days=1),
                               rng=rng, seed=seed)
     catalogue = Catalogue()
+    levels = dict(Enterprise.objects.filter(tax_code__in=[e.tax_code for e in enterprises])
+                  .values_list("tax_code", "compliance_level"))
+    groups = partitions_plan(plans, levels=levels, workers=workers)
+    beginning = timezone.make_aware(datetime.combine(start, time(7)))
+    if len(groups) > 1 and not transaction.get_connection().in_atomic_block:
+        counts = replay_partitioned(groups, cast=cast, catalogue=catalogue, now=now, beginning=beginning)
+    else:  # one process (or inside a test's transaction, which other processes could not see)
+        counts = replay(plans, cast=cast, catalogue=catalogue, now=now, beginning=beginning)
     selectors.commits_unflushed()
-    with time_machine.travel(timezone.make_aware(datetime.combine(start, time(7))), tick=True) as traveller:
-        history = History(plans=plans, cast=cast, catalogue=catalogue, now=now, traveller=traveller)
-        history.run()
-        history.counts.update(audits_work(plans=plans, auditor=cast.auditor, now=now, traveller=traveller, rng=rng))
+    with time_machine.travel(beginning, tick=True) as traveller:
+        counts.update(audits_work(plans=plans, auditor=cast.auditor, now=now, traveller=traveller, rng=rng))
     # The nightly jobs, today: late interest of what is unpaid, then every enterprise's level.
     late_interest_update_all(on=today)
     compliance_compute(on=today)
-    outcome = Outcome(True, "Demo history created.", figures=selectors.population_figures(), counts=history.counts,
+    outcome = Outcome(True, "Demo history created.", figures=selectors.population_figures(), counts=counts,
                       start=start, end=today, trader1_green=selectors.enterprise_green_share(tax_code=TRADER1_TAX_CODE))
     if stdout is not None:
         summary_write(outcome, stdout)

@@ -1,9 +1,11 @@
 """The demo history (customs_portal/demo/history.py): a small one, run once for the module, and the
 invariants every declaration of it keeps."""
-from datetime import timedelta
+import random
+from datetime import date, datetime, time, timedelta
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, Q
@@ -12,7 +14,15 @@ from django.utils import timezone
 
 from customs_portal.accounts.models import ComplianceLevel, Enterprise, Role, User
 from customs_portal.audit.models import AuditEvent
-from customs_portal.demo.history import TRADER1_TAX_CODE, TRADER2_TAX_CODE, history_tax_codes
+from customs_portal.demo.history import (
+    PROFILES,
+    TRADER1_TAX_CODE,
+    TRADER2_TAX_CODE,
+    declarations_plan,
+    enterprises_plan,
+    history_tax_codes,
+    partitions_plan,
+)
 from declarations.lifecycle import Action, Status
 from declarations.models import Declaration, GateRelease, PaymentStatus
 from payments.models import Payment
@@ -32,7 +42,11 @@ def history(django_db_setup, django_db_blocker, tmp_path_factory):
     end (as tests/security/conftest.py builds its world): the history's steps run in savepoints, so the
     tasks they queue on commit never run, and the history calls their services itself."""
     media = tmp_path_factory.mktemp("media")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(media)):
+    # Run as of yesterday evening: the plan's declarations of "today" fall in working hours, which are
+    # still in the future when the tests run shortly after midnight (they would be left undone).
+    yesterday = timezone.localdate() - timedelta(days=1)
+    evening = timezone.make_aware(datetime.combine(yesterday, time(20)))
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(media)), time_machine.travel(evening, tick=True):
         with transaction.atomic():
             call_command("seed_demo", force=True, stdout=StringIO())
             out = StringIO()
@@ -134,3 +148,28 @@ def test_running_it_again_changes_nothing(history):
     assert "already has a history" in out.getvalue()
     assert (lodged().count(), AuditEvent.objects.count(), Payment.objects.count(), Enterprise.objects.count(),
             User.objects.count()) == before
+
+
+def test_the_partitions_cover_every_planned_declaration_once_with_each_class_whole():
+    """The replay's groups (one worker process each): every plan in exactly one group, each compliance
+    class in one group only (its cap window and post-clearance share are read by one process), each
+    group in time order, and the same plans give the same groups."""
+
+    today = date(2026, 12, 3)
+    enterprises = enterprises_plan(rng=random.Random(15), today=today)
+    plans = declarations_plan(enterprises=enterprises, count=600, start=date(2026, 10, 1), end=today,
+                              rng=random.Random(16), seed=15)
+    levels = {e.tax_code: PROFILES[e.profile].level for e in enterprises}
+    groups = partitions_plan(plans, levels=levels, workers=2)
+    assert len(groups) == 2
+    indexes = [plan.index for group in groups for plan in group]
+    assert sorted(indexes) == [plan.index for plan in plans] and len(set(indexes)) == len(plans)
+    classes = [{levels[plan.owner.tax_code] for plan in group} for group in groups]
+    assert not classes[0] & classes[1]
+    assert classes[0] | classes[1] == set(levels.values())
+    for group in groups:
+        assert [plan.registered for plan in group] == sorted(plan.registered for plan in group)
+    assert abs(len(groups[0]) - len(groups[1])) < len(plans) / 3  # the two cores get comparable work
+    again = partitions_plan(plans, levels=levels, workers=2)
+    assert [[p.index for p in g] for g in again] == [[p.index for p in g] for g in groups]
+    assert [[p.index for p in g] for g in partitions_plan(plans, levels=levels, workers=1)] == [[p.index for p in plans]]
