@@ -26,6 +26,7 @@ urlpatterns = [
     path("changes/<int:pk>/", changes.change_detail, name="change"),
     path("changes/<int:pk>/confirm/", changes.change_confirm, name="change-confirm"),
     path("settings/", settings.settings_edit, name="settings"),
+    path("settings/cap-window/", selectivity.cap_window_edit, name="cap-window"),
     path("settings/classes/<str:level>/", selectivity.class_selectivity_edit, name="class-selectivity"),
     path("enterprises/", enterprises.enterprise_list, name="enterprise-list"),
     path("enterprises/<str:tax_code>/compliance/", enterprises.enterprise_compliance, name="enterprise-compliance"),

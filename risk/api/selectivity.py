@@ -11,7 +11,14 @@ from rest_framework.views import APIView
 from customs_portal.accounts.models import ComplianceLevel
 from customs_portal.accounts.permissions import IsRiskAdmin
 from customs_portal.api.fields import DecimalField
-from risk.services.selectivity import ClassFigures, class_figures, class_selectivity_update
+from risk.services.assessment import risk_settings_current
+from risk.services.selectivity import (
+    CAP_WINDOW_DAYS_MAX,
+    ClassFigures,
+    cap_window_update,
+    class_figures,
+    class_selectivity_update,
+)
 
 RATE = dict(max_digits=5, decimal_places=4, min_value=Decimal("0"), max_value=Decimal("1"))
 
@@ -88,3 +95,29 @@ class ClassSelectivityDetailView(APIView):
         class_selectivity_update(user=request.user, level=level, data=data)
         figures = next(f for f in class_figures() if f.level == level)
         return Response(ClassSelectivitySerializer(_data(figures)).data)
+
+
+class CapWindowSerializer(serializers.Serializer):
+    days = serializers.IntegerField(min_value=1, max_value=CAP_WINDOW_DAYS_MAX,
+                                    help_text="the caps of every class are held over this many days of daily counters, today included")
+
+
+class CapWindowView(APIView):
+    permission_classes = [IsRiskAdmin]
+
+    @extend_schema(responses={200: CapWindowSerializer, 403: OpenApiResponse(description="Not a risk admin")},
+                   summary="The rolling window the caps per compliance class are held over")
+    def get(self, request):
+        return Response({"days": risk_settings_current().cap_window_days})
+
+    @extend_schema(request=CapWindowSerializer,
+                   responses={200: CapWindowSerializer, 400: OpenApiResponse(description="Validation errors by field"),
+                              403: OpenApiResponse(description="Not a risk admin")},
+                   summary="Set the rolling window of the caps per compliance class",
+                   description="Applies at once and is audited (`cap_window_change`); it moves the risk settings' "
+                               "`version`, so a change previewed before it must be confirmed again.")
+    def put(self, request):
+        body = CapWindowSerializer(data=request.data if hasattr(request.data, "keys") else {})
+        body.is_valid(raise_exception=True)
+        settings = cap_window_update(user=request.user, days=body.validated_data["days"])
+        return Response({"days": settings.cap_window_days})

@@ -7,7 +7,7 @@ from .compliance import (
     EnterpriseComplianceStateView,
 )
 from .hit_rate_views import HitRatesView
-from .selectivity import ClassSelectivityDetailView, ClassSelectivityListView
+from .selectivity import CapWindowView, ClassSelectivityDetailView, ClassSelectivityListView
 from .views import (
     BacktestDetailView,
     BacktestView,
@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include(router.urls)),
     path("risk/settings/", RiskSettingsView.as_view(), name="risk-settings"),
     path("risk/classes/", ClassSelectivityListView.as_view(), name="risk-classes"),
+    path("risk/cap-window/", CapWindowView.as_view(), name="risk-cap-window"),
     path("risk/classes/<str:level>/", ClassSelectivityDetailView.as_view(), name="risk-class"),
     path("risk/changes/", RiskChangeListView.as_view(), name="risk-changes"),
     path("risk/changes/<int:pk>/", RiskChangeDetailView.as_view(), name="risk-change"),

@@ -2,6 +2,7 @@
 from decimal import Decimal
 from typing import ClassVar
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from customs_portal.form_fields import NumberField
@@ -50,3 +51,20 @@ class ClassSelectivityForm(PortalForm):
             name = self.SERVICE_FIELDS.get(key, key)
             for message in messages if isinstance(messages, list) else [messages]:
                 self.add_error(name if name in self.fields else None, str(message))
+
+
+class CapWindowForm(PortalForm):
+    """The rolling window the caps of every class are held over, in days (risk/services/selectivity.py)."""
+
+    days = forms.IntegerField(label=_("Window of the caps (days)"), min_value=1, max_value=365,
+                              help_text=_("The shares against the caps count the declarations assessed over this many "
+                                          "days, today included."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["days"].widget.attrs.update({"class": "form-control", "inputmode": "numeric"})
+
+    def set_service_errors(self, errors: dict) -> None:
+        for key, messages in errors.items():
+            for message in messages if isinstance(messages, list) else [messages]:
+                self.add_error(key if key in self.fields else None, str(message))

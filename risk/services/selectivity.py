@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from customs_portal.accounts.models import ComplianceLevel
 from customs_portal.audit.services import audit_record
 from customs_portal.errors import DomainValidationError
-from risk.models import ClassSelectivity
+from risk.models import ClassSelectivity, RiskSettings
 from risk.selectivity import WindowCounts, cap_allows, effective_rates, share
 from risk.selectors.selectivity import (
     class_selectivities,
@@ -26,6 +26,8 @@ from risk.selectors.selectivity import (
 from risk.services.assessment import class_caps, risk_settings_current
 
 CLASS_FIELDS = ("yellow_cap", "red_cap", "random_yellow_min", "random_red_min")
+# The window of the caps: at least a day, at most a year of daily counters.
+CAP_WINDOW_DAYS_MAX = 365
 PLACES = Decimal("0.0001")
 
 
@@ -76,6 +78,41 @@ def class_selectivity_update(*, user, level: str, data: dict) -> ClassSelectivit
     audit_record(declaration=None, actor=user, action="class_selectivity_change",
                  data={"level": level, "before": before, "after": after})
     return row
+
+
+def cap_window_days_value(raw) -> int:
+    """A window of the caps, validated: a whole number of days from 1 to CAP_WINDOW_DAYS_MAX."""
+    if isinstance(raw, bool) or (isinstance(raw, Decimal) and raw != raw.to_integral_value()):
+        raise DomainValidationError({"days": [_("Enter a whole number of days.")]})
+    try:
+        days = int(raw)
+    except (TypeError, ValueError):
+        raise DomainValidationError({"days": [_("Enter a whole number of days.")]}) from None
+    if isinstance(raw, float) and raw != days:
+        raise DomainValidationError({"days": [_("Enter a whole number of days.")]})
+    if not 1 <= days <= CAP_WINDOW_DAYS_MAX:
+        raise DomainValidationError({"days": [_("Enter a number of days from 1 to %(most)d.") % {"most": CAP_WINDOW_DAYS_MAX}]})
+    return days
+
+
+@transaction.atomic
+def cap_window_update(*, user, days) -> RiskSettings:
+    """Set the rolling window the caps of every class are held over (RiskSettings.cap_window_days).
+
+    Applies at once and is audited (`cap_window_change`); it moves the settings' version, so a change
+    previewed before it (risk/services/changes.py) is stale and shown again. The daily counters are
+    never deleted, so a longer window sees every day it covers."""
+    value = cap_window_days_value(days)
+    settings, _created = RiskSettings.objects.select_for_update().get_or_create(pk=1)
+    if settings.cap_window_days == value:
+        return settings
+    before = settings.cap_window_days
+    settings.cap_window_days = value
+    settings.version += 1
+    settings.updated_by = user
+    settings.save(update_fields=["cap_window_days", "version", "updated_by", "updated_at"])
+    audit_record(declaration=None, actor=user, action="cap_window_change", data={"before": before, "after": value})
+    return settings
 
 
 @dataclass(frozen=True)

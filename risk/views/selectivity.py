@@ -12,9 +12,10 @@ from customs_portal.accounts.models import ComplianceLevel
 from customs_portal.accounts.permissions import risk_admin_required
 from customs_portal.errors import DomainValidationError
 from declarations.review_display import decimal_text
-from risk.forms.selectivity import ClassSelectivityForm
+from risk.forms.selectivity import CapWindowForm, ClassSelectivityForm
 from risk.selectors.selectivity import class_selectivity_of
-from risk.services.selectivity import ClassFigures, class_figures, class_selectivity_update
+from risk.services.assessment import risk_settings_current
+from risk.services.selectivity import ClassFigures, cap_window_update, class_figures, class_selectivity_update
 
 ONE_PLACE = Decimal("0.1")
 
@@ -70,3 +71,23 @@ def class_selectivity_edit(request, level: str):
     return render(request, "risk/class_selectivity_form.html", {
         "form": form, "row": row, "level": level, "label": ComplianceLevel(level).label,
     })
+
+
+@risk_admin_required
+@require_http_methods(["GET", "POST"])
+def cap_window_edit(request):
+    current = risk_settings_current()
+    if request.method == "GET":
+        form = CapWindowForm(initial={"days": current.cap_window_days})
+    else:
+        form = CapWindowForm(data=request.POST)
+        if form.is_valid():
+            try:
+                cap_window_update(user=request.user, days=form.cleaned_data["days"])
+            except DomainValidationError as exc:
+                form.set_service_errors(exc.errors)
+            else:
+                messages.success(request, _("The caps are now held over the last %(days)d days.")
+                                 % {"days": form.cleaned_data["days"]})
+                return redirect("risk:settings")
+    return render(request, "risk/cap_window_form.html", {"form": form, "settings": current})

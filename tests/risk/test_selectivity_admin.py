@@ -1,6 +1,7 @@
 """Risk admins and the caps per compliance class: the audited edit (risk/services/selectivity.py),
 the table and edit page of the settings page (risk/views/selectivity.py), and the API
-(risk/api/selectivity.py: GET /api/v1/risk/classes/, PUT /api/v1/risk/classes/{level}/)."""
+(risk/api/selectivity.py: GET /api/v1/risk/classes/, PUT /api/v1/risk/classes/{level}/), and the window
+of the caps (page /risk/settings/cap-window/, GET/PUT /api/v1/risk/cap-window/)."""
 from datetime import timedelta
 from decimal import Decimal
 
@@ -11,7 +12,8 @@ from django.utils import timezone
 from customs_portal.audit.models import AuditEvent
 from customs_portal.errors import DomainValidationError
 from risk.models import ClassSelectivity, SelectivityCounter
-from risk.services.selectivity import class_figures, class_selectivity_update
+from risk.services.assessment import risk_settings_current
+from risk.services.selectivity import cap_window_update, class_figures, class_selectivity_update
 from tests.support import client_for, html_of
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +125,54 @@ def test_only_risk_admins(request, api_client_for, role):
     assert client.put(f"{URL}high/", {"yellow_cap": "1", "red_cap": "1", "random_yellow_min": "0", "random_red_min": "0"},
                       format="json").status_code == 403
     assert ClassSelectivity.objects.get(compliance_level="high").yellow_cap == Decimal("0.05")
+
+
+# --- The window of the caps (risk/services/selectivity.py::cap_window_update) ----------------------
+
+def test_the_window_is_set_audited_and_read_by_the_figures(risk_admin):
+    today = timezone.localdate()
+    SelectivityCounter.objects.create(compliance_level="high", day=today, assessed=10, yellow_selected=1)
+    SelectivityCounter.objects.create(compliance_level="high", day=today - timedelta(days=45), assessed=90)
+    version = risk_settings_current().version
+    assert next(f for f in class_figures() if f.level == "high").counts.assessed == 10
+    settings = cap_window_update(user=risk_admin, days=60)
+    assert (settings.cap_window_days, settings.version) == (60, version + 1)
+    high = next(f for f in class_figures() if f.level == "high")
+    assert (high.window_days, high.counts.assessed) == (60, 100)
+    event = AuditEvent.objects.get(action="cap_window_change")
+    assert (event.actor, event.data) == (risk_admin, {"before": 30, "after": 60})
+    cap_window_update(user=risk_admin, days="60")  # the same window: nothing changes, nothing is recorded
+    assert AuditEvent.objects.filter(action="cap_window_change").count() == 1
+    assert risk_settings_current().version == version + 1
+
+
+@pytest.mark.parametrize("days", [0, 366, "x", "", None, True, 7.5, Decimal("7.5")])
+def test_a_window_outside_a_day_to_a_year_is_refused(risk_admin, days):
+    with pytest.raises(DomainValidationError) as refused:
+        cap_window_update(user=risk_admin, days=days)
+    assert list(refused.value.errors) == ["days"]
+    assert risk_settings_current().cap_window_days == 30
+
+
+def test_the_window_page_in_vietnamese(risk_admin):
+    client = client_for(risk_admin, "vi")
+    assert 'href="/risk/settings/cap-window/"' in html_of(client.get(reverse("risk:settings")))
+    assert client.get(reverse("risk:cap-window")).context["form"].initial == {"days": 30}
+    refused = client.post(reverse("risk:cap-window"), {"days": "400"})
+    assert refused.status_code == 200 and "days" in refused.context["form"].errors
+    response = client.post(reverse("risk:cap-window"), {"days": "45"})
+    assert response.status_code == 302 and response["Location"] == reverse("risk:settings")
+    assert risk_settings_current().cap_window_days == 45
+    assert "45 ngày" in html_of(client.get(reverse("risk:settings")))
+
+
+def test_the_window_through_the_api(risk_admin, api_client_for, trader1):
+    client = api_client_for(risk_admin)
+    assert client.get("/api/v1/risk/cap-window/").json() == {"days": 30}
+    assert client.put("/api/v1/risk/cap-window/", {"days": 14}, format="json").json() == {"days": 14}
+    assert client.get(URL).json()[0]["window"]["days"] == 14
+    bad = client.put("/api/v1/risk/cap-window/", {"days": 0}, format="json")
+    assert bad.status_code == 400 and list(bad.json()) == ["days"]
+    assert client.put("/api/v1/risk/cap-window/", {}, format="json").status_code == 400
+    assert api_client_for(trader1).put("/api/v1/risk/cap-window/", {"days": 1}, format="json").status_code == 403
+    assert risk_settings_current().cap_window_days == 14
