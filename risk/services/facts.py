@@ -1,6 +1,8 @@
 """What the engine sees of a declaration, gathered in a fixed number of queries."""
 from decimal import Decimal
 
+from django.utils import timezone
+
 from declarations.models import Declaration
 from reference.specialised import procedures_applicable
 from risk.engine import Facts
@@ -33,7 +35,9 @@ def partner_on_watchlist(*, name: str, country: str) -> bool:
 def declaration_facts(*, declaration: Declaration, items=None) -> Facts:
     items = items if items is not None else declaration_items_for_facts(declaration_id=declaration.pk)
     enterprise = declaration.enterprise
-    on = (declaration.registered_at or declaration.created_at).date()
+    # The day in the portal's time zone (Vietnam): rules' validity dates and the enterprise's age are
+    # Vietnamese days, not UTC ones (from 00:00 to 07:00 they differ).
+    on = timezone.localdate(declaration.registered_at or declaration.created_at)
     rate = declaration.exchange_rate or Decimal("0")
     prices = _reference_prices(items)
     match = partner_watchlist_match(name=declaration.partner_name, country=declaration.partner_country_id)

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from customs_portal.accounts.models import Role
 from customs_portal.audit.models import AuditEvent
@@ -400,7 +401,7 @@ class TestPlainExplanation:
         return html[html.index('id="fired-rules"'):html.index("</table>", html.index('id="fired-rules"'))]
 
     def test_in_english_and_in_vietnamese_without_field_names(self, yellow, officer):
-        age = yellow.enterprise.age_days(yellow.registered_at.date())
+        age = yellow.enterprise.age_days(timezone.localdate(yellow.registered_at))
         english = self.fired(html_of(client_for(officer).get(review_url(yellow))))
         assert (f'<span class="reason-text">The enterprise&#x27;s age is less than 180 days ({age} days old)</span>'
                 in english)
@@ -411,7 +412,7 @@ class TestPlainExplanation:
             assert "enterprise.age_days" not in html and "reason-raw" not in html and "khai báo" not in html
 
     def test_risk_admins_can_also_read_the_stored_condition(self, yellow, risk_admin):
-        age = yellow.enterprise.age_days(yellow.registered_at.date())
+        age = yellow.enterprise.age_days(timezone.localdate(yellow.registered_at))
         html = self.fired(html_of(client_for(risk_admin).get(review_url(yellow))))
         assert "The enterprise&#x27;s age is less than 180 days" in html
         raw = html[html.index('<details class="reason-raw'):html.index("</details>")]

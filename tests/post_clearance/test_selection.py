@@ -1,10 +1,12 @@
 """Selection for post-clearance audit (post_clearance/services/selection.py): rules, random rate per
 class, the cap over the rolling window, reproducible and idempotent."""
 import math
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from customs_portal.audit.models import AuditEvent
 from post_clearance.models import Audit, AuditRule, ClassPolicy, Selection, SelectionReason
@@ -32,7 +34,7 @@ def test_a_rule_selects_whatever_the_random_rate(released, trader1):
     assert selection.fired_rules[0]["reason"][0]["actual"] == "84716030"
     audit = Audit.objects.get(declaration=declaration)
     assert (audit.status, audit.customs_office_id, audit.selection_id) == ("selected", "03CE", selection.pk)
-    assert audit.deadline == audit_deadline(declaration.registered_at.date())
+    assert audit.deadline == audit_deadline(timezone.localdate(declaration.registered_at))
     event = AuditEvent.objects.filter(declaration=declaration, action="post_clearance_select").get()
     assert event.data == {"selection": selection.pk, "reason": "rule", "audit": audit.pk}
 
@@ -140,8 +142,7 @@ def test_beyond_five_years_nothing_is_selected(released, trader1):
 
 def test_the_sweep_finds_released_declarations_without_a_decision(released, trader1, monkeypatch):
     declaration = released(trader1)
-    from django.utils import timezone
-    later = timezone.now() + __import__("datetime").timedelta(minutes=10)
+    later = timezone.now() + timedelta(minutes=10)
     assert declarations_awaiting_selection(now=later) == [declaration.pk]
     queued = []
     monkeypatch.setattr("post_clearance.tasks.selection_enqueue", lambda *, declaration_id: queued.append(declaration_id))
