@@ -1,6 +1,5 @@
 """Forms of the risk admins' post-clearance settings page: a class's rates (typed as percentages,
 the reader's way: 1,5 in Vietnamese) and an audit rule with the risk rules' condition builder."""
-import re
 from decimal import Decimal
 
 from django import forms
@@ -10,10 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from customs_portal.form_fields import NumberField
 from customs_portal.languages import english_active
-from customs_portal.localization import number_unreadable_message
-from risk.conditions import FIELDS
 from risk.forms.common import PortalForm
-from risk.forms.conditions import ConditionRow, condition_rows_from_post
+from risk.forms.conditions import ConditionRow, ConditionRowsMixin, condition_rows_from_post
 
 HUNDRED = Decimal("100")
 
@@ -54,15 +51,14 @@ class ClassPolicyForm(PortalForm):
                 self.add_error(name if name in self.fields else None, str(message))
 
 
-class AuditRuleForm(PortalForm):
+class AuditRuleForm(ConditionRowsMixin, PortalForm):
     name_vi = forms.CharField(label=_("Name in Vietnamese"), max_length=200, required=False)
     name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
     def __init__(self, *args, rows: list[ConditionRow] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.rows = rows if rows is not None else []
-        self._conditions_errors: list[str] = []
+        self.rows_init(rows)
         self.fields["name_vi"].widget.attrs["class"] = "form-control"
         self.fields["name_en"].widget.attrs["class"] = "form-control"
         self.fields["active"].widget.attrs["class"] = "form-check-input"
@@ -76,30 +72,9 @@ class AuditRuleForm(PortalForm):
     def from_post(cls, data: QueryDict) -> "AuditRuleForm":
         return cls(data=data, rows=condition_rows_from_post(data))
 
-    @property
-    def display_rows(self) -> list[ConditionRow]:
-        return self.rows or [ConditionRow(index=0)]
-
-    @property
-    def next_index(self) -> int:
-        return max((row.index for row in self.display_rows), default=-1) + 1
-
-    @property
-    def conditions_errors(self) -> list[str]:
-        return self._conditions_errors
-
     def clean(self):
         cleaned = super().clean()
-        for row in self.rows:
-            if not row.field:
-                row.errors.append(gettext("Choose a field."))
-            elif row.field in FIELDS and not row.op:
-                row.errors.append(gettext("Choose an operator."))
-            elif row.field in FIELDS and not row.values:
-                row.errors.append(gettext("Give a value."))
-            elif row.unreadable_numbers():
-                row.errors.append(number_unreadable_message())
-        if any(row.errors for row in self.rows):
+        if not self.rows_check():
             raise forms.ValidationError(gettext("Some conditions are incomplete."), code="conditions")
         return cleaned
 
@@ -110,11 +85,7 @@ class AuditRuleForm(PortalForm):
         for name, errors in self.errors.items():
             if name in self.fields:
                 items += [{"anchor": self[name].auto_id, "label": self.fields[name].label, "message": e} for e in errors]
-        for position, row in enumerate(self.rows, start=1):
-            label = gettext("Condition %(number)d") % {"number": position}
-            items += [{"anchor": f"{row.prefix}-field", "label": label, "message": e} for e in row.errors]
-        items += [{"anchor": "conditions", "label": gettext("Conditions"), "message": e} for e in self._conditions_errors]
-        return items
+        return items + self.rows_summary()
 
     def rule_data(self) -> dict:
         return {"name_vi": self.cleaned_data["name_vi"], "name_en": self.cleaned_data["name_en"],
@@ -125,11 +96,7 @@ class AuditRuleForm(PortalForm):
         for key, messages in errors.items():
             for message in map(str, messages if isinstance(messages, list) else [messages]):
                 if key == "conditions":
-                    match = re.match(r"^\[(\d+)\]\s*(.*)$", message, re.DOTALL)
-                    if match and int(match.group(1)) < len(self.rows):
-                        self.rows[int(match.group(1))].errors.append(match.group(2))
-                    else:
-                        self._conditions_errors.append(message)
+                    self.condition_error_place(message)
                 elif key == "name":
                     self.add_error("name_en" if english_active() else "name_vi", message)
                 else:

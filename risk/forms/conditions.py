@@ -20,6 +20,7 @@ from customs_portal.localization import (
     number_parse,
     number_text,
     number_trimmed,
+    number_unreadable_message,
 )
 from declarations.models import Direction, TransportMode
 from reference.agreements import AGREEMENTS
@@ -253,3 +254,56 @@ def condition_rows_from_post(data: QueryDict) -> list[ConditionRow]:
         if row.field or row.values:
             rows.append(row)
     return rows
+
+
+class ConditionRowsMixin:
+    """The condition builder of a form (risk rules, post-clearance audit rules): its rows, their checks,
+    their part of the error summary, and where a service's condition errors go."""
+
+    def rows_init(self, rows: list[ConditionRow] | None) -> None:
+        self.rows = rows if rows is not None else []
+        self._conditions_errors: list[str] = []
+
+    @property
+    def display_rows(self) -> list[ConditionRow]:
+        """The rows to show: at least one, so the builder never starts empty."""
+        return self.rows or [ConditionRow(index=0)]
+
+    @property
+    def next_index(self) -> int:
+        return max((row.index for row in self.display_rows), default=-1) + 1
+
+    @property
+    def conditions_errors(self) -> list[str]:
+        """Messages about the conditions as a whole (not about one row)."""
+        return self._conditions_errors
+
+    def rows_check(self) -> bool:
+        """Mark each incomplete row with its message; whether every row is complete."""
+        for row in self.rows:
+            if not row.field:
+                row.errors.append(gettext("Choose a field."))
+            elif row.field in FIELDS and not row.op:
+                row.errors.append(gettext("Choose an operator."))
+            elif row.field in FIELDS and not row.values:
+                row.errors.append(gettext("Give a value."))
+            elif row.unreadable_numbers():
+                row.errors.append(number_unreadable_message())
+        return not any(row.errors for row in self.rows)
+
+    def rows_summary(self) -> list[dict]:
+        """The rows' and the conditions' problems for the error summary: {"anchor", "label", "message"}."""
+        items = []
+        for position, row in enumerate(self.rows, start=1):
+            label = gettext("Condition %(number)d") % {"number": position}
+            items += [{"anchor": f"{row.prefix}-field", "label": label, "message": e} for e in row.errors]
+        items += [{"anchor": "conditions", "label": gettext("Conditions"), "message": e} for e in self._conditions_errors]
+        return items
+
+    def condition_error_place(self, message: str) -> None:
+        """A service's message about the conditions: on its row ("[i] ..."), else on the conditions as a whole."""
+        match = re.match(r"^\[(\d+)\]\s*(.*)$", message, re.DOTALL)
+        if match and int(match.group(1)) < len(self.rows):
+            self.rows[int(match.group(1))].errors.append(match.group(2))
+        else:
+            self._conditions_errors.append(message)

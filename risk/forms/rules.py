@@ -1,5 +1,4 @@
 """Forms of the rule pages: a rule (with the condition builder's rows) and the rule list's filter."""
-import re
 
 from django import forms
 from django.http import QueryDict
@@ -8,17 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 from customs_portal.form_fields import DayField, WholeNumberField, day_input
 from customs_portal.languages import english_active
-from customs_portal.localization import number_unreadable_message
 from declarations.lifecycle import Channel
-from risk.conditions import FIELDS
 from risk.forms.common import PortalForm
-from risk.forms.conditions import ConditionRow, condition_rows_from_post
+from risk.forms.conditions import ConditionRow, ConditionRowsMixin, condition_rows_from_post
 
 RULE_FORM_FIELDS = ("name_vi", "name_en", "description_vi", "description_en", "score", "min_channel", "active",
                     "valid_from", "valid_to")
 
 
-class RuleForm(PortalForm):
+class RuleForm(ConditionRowsMixin, PortalForm):
     """A rule's name and description in both languages; a rule needs a name in at least one, and
     readers of a language it has no text in see the other (docs/decisions.md)."""
 
@@ -41,8 +38,7 @@ class RuleForm(PortalForm):
 
     def __init__(self, *args, rows: list[ConditionRow] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.rows = rows if rows is not None else []
-        self._conditions_errors: list[str] = []
+        self.rows_init(rows)
         for bound in self.fields.values():
             if isinstance(bound.widget, forms.CheckboxInput):
                 bound.widget.attrs.setdefault("class", "form-check-input")
@@ -62,35 +58,12 @@ class RuleForm(PortalForm):
     def from_post(cls, data: QueryDict) -> "RuleForm":
         return cls(data=data, rows=condition_rows_from_post(data))
 
-    @property
-    def display_rows(self) -> list[ConditionRow]:
-        """The rows to show: at least one, so the builder never starts empty."""
-        return self.rows or [ConditionRow(index=0)]
-
-    @property
-    def next_index(self) -> int:
-        return max((row.index for row in self.display_rows), default=-1) + 1
-
-    @property
-    def conditions_errors(self) -> list[str]:
-        """Messages about the conditions as a whole (not about one row)."""
-        return self._conditions_errors
-
     def clean(self):
         cleaned = super().clean()
         names_valid = not (self.has_error("name_vi") or self.has_error("name_en"))
         if names_valid and not (cleaned.get("name_vi") or cleaned.get("name_en")):
             self.add_error(self._name_field(), gettext("Give the rule a name, in Vietnamese or in English."))
-        for row in self.rows:
-            if not row.field:
-                row.errors.append(gettext("Choose a field."))
-            elif row.field in FIELDS and not row.op:
-                row.errors.append(gettext("Choose an operator."))
-            elif row.field in FIELDS and not row.values:
-                row.errors.append(gettext("Give a value."))
-            elif row.unreadable_numbers():
-                row.errors.append(number_unreadable_message())
-        if any(row.errors for row in self.rows):
+        if not self.rows_check():
             raise forms.ValidationError(gettext("Some conditions are incomplete."), code="conditions")
         return cleaned
 
@@ -102,10 +75,7 @@ class RuleForm(PortalForm):
             if name == forms.forms.NON_FIELD_ERRORS:
                 continue
             items += [{"anchor": self[name].auto_id, "label": self.fields[name].label, "message": e} for e in errors]
-        for position, row in enumerate(self.rows, start=1):
-            label = gettext("Condition %(number)d") % {"number": position}
-            items += [{"anchor": f"{row.prefix}-field", "label": label, "message": e} for e in row.errors]
-        items += [{"anchor": "conditions", "label": gettext("Conditions"), "message": e} for e in self._conditions_errors]
+        items += self.rows_summary()
         for error in self.non_field_errors().as_data():
             if error.code != "conditions":
                 items += [{"anchor": "", "label": gettext("Rule"), "message": m} for m in error.messages]
@@ -127,11 +97,7 @@ class RuleForm(PortalForm):
             messages = messages if isinstance(messages, list) else [messages]
             for message in map(str, messages):
                 if key == "conditions":
-                    match = re.match(r"^\[(\d+)\]\s*(.*)$", message, re.DOTALL)
-                    if match and int(match.group(1)) < len(self.rows):
-                        self.rows[int(match.group(1))].errors.append(match.group(2))
-                    else:
-                        self._conditions_errors.append(message)
+                    self.condition_error_place(message)
                 elif key == "name":
                     self.add_error(self._name_field(), message)
                 elif key in self.fields:

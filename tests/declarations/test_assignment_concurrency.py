@@ -21,54 +21,12 @@ from risk.services.assessment import risk_assess
 from risk.services.defaults import risk_defaults_seed
 from tests.factories import UserFactory, class_caps_off, random_selection_off, registered, trader2_create
 from tests.payloads import plain_import_body
+from tests.support import on_own_connection, rows_added_delete, table_id_marks
 
 OFFICE = "03CE"
 
 
 pytestmark = pytest.mark.django_db  # the session's test database; what the tests make is on connections of their own
-
-
-def on_own_connection(work):
-    """work() in a thread of its own, on its own connection, in autocommit: what it writes is committed.
-    (The test's own connection is inside the transaction pytest-django rolls back.)"""
-    result, errors = [], []
-
-    def run():
-        try:
-            result.append(work())
-        except Exception as exc:  # raised again in the test's thread
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(timeout=120)
-    if errors:
-        raise errors[0]
-    return result[0]
-
-
-def _id_marks() -> dict[str, int]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' "
-                       "AND column_name = 'id' AND data_type IN ('smallint', 'integer', 'bigint')")
-        tables = [name for (name,) in cursor.fetchall()]
-        marks = {}
-        for table in tables:
-            cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')
-            marks[table] = cursor.fetchone()[0]
-    return marks
-
-
-def _added_rows_delete(marks: dict[str, int]) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")  # no triggers, no foreign-key checks
-        try:
-            for table, mark in marks.items():
-                cursor.execute(f'DELETE FROM "{table}" WHERE id > %s', [mark])
-        finally:
-            cursor.execute("RESET session_replication_role")
 
 
 def _class_rows_restore(rows: list[dict]) -> None:
@@ -79,10 +37,10 @@ def _class_rows_restore(rows: list[dict]) -> None:
 
 @pytest.fixture
 def committed_db():
-    marks = on_own_connection(_id_marks)
+    marks = on_own_connection(table_id_marks)
     classes = on_own_connection(lambda: list(ClassSelectivity.objects.values()))
     yield
-    on_own_connection(lambda: _added_rows_delete(marks))
+    on_own_connection(lambda: rows_added_delete(marks))
     on_own_connection(lambda: _class_rows_restore(classes))
 
 

@@ -20,6 +20,7 @@ from risk.services.assessment import random_draw_for, risk_assess
 from risk.services.rules import risk_rule_create
 from tests.factories import cigarettes_body, random_selection_off, registered, risk_admin_create, trader1_create
 from tests.payloads import import_body
+from tests.support import on_own_connection, rows_added_delete, table_id_marks
 
 pytestmark = pytest.mark.django_db
 
@@ -197,55 +198,15 @@ def test_an_assessment_without_caps_renders_as_before(trader1, rules):
 
 # --- Two assessments of one class at once -------------------------------------------------------
 # The threads must see committed rows: what they use is made on connections of their own and
-# deleted afterwards by id (as tests/declarations/test_assignment_concurrency.py does).
-
-def on_own_connection(work):
-    result, errors = [], []
-
-    def run():
-        try:
-            result.append(work())
-        except Exception as exc:  # raised again in the test's thread
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(timeout=120)
-    if errors:
-        raise errors[0]
-    return result[0]
-
-
-def _marks() -> dict[str, int]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' "
-                       "AND column_name = 'id' AND data_type IN ('smallint', 'integer', 'bigint')")
-        marks = {}
-        for (table,) in cursor.fetchall():
-            cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')
-            marks[table] = cursor.fetchone()[0]
-    return marks
-
-
-def _delete_added(marks: dict[str, int]) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")  # the audit trail's triggers off, for the cleanup only
-        try:
-            for table, mark in marks.items():
-                cursor.execute(f'DELETE FROM "{table}" WHERE id > %s', [mark])
-        finally:
-            cursor.execute("RESET session_replication_role")
-
+# deleted afterwards by id (tests/support.py: table_id_marks, rows_added_delete).
 
 @pytest.fixture
 def committed():
-    marks = on_own_connection(_marks)
+    marks = on_own_connection(table_id_marks)
     settings_row = on_own_connection(lambda: list(RiskSettings.objects.filter(pk=1).values()))
     classes = on_own_connection(lambda: list(ClassSelectivity.objects.values()))
     yield
-    on_own_connection(lambda: _delete_added(marks))
+    on_own_connection(lambda: rows_added_delete(marks))
 
     def restore():
         for row in classes:
