@@ -178,6 +178,12 @@ class Assessment(models.Model):
     random_selection = models.BooleanField(default=False)
     rule_versions = models.ManyToManyField(RiskRuleVersion, related_name="assessments", blank=True)
     engine_micros = models.PositiveIntegerField(default=0)
+    # The learned model's view (issue 16), for officers only: the active version when assessed, its
+    # score in [0, 1] (the rules' `model.score`), and the features that moved it most for this
+    # declaration: [{"feature", "value", "contribution"}] (risk/learned/explain.py).
+    model_version = models.ForeignKey("risk.RiskModelVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="assessments")
+    model_score = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
+    model_factors = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -274,3 +280,6 @@ from risk.compliance_models import ComplianceOverride, ComplianceRecord, Complia
 
 # Inspection caps and random selection per compliance class (issue 15): its own module.
 from risk.selectivity_models import ClassSelectivity, SelectivityCounter  # noqa: E402,F401
+
+# The learned risk model (issue 16): its own module.
+from risk.learned_models import HistoryItem, HistoryParty, RiskModelVersion  # noqa: E402,F401

@@ -5,9 +5,10 @@
 #   libpangoft2-1.0-0   WeasyPrint (PDF receipts and declarations)
 #   gettext             msgfmt for compilemessages
 #   make                the entry point of `.ci/run`
+#   libgomp1            OpenMP, which LightGBM's wheel links to (the learned risk model)
 set -euo pipefail
 
-packages=(chromium libpango-1.0-0 libpangoft2-1.0-0 gettext make)
+packages=(chromium libpango-1.0-0 libpangoft2-1.0-0 gettext make libgomp1)
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "install_system_packages: not a Debian system; make sure these are installed: ${packages[*]}" >&2
