@@ -79,6 +79,9 @@ FIELDS: dict[str, Field] = {
               gettext_noop("Item under specialised management without a permit")),
         Field("taxes.total", "number", gettext_noop("Taxes total (VND)")),
         Field("item_count", "number", gettext_noop("Number of items")),
+        # The active learned model's score, 0–1 (risk/services/model_score.py); absent without an
+        # active model, when no condition on it holds.
+        Field("model.score", "number", gettext_noop("Learned model's score (0–1)")),
     ]
 }
 COUNTRY_CODES = frozenset(c.alpha_2 for c in pycountry.countries)

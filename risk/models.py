@@ -278,8 +278,8 @@ class RiskChange(models.Model):
 # Computed compliance (issue 15): its own module.
 from risk.compliance_models import ComplianceOverride, ComplianceRecord, ComplianceStatus  # noqa: E402,F401
 
-# Inspection caps and random selection per compliance class (issue 15): its own module.
-from risk.selectivity_models import ClassSelectivity, SelectivityCounter  # noqa: E402,F401
-
 # The learned risk model (issue 16): its own module.
 from risk.learned_models import HistoryItem, HistoryParty, RiskModelVersion  # noqa: E402,F401
+
+# Inspection caps and random selection per compliance class (issue 15): its own module.
+from risk.selectivity_models import ClassSelectivity, SelectivityCounter  # noqa: E402,F401

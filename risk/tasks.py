@@ -11,6 +11,7 @@ from declarations.lifecycle import Status
 from declarations.models import Declaration
 from risk.services.assessment import risk_assess
 from risk.services.backtest import backtest_execute
+from risk.services.risk_model import risk_model_train
 
 logger = logging.getLogger(__name__)
 RISK_QUEUE = "risk"
@@ -67,6 +68,20 @@ def backtest_run_enqueue(*, run_id: int) -> None:
         backtest_run_task.apply_async(args=[run_id], queue="batch", retry=False)
     except Exception:
         logger.warning("could not enqueue backtest %s", run_id, exc_info=True)
+
+
+@shared_task(name="risk.model_train", acks_late=True, reject_on_worker_lost=True,
+             autoretry_for=(OperationalError, InterfaceError), retry_backoff=2, max_retries=5)
+def risk_model_train_task(version_id: int) -> None:
+    """Train a model version (risk.services.risk_model); a version already trained is left alone."""
+    risk_model_train(version_id=version_id)
+
+
+def risk_model_train_enqueue(*, version_id: int) -> None:
+    try:
+        risk_model_train_task.apply_async(args=[version_id], queue="batch", retry=False)
+    except Exception:
+        logger.warning("could not enqueue the training of model version %s", version_id, exc_info=True)
 
 
 @shared_task(name="risk.compliance_compute", acks_late=True,

@@ -349,6 +349,7 @@ LOGGING = {
 
 CELERY_TASK_ROUTES = {
     "risk.backtest": {"queue": "batch"},
+    "risk.model_train": {"queue": "batch"},
     "risk.*": {"queue": "risk"},
     "payments.*": {"queue": "payments"},
 }

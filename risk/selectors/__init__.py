@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.fields.json import KT
 
 from customs_portal.accounts.models import Enterprise
 from customs_portal.languages import english_active, in_active_language
@@ -32,12 +33,15 @@ from risk.names import partner_name_key
 # rates applied, the tariff's descriptions and preferential schedule as JSON) is not loaded:
 # reading it took half the time of gathering the facts.
 ITEM_FIELDS = ("declaration", "line_no", "hs_code", "origin_country", "preference", "description", "unit_price",
-               "unit", "tariff_line", "tariff_line__specialised_procedures", "permits")
+               "unit", "tariff_line", "tariff_line__specialised_procedures", "permits",
+               # the learned model's row (risk/selectors/model_history.py::portal_row), with `duty_rate`
+               "quantity", "customs_value", "line_value")
 
 
 def items_for_facts(items: QuerySet[GoodsItem]) -> QuerySet[GoodsItem]:
     """`items` with what `risk.services.facts.declaration_facts` needs of them, in line order."""
-    return items.select_related("tariff_line").only(*ITEM_FIELDS).order_by("line_no")
+    return (items.select_related("tariff_line").only(*ITEM_FIELDS)
+            .annotate(duty_rate=KT("rates__import_duty__rate")).order_by("line_no"))
 
 
 # Read on every assessment: compiled once (customs_portal.prepared).

@@ -25,11 +25,12 @@ from risk.engine import CHANNEL_ORDER, channel_for_score, stricter
 from risk.models import Assessment, RiskSettings
 from risk.selectivity import ClassCaps, selectivity_decide
 from risk.selectivity_models import ClassSelectivity
-from risk.selectors import assessment_of_version, risk_settings_stored
+from risk.selectors import assessment_of_version, declaration_items_for_facts, risk_settings_stored
 from risk.selectors.selectivity import class_selectivity_of, selectivity_count, window_counts
 from risk.services.compilation import rule_set_current
 from risk.services.facts import declaration_facts
 from risk.services.minimums import minimums_apply, required_minimums
+from risk.services.model_score import declaration_model_score
 
 logger = logging.getLogger(__name__)
 SELECTION_KEY_SALT = "customs_portal.risk.random_selection"
@@ -136,7 +137,11 @@ def _assessment_record(declaration: Declaration, *, count: bool = False) -> Asse
     current = risk_settings_current()
     rule_set = rule_set_current()
     started = time.perf_counter()
-    facts = declaration_facts(declaration=declaration)
+    items = declaration_items_for_facts(declaration_id=declaration.pk)
+    facts = declaration_facts(declaration=declaration, items=items)
+    model = declaration_model_score(declaration=declaration, items=items)
+    if model is not None:
+        facts.header["model.score"] = model.score
     result = rule_set.evaluate(facts)
     elapsed_micros = int((time.perf_counter() - started) * 1_000_000)
 
@@ -192,6 +197,9 @@ def _assessment_record(declaration: Declaration, *, count: bool = False) -> Asse
         random_draw=draw,
         random_selection=decision.random,
         engine_micros=elapsed_micros,
+        model_version_id=model.version_id if model is not None else None,
+        model_score=model.score if model is not None else None,
+        model_factors=[{**factor, "line_no": model.line_no} for factor in model.factors] if model is not None else [],
     )
     Assessment.rule_versions.through.objects.bulk_create(
         Assessment.rule_versions.through(assessment=assessment, riskruleversion_id=version_id)

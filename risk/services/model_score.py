@@ -1,0 +1,79 @@
+"""The active learned model's score of one declaration, in the worker, before the rules run: it is
+the rules' `model.score` (risk/conditions.py), and the assessment keeps the version, the score and
+the factors that moved it most for officers (risk/learned/explain.py).
+
+Each goods item is scored against the state the model was trained with; the declaration's score is
+its most suspicious item's, explained by that item's factors. The active version's artifact is loaded
+once per worker process and kept until another version is activated (one indexed query per
+assessment tells which is active).
+"""
+import threading
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy
+
+from customs_portal.prepared import PreparedQuery
+from risk.learned.artifact import ModelArtifact
+from risk.learned.explain import factors_of
+from risk.learned_models import RiskModelVersion
+from risk.selectors.model_history import portal_row
+
+SCORE_PLACES = Decimal("0.0001")
+_active = PreparedQuery(lambda: RiskModelVersion.objects.filter(active=True).values_list("id", "number"))
+_cache: dict = {}
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class ModelScore:
+    version_id: int
+    number: int
+    score: Decimal  # in [0, 1], 4 places
+    line_no: int  # the item the score is that of
+    factors: list
+
+
+def active_model() -> tuple[int, int, ModelArtifact] | None:
+    """(version id, number, artifact) of the active version, or None when no model is active."""
+    active = _active.first()
+    if active is None:
+        return None
+    version_id, number = active
+    cached = _cache.get("active")
+    if cached is not None and cached[0] == version_id:
+        return cached
+    with _lock:
+        cached = _cache.get("active")
+        if cached is None or cached[0] != version_id:
+            data = RiskModelVersion.objects.filter(pk=version_id).values_list("artifact", flat=True).first()
+            if data is None:
+                return None
+            cached = (version_id, number, ModelArtifact.from_bytes(data))
+            _cache["active"] = cached
+    return cached
+
+
+def score_of(artifact: ModelArtifact, rows) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """(feature matrix, scores) of rows scored alone against the artifact's state."""
+    matrix = artifact.matrix(rows)
+    return matrix, artifact.booster.predict(matrix, num_threads=1)
+
+
+def declaration_model_score(*, declaration, items) -> ModelScore | None:
+    """The active model's score of the declaration (its items as `declaration_items_for_facts` reads
+    them), or None without an active model or items."""
+    model = active_model()
+    if model is None or not items:
+        return None
+    version_id, number, artifact = model
+    rows = [portal_row(declaration, item) for item in items]
+    matrix, scores = score_of(artifact, rows)
+    best = int(numpy.argmax(scores))
+    contributions = artifact.contributions(matrix[best:best + 1])[0]
+    return ModelScore(
+        version_id=version_id, number=number,
+        score=Decimal(str(float(scores[best]))).quantize(SCORE_PLACES, rounding=ROUND_HALF_UP),
+        line_no=items[best].line_no,
+        factors=factors_of(rows[best], matrix[best], contributions),
+    )
