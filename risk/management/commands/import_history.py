@@ -1,7 +1,7 @@
 """`manage.py import_history FILE... [--source NAME] [--currency CODE]`: import the history of an
 outside source (the KCS data set's CSV format) that the learned risk model trains on
 (risk/services/history_import.py; docs/operations.md, "Importing outside history")."""
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from risk.services.history_import import HistoryImportError, history_import
 
@@ -17,6 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--source", default="kcs", help="the source's name, kept on every row (default: kcs)")
         parser.add_argument("--currency", default="KRW", help="the currency of the item prices (default: KRW)")
 
+    @no_translations  # in English, as the portal's other commands, whatever the settings' language
     def handle(self, *args, files, source, currency, **options):
         for path in files:
             try:
