@@ -218,6 +218,8 @@ def _item(row: _Row, *, source: str, file_name: str, party_ids: dict) -> History
 def _lines(file: BinaryIO, problems: list) -> Iterator[str]:
     """The file's lines as text; stops at the first line that is not UTF-8 text or holds a NUL
     (a problem then says so: one is enough, a binary file would give one on every line)."""
+    if getattr(file, "seekable", lambda: False)():
+        file.seek(0)  # an upload a form has already looked into
     number = 0
     for raw in iter(file.readline, b""):
         number += 1
@@ -234,11 +236,12 @@ def _lines(file: BinaryIO, problems: list) -> Iterator[str]:
                 "the file holds a NUL character: it is not a CSV text file.")))
             return
         try:
-            yield raw.decode("utf-8")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError:
             problems.append(HistoryImportProblem(number, "", _(
                 "the file is not UTF-8 text. Save it as CSV (UTF-8).")))
             return
+        yield text
 
 
 def _rows_checked(file: BinaryIO, *, currency: str, max_rows: int) -> list[_Row]:
@@ -250,10 +253,11 @@ def _rows_checked(file: BinaryIO, *, currency: str, max_rows: int) -> list[_Row]
         columns = _columns_checked(header, problems)
         first_line_of = {}
         if columns is not None:
-            line = reader.line_num + 1
+            line, count = reader.line_num + 1, 0
             for cells in reader:
                 if any(cell.strip() for cell in cells):
-                    if len(rows) >= max_rows:
+                    count += 1
+                    if count > max_rows:
                         problems.append(HistoryImportProblem(None, "", _(
                             "The file has more than %(limit)s rows: split it into files of at most that many.")
                             % {"limit": f"{max_rows:,}"}))

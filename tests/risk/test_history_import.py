@@ -269,9 +269,23 @@ def test_a_byte_order_mark_and_crlf_line_ends_are_read(tmp_path):
 
 @pytest.mark.django_db
 def test_too_many_rows_are_refused(tmp_path):
-    assert problems_of(path_or_file=csv_file(tmp_path), max_rows=3) == [
-        (None, "", "The file has more than 3 rows: split it into files of at most that many.")]
-    assert stored() == (0, 0)
+    assert history_import(path_or_file=csv_file(tmp_path), max_rows=4).created == 4
+    before = stored()
+    bad = [kcs_row(**{"Declaration ID": f"B{n}", "Fraud": "x"}) for n in range(4)]
+
+    assert problems_of(path_or_file=csv_file(tmp_path, [*ROWS[:2], "", *ROWS[2:], ROWS[0]]), max_rows=4) == [
+        (None, "", "The file has more than 4 rows: split it into files of at most that many.")]
+    assert problems_of(path_or_file=csv_file(tmp_path, [*bad, ROWS[0]]), max_rows=4)[-1] == (
+        None, "", "The file has more than 4 rows: split it into files of at most that many.")
+    assert stored() == before
+
+
+@pytest.mark.django_db
+def test_an_upload_already_read_is_read_from_its_start(tmp_path):
+    upload = SimpleUploadedFile("read.csv", csv_file(tmp_path).read_bytes())
+    upload.read(100)
+
+    assert history_import(path_or_file=upload).created == 4
 
 
 @pytest.mark.django_db
