@@ -287,9 +287,9 @@ def test_factors_read_as_sentences_in_english():
 def test_factors_read_as_sentences_in_vietnamese():
     with translation.override("vi"):
         assert [factor_text(f) for f in FACTORS] == [
-            "lịch sử của người nhập khẩu: phát hiện 3 sai khác trong 1.234 mặt hàng trước đây",
+            "lịch sử của nhà nhập khẩu: phát hiện 3 vi phạm trong 1.234 mặt hàng trước đây",
             "người bán này với mã HS này: chưa từng xuất hiện trước đây",
-            "lịch sử của doanh nghiệp chuyển phát nhanh: chưa rõ",
+            "lịch sử của doanh nghiệp chuyển phát: chưa rõ",
             "Đơn giá thấp hơn 62 % so với trung vị của 1.480 mặt hàng cùng mã HS và xuất xứ trước đây",
             "Đơn giá cao hơn 15 % so với trung vị của 12 mặt hàng cùng mã HS trước đây",
             "Đơn giá: chưa có mặt hàng cùng mã HS nào trước đây để so sánh",
