@@ -35,7 +35,7 @@ from risk.names import partner_name_key
 ITEM_FIELDS = ("declaration", "line_no", "hs_code", "origin_country", "preference", "description", "unit_price",
                "unit", "tariff_line", "tariff_line__specialised_procedures", "permits",
                # the learned model's row (risk/selectors/model_history.py::portal_row), with `duty_rate`
-               "quantity", "customs_value", "line_value")
+               "quantity", "taxable_value", "line_value")
 
 
 def items_for_facts(items: QuerySet[GoodsItem]) -> QuerySet[GoodsItem]:
