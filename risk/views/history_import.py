@@ -2,6 +2,7 @@
 labelled data set shipped with the portal (risk/history_data/kcs/). The same service as
 `manage.py import_history` (risk/services/history_import.py): every bad row is listed with its line
 and column, and nothing is imported then."""
+from decimal import Decimal
 from pathlib import Path
 
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from customs_portal.accounts.permissions import risk_admin_required
+from declarations.review_display import decimal_text
 from risk.forms.history_import import HistoryImportForm
 from risk.selectors.history import history_sources
 from risk.services.history_import import HistoryImportError, history_import
@@ -17,6 +19,12 @@ from risk.services.history_import import HistoryImportError, history_import
 SHIPPED = Path(__file__).resolve().parent.parent / "history_data" / "kcs"
 SHIPPED_FILES = ("df_syn_train_eng.csv", "df_syn_valid_eng.csv")
 SHOWN_PROBLEMS = 50
+
+
+def sources_shown() -> list[dict]:
+    """history_sources() with its counts grouped the reader's way (45.519 / 45,519)."""
+    return [{**source, **{f"{name}_text": decimal_text(Decimal(source[name])) for name in ("rows", "labelled", "positives")}}
+            for source in history_sources()]
 
 
 def _problems_context(error: HistoryImportError) -> dict:
@@ -27,7 +35,7 @@ def _problems_context(error: HistoryImportError) -> dict:
 @risk_admin_required
 @require_http_methods(["GET", "POST"])
 def history_import_page(request):
-    context = {"sources": history_sources(), "shipped_files": SHIPPED_FILES}
+    context = {"sources": sources_shown(), "shipped_files": SHIPPED_FILES}
     if request.method == "POST":
         form = HistoryImportForm(data=request.POST, files=request.FILES)
         if form.is_valid():
@@ -54,7 +62,7 @@ def history_import_shipped(request):
             report = history_import(path_or_file=SHIPPED / name, source="kcs", currency="KRW", user=request.user)
         except HistoryImportError as error:
             return render(request, "risk/history_import.html", {
-                "form": HistoryImportForm(), "sources": history_sources(), "shipped_files": SHIPPED_FILES,
+                "form": HistoryImportForm(), "sources": sources_shown(), "shipped_files": SHIPPED_FILES,
                 **_problems_context(error)})
         messages.success(request, report.summary())
     messages.info(request, _("The history is ready to learn from: train a new version of the model."))

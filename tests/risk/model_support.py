@@ -21,9 +21,6 @@ GOODS = {"847130": (250.0, 0.0), "610910": (8.0, 20.0), "080510": (1.2, 10.0), "
 ORIGINS = ("CN", "KR", "JP", "TH", "US")
 RISKY_PAIRS = {("610910", "CN"), ("640399", "TH"), ("420221", "CN")}
 OFFICES = ("01B1", "02CI", "03CE")
-# One thread: LightGBM's OpenMP threads spin while they wait, and on a busy two-core machine two of
-# them made a fit fifteen times slower (1.6 s → 25 s). With `deterministic` the scores are the same.
-TEST_PARAMETERS = {"num_threads": 1}
 
 
 def synthetic_rows(n: int = 1200, seed: int = 1, start: date = date(2026, 1, 1), days: int = 120,
@@ -58,7 +55,7 @@ def synthetic_rows(n: int = 1200, seed: int = 1, start: date = date(2026, 1, 1),
 
 @lru_cache(maxsize=8)
 def _trained(rows: tuple, seed: int) -> TrainingResult:
-    return model_train(list(rows), seed=seed, parameters=TEST_PARAMETERS)
+    return model_train(list(rows), seed=seed)
 
 
 def trained_artifact(rows=None, seed: int = 7) -> TrainingResult:

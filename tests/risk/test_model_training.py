@@ -27,7 +27,7 @@ from risk.learned.explain import (
 )
 from risk.learned.features import CATEGORIES, FEATURE_NAMES, GROUP_LABELS, GROUPS, NUMBERS, PEERS
 from risk.learned.training import TrainingError, metrics_of, model_train, precision_at
-from tests.risk.model_support import TEST_PARAMETERS, synthetic_rows, trained_artifact
+from tests.risk.model_support import synthetic_rows, trained_artifact
 
 
 def later_rows(n: int = 300):
@@ -37,7 +37,7 @@ def later_rows(n: int = 300):
 
 def test_the_same_rows_and_seed_give_the_same_model_to_the_last_bit():
     first = trained_artifact()
-    again = model_train(synthetic_rows(), seed=7, parameters=TEST_PARAMETERS)
+    again = model_train(synthetic_rows(), seed=7)
     rows = later_rows()
     assert numpy.array_equal(first.artifact.scores(rows), again.artifact.scores(rows))
     assert first.metrics == again.metrics
@@ -52,7 +52,7 @@ def test_the_same_rows_and_seed_give_the_same_model_to_the_last_bit():
 def test_the_rows_order_does_not_matter():
     shuffled = synthetic_rows()
     random.Random(3).shuffle(shuffled)
-    result = model_train(shuffled, seed=7, parameters=TEST_PARAMETERS)
+    result = model_train(shuffled, seed=7)
     rows = later_rows()
     assert numpy.array_equal(result.artifact.scores(rows), trained_artifact().artifact.scores(rows))
     assert result.metrics == trained_artifact().metrics
