@@ -1,5 +1,5 @@
 """A small synthetic history for the learned model's tests, and a model trained on it (once per
-session and arguments: training takes about a second).
+session and arguments: training takes a few seconds).
 
 The signal is one a model can learn and an analyst would recognise: a few importers and a few
 HS code × origin pairs are usually found at fault, and items declared far under their usual unit
