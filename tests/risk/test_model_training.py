@@ -268,11 +268,12 @@ FACTORS = [
 
 
 def test_factors_read_as_sentences_in_english():
+    """Each begins with a capital letter, as a sentence on the review page does."""
     with translation.override("en"):
         assert [factor_text(f) for f in FACTORS] == [
-            "the importer's record: 3 discrepancies found in 1,234 earlier items",
-            "this seller with this HS code: never seen before",
-            "the courier's record: not known",
+            "The importer's record: 3 discrepancies found in 1,234 earlier items",
+            "This seller with this HS code: never seen before",
+            "The courier's record: not known",
             "Unit value 62 % below the median of 1,480 earlier items of the same HS code and origin",
             "Unit value 15 % above the median of 12 earlier items of the same HS code",
             "Unit value: no earlier items of the same HS code to compare with",
@@ -287,9 +288,9 @@ def test_factors_read_as_sentences_in_english():
 def test_factors_read_as_sentences_in_vietnamese():
     with translation.override("vi"):
         assert [factor_text(f) for f in FACTORS] == [
-            "lịch sử của nhà nhập khẩu: phát hiện 3 vi phạm trong 1.234 mặt hàng trước đây",
-            "người bán này với mã HS này: chưa từng xuất hiện trước đây",
-            "lịch sử của doanh nghiệp chuyển phát: chưa rõ",
+            "Lịch sử của nhà nhập khẩu: phát hiện 3 vi phạm trong 1.234 mặt hàng trước đây",
+            "Người bán này với mã HS này: chưa từng xuất hiện trước đây",
+            "Lịch sử của doanh nghiệp chuyển phát: chưa rõ",
             "Đơn giá thấp hơn 62 % so với trung vị của 1.480 mặt hàng cùng mã HS và xuất xứ trước đây",
             "Đơn giá cao hơn 15 % so với trung vị của 12 mặt hàng cùng mã HS trước đây",
             "Đơn giá: chưa có mặt hàng cùng mã HS nào trước đây để so sánh",
