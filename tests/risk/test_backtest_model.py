@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from declarations.models import Declaration
 from declarations.services.review import declaration_decide
-from risk.learned import training
 from risk.learned_models import HistoryItem, HistoryParty, RiskModelVersion
 from risk.models import BacktestRun
 from risk.selectors.model_history import portal_labels
@@ -59,10 +58,8 @@ def outside_history(*, last_day) -> None:
 
 
 @pytest.fixture
-def model(risk_admin, monkeypatch) -> RiskModelVersion:
-    """A model trained on the outside history (ending a week ago) and activated, as a risk admin does.
-    One thread: with two on a busy two-core machine, LightGBM's threads wait for each other (25 s, not 1 s)."""
-    monkeypatch.setitem(training.DEFAULT_PARAMETERS, "num_threads", 1)
+def model(risk_admin) -> RiskModelVersion:
+    """A model trained on the outside history (ending a week ago) and activated, as a risk admin does."""
     random_selection_off()
     class_caps_off()
     outside_history(last_day=timezone.localdate() - timedelta(days=7))
