@@ -206,6 +206,11 @@ class BacktestRequestSerializer(serializers.Serializer):
     date_from = serializers.DateField()
     date_to = serializers.DateField()
     include_current = serializers.BooleanField(default=False, help_text="add the candidate rules to the rules in force")
+    baseline = serializers.ChoiceField(
+        choices=BacktestRun.Baseline.choices, default=BacktestRun.Baseline.DECIDED,
+        help_text="compare with the channels decided at the time (`decided`) or with the rules and settings in force "
+                  "run again (`rules_in_force`): \"current rules\" against \"current rules + a rule on model.score\" "
+                  "is include_current with that rule and baseline `rules_in_force`")
 
     def to_internal_value(self, data):
         # api.md names the range `from` / `to`.
@@ -227,7 +232,11 @@ class BacktestRunSerializer(serializers.ModelSerializer):
                   "discrepancy counts; `hit_rates` ({candidate, baseline}: per rule and for the random selection, past "
                   "physical inspections and document checks with `checked`, `found`, `hit_rate`) and `classes` "
                   "({window_days, fallback, seeded, candidate, baseline}: per compliance level, selections against the "
-                  "caps, required ones apart, random ones, and those the cap turned down). docs/api-additions.md")
+                  "caps, required ones apart, random ones, and those the cap turned down); `model` when a rule tests "
+                  "`model.score` (null otherwise): {active, version, version_id, sources, in_sample_until, in_sample, "
+                  "scored}, the learned model's version that scored each declaration from what was known before its "
+                  "day, and how many declarations were registered up to the end of its training data. "
+                  "docs/api-additions.md")
 
     class Meta:
         model = BacktestRun

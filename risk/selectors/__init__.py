@@ -16,6 +16,7 @@ from customs_portal.languages import english_active, in_active_language
 from customs_portal.prepared import PreparedQuery
 from declarations.models import GoodsItem
 from reference.models import Country, HSCode, TariffLine, Unit
+from risk.learned_models import RiskModelVersion
 from risk.models import (
     Assessment,
     BacktestRun,
@@ -193,6 +194,11 @@ def backtest_runs() -> QuerySet[BacktestRun]:
 def backtest_runs_recent(*, limit: int) -> list[BacktestRun]:
     """The newest backtests started from the backtest page (not the previews of changes)."""
     return list(backtest_runs().filter(change__isnull=True).order_by("-created_at")[:limit])
+
+
+def model_version_active() -> RiskModelVersion | None:
+    """The active learned model's version (its number and training window, not its artifact), or None."""
+    return RiskModelVersion.objects.filter(active=True).only("id", "number", "train_to", "evaluation_to").first()
 
 
 def backtest_run_is_preview(*, run: BacktestRun) -> bool:
