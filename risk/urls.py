@@ -5,6 +5,7 @@ from risk.views import (
     changes,
     compliance,
     enterprises,
+    history_import,
     reference_prices,
     rules,
     selectivity,
@@ -44,6 +45,8 @@ urlpatterns = [
     path("reference-prices/", reference_prices.reference_price_list, name="reference-price-list"),
     path("reference-prices/<int:pk>/edit/", reference_prices.reference_price_edit, name="reference-price-edit"),
     path("reference-prices/<int:pk>/delete/", reference_prices.reference_price_remove, name="reference-price-delete"),
+    path("model/history/", history_import.history_import_page, name="history-import"),
+    path("model/history/shipped/", history_import.history_import_shipped, name="history-import-shipped"),
     path("backtest/", backtests.backtest, name="backtest"),
     path("backtest/<int:pk>/", backtests.backtest_run, name="backtest-run"),
 ]
