@@ -112,8 +112,11 @@ def risk_rules(*, with_versions: bool = False) -> QuerySet[RiskRule]:
 
 
 def assessment_latest(*, declaration_id: int) -> Assessment | None:
-    """The newest assessment of a declaration (of its latest assessed version), or None."""
-    return Assessment.objects.filter(declaration_id=declaration_id).order_by("-declaration_version", "-id").first()
+    """The newest assessment of a declaration (of its latest assessed version), or None; with the number of
+    the model version that scored it (not its artifact)."""
+    return (Assessment.objects.filter(declaration_id=declaration_id)
+            .select_related("model_version").defer("model_version__artifact")
+            .order_by("-declaration_version", "-id").first())
 
 
 def assessment_current_annotations() -> dict[str, Subquery]:
