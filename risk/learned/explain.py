@@ -75,7 +75,7 @@ def factors_of(row: HistoryRow, vector, contributions, *, top: int = TOP_FACTORS
               "log_duty": row.item_price * row.tax_rate / 100.0}
     for name in NUMBERS:
         factors.append({"factor": "number", "subject": name, "contribution": float(contributions[_INDEX[f"number.{name}"]]),
-                        "params": {"value": values[name], "currency": row.currency}})
+                        "params": {"value": values[name], "currency": row.currency, "unit": row.unit}})
     for name in CATEGORIES:
         value = row.hs6[:2] if name == "hs2" else row.hs6[:4] if name == "hs4" else getattr(row, name)
         factors.append({"factor": "category", "subject": name,
@@ -124,7 +124,11 @@ def _factor_text(factor: dict) -> str:
         if subject == "tax_rate":
             return f"{label}: {_number(value, 1)} %"
         if subject == "net_mass":
+            if params.get("unit", "KGM") != "KGM":
+                return f"{_('Quantity')}: {_number(value, 1)} {params['unit']}"
             return f"{label}: {_number(value, 1)} kg"
+        if subject == "log_unit_value" and params.get("unit", "KGM") != "KGM":
+            return f"{label}: {_number(value)} {params.get('currency', '')}/{params['unit']}"
         return f"{label}: {_number(value)} {params.get('currency', '')}".rstrip()
     if kind == "category":
         value = params.get("value") or "—"

@@ -20,7 +20,6 @@ from risk.learned.rows import HistoryRow
 from risk.learned_models import PORTAL_SOURCE, HistoryItem
 from risk.selectors.hit_rates import _concluded, _found, _outcome_parameters
 
-KILOGRAM = "KGM"
 ITEM_DUTY_RATE = KT("rates__import_duty__rate")
 
 # Apps above risk (post_clearance) register a function here in AppConfig.ready(): it takes
@@ -56,7 +55,8 @@ def portal_row(declaration: Declaration, item: GoodsItem, *, fraud: bool | None 
         departure_country=(declaration.port_of_loading_id or "")[:2],
         tax_rate=tax_rate,
         tax_type=item.preference or "",
-        net_mass=float(item.quantity) if item.unit_id == KILOGRAM else 0.0,
+        net_mass=float(item.quantity or 0),
+        unit=item.unit_id,
         # The customs value in VND (`taxable_value`; `customs_value` is in the invoice's currency), or
         # the line's value in the invoice's currency before the taxes are computed.
         item_price=float(item.taxable_value or item.line_value or 0),

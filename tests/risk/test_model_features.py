@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import numpy
 import pytest
 
-from risk.learned.features import FEATURE_NAMES, FeatureState, history_features
+from risk.learned.features import FEATURE_FORMAT, FEATURE_NAMES, FeatureState, history_features
 from risk.learned.rows import HistoryRow
 from tests.risk.model_support import synthetic_rows
 
@@ -140,6 +140,16 @@ def test_unit_value_against_the_median_of_peers_in_the_same_currency(counted):
     assert d["number.log_duty"] == pytest.approx(math.log1p(60.0))  # 600 × 10 %
 
 
+def test_a_peer_in_another_unit_is_no_peer():
+    """Pieces are not kilograms: an item declared per piece is compared with earlier items per piece only."""
+    rows = [item("kg", DAY1, net_mass=10.0, item_price=1000.0), item("pce", DAY1, net_mass=4.0, item_price=200.0, unit="PCE"),
+            item("next", DAY2, net_mass=5.0, item_price=300.0, unit="PCE")]
+    ordered, matrix, _state = history_features(rows)
+    features = dict(zip(FEATURE_NAMES, matrix[[r.key for r in ordered].index("next")], strict=True))
+    assert features["unit_value_peers.hs6"] == 1  # "pce" only
+    assert features["unit_value_vs.hs6"] == pytest.approx(math.log1p(60.0) - math.log1p(50.0), rel=1e-12)
+
+
 def test_categories_are_coded_from_earlier_days_and_fixed_by_freezing(counted):
     features, state = counted
     # Day 1 added offices in the rows' order (a 03CE, b 01B1); 02CI first appears on day 2.
@@ -175,7 +185,7 @@ def test_the_state_round_trips_through_json():
         expected = state.features(row)
         assert same(loaded.features(row), expected)
         assert same(state.freeze().features(row), expected)
-    with pytest.raises(ValueError, match="feature state format 0, expected 1"):
+    with pytest.raises(ValueError, match=f"feature state format 0, expected {FEATURE_FORMAT}"):
         FeatureState.from_json({**state.to_json(), "format": 0})
 
 

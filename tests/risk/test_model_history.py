@@ -107,14 +107,14 @@ def test_a_goods_item_as_the_models_row(trader1):
                    transport_mode="sea", importer="portal:importer:0109876500",
                    declarant=f"portal:declarant:{trader1.pk}", seller="portal:seller:CN:shenzhen example co.",
                    courier="", hs6="610910", origin_country="CN", departure_country="HK", tax_rate=float(shirts_duty),
-                   tax_type="MFN", net_mass=0.0, item_price=float(shirts.taxable_value), currency="VND",
-                   import_type="A11", fraud=None),
+                   tax_type="MFN", net_mass=1000.0, item_price=float(shirts.taxable_value), currency="VND",
+                   import_type="A11", unit="PCE", fraud=None),
         HistoryRow(source="portal", key=f"{declaration.pk}:2", declared_on=date(2026, 3, 2), office="03CE",
                    transport_mode="sea", importer="portal:importer:0109876500",
                    declarant=f"portal:declarant:{trader1.pk}", seller="portal:seller:CN:shenzhen example co.",
                    courier="", hs6="080510", origin_country="TH", departure_country="HK",
                    tax_rate=float(Decimal(oranges.rates["import_duty"]["rate"])), tax_type="MFN", net_mass=1000.0,
-                   item_price=float(oranges.taxable_value), currency="VND", import_type="A11", fraud=None),
+                   item_price=float(oranges.taxable_value), currency="VND", import_type="A11", unit="KGM", fraud=None),
     ]
     assert portal_history_rows(until=date(2026, 3, 1)) == []
     assert len(portal_history_rows(until=date(2026, 3, 2))) == 2

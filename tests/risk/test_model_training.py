@@ -245,9 +245,9 @@ def test_the_factors_params_are_the_rows_values():
     gap = vector[index["unit_value_vs.hs6"]]
     assert factors[("unit_value", "hs6")]["params"] == {"percent": round((math.exp(gap) - 1) * 100),
                                                         "peers": int(vector[index["unit_value_peers.hs6"]])}
-    assert factors[("number", "tax_rate")]["params"] == {"value": 12.5, "currency": "USD"}
-    assert factors[("number", "log_unit_value")]["params"] == {"value": 50.0, "currency": "USD"}
-    assert factors[("number", "log_duty")]["params"] == {"value": 250.0, "currency": "USD"}
+    assert factors[("number", "tax_rate")]["params"] == {"value": 12.5, "currency": "USD", "unit": "KGM"}
+    assert factors[("number", "log_unit_value")]["params"] == {"value": 50.0, "currency": "USD", "unit": "KGM"}
+    assert factors[("number", "log_duty")]["params"] == {"value": 250.0, "currency": "USD", "unit": "KGM"}
     assert factors[("category", "origin_country")]["params"] == {"value": "CN"}
     assert factors[("category", "hs2")]["params"] == {"value": row.hs6[:2]}
 
