@@ -5,6 +5,7 @@ from risk.views import (
     changes,
     compliance,
     enterprises,
+    model_versions,
     reference_prices,
     rules,
     selectivity,
@@ -46,4 +47,9 @@ urlpatterns = [
     path("reference-prices/<int:pk>/delete/", reference_prices.reference_price_remove, name="reference-price-delete"),
     path("backtest/", backtests.backtest, name="backtest"),
     path("backtest/<int:pk>/", backtests.backtest_run, name="backtest-run"),
+    path("model/", model_versions.model_overview, name="model"),
+    path("model/versions/<int:number>/", model_versions.model_version, name="model-version"),
+    path("model/versions/<int:number>/activate/", model_versions.model_version_activate, name="model-version-activate"),
+    path("model/rollback/", model_versions.model_rollback, name="model-rollback"),
+    path("model/deactivate/", model_versions.model_deactivate, name="model-deactivate"),
 ]
