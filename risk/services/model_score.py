@@ -20,7 +20,7 @@ from risk.learned_models import RiskModelVersion
 from risk.selectors.model_history import portal_row
 
 SCORE_PLACES = Decimal("0.0001")
-_active = PreparedQuery(lambda: RiskModelVersion.objects.filter(active=True).values_list("id", "number"))
+_active = PreparedQuery(lambda: RiskModelVersion.objects.filter(active=True).values_list("id", flat=True))
 _cache: dict = {}
 _lock = threading.Lock()
 
@@ -36,20 +36,19 @@ class ModelScore:
 
 def active_model() -> tuple[int, int, ModelArtifact] | None:
     """(version id, number, artifact) of the active version, or None when no model is active."""
-    active = _active.first()
-    if active is None:
+    version_id = _active.first()
+    if version_id is None:
         return None
-    version_id, number = active
     cached = _cache.get("active")
     if cached is not None and cached[0] == version_id:
         return cached
     with _lock:
         cached = _cache.get("active")
         if cached is None or cached[0] != version_id:
-            data = RiskModelVersion.objects.filter(pk=version_id).values_list("artifact", flat=True).first()
-            if data is None:
+            stored = RiskModelVersion.objects.filter(pk=version_id).values_list("number", "artifact").first()
+            if stored is None or stored[1] is None:
                 return None
-            cached = (version_id, number, ModelArtifact.from_bytes(data))
+            cached = (version_id, stored[0], ModelArtifact.from_bytes(stored[1]))
             _cache["active"] = cached
     return cached
 
