@@ -1,7 +1,7 @@
-"""Reads of the learned model's versions and of the history a new version would learn from, for the
-training page and the API (risk/views/model_versions.py, risk/api/model_versions.py). The versions
+"""Reads of the learned model's versions and of the history a new version would learn from (the
+imported sources' figures: risk.selectors.history), for the training page and the API. The versions
 are read without their artifact: it is for the worker that scores, never for a page or a client."""
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, Max, Min, QuerySet
 from django.utils import timezone
 
 from declarations.lifecycle import Status
@@ -11,18 +11,6 @@ from risk.selectors.model_history import portal_labels
 
 # A version's seed is LightGBM's, a 32-bit signed integer; the same rows and seed train the same model.
 SEED_MAX = 2**31 - 1
-
-
-def history_sources() -> list[dict]:
-    """Per imported source, by name: its rows, those labelled (a check's outcome known), the positives
-    among them (a discrepancy found) and its first and last declaration dates. One aggregate query."""
-    return list(
-        HistoryItem.objects.values("source")
-        .annotate(rows=Count("id"), labelled=Count("id", filter=Q(fraud__isnull=False)),
-                  positives=Count("id", filter=Q(fraud=True)),
-                  date_from=Min("declared_on"), date_to=Max("declared_on"))
-        .order_by("source")
-    )
 
 
 def history_source_names() -> list[str]:

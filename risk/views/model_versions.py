@@ -12,9 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from customs_portal.accounts.permissions import risk_admin_required
 from risk.forms.model_versions import ModelTrainForm
 from risk.learned_models import PORTAL_SOURCE, RiskModelVersion
+from risk.selectors.history import history_sources
 from risk.selectors.model_versions import (
     history_source_names,
-    history_sources,
     model_version_of,
     model_versions,
     portal_history,

@@ -75,7 +75,8 @@ class TestTheList:
         assert re.search(r'data-figure="p5">\s*' + re.escape("97,6 %" if language == "vi" else "97.6 %"), version_1)
         assert 'data-activate="1"' in version_1  # ready and not active
         version_2 = html.split('<tr data-version="2">')[1].split("</tr>")[0]
-        assert 'data-active="true"' in version_2 and "data-activate" not in version_2
+        assert f'data-active="true">{"Đang dùng" if language == "vi" else "Active"}</span>' in version_2
+        assert "data-activate" not in version_2
         assert 'data-activate="3"' not in html  # still training
         assert 'id="model-rollback"' in html and 'id="model-deactivate"' in html
 
@@ -148,7 +149,7 @@ class TestOneVersion:
         point = "," if language == "vi" else "."
         assert top == {
             "1": [("rows", "25"), ("precision", f"100{point}0 %"), ("recall", f"4{point}7 %"), ("lift", f"× 4{point}72")],
-            "2": [("rows", "50"), ("precision", f"98{point}0 %"), ("recall", f"9{point}2 %"), ("lift", f"× 4{point}62")],
+            "2": [("rows", "50"), ("precision", f"96{point}0 %"), ("recall", f"9{point}1 %"), ("lift", f"× 4{point}53")],
             "5": [("rows", "125"), ("precision", f"97{point}6 %"), ("recall", f"23{point}0 %"), ("lift", f"× 4{point}60")],
             "10": [("rows", "250"), ("precision", f"88{point}4 %"), ("recall", f"41{point}7 %"), ("lift", f"× 4{point}17")],
         }
@@ -165,7 +166,7 @@ class TestOneVersion:
         assert "01/01/2020" in html and "14/10/2020" in html and "15/10/2020" in html and "31/12/2020" in html
         assert 'data-library="lightgbm">4.6.0<' in html and 'data-parameter="num_leaves">15<' in html
         assert "importer.count" in html and "hs4" in html
-        assert f"12{point}3 s" in text(html)
+        assert ("huấn luyện trong 12,3 giây" if language == "vi" else "trained in 12.3 s") in text(html)
         assert 'id="model-activate"' in html  # ready, not active
         assert "hx-trigger" not in html
 
@@ -220,7 +221,7 @@ class TestActivation:
 
     @pytest.mark.parametrize("language, message", [
         ("en", "Only a trained model can be activated; version 3 is Training."),
-        ("vi", "Chỉ có thể kích hoạt mô hình đã huấn luyện xong; phiên bản 3 đang ở trạng thái Đang huấn luyện."),
+        ("vi", "Chỉ kích hoạt được mô hình đã huấn luyện xong; phiên bản 3 đang ở trạng thái “Đang huấn luyện”."),
     ])
     def test_a_refused_change_is_said_and_changes_nothing(self, risk_admin, versions, language, message):
         client = client_for(risk_admin, language)
