@@ -92,9 +92,15 @@ class TestTheList:
         assert re.search(r'<input type="text" name="seed" value="7"', html)
         assert 'id="no-versions"' in html and 'id="model-rollback"' not in html
 
-    def test_the_risk_menu_leads_here(self, risk_admin):
-        html = client_for(risk_admin, "vi").get(reverse("risk:rule-list")).content.decode()
-        assert f'id="nav-learned-model" href="{reverse("risk:model")}">Mô hình học máy</a>' in html
+    def test_the_risk_menu_leads_here_and_here_to_the_import_of_history(self, risk_admin):
+        client = client_for(risk_admin, "vi")
+        html = client.get(reverse("risk:rule-list")).content.decode()
+        assert f'class="nav-link" id="nav-learned-model" href="{reverse("risk:model")}">Mô hình học máy</a>' in html
+        html = client.get(reverse("risk:model")).content.decode()
+        assert f'href="{reverse("risk:history-import")}" class="btn btn-sm btn-outline-primary" id="import-history">' in html
+        assert 'class="nav-link active" id="nav-learned-model"' in html
+        html = client.get(reverse("risk:history-import")).content.decode()
+        assert 'class="nav-link active" id="nav-learned-model"' in html
 
     @pytest.mark.parametrize("who", ["officer", "trader1"])
     def test_only_risk_admins(self, request, who):

@@ -327,6 +327,14 @@ def database_snapshot() -> dict[str, str]:
 
 
 UPLOAD = object()  # in a body: a fresh PDF upload in each request
+HISTORY_UPLOAD = object()  # a fresh CSV of outside history (the KCS data set's format), two rows
+HISTORY_CSV = (
+    "Declaration ID,Date,Office ID,Process Type,Import Type,Import Use,Payment Type,Mode of Transport,Declarant ID,"
+    "Importer ID,Seller ID,Courier ID,HS6 Code,Country of Departure,Country of Origin,Tax Rate,Tax Type,"
+    "Country of Origin Indicator,Net Mass,Item Price,Fraud,Critical Fraud\n"
+    "M0000001,2020-01-02,30,B,11,21,11,10,DEC0001,IMP0001,SEL0001,,440890,BE,BE,0.0,FEU1,G,108.0,372254.4,0,0\n"
+    "M0000002,2020-01-03,40,B,11,21,11,40,DEC0002,IMP0002,,,690722,CN,CN,8.0,A,Y,11352.0,375751.2,1,2\n"
+).encode()
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
@@ -334,6 +342,8 @@ def fill(value, names: dict):
     """The body or path with the world's values in place of {placeholders} ("{rule}" alone keeps its type)."""
     if value is UPLOAD:
         return SimpleUploadedFile("packing-list.pdf", PDF, content_type="application/pdf")
+    if value is HISTORY_UPLOAD:
+        return SimpleUploadedFile("history.csv", HISTORY_CSV, content_type="text/csv")
     if isinstance(value, str):
         whole = PLACEHOLDER.fullmatch(value)
         if whole:

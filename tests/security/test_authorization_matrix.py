@@ -61,6 +61,7 @@ from risk.learned_models import RiskModelVersion
 from tests.payloads import as_form_data, import_body, plain_import_body, rule_post
 from tests.security.support import (
     BOGUS_SIGNATURE,
+    HISTORY_UPLOAD,
     PLACEHOLDER,
     ROLES,
     UPLOAD,
@@ -168,6 +169,7 @@ BODIES = {
     "availability": {"available": False, "reason": "Annual leave"},
     "availability_form": {"available": "0", "reason": "Annual leave"},
     "class_policy_form": {"class-high-random_percent": "1,5", "class-high-cap_percent": "3"},
+    "history_import_form": {"file": HISTORY_UPLOAD, "source": "matrix", "currency": "KRW"},
     "audit_rule_form": {"name_en": "Cigarettes", "active": "on",
                         "cond-0-field": "items.hs_code", "cond-0-op": "startswith", "cond-0-value": "2402"},
 }
@@ -339,6 +341,9 @@ MATRIX = [
     row("POST",   "/risk/settings/classes/high/",                                     "class_caps_form",      302,   403,    403,     403,  302,  403,  302,   SF),
     row("GET",    "/risk/settings/cap-window/",                                       None,                   302,   403,    403,     403,  200,  403,  302,   SF),
     row("POST",   "/risk/settings/cap-window/",                                       "cap_window",           302,   403,    403,     403,  302,  403,  302,   SF),
+    row("GET",    "/risk/model/history/",                                             None,                   302,   403,    403,     403,  200,  403,  302,   SF),
+    row("POST",   "/risk/model/history/",                                             "history_import_form",  302,   403,    403,     403,  302,  403,  302,   SF),
+    row("POST",   "/risk/model/history/shipped/",                                     None,                   302,   403,    403,     403,  302,  403,  302,   SF),
     row("GET",    "/risk/enterprises/",                                               None,                   302,   403,    403,     403,  200,  403,  302,   SF),
     row("POST",   "/risk/enterprises/{tax_code}/compliance/",                         "compliance_form",      302,   403,    403,     403,  302,  403,  302,   SF),
     row("GET",    "/risk/enterprises/{tax_code}/",                                    None,                   302,   403,    403,     403,  200,  403,  302,   SF),
