@@ -9,6 +9,7 @@ no language); `factor_text` words it in the reader's language when it is shown.
 import math
 
 from django.utils.formats import number_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -92,6 +93,10 @@ def _number(value, places: int = 0) -> str:
 
 def factor_text(factor: dict) -> str:
     """The factor in the active language, e.g. "The importer's record: 3 discrepancies in 12 earlier items"."""
+    return capfirst(_factor_text(factor))
+
+
+def _factor_text(factor: dict) -> str:
     kind, subject, params = factor.get("factor"), factor.get("subject"), factor.get("params") or {}
     if kind == "record":
         label = _(GROUP_LABELS.get(subject, subject))

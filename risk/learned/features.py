@@ -228,7 +228,8 @@ class FeatureState:
         """A read-only copy for scoring: counts, medians and vocabulary; no unit-value lists."""
         medians = {key: (statistics.median(values), len(values)) for key, values in self.peers.items() if values}
         return FeatureState(counts={k: tuple(v) for k, v in self.counts.items()}, peers={}, medians=medians,
-                            labelled=self.labelled, found=self.found, vocabulary=self.vocabulary,
+                            labelled=self.labelled, found=self.found,
+                            vocabulary={name: dict(codes) for name, codes in self.vocabulary.items()},
                             vocabulary_open=False, frozen=True)
 
     def to_json(self) -> dict:

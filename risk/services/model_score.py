@@ -7,6 +7,7 @@ its most suspicious item's, explained by that item's factors. The active version
 once per worker process and kept until another version is activated (one indexed query per
 assessment tells which is active).
 """
+import logging
 import threading
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -14,11 +15,12 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy
 
 from customs_portal.prepared import PreparedQuery
-from risk.learned.artifact import ModelArtifact
+from risk.learned.artifact import ArtifactError, ModelArtifact
 from risk.learned.explain import factors_of
 from risk.learned_models import RiskModelVersion
 from risk.selectors.model_history import portal_row
 
+logger = logging.getLogger(__name__)
 SCORE_PLACES = Decimal("0.0001")
 _active = PreparedQuery(lambda: RiskModelVersion.objects.filter(active=True).values_list("id", flat=True))
 _cache: dict = {}
@@ -48,7 +50,13 @@ def active_model() -> tuple[int, int, ModelArtifact] | None:
             stored = RiskModelVersion.objects.filter(pk=version_id).values_list("number", "artifact").first()
             if stored is None or stored[1] is None:
                 return None
-            cached = (version_id, stored[0], ModelArtifact.from_bytes(stored[1]))
+            try:
+                artifact = ModelArtifact.from_bytes(stored[1])
+            except ArtifactError:
+                # A damaged model must not stop clearance: the rules run without `model.score`.
+                logger.exception("the active model version %s cannot be loaded; assessing without it", stored[0])
+                return None
+            cached = (version_id, stored[0], artifact)
             _cache["active"] = cached
     return cached
 
