@@ -6,6 +6,7 @@ from risk.views import (
     compliance,
     enterprises,
     history_import,
+    model_versions,
     reference_prices,
     rules,
     selectivity,
@@ -49,4 +50,9 @@ urlpatterns = [
     path("model/history/shipped/", history_import.history_import_shipped, name="history-import-shipped"),
     path("backtest/", backtests.backtest, name="backtest"),
     path("backtest/<int:pk>/", backtests.backtest_run, name="backtest-run"),
+    path("model/", model_versions.model_overview, name="model"),
+    path("model/versions/<int:number>/", model_versions.model_version, name="model-version"),
+    path("model/versions/<int:number>/activate/", model_versions.model_version_activate, name="model-version-activate"),
+    path("model/rollback/", model_versions.model_rollback, name="model-rollback"),
+    path("model/deactivate/", model_versions.model_deactivate, name="model-deactivate"),
 ]
