@@ -127,5 +127,12 @@ class RiskModelVersion(models.Model):
             models.CheckConstraint(condition=models.Q(active=False) | models.Q(state="ready"), name="risk_model_active_is_ready"),
         ]
 
+    @property
+    def error_text(self) -> str:
+        """Why training failed, in the reader's language."""
+        from risk.learned.training import training_error_text
+
+        return training_error_text(self.error) if self.error else ""
+
     def __str__(self):
         return f"model v{self.number} ({self.state}{', active' if self.active else ''})"

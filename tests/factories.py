@@ -1,10 +1,13 @@
 """Builders of test data: factory_boy factories for the accounts, and declarations, documents and
 requests for documents built through the portal's own services (so they are in the state those
 services leave them in)."""
+import functools
 import io
 from datetime import date, timedelta
 
 import factory
+import lightgbm
+import numpy
 from django.utils import timezone
 from PIL import Image
 from pypdf import PdfWriter
@@ -15,7 +18,8 @@ from declarations.api.serializers import DeclarationWriteSerializer
 from declarations.models import Declaration, DocumentRequest
 from declarations.services.declarations import declaration_create, declaration_submit
 from reference.models import CustomsOffice
-from risk.learned.features import FEATURE_NAMES
+from risk.learned.artifact import ModelArtifact
+from risk.learned.features import FEATURE_NAMES, FeatureState
 from risk.learned.training import DEFAULT_PARAMETERS
 from risk.learned_models import RiskModelVersion
 from risk.models import ClassSelectivity, RiskSettings
@@ -245,8 +249,21 @@ MODEL_ROWS = {"history": 15000, "labelled": 12500, "positives": 2650, "training"
                           "kcs": {"rows": 12500, "labelled": 12500, "positives": 2650}}}
 
 
+@functools.cache
+def tiny_model_artifact() -> bytes:
+    """A real artifact of a two-tree model on random rows: it loads and scores (every score near the
+    base rate), so a version can be activated; the tests that need a model that learned something
+    train one (tests/risk/model_support.py)."""
+    generator = numpy.random.default_rng(7)
+    matrix = generator.random((200, len(FEATURE_NAMES)))
+    labels = (generator.random(200) < 0.3).astype(float)
+    booster = lightgbm.train({"objective": "binary", "verbosity": -1, "num_threads": 1, "seed": 7},
+                             lightgbm.Dataset(matrix, label=labels), num_boost_round=2)
+    return ModelArtifact(booster=booster, state=FeatureState().freeze(), seed=7).to_bytes()
+
+
 def model_version_ready(number: int, *, active: bool = False, **fields):
-    """A trained version as risk_model_train leaves it (no artifact: nothing is scored with it)."""
+    """A trained version as risk_model_train leaves it, with a tiny real artifact (`tiny_model_artifact`)."""
     now = timezone.now()
     values = {
         "state": RiskModelVersion.State.READY, "progress": 100, "seed": 7, "include_sources": ["kcs"],
@@ -255,7 +272,7 @@ def model_version_ready(number: int, *, active: bool = False, **fields):
         "evaluation_to": date(2020, 12, 31), "rows": MODEL_ROWS, "features": list(FEATURE_NAMES),
         "parameters": {**DEFAULT_PARAMETERS, "seed": 7},
         "library_versions": {"lightgbm": "4.6.0", "numpy": "2.2.6", "python": "3.11.2"},
-        "metrics": MODEL_METRICS, "training_seconds": 12.34,
+        "metrics": MODEL_METRICS, "training_seconds": 12.34, "artifact": tiny_model_artifact(),
         "active": active, "activated_at": now if active else None,
     }
     return RiskModelVersion.objects.create(number=number, **{**values, **fields})

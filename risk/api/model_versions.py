@@ -39,6 +39,8 @@ class ModelVersionSerializer(serializers.ModelSerializer):
                                                                   "items of the evaluation window (0–1); null before ready")
     precision_top_10 = serializers.SerializerMethodField(help_text="the same among the 10 % most suspicious")
     auc = serializers.SerializerMethodField(help_text="ROC AUC on the evaluation window; null before ready")
+    error = serializers.CharField(source="error_text", read_only=True,
+                                  help_text="why training failed, in the request's language; empty otherwise")
 
     class Meta:
         model = RiskModelVersion

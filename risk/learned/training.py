@@ -7,6 +7,7 @@ the window (`metrics`), then refits on every labelled row and keeps the state af
 scoring. Seeded and single-threaded per tree build (`deterministic`): the same rows and seed give the
 same model and the same scores.
 """
+import json
 import platform
 import time
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from datetime import date
 
 import lightgbm
 import numpy
+from django.utils.translation import gettext, gettext_noop
 
 from risk.learned.artifact import ModelArtifact
 from risk.learned.features import CATEGORY_INDEXES, FEATURE_NAMES, history_features
@@ -39,8 +41,40 @@ MIN_LABELLED = 200
 MIN_CLASS = 20  # positives and negatives in each part
 
 
+# Why a history cannot train a model, in plain words; stored with their parameters on the version and
+# worded in the reader's language when shown (`training_error_text`).
+TRAINING_ERRORS = {
+    "too_few_labelled": gettext_noop(
+        "Only %(labelled)s declarations' items have a check's outcome; at least %(needed)s are needed."),
+    "too_few_training": gettext_noop(
+        "The training window has %(positives)s items found at fault and %(negatives)s found compliant; "
+        "at least %(needed)s of each are needed."),
+    "too_few_evaluation": gettext_noop(
+        "The evaluation window has %(positives)s items found at fault and %(negatives)s found compliant; "
+        "at least %(needed)s of each are needed. Import more history (the data set shipped with the portal, "
+        "for one) and include it."),
+}
+
+
 class TrainingError(ValueError):
-    """The history cannot train a model; the message says why, in plain words."""
+    """The history cannot train a model; the message says why, in plain words (English; `stored()`
+    keeps the code and parameters so that a page words it in its reader's language)."""
+
+    def __init__(self, code: str, **params):
+        self.code, self.params = code, params
+        super().__init__(TRAINING_ERRORS[code] % params)
+
+    def stored(self) -> str:
+        return json.dumps({"code": self.code, "params": self.params})
+
+
+def training_error_text(stored: str) -> str:
+    """A version's stored error in the active language (a TrainingError's), or as it was stored."""
+    try:
+        data = json.loads(stored)
+        return gettext(TRAINING_ERRORS[data["code"]]) % data["params"]
+    except (ValueError, KeyError, TypeError):
+        return stored
 
 
 @dataclass
@@ -131,7 +165,7 @@ def model_train(rows, *, seed: int = 7, parameters: dict | None = None, progress
         rows, progress=lambda done, total: report(5 + int(45 * done / max(total, 1)), "features"))
     labelled = [i for i, row in enumerate(ordered) if row.fraud is not None]
     if len(labelled) < MIN_LABELLED:
-        raise TrainingError(f"Only {len(labelled)} declarations' items have a check's outcome; at least {MIN_LABELLED} are needed.")
+        raise TrainingError("too_few_labelled", labelled=len(labelled), needed=MIN_LABELLED)
     split = labelled[int(len(labelled) * (1 - EVALUATION_SHARE))]
     split_date = ordered[split].declared_on
     train_idx = [i for i in labelled if ordered[i].declared_on < split_date]
@@ -141,9 +175,7 @@ def model_train(rows, *, seed: int = 7, parameters: dict | None = None, progress
     for part, idx in (("training", train_idx), ("evaluation", eval_idx)):
         positives = int(labels[idx].sum()) if idx else 0
         if positives < MIN_CLASS or len(idx) - positives < MIN_CLASS:
-            raise TrainingError(
-                f"The {part} window has {positives} items found at fault and {len(idx) - positives} found compliant; "
-                f"at least {MIN_CLASS} of each are needed.")
+            raise TrainingError(f"too_few_{part}", positives=positives, negatives=len(idx) - positives, needed=MIN_CLASS)
     report(55, "evaluation model")
     evaluation_model = _fit(features[train_idx], labels[train_idx], parameters, seed)
     eval_scores = evaluation_model.predict(features[eval_idx], num_threads=1)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customs_portal.audit.services import audit_record
+from risk.learned.artifact import ArtifactError, ModelArtifact
 from risk.learned.features import FEATURE_NAMES
 from risk.learned.training import TrainingError, model_train
 from risk.learned_models import RiskModelVersion
@@ -71,7 +72,7 @@ def risk_model_train(*, version_id: int) -> RiskModelVersion | None:
         result = model_train(rows, seed=version.seed, progress=_progress_writer(version.pk))
     except TrainingError as error:
         RiskModelVersion.objects.filter(pk=version.pk, state=RiskModelVersion.State.TRAINING).update(
-            state=RiskModelVersion.State.FAILED, error=str(error), finished_at=timezone.now())
+            state=RiskModelVersion.State.FAILED, error=error.stored(), finished_at=timezone.now())
         version.refresh_from_db()
         return version
     except Exception as error:
@@ -93,6 +94,12 @@ def risk_model_train(*, version_id: int) -> RiskModelVersion | None:
 
 
 def _activate(version: RiskModelVersion | None, *, user, action: str) -> RiskModelVersion | None:
+    if version is not None:
+        try:  # a version the worker could not load would leave clearance without the model it expects
+            ModelArtifact.from_bytes(version.artifact)
+        except ArtifactError:
+            raise RiskModelError(_("Version %(number)s was trained with other features than this portal's; "
+                                   "train a new version.") % {"number": version.number}) from None
     current = RiskModelVersion.objects.select_for_update().filter(active=True).first()
     if version is not None and current is not None and current.pk == version.pk:
         return version

@@ -102,7 +102,7 @@ def model_overview(request):
             messages.success(request, _("Version %(number)s is queued for training.") % {"number": version.number})
             return redirect("risk:model-version", number=version.number)
     else:
-        form = ModelTrainForm(source_choices=names)
+        form = ModelTrainForm(source_choices=names, initial={"sources": list(names)})
     versions = list(model_versions())
     for version in versions:
         version.summary = version_summary(version)

@@ -88,7 +88,7 @@ class TestTheList:
         assert "02/01/2020 – 31/12/2020" in kcs
         portal = html.split('<tr data-source="portal">')[1].split("</tr>")[0]
         assert re.findall(r'data-figure="(\w+)">([^<]*)<', portal) == [("rows", "0"), ("labelled", "0"), ("positives", "0")]
-        assert '<input class="form-check-input" type="checkbox" name="sources" value="kcs" id="id_sources_0">' in html
+        assert '<input class="form-check-input" type="checkbox" name="sources" value="kcs" id="id_sources_0" checked>' in html  # every source, unless unticked
         assert re.search(r'<input type="text" name="seed" value="7"', html)
         assert 'id="no-versions"' in html and 'id="model-rollback"' not in html
 

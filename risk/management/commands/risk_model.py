@@ -23,7 +23,7 @@ def metrics_lines(version: RiskModelVersion) -> list[str]:
     metrics = version.metrics or {}
     lines = [f"model v{version.number}: {version.state}"]
     if version.state == RiskModelVersion.State.FAILED:
-        return lines + [f"  {version.error}"]
+        return lines + [f"  {version.error_text}"]
     if not metrics:
         return lines
     rows = version.rows or {}
