@@ -10,7 +10,7 @@ the end the highest rate held with p95 submit→channel under 2 s and no errors.
 pgbench (a simple insert transaction) and prints the ratio of declarations/s to its tps.
 
 Usage: .venv/bin/python bench/load.py [--steps 30,40,50,60,70] [--step-seconds 20]
-       [--web-workers 2] [--worker-pool solo] [--worker-concurrency 1] [--readers 10]
+       [--web-workers 2] [--worker-pool solo] [--worker-concurrency 1] [--readers 10] [--with-model]
 Defaults are what held the most on a 2-core machine: one uvicorn worker per core, one Celery
 worker process that runs its tasks itself (solo pool: no hand-over to a child process); a
 prefork worker with 2 children, or 3 uvicorn workers, held about 50 and 40/s against 64/s.
@@ -92,6 +92,10 @@ class Portal:
             "    u.set_password('demo12345'); u.save()\n"
         )
         run([PYTHON, "manage.py", "shell", "-c", setup], self.env)
+        if self.args.with_model:
+            # The learned model active (issue 16): every assessment scores its items and explains the score.
+            run([PYTHON, "manage.py", "import_history", "risk/history_data/kcs/df_syn_train_eng.csv"], self.env)
+            run([PYTHON, "manage.py", "risk_model", "train", "--activate"], self.env)
         self._spawn("uvicorn", [PYTHON, "-m", "uvicorn", "customs_portal.asgi:application", "--host", "127.0.0.1",
                                 "--port", str(self.port), "--workers", str(self.args.web_workers), "--lifespan", "off",
                                 "--limit-concurrency", str(self.args.limit_concurrency),
@@ -294,6 +298,8 @@ def main():
     parser.add_argument("--readers", type=int, default=10)
     parser.add_argument("--port", type=int, default=8321)
     parser.add_argument("--limit-concurrency", type=int, default=25, help="per web worker (uvicorn); excess gets 503")
+    parser.add_argument("--with-model", action="store_true",
+                        help="import the KCS history, train and activate the learned risk model first")
     parser.add_argument("--pgbench-seconds", type=int, default=15)
     args = parser.parse_args()
     args.start = not args.base_url

@@ -82,6 +82,18 @@ def post_clearance_findings_by_enterprise(*, enterprise_ids, since: datetime) ->
     return {row["declaration__enterprise_id"]: row["n"] for row in rows}
 
 
+def post_clearance_outcomes_by_declaration(*, declaration_ids=None) -> dict[int, bool]:
+    """{declaration id: True when its audit closed with a discrepancy, False when it closed without},
+    for the declarations in `declaration_ids` (all when None); open audits are not an outcome yet.
+    Registered with risk's learned model as labels (risk/selectors/model_history.py): a finding after
+    clearance makes a declaration positive."""
+    audits = Audit.objects.filter(status=AuditStatus.CLOSED)
+    if declaration_ids is not None:
+        audits = audits.filter(declaration_id__in=list(declaration_ids))
+    return {declaration_id: outcome == AuditOutcome.DISCREPANCY
+            for declaration_id, outcome in audits.values_list("declaration_id", "outcome")}
+
+
 def class_policies_with_share(*, now=None) -> list[dict]:
     """Per compliance class, in the classes' order: its random rate and cap (the defaults when no
     selection made its row yet) and the live share over the rolling window, as the selection

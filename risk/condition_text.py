@@ -103,6 +103,9 @@ WORDINGS: dict[str, Wording] = {
     "taxes.total": Wording(pgettext_lazy("condition subject", "The total of duties and taxes"),
                            gettext_lazy("taxes: %(value)s"), unit=gettext_lazy("%(number)s VND")),
     "item_count": Wording(pgettext_lazy("condition subject", "The number of goods items"), gettext_lazy("items: %(value)s")),
+    # 0–1 as the risk admin writes it in the rule; the review page also shows it as a percentage (risk/model_explanation.py).
+    "model.score": Wording(pgettext_lazy("condition subject", "The learned model's score"),
+                           gettext_lazy("model's score: %(value)s")),
 }
 
 

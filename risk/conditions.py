@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from customs_portal.accounts.models import ComplianceLevel
+from customs_portal.localization import number_text
 from declarations.models import Direction, TransportMode
 from reference.agreements import PREFERENCE_CODES
 
@@ -31,6 +32,7 @@ class Field:
     kind: str  # "text", "code", "country", "hs", "choice", "number", "bool"
     label: str
     choices: tuple = ()
+    bounds: tuple = ()  # a number field's (lowest, highest) value, when it has them
 
     @property
     def ops(self) -> tuple:
@@ -81,7 +83,7 @@ FIELDS: dict[str, Field] = {
         Field("item_count", "number", gettext_noop("Number of items")),
         # The active learned model's score, 0–1 (risk/services/model_score.py); absent without an
         # active model, when no condition on it holds.
-        Field("model.score", "number", gettext_noop("Learned model's score (0–1)")),
+        Field("model.score", "number", gettext_noop("Learned model's score (0–1)"), bounds=(Decimal(0), Decimal(1))),
     ]
 }
 COUNTRY_CODES = frozenset(c.alpha_2 for c in pycountry.countries)
@@ -102,6 +104,10 @@ def _normalise_scalar(field: Field, value, op: str):
             raise ConditionError(_("%(field)s needs a number, not %(value)r.") % {"field": field.name, "value": value}) from None
         if not number.is_finite() or abs(number) > Decimal("1e15"):
             raise ConditionError(_("%(field)s needs a finite number.") % {"field": field.name})
+        if field.bounds and not field.bounds[0] <= number <= field.bounds[1]:
+            low, high = field.bounds
+            raise ConditionError(_("%(field)s is a number from %(low)s to %(high)s, not %(value)s.") % {
+                "field": field.name, "low": number_text(low), "high": number_text(high), "value": number_text(number)})
         return str(number)
     if kind == "bool":
         if not isinstance(value, bool):

@@ -1,6 +1,7 @@
 """The risk explanation of a declaration as the officer's review page shows it: the rules that
 fired with the values that fired them (in words), the score against the thresholds, the
-channel the rules or the content required. Reads only; declarations' review page asks for it
+channel the rules or the content required, and the learned model's score with its reasons
+(risk/model_explanation.py). Reads only; declarations' review page asks for it
 through its `risk_explanation` extension point (registered in risk/apps.py)."""
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from declarations.lifecycle import Channel
 from declarations.models import Declaration
 from declarations.review_display import decimal_or_none, decimal_text, value_text
 from risk.condition_text import reason_sentence
+from risk.model_explanation import model_explanation
 from risk.selectivity import (
     CAPPED_RED_TO_GREEN,
     CAPPED_RED_TO_YELLOW,
@@ -65,6 +67,7 @@ def risk_explanation(*, declaration: Declaration) -> dict | None:
         "selectivity": selectivity_text(selectivity, score=assessment.score, yellow=yellow, red=red) if selectivity else "",
         "stale": assessment.declaration_version != declaration.version,
         "floor": thresholds.get("channel_floor"),
+        "model": model_explanation(assessment),
     }
 
 

@@ -9,6 +9,7 @@ active (docs/decisions.md, "The learned risk model").
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 PORTAL_SOURCE = "portal"
 
@@ -86,7 +87,7 @@ class RiskModelVersion(models.Model):
     progress, then ready (or failed). A risk admin activates one at a time (audited)."""
 
     class State(models.TextChoices):
-        PENDING = "pending", _("Waiting")
+        PENDING = "pending", pgettext_lazy("model version state", "Waiting")
         TRAINING = "training", _("Training")
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")

@@ -12,6 +12,7 @@ from declarations.models import Declaration
 from risk.services.assessment import risk_assess
 from risk.services.backtest import backtest_execute
 from risk.services.risk_model import risk_model_train
+from risk.services.risk_model_sweep import risk_model_versions_sweep
 
 logger = logging.getLogger(__name__)
 RISK_QUEUE = "risk"
@@ -91,3 +92,10 @@ def compliance_compute_task() -> int:
     from risk.services.compliance import compliance_compute
 
     return len(compliance_compute().changed)
+
+
+@shared_task(name="risk.model_sweep", acks_late=True)
+def risk_model_sweep_task() -> dict:
+    """Queue again model versions whose training message was lost; fail those whose worker died."""
+    sweep = risk_model_versions_sweep(enqueue=risk_model_train_enqueue)
+    return {"queued": sweep.queued, "failed": sweep.failed}

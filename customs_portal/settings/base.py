@@ -359,6 +359,11 @@ RISK_SELECTION_KEY = env("RISK_SELECTION_KEY", default="")
 # Registered declarations still unassessed after RISK_SWEEP_AFTER_SECONDS are queued again
 # by the sweeper, which beat runs every RISK_SWEEP_INTERVAL_SECONDS.
 RISK_SWEEP_AFTER_SECONDS = env.int("RISK_SWEEP_AFTER_SECONDS", default=60)
+# Learned model versions (risk/services/risk_model_sweep.py): one still pending after this long is
+# queued for training again (its message was lost); one still training this long after it started
+# is marked failed (its worker died). Beat sweeps every RISK_MODEL_SWEEP_INTERVAL_SECONDS.
+RISK_MODEL_PENDING_RETRY_SECONDS = env.int("RISK_MODEL_PENDING_RETRY_SECONDS", default=300)
+RISK_MODEL_TRAINING_TIMEOUT_SECONDS = env.int("RISK_MODEL_TRAINING_TIMEOUT_SECONDS", default=1800)
 # A compliance level chosen on the enterprise list (not priority) overrides the computed one for this long.
 COMPLIANCE_OVERRIDE_DEFAULT_DAYS = env.int("COMPLIANCE_OVERRIDE_DEFAULT_DAYS", default=90)
 # Yellow and red declarations go to the officer of their office with the least open work
@@ -381,6 +386,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("RISK_SWEEP_INTERVAL_SECONDS", default=30.0),
         # Sweeps that queued up while Redis or the workers were away are dropped, not run in a burst.
         "options": {"expires": env.float("RISK_SWEEP_INTERVAL_SECONDS", default=30.0)},
+    },
+    # Learned model versions left pending (a lost message) or training (a dead worker).
+    "risk-model-sweep": {
+        "task": "risk.model_sweep",
+        "schedule": env.float("RISK_MODEL_SWEEP_INTERVAL_SECONDS", default=60.0),
+        "options": {"expires": env.float("RISK_MODEL_SWEEP_INTERVAL_SECONDS", default=60.0)},
     },
     # Payments (local time): late interest of unpaid declarations, then the bank statement of the day before.
     "payments-late-interest-daily": {"task": "payments.late_interest_update", "schedule": crontab(hour=0, minute=5)},

@@ -31,6 +31,7 @@ from declarations.services.lifecycle import declaration_lock
 from post_clearance.models import Audit, AuditRule, ClassPolicy, Selection, SelectionReason
 from risk.conditions import FIELDS
 from risk.engine import CompiledRule, CompiledRuleSet, compile_condition
+from risk.selectors import assessment_latest
 from risk.services.assessment import random_draw_for, random_selection_key_id
 from risk.services.facts import declaration_facts
 
@@ -91,6 +92,16 @@ def cap_allows(cap_rate: Decimal, *, decided: int, selected: int) -> bool:
     return selected + 1 <= math.ceil(cap_rate * (decided + 1))
 
 
+def audit_facts(declaration: Declaration):
+    """What audit rules read: the declaration's facts, and the learned model's score as it was when the
+    declaration was assessed (its assessment keeps it), so a rule on `model.score` reads what clearance read."""
+    facts = declaration_facts(declaration=declaration)
+    assessed = assessment_latest(declaration_id=declaration.pk)
+    if assessed is not None and assessed.model_score is not None:
+        facts.header["model.score"] = assessed.model_score
+    return facts
+
+
 def post_clearance_select(*, declaration_id: int, now=None) -> Selection | None:
     """Decide once whether a released declaration is audited; running it again changes nothing.
     None when the declaration is gone or not released."""
@@ -110,7 +121,7 @@ def post_clearance_select(*, declaration_id: int, now=None) -> Selection | None:
         deadline = audit_deadline(registered_on)
         draw = random_draw_for(declaration, purpose=DRAW_PURPOSE)
         decided, selected_before = class_share(level=level, now=now)
-        fired = audit_rule_set().evaluate(declaration_facts(declaration=declaration)).fired
+        fired = audit_rule_set().evaluate(audit_facts(declaration)).fired
         share_after = Decimal(selected_before + 1) / Decimal(decided + 1)
         if timezone.localdate(now) > deadline:
             reason = SelectionReason.OUT_OF_PERIOD

@@ -49,11 +49,29 @@ class RuleHitRateSerializer(HitRateSerializer):
     active = serializers.BooleanField()
 
 
+class ModelBandsSerializer(serializers.Serializer):
+    high = HitRateSerializer(help_text="score ≥ 0.8")
+    medium = HitRateSerializer(help_text="0.5 ≤ score < 0.8")
+    low = HitRateSerializer(help_text="score < 0.5")
+
+
+class ModelVersionHitRatesSerializer(serializers.Serializer):
+    version = serializers.IntegerField(source="number", help_text="the model version's number")
+    bands = ModelBandsSerializer(help_text="the checks the version scored, by band of its score")
+    all = HitRateSerializer(source="total", help_text="every check the version scored")
+
+
+class ModelHitRatesSerializer(serializers.Serializer):
+    versions = ModelVersionHitRatesSerializer(many=True, help_text="each version that scored checks, newest first")
+    rules_on_score = HitRateSerializer(help_text="the checks any rule with a condition on model.score selected")
+
+
 class HitRatesSerializer(serializers.Serializer):
     date_from = serializers.DateField()
     date_to = serializers.DateField()
     random_selection = HitRateSerializer()
     rules = RuleHitRateSerializer(many=True)
+    models = ModelHitRatesSerializer(help_text="the learned model's: per version by band of its score, and its rules")
 
 
 class HitRatesView(APIView):
@@ -65,7 +83,10 @@ class HitRatesView(APIView):
                     "90 days): per rule, the yellow and red checks it selected that have a result (`checked`: an "
                     "inspection result recorded, or the declaration cleared or rejected) and those that found a "
                     "discrepancy (`found`: an inspection with a discrepancy, or a rejection), and their ratio. "
-                    "Every rule is listed, in id order; `random_selection` is the same for the random draw.",
+                    "Every rule is listed, in id order; `random_selection` is the same for the random draw. "
+                    "`models`: for each learned model version, the checks whose assessment (the first in the period "
+                    "that sent the declaration to yellow or red) it scored, by band of that score, and the checks "
+                    "selected by any rule on `model.score` (each also listed under `rules`).",
         parameters=[OpenApiParameter("from", str, description="YYYY-MM-DD"), OpenApiParameter("to", str, description="YYYY-MM-DD")],
         responses={200: HitRatesSerializer, 400: OpenApiResponse(description="A malformed date or period"),
                    403: OpenApiResponse(description="Not a risk administrator")})
@@ -77,5 +98,7 @@ class HitRatesView(APIView):
             rate = rates.of_rule(rule.pk)
             rules.append({"rule": rule.pk, "name": in_active_language(rule.current.name_vi, rule.current.name_en),
                           "active": rule.current.active, "checked": rate.checked, "found": rate.found, "rate": rate.rate})
+        models = {"versions": rates.models, "rules_on_score": rates.model_rules}
         return Response(HitRatesSerializer({"date_from": date_from, "date_to": date_to,
-                                            "random_selection": rates.random_selection, "rules": rules}).data)
+                                            "random_selection": rates.random_selection, "rules": rules,
+                                            "models": models}).data)

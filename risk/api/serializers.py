@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
 
@@ -9,6 +10,7 @@ from customs_portal.accounts.models import ComplianceLevel, Enterprise
 from customs_portal.api.fields import DecimalField
 from declarations.lifecycle import Channel
 from risk.condition_text import reason_sentence
+from risk.model_explanation import model_explanation
 from risk.models import (
     Assessment,
     BacktestRun,
@@ -172,16 +174,40 @@ class RequiredMinimumSerializer(serializers.Serializer):
         return requirement_label(minimum.get("code", ""))
 
 
+class ModelFactorSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text='in the request\'s language, e.g. "The importer\'s record: 3 discrepancies '
+                                           'found in 12 earlier items"')
+    direction = serializers.ChoiceField(choices=["raises", "lowers"], help_text="whether it raises or lowers the score")
+    contribution = serializers.FloatField(help_text="its part of the score, in log-odds")
+
+
+class ModelViewSerializer(serializers.Serializer):
+    """The learned model's score of the declaration and what moved it most (risk/model_explanation.py)."""
+
+    version = serializers.IntegerField(help_text="the number of the model version that scored it")
+    score = serializers.DecimalField(max_digits=5, decimal_places=4, help_text="0–1, what rules on `model.score` compare with")
+    line_no = serializers.IntegerField(allow_null=True, help_text="the goods item the score is that of (its most suspicious)")
+    factors = ModelFactorSerializer(many=True, help_text="at most 5, the largest first")
+
+
 class RiskExplanationSerializer(serializers.ModelSerializer):
     """The `risk` block of a declaration for officers and risk admins (api.md)."""
 
     fired_rules = FiredRuleSerializer(many=True)
     required_minimums = RequiredMinimumSerializer(many=True)
+    model = serializers.SerializerMethodField(
+        help_text="null, or the learned model's score of the declaration and its reasons: an input of the rules, which "
+                  "decide the channel")
 
     class Meta:
         model = Assessment
         fields = ["score", "score_channel", "channel", "fired_rules", "required_minimums", "random_selection",
-                  "random_draw", "thresholds", "declaration_version", "created_at"]
+                  "random_draw", "thresholds", "declaration_version", "created_at", "model"]
+
+    @extend_schema_field(ModelViewSerializer(allow_null=True))
+    def get_model(self, assessment) -> dict | None:
+        view = model_explanation(assessment)
+        return ModelViewSerializer(view).data if view else None
 
 
 def risk_explanation_data(*, declaration) -> dict | None:
@@ -206,6 +232,11 @@ class BacktestRequestSerializer(serializers.Serializer):
     date_from = serializers.DateField()
     date_to = serializers.DateField()
     include_current = serializers.BooleanField(default=False, help_text="add the candidate rules to the rules in force")
+    baseline = serializers.ChoiceField(
+        choices=BacktestRun.Baseline.choices, default=BacktestRun.Baseline.DECIDED,
+        help_text="compare with the channels decided at the time (`decided`) or with the rules and settings in force "
+                  "run again (`rules_in_force`): \"current rules\" against \"current rules + a rule on model.score\" "
+                  "is include_current with that rule and baseline `rules_in_force`")
 
     def to_internal_value(self, data):
         # api.md names the range `from` / `to`.
@@ -227,7 +258,11 @@ class BacktestRunSerializer(serializers.ModelSerializer):
                   "discrepancy counts; `hit_rates` ({candidate, baseline}: per rule and for the random selection, past "
                   "physical inspections and document checks with `checked`, `found`, `hit_rate`) and `classes` "
                   "({window_days, fallback, seeded, candidate, baseline}: per compliance level, selections against the "
-                  "caps, required ones apart, random ones, and those the cap turned down). docs/api-additions.md")
+                  "caps, required ones apart, random ones, and those the cap turned down); `model` when a rule tests "
+                  "`model.score` (null otherwise): {active, version, version_id, sources, in_sample_until, in_sample, "
+                  "scored}, the learned model's version that scored each declaration from what was known before its "
+                  "day, and how many declarations were registered up to the end of its training data. "
+                  "docs/api-additions.md")
 
     class Meta:
         model = BacktestRun

@@ -7,6 +7,13 @@ from .compliance import (
     EnterpriseComplianceStateView,
 )
 from .hit_rate_views import HitRatesView
+from .model_versions import (
+    ModelDeactivateView,
+    ModelRollbackView,
+    ModelVersionActivateView,
+    ModelVersionDetailView,
+    ModelVersionListView,
+)
 from .selectivity import CapWindowView, ClassSelectivityDetailView, ClassSelectivityListView
 from .views import (
     BacktestDetailView,
@@ -38,6 +45,12 @@ urlpatterns = [
     path("risk/changes/<int:pk>/confirm/", RiskChangeConfirmView.as_view(), name="risk-change-confirm"),
     path("risk/backtest/", BacktestView.as_view(), name="risk-backtest"),
     path("risk/backtest/<int:pk>/", BacktestDetailView.as_view(), name="risk-backtest-detail"),
+    path("risk/model/versions/", ModelVersionListView.as_view(), name="risk-model-versions"),
+    path("risk/model/versions/<int:number>/", ModelVersionDetailView.as_view(), name="risk-model-version"),
+    path("risk/model/versions/<int:number>/activate/", ModelVersionActivateView.as_view(),
+         name="risk-model-version-activate"),
+    path("risk/model/rollback/", ModelRollbackView.as_view(), name="risk-model-rollback"),
+    path("risk/model/deactivate/", ModelDeactivateView.as_view(), name="risk-model-deactivate"),
     path("risk/watchlist/partners/", WatchlistedPartnerListView.as_view(), name="risk-watchlist-partners"),
     path("risk/watchlist/partners/<int:pk>/", WatchlistedPartnerDetailView.as_view(), name="risk-watchlist-partner"),
     path("risk/reference-prices/", ReferencePriceListView.as_view(), name="risk-reference-prices"),

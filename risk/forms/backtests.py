@@ -2,6 +2,7 @@
 period of the rule form's backtest. The service (risk.services.backtest) judges the rest."""
 import re
 from datetime import timedelta
+from decimal import Decimal
 from typing import ClassVar
 
 from django import forms
@@ -23,11 +24,24 @@ class BacktestForm(PortalForm):
                                          help_text=_("Otherwise the chosen rules are tried on their own."),
                                          widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
 
-    SERVICE_FIELDS: ClassVar[dict] = {"to": "date_to", "from": "date_from"}
+    # The preset "rules in force + model rule" (`preset=True`): model.score ≥ threshold → +score, added to
+    # the rules in force, against the rules in force alone (risk.services.backtest.backtest_model_rule_start).
+    model_threshold = forms.DecimalField(label=_("Model score at least"), min_value=0, max_value=1, max_digits=5,
+                                         decimal_places=4, initial=Decimal("0.8"), required=False,
+                                         widget=forms.NumberInput(attrs={"step": "0.01", "class": "form-control"}))
+    model_score = forms.IntegerField(label=_("Adds to the score"), min_value=-1000, max_value=1000, initial=40,
+                                     required=False, widget=forms.NumberInput(attrs={"class": "form-control"}))
 
-    def __init__(self, *args, rule_choices=(), **kwargs):
+    SERVICE_FIELDS: ClassVar[dict] = {"to": "date_to", "from": "date_from"}
+    PRESET = "model_rule"
+
+    def __init__(self, *args, rule_choices=(), preset: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rules"].choices = list(rule_choices)
+        self.preset = preset
+        if preset:  # the model rule alone is a candidate; the rules chosen, if any, are added to it
+            self.fields["rules"].required = False
+            self.fields["model_threshold"].required = self.fields["model_score"].required = True
         self.rule_errors: list[str] = []
 
     def set_service_errors(self, errors: dict) -> None:

@@ -36,6 +36,7 @@ FIELD_GROUPS = {
     "invoice": _("Invoice"),
     "items": _("Goods items (any item)"),
     "taxes": _("Taxes"),
+    "model": _("Learned model"),
 }
 OP_LABELS = {
     "eq": _("is"),

@@ -9,6 +9,7 @@ no language); `factor_text` words it in the reader's language when it is shown.
 import math
 
 from django.utils.formats import number_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -74,7 +75,7 @@ def factors_of(row: HistoryRow, vector, contributions, *, top: int = TOP_FACTORS
               "log_duty": row.item_price * row.tax_rate / 100.0}
     for name in NUMBERS:
         factors.append({"factor": "number", "subject": name, "contribution": float(contributions[_INDEX[f"number.{name}"]]),
-                        "params": {"value": values[name], "currency": row.currency}})
+                        "params": {"value": values[name], "currency": row.currency, "unit": row.unit}})
     for name in CATEGORIES:
         value = row.hs6[:2] if name == "hs2" else row.hs6[:4] if name == "hs4" else getattr(row, name)
         factors.append({"factor": "category", "subject": name,
@@ -92,6 +93,10 @@ def _number(value, places: int = 0) -> str:
 
 def factor_text(factor: dict) -> str:
     """The factor in the active language, e.g. "The importer's record: 3 discrepancies in 12 earlier items"."""
+    return capfirst(_factor_text(factor))
+
+
+def _factor_text(factor: dict) -> str:
     kind, subject, params = factor.get("factor"), factor.get("subject"), factor.get("params") or {}
     if kind == "record":
         label = _(GROUP_LABELS.get(subject, subject))
@@ -119,7 +124,11 @@ def factor_text(factor: dict) -> str:
         if subject == "tax_rate":
             return f"{label}: {_number(value, 1)} %"
         if subject == "net_mass":
+            if params.get("unit", "KGM") != "KGM":
+                return f"{_('Quantity')}: {_number(value, 1)} {params['unit']}"
             return f"{label}: {_number(value, 1)} kg"
+        if subject == "log_unit_value" and params.get("unit", "KGM") != "KGM":
+            return f"{label}: {_number(value)} {params.get('currency', '')}/{params['unit']}"
         return f"{label}: {_number(value)} {params.get('currency', '')}".rstrip()
     if kind == "category":
         value = params.get("value") or "—"

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_noop
 
 from risk.learned.rows import HistoryRow
 
-FEATURE_FORMAT = 1
+FEATURE_FORMAT = 2  # 2: unit values compared per currency and unit
 # Weight of the overall rate in a smoothed violation rate: (found + W × overall) / (checked + W).
 PRIOR_WEIGHT = 10.0
 # Unit values kept per peer group: the median of the latest ones is the peers' price.
@@ -54,7 +54,8 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("origin", ("origin_country",)),
     ("departure", ("departure_country",)),
 )
-# Unit value (price per kg) compared with the median of these peers, in the same currency.
+# Unit value (price per unit of quantity: per kg for the imported history) compared with the median of
+# these peers, in the same currency and unit.
 PEERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("hs6", ("hs6",)),
     ("hs6_origin", ("hs6", "origin_country")),
@@ -137,7 +138,7 @@ class FeatureState:
     (fixed once training ends: a value first seen later is unknown to the model)."""
 
     counts: dict = field(default_factory=dict)  # "group\x1ekey" -> [rows, labelled, found]
-    peers: dict = field(default_factory=dict)  # "peer\x1ecurrency\x1ekey" -> deque of unit values
+    peers: dict = field(default_factory=dict)  # "peer\x1ecurrency/unit\x1ekey" -> deque of unit values
     medians: dict = field(default_factory=dict)  # same key -> (median, count): cache or frozen values
     labelled: int = 0
     found: int = 0
@@ -174,7 +175,7 @@ class FeatureState:
             vector += [float(rows), float(found), (found + PRIOR_WEIGHT * overall) / (labelled + PRIOR_WEIGHT)]
         for peer, fields in PEERS:
             key = _key(row, derived, fields)
-            median = self._median(f"{peer}\x1e{row.currency}\x1e{key}") if key is not None else None
+            median = self._median(f"{peer}\x1e{row.currency}/{row.unit}\x1e{key}") if key is not None else None
             if median is None:
                 vector += [NAN, 0.0]
             else:
@@ -208,7 +209,7 @@ class FeatureState:
             key = _key(row, derived, fields)
             if key is None:
                 continue
-            peer_key = f"{peer}\x1e{row.currency}\x1e{key}"
+            peer_key = f"{peer}\x1e{row.currency}/{row.unit}\x1e{key}"
             values = self.peers.get(peer_key)
             if values is None:
                 values = self.peers[peer_key] = deque(maxlen=PEER_WINDOW)
@@ -228,7 +229,8 @@ class FeatureState:
         """A read-only copy for scoring: counts, medians and vocabulary; no unit-value lists."""
         medians = {key: (statistics.median(values), len(values)) for key, values in self.peers.items() if values}
         return FeatureState(counts={k: tuple(v) for k, v in self.counts.items()}, peers={}, medians=medians,
-                            labelled=self.labelled, found=self.found, vocabulary=self.vocabulary,
+                            labelled=self.labelled, found=self.found,
+                            vocabulary={name: dict(codes) for name, codes in self.vocabulary.items()},
                             vocabulary_open=False, frozen=True)
 
     def to_json(self) -> dict:

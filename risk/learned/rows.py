@@ -20,7 +20,7 @@ class HistoryRow:
     departure_country: str
     tax_rate: float  # the import duty rate in %
     tax_type: str  # the duty's basis: a preference code (portal), the source's tax type (outside)
-    net_mass: float  # kg; 0 unknown
+    net_mass: float  # the quantity in `unit` (kg for the imported history); 0 unknown
     item_price: float  # in `currency`
     currency: str
     process_type: str = ""
@@ -28,4 +28,5 @@ class HistoryRow:
     import_use: str = ""
     payment_type: str = ""
     origin_indicator: str = ""
+    unit: str = "KGM"  # UN/ECE Rec. 20 code of `net_mass`
     fraud: bool | None = None  # the label: a check found a discrepancy / found none / not checked

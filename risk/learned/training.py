@@ -30,7 +30,7 @@ DEFAULT_PARAMETERS = {
     "feature_fraction": 0.8,
     "deterministic": True,
     "force_row_wise": True,
-    "num_threads": 2,
+    "num_threads": 1,
     "verbosity": -1,
 }
 EVALUATION_SHARE = 0.2  # the latest fifth of the labelled rows, by date

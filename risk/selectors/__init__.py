@@ -16,6 +16,7 @@ from customs_portal.languages import english_active, in_active_language
 from customs_portal.prepared import PreparedQuery
 from declarations.models import GoodsItem
 from reference.models import Country, HSCode, TariffLine, Unit
+from risk.learned_models import RiskModelVersion
 from risk.models import (
     Assessment,
     BacktestRun,
@@ -35,7 +36,7 @@ from risk.names import partner_name_key
 ITEM_FIELDS = ("declaration", "line_no", "hs_code", "origin_country", "preference", "description", "unit_price",
                "unit", "tariff_line", "tariff_line__specialised_procedures", "permits",
                # the learned model's row (risk/selectors/model_history.py::portal_row), with `duty_rate`
-               "quantity", "customs_value", "line_value")
+               "quantity", "taxable_value", "line_value")
 
 
 def items_for_facts(items: QuerySet[GoodsItem]) -> QuerySet[GoodsItem]:
@@ -111,8 +112,11 @@ def risk_rules(*, with_versions: bool = False) -> QuerySet[RiskRule]:
 
 
 def assessment_latest(*, declaration_id: int) -> Assessment | None:
-    """The newest assessment of a declaration (of its latest assessed version), or None."""
-    return Assessment.objects.filter(declaration_id=declaration_id).order_by("-declaration_version", "-id").first()
+    """The newest assessment of a declaration (of its latest assessed version), or None; with the number of
+    the model version that scored it (not its artifact)."""
+    return (Assessment.objects.filter(declaration_id=declaration_id)
+            .select_related("model_version").defer("model_version__artifact")
+            .order_by("-declaration_version", "-id").first())
 
 
 def assessment_current_annotations() -> dict[str, Subquery]:
@@ -193,6 +197,11 @@ def backtest_runs() -> QuerySet[BacktestRun]:
 def backtest_runs_recent(*, limit: int) -> list[BacktestRun]:
     """The newest backtests started from the backtest page (not the previews of changes)."""
     return list(backtest_runs().filter(change__isnull=True).order_by("-created_at")[:limit])
+
+
+def model_version_active() -> RiskModelVersion | None:
+    """The active learned model's version (its number and training window, not its artifact), or None."""
+    return RiskModelVersion.objects.filter(active=True).only("id", "number", "train_to", "evaluation_to").first()
 
 
 def backtest_run_is_preview(*, run: BacktestRun) -> bool:

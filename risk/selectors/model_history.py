@@ -20,7 +20,6 @@ from risk.learned.rows import HistoryRow
 from risk.learned_models import PORTAL_SOURCE, HistoryItem
 from risk.selectors.hit_rates import _concluded, _found, _outcome_parameters
 
-KILOGRAM = "KGM"
 ITEM_DUTY_RATE = KT("rates__import_duty__rate")
 
 # Apps above risk (post_clearance) register a function here in AppConfig.ready(): it takes
@@ -56,9 +55,12 @@ def portal_row(declaration: Declaration, item: GoodsItem, *, fraud: bool | None 
         departure_country=(declaration.port_of_loading_id or "")[:2],
         tax_rate=tax_rate,
         tax_type=item.preference or "",
-        net_mass=float(item.quantity) if item.unit_id == KILOGRAM else 0.0,
-        item_price=float(item.customs_value or item.line_value or 0),
-        currency="VND" if item.customs_value else declaration.invoice_currency_id,
+        net_mass=float(item.quantity or 0),
+        unit=item.unit_id,
+        # The customs value in VND (`taxable_value`; `customs_value` is in the invoice's currency), or
+        # the line's value in the invoice's currency before the taxes are computed.
+        item_price=float(item.taxable_value or item.line_value or 0),
+        currency="VND" if item.taxable_value else declaration.invoice_currency_id,
         import_type=declaration.type_code,
         fraud=fraud,
     )
@@ -91,7 +93,7 @@ def portal_history_rows(*, until: date | None = None) -> list[HistoryRow]:
     items = (GoodsItem.objects.filter(declaration__registered_at__isnull=False)
              .exclude(declaration__status=Status.DRAFT)
              .select_related("declaration", "declaration__enterprise")
-             .only("line_no", "hs_code", "origin_country_id", "quantity", "unit_id", "customs_value", "line_value",
+             .only("line_no", "hs_code", "origin_country_id", "quantity", "unit_id", "taxable_value", "line_value",
                    "preference", "declaration__id", "declaration__registered_at", "declaration__created_at",
                    "declaration__customs_office_id", "declaration__transport_mode", "declaration__enterprise__tax_code",
                    "declaration__created_by_id", "declaration__partner_name", "declaration__partner_country_id",

@@ -10,7 +10,9 @@ Minimum channels the content requires (risk/services/minimums.py) apply on both 
 random selection of each declaration's compliance class apply as in `risk_assess`, simulated in
 registration order (risk/services/backtest_classes.py), and the result reports each class against
 its caps (`classes`) and the hit rates of each side's rules and random selection (`hit_rates`,
-risk/services/backtest_hit_rates.py).
+risk/services/backtest_hit_rates.py). When a rule of either side tests `model.score`, the active learned
+model scores every declaration from what was known before its day (risk/services/backtest_model.py),
+and the result says which version scored and which declarations were in its training data (`model`).
 
 A "hit" is a past physical inspection that found a discrepancy (audit action
 `record_inspection` with `discrepancy: true`) on a declaration that the candidate sends to
@@ -43,9 +45,11 @@ from risk.selectors.hit_rates import past_checks
 from risk.services.assessment import random_draw_for, risk_settings_current
 from risk.services.backtest_classes import ClassSimulation, ClassTally, stored_classes_result
 from risk.services.backtest_hit_rates import HitTally
+from risk.services.backtest_model import MODEL_FIELD, backtest_model_for, model_rule
 from risk.services.compilation import rule_set_compile, rule_version_compile
 from risk.services.facts import declaration_facts
 from risk.services.minimums import DUTY_TO_BE_ASSESSED, REQUIREMENTS
+from risk.services.model_score import active_model
 from risk.services.rules import rule_values_changed, rule_values_new
 
 logger = logging.getLogger(__name__)
@@ -112,7 +116,8 @@ def _candidate_rules(rules: list) -> list[dict]:
                 errors.append(f"[{index}] {exc}")
                 continue
             name = str(entry.get("name") or f"candidate {index + 1}")[:200]
-            candidates.append({"origin": "inline", "rule_id": None, "version": None, "name": name, "conditions": conditions,
+            candidates.append({"origin": "inline", "rule_id": None, "version": None, "name": name,
+                               "name_en": str(entry.get("name_en") or name)[:200], "conditions": conditions,
                                "score": score, "min_channel": min_channel})
         else:
             errors.append(f"[{index}] " + _("A rule id or a rule object."))
@@ -137,12 +142,33 @@ def backtest_run_create(*, user, candidates: list[dict], date_from: date, date_t
     return run
 
 
-def backtest_start(*, user, rules: list, date_from, date_to, include_current: bool = False) -> BacktestRun:
-    """A backtest of rule ids or inline rules (the API and the backtest page), against the decisions taken."""
+def backtest_start(*, user, rules: list, date_from, date_to, include_current: bool = False,
+                   baseline: str = BacktestRun.Baseline.DECIDED) -> BacktestRun:
+    """A backtest of rule ids or inline rules (the API and the backtest page), against the decisions taken
+    or the rules in force run again (`baseline`)."""
     if date_to < date_from:
         raise DomainValidationError({"to": [_("The end of the range must not be before its start.")]})
+    if baseline not in BacktestRun.Baseline.values:
+        raise DomainValidationError({"baseline": [_("The baseline is the decisions taken or the rules in force.")]})
     return backtest_run_create(user=user, candidates=_candidate_rules(rules), date_from=date_from, date_to=date_to,
-                               include_current=include_current)
+                               include_current=include_current, baseline=baseline)
+
+
+def backtest_model_rule_start(*, user, threshold: Decimal, score: int, date_from: date, date_to: date,
+                              rules: list = ()) -> BacktestRun:
+    """The backtest page's preset: the rules in force with a rule on the active model's score (and the rules
+    chosen, if any) against the rules in force alone, so that the difference is the model rule's effect."""
+    errors = {}
+    if not Decimal(0) <= Decimal(threshold) <= Decimal(1):
+        errors["model_threshold"] = [_("The model's score is between 0 and 1.")]
+    if isinstance(score, bool) or not isinstance(score, int) or not -1000 <= score <= 1000:
+        errors["model_score"] = [_("score must be a whole number between -1000 and 1000.")]
+    if active_model() is None:
+        errors["model"] = [_("No learned model is active: activate a version before backtesting a rule on its score.")]
+    if errors:
+        raise DomainValidationError(errors)
+    return backtest_start(user=user, rules=[*rules, model_rule(threshold=threshold, score=score)], date_from=date_from,
+                          date_to=date_to, include_current=True, baseline=BacktestRun.Baseline.RULES_IN_FORCE)
 
 
 def rule_form_backtest_start(*, user, rule: RiskRule | None, data: dict, date_from: date, date_to: date) -> BacktestRun:
@@ -244,6 +270,7 @@ def backtest_execute(*, run_id: int) -> BacktestRun | None:
 
 def _backtest_result(run: BacktestRun, declarations) -> dict:
     in_force = _rules_in_force()
+    model_scores, model_used = backtest_model_for(run=run, in_force=in_force, declarations=declarations)
     settings_in_force, settings_candidate = _settings_of(run)
     classes = class_selectivity_in_force(window_days=risk_settings_current().cap_window_days)
     seed = class_window_seed(date_from=run.date_from, window_days=classes.window_days)
@@ -285,6 +312,8 @@ def _backtest_result(run: BacktestRun, declarations) -> dict:
                            .values_list("declaration_id", flat=True))
         for declaration in chunk:
             facts = declaration_facts(declaration=declaration, items=list(declaration.items.all()))
+            if model_scores is not None and declaration.pk in model_scores:
+                facts.header[MODEL_FIELD] = model_scores[declaration.pk]
             draw = draws.get(declaration.pk)
             draw = random_draw_for(declaration) if draw is None else draw
             minimum = minimum_channel if declaration.pk in duty_pending else "green"
@@ -332,6 +361,7 @@ def _backtest_result(run: BacktestRun, declarations) -> dict:
     return {
         "declarations": run.total,
         "baseline": run.baseline,
+        "model": model_used,
         "channel_mix_now": dict(now_mix),
         "channel_mix_candidate": dict(candidate_mix),
         "moves": dict(moves),

@@ -7,6 +7,7 @@ its most suspicious item's, explained by that item's factors. The active version
 once per worker process and kept until another version is activated (one indexed query per
 assessment tells which is active).
 """
+import logging
 import threading
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -14,13 +15,14 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy
 
 from customs_portal.prepared import PreparedQuery
-from risk.learned.artifact import ModelArtifact
+from risk.learned.artifact import ArtifactError, ModelArtifact
 from risk.learned.explain import factors_of
 from risk.learned_models import RiskModelVersion
 from risk.selectors.model_history import portal_row
 
+logger = logging.getLogger(__name__)
 SCORE_PLACES = Decimal("0.0001")
-_active = PreparedQuery(lambda: RiskModelVersion.objects.filter(active=True).values_list("id", "number"))
+_active = PreparedQuery(lambda: RiskModelVersion.objects.filter(active=True).values_list("id", flat=True))
 _cache: dict = {}
 _lock = threading.Lock()
 
@@ -36,20 +38,25 @@ class ModelScore:
 
 def active_model() -> tuple[int, int, ModelArtifact] | None:
     """(version id, number, artifact) of the active version, or None when no model is active."""
-    active = _active.first()
-    if active is None:
+    version_id = _active.first()
+    if version_id is None:
         return None
-    version_id, number = active
     cached = _cache.get("active")
     if cached is not None and cached[0] == version_id:
         return cached
     with _lock:
         cached = _cache.get("active")
         if cached is None or cached[0] != version_id:
-            data = RiskModelVersion.objects.filter(pk=version_id).values_list("artifact", flat=True).first()
-            if data is None:
+            stored = RiskModelVersion.objects.filter(pk=version_id).values_list("number", "artifact").first()
+            if stored is None or stored[1] is None:
                 return None
-            cached = (version_id, number, ModelArtifact.from_bytes(data))
+            try:
+                artifact = ModelArtifact.from_bytes(stored[1])
+            except ArtifactError:
+                # A damaged model must not stop clearance: the rules run without `model.score`.
+                logger.exception("the active model version %s cannot be loaded; assessing without it", stored[0])
+                return None
+            cached = (version_id, stored[0], artifact)
             _cache["active"] = cached
     return cached
 

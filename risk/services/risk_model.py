@@ -70,7 +70,7 @@ def risk_model_train(*, version_id: int) -> RiskModelVersion | None:
         rows = model_history_rows(sources=version.include_sources)
         result = model_train(rows, seed=version.seed, progress=_progress_writer(version.pk))
     except TrainingError as error:
-        RiskModelVersion.objects.filter(pk=version.pk).update(
+        RiskModelVersion.objects.filter(pk=version.pk, state=RiskModelVersion.State.TRAINING).update(
             state=RiskModelVersion.State.FAILED, error=str(error), finished_at=timezone.now())
         version.refresh_from_db()
         return version
@@ -80,7 +80,8 @@ def risk_model_train(*, version_id: int) -> RiskModelVersion | None:
             state=RiskModelVersion.State.FAILED, error=f"{type(error).__name__}: {error}", finished_at=timezone.now())
         version.refresh_from_db()
         return version
-    RiskModelVersion.objects.filter(pk=version.pk).update(
+    # Only a version still training becomes ready: one the sweeper gave up on (risk_model_sweep) stays failed.
+    RiskModelVersion.objects.filter(pk=version.pk, state=RiskModelVersion.State.TRAINING).update(
         state=RiskModelVersion.State.READY, progress=100, progress_note="", finished_at=timezone.now(),
         train_from=result.train_from, train_to=result.train_to, evaluation_from=result.evaluation_from,
         evaluation_to=result.evaluation_to, rows=result.rows, features=list(FEATURE_NAMES),

@@ -1,7 +1,7 @@
 """The backtest pages: the backtest of rules picked from the list, the rule form's backtest of
 the rule as typed, and a run's page, which follows its progress and shows its result. The
 preview of a change (risk/views/changes.py) shows its run the same way (`backtest_context`)."""
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,9 +19,11 @@ from risk.selectors import (
     backtest_run_is_preview,
     backtest_runs,
     backtest_runs_recent,
+    model_version_active,
     risk_rules,
 )
 from risk.services.backtest import (
+    backtest_model_rule_start,
     backtest_rule_label,
     backtest_start,
     rule_form_backtest_start,
@@ -50,11 +52,18 @@ def backtest(request):
         form = BacktestForm(rule_choices=choices, initial={
             "date_from": today - timedelta(days=BACKTEST_DEFAULT_DAYS), "date_to": today})
     else:
-        form = BacktestForm(data=request.POST, rule_choices=choices)
+        form = BacktestForm(data=request.POST, rule_choices=choices,
+                            preset=request.POST.get("preset") == BacktestForm.PRESET)
         if form.is_valid():
+            data = form.cleaned_data
             try:
-                run = backtest_start(user=request.user, rules=form.cleaned_data["rules"], date_from=form.cleaned_data["date_from"],
-                                     date_to=form.cleaned_data["date_to"], include_current=form.cleaned_data["include_current"])
+                if form.preset:
+                    run = backtest_model_rule_start(user=request.user, threshold=data["model_threshold"],
+                                                    score=data["model_score"], rules=data["rules"] or [],
+                                                    date_from=data["date_from"], date_to=data["date_to"])
+                else:
+                    run = backtest_start(user=request.user, rules=data["rules"], date_from=data["date_from"],
+                                         date_to=data["date_to"], include_current=data["include_current"])
             except DomainValidationError as exc:
                 form.set_service_errors(exc.errors)
             else:
@@ -67,7 +76,8 @@ def backtest(request):
     runs = backtest_runs_recent(limit=RECENT_BACKTESTS)
     for run in runs:
         run.labels = [backtest_rule_label(rule) for rule in run.rules]
-    return render(request, "risk/backtest.html", {"form": form, "rules": rules, "selected": selected, "runs": runs})
+    return render(request, "risk/backtest.html", {"form": form, "rules": rules, "selected": selected, "runs": runs,
+                                                  "active_model": model_version_active()})
 
 
 def _percent(part: int, whole: int) -> float:
@@ -81,6 +91,16 @@ def _side_labels(run: BacktestRun, *, preview: bool) -> tuple[str, str]:
     if preview:
         return _("Now"), _("With the change")
     return _("Rules in force"), _("With this rule")
+
+
+def _model_note(result: dict) -> dict | None:
+    """Which model version scored the declarations of a run whose rules test `model.score`, and up to which
+    day they were in its training data (risk/services/backtest_model.py); None when no rule tests it."""
+    model = result.get("model")
+    if not model:
+        return None
+    until = model.get("in_sample_until")
+    return {**model, "in_sample_until": date.fromisoformat(until) if until else None}
 
 
 def backtest_report(run: BacktestRun, *, preview: bool = False) -> dict | None:
@@ -125,6 +145,7 @@ def backtest_report(run: BacktestRun, *, preview: bool = False) -> dict | None:
         "changed_hidden": max(result.get("changed_total", moved) - len(changed), 0),
         "hit_rate_sides": hit_rates_section(result, now_label=now_label, candidate_label=candidate_label),
         "classes": classes_section(result),
+        "model": _model_note(result),
         "hits": {
             "inspections": inspections,
             "now": selected_now, "now_pct": _percent(selected_now, inspections),

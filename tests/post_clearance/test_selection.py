@@ -17,6 +17,7 @@ from post_clearance.services.selection import (
     post_clearance_select,
 )
 from post_clearance.tasks import post_clearance_select_task, post_clearance_sweep
+from risk.models import Assessment
 from risk.services.assessment import random_draw_for
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +38,18 @@ def test_a_rule_selects_whatever_the_random_rate(released, trader1):
     assert audit.deadline == audit_deadline(timezone.localdate(declaration.registered_at))
     event = AuditEvent.objects.filter(declaration=declaration, action="post_clearance_select").get()
     assert event.data == {"selection": selection.pk, "reason": "rule", "audit": audit.pk}
+
+
+def test_a_rule_on_the_model_score_reads_the_score_the_declaration_was_assessed_with(released, trader1, trader2):
+    AuditRule.objects.create(name_en="Model", conditions=[{"field": "model.score", "op": "gte", "value": "0.8"}])
+    suspicious, ordinary = released(trader1), released(trader2)
+    Assessment.objects.filter(declaration=suspicious).update(model_score=Decimal("0.8731"))
+    Assessment.objects.filter(declaration=ordinary).update(model_score=Decimal("0.2"))
+
+    selection = post_clearance_select(declaration_id=suspicious.pk)
+    assert (selection.selected, selection.reason) == (True, SelectionReason.RULE)
+    assert selection.fired_rules[0]["reason"][0]["actual"] == "0.8731"
+    assert post_clearance_select(declaration_id=ordinary.pk).reason != SelectionReason.RULE
 
 
 def test_a_rule_that_does_not_fire_selects_nothing(released, trader1):

@@ -36,6 +36,7 @@ BY_FIELD = {
     "items.specialised_without_permit": ({"op": "eq", "value": True}, True, 3),
     "taxes.total": ({"op": "lte", "value": "5000000"}, "4200000", None),
     "item_count": ({"op": "gte", "value": "20"}, "23", None),
+    "model.score": ({"op": "gte", "value": "0.8"}, "0.8731", None),
 }
 
 EXPECTED = {
@@ -70,6 +71,7 @@ EXPECTED = {
             "An item under specialised management carries no permit, licence or inspection result", "item 3"),
         "taxes.total": ("The total of duties and taxes is at most 5,000,000 VND", "taxes: 4,200,000 VND"),
         "item_count": ("The number of goods items is at least 20", "items: 23"),
+        "model.score": ("The learned model's score is at least 0.8", "model's score: 0.8731"),
     },
     "vi": {
         "direction": ("Tờ khai không phải là tờ khai nhập khẩu", "loại tờ khai: Xuất khẩu"),
@@ -103,6 +105,7 @@ EXPECTED = {
             "dòng hàng 3"),
         "taxes.total": ("Tổng số tiền thuế không quá 5.000.000 VND", "tiền thuế: 4.200.000 VND"),
         "item_count": ("Số dòng hàng từ 20 trở lên", "số dòng hàng: 23"),
+        "model.score": ("Điểm của mô hình học máy từ 0,8 trở lên", "điểm của mô hình: 0,8731"),
     },
 }
 
@@ -134,6 +137,7 @@ BY_OPERATOR = [
     ("enterprise.age_days", "lt", "30", "The enterprise's age is less than 30 days", "Thời gian thành lập của doanh nghiệp dưới 30 ngày"),
     ("enterprise.age_days", "lte", "30", "The enterprise's age is at most 30 days", "Thời gian thành lập của doanh nghiệp không quá 30 ngày"),
     ("item_count", "in", ["1", "2"], "The number of goods items is 1 or 2", "Số dòng hàng bằng 1 hoặc 2"),
+    ("model.score", "lt", "0.25", "The learned model's score is less than 0.25", "Điểm của mô hình học máy dưới 0,25"),
     ("item_count", "not_in", ["1", "2", "3"], "The number of goods items is not 1, 2 or 3", "Số dòng hàng khác 1, 2 hoặc 3"),
     ("type_code", "eq", "A11", "The type code is A11", "Mã loại hình là A11"),
     ("type_code", "ne", "A11", "The type code is not A11", "Mã loại hình không phải là A11"),

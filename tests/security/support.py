@@ -39,6 +39,7 @@ from post_clearance.services.audits import audit_findings_record
 from post_clearance.services.selection import post_clearance_select
 from post_clearance.services.selection_settings import audit_rule_create
 from reference.models import CustomsOffice
+from risk.learned_models import RiskModelVersion
 from risk.models import (
     BacktestRun,
     ReferencePrice,
@@ -50,12 +51,14 @@ from risk.services.assessment import risk_assess
 from risk.services.backtest import backtest_execute, backtest_start
 from risk.services.changes import risk_rule_change_preview
 from risk.services.reference_prices import reference_price_set
+from risk.services.risk_model import risk_model_activate
 from risk.services.rules import risk_rule_create
 from risk.services.watchlists import watchlisted_partner_add
 from tests.factories import (
     PDF,
     UserFactory,
     gate_user_create,
+    model_version_ready,
     officer_create,
     parsed,
     random_selection_off,
@@ -134,6 +137,7 @@ class World:
     report: ReconciliationReport
     audit: Audit  # post-clearance audit of trader1's released declaration, open, findings recorded
     audit_rule: AuditRule  # a post-clearance audit rule, active (made after the audit's selection)
+    model_version: RiskModelVersion  # version 1 of the learned model, active before version 2 (active now)
 
     def placeholders(self) -> dict:
         """What the matrix's paths and bodies may name in braces: {review}, {paid_number}, …"""
@@ -146,7 +150,8 @@ class World:
             "partner": self.partner.pk, "price": self.price.pk,
             "backtest": self.backtest.pk, "tax_code": self.review.enterprise.tax_code,
             "report_date": self.report.statement_date.isoformat(), "audit": self.audit.pk,
-            "audit_rule": self.audit_rule.pk, "officer": self.users["officer"].pk, "today": timezone.localdate().isoformat(),
+            "audit_rule": self.audit_rule.pk, "model_version": self.model_version.number,
+            "officer": self.users["officer"].pk, "today": timezone.localdate().isoformat(),
             "month_ago": (timezone.localdate() - timedelta(days=30)).isoformat(),
         }
 
@@ -258,11 +263,17 @@ def world_build() -> World:
                                 error="The bank did not answer.")
     audit_rule = audit_rule_create(user=admin, data={"name_en": "Cars from new enterprises", "active": True, "conditions": [
         {"field": "items.hs_code", "op": "startswith", "value": "8703"}, {"field": "enterprise.age_days", "op": "lt", "value": 365}]})
+    # Learned model versions without an artifact (declarations assessed here are not scored by them).
+    model_version = model_version_ready(1, created_by=admin)
+    risk_model_activate(version_id=model_version.pk, user=admin)
+    risk_model_activate(version_id=model_version_ready(2, created_by=admin).pk, user=admin)
+    model_version.refresh_from_db()
     return World(users=users, tokens=tokens, sessions=sessions, draft=draft, review=review, amending=amending, payable=payable,
                  paid=paid, other=other, document=document, document_request=document_request, pending=pending,
                  credited=credited, rule_watchlist=rule_watchlist, rule_keyboards=rule_keyboards,
                  rule_inactive=rule_inactive, change=change, partner=partner,
-                 price=price, backtest=backtest, report=report, audit=audit, audit_rule=audit_rule)
+                 price=price, backtest=backtest, report=report, audit=audit, audit_rule=audit_rule,
+                 model_version=model_version)
 
 
 def address_for(case_id: str) -> str:
@@ -316,6 +327,14 @@ def database_snapshot() -> dict[str, str]:
 
 
 UPLOAD = object()  # in a body: a fresh PDF upload in each request
+HISTORY_UPLOAD = object()  # a fresh CSV of outside history (the KCS data set's format), two rows
+HISTORY_CSV = (
+    "Declaration ID,Date,Office ID,Process Type,Import Type,Import Use,Payment Type,Mode of Transport,Declarant ID,"
+    "Importer ID,Seller ID,Courier ID,HS6 Code,Country of Departure,Country of Origin,Tax Rate,Tax Type,"
+    "Country of Origin Indicator,Net Mass,Item Price,Fraud,Critical Fraud\n"
+    "M0000001,2020-01-02,30,B,11,21,11,10,DEC0001,IMP0001,SEL0001,,440890,BE,BE,0.0,FEU1,G,108.0,372254.4,0,0\n"
+    "M0000002,2020-01-03,40,B,11,21,11,40,DEC0002,IMP0002,,,690722,CN,CN,8.0,A,Y,11352.0,375751.2,1,2\n"
+).encode()
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
@@ -323,6 +342,8 @@ def fill(value, names: dict):
     """The body or path with the world's values in place of {placeholders} ("{rule}" alone keeps its type)."""
     if value is UPLOAD:
         return SimpleUploadedFile("packing-list.pdf", PDF, content_type="application/pdf")
+    if value is HISTORY_UPLOAD:
+        return SimpleUploadedFile("history.csv", HISTORY_CSV, content_type="text/csv")
     if isinstance(value, str):
         whole = PLACEHOLDER.fullmatch(value)
         if whole:

@@ -57,9 +57,11 @@ from django.urls import (
 from customs_portal.routing import websocket_urlpatterns
 from payments.models import Payment
 from payments.signing import signature_compute
+from risk.learned_models import RiskModelVersion
 from tests.payloads import as_form_data, import_body, plain_import_body, rule_post
 from tests.security.support import (
     BOGUS_SIGNATURE,
+    HISTORY_UPLOAD,
     PLACEHOLDER,
     ROLES,
     UPLOAD,
@@ -126,6 +128,7 @@ BODIES = {
     "backtest": {"rules": ["{rule}"], "from": "{month_ago}", "to": "{today}"},
     "class_caps": {"yellow_cap": "0.0500", "red_cap": "0.0100", "random_yellow_min": "0.0100", "random_red_min": "0"},
     "cap_window": {"days": 30},
+    "model_train": {"sources": [], "seed": 7},
     "risk_change": {"rule": "{inactive_rule}", "changes": {"active": True}, "change_note": "go live"},
     "partner": {"name": "Acme Export Co", "country": "KR", "reason": "tip-off"},
     "price": {"hs_code": "8703", "unit": "PCE", "price_vnd": "100000000"},
@@ -145,6 +148,7 @@ BODIES = {
     "document_form": {"kind": "packing_list", "file": UPLOAD},
     "gate_form": {"scanned": "{paid_number}", "containers": ""},
     "rule_form": rule_post(),
+    "model_train_form": {"seed": "7"},
     "class_caps_form": {"yellow_cap_percent": "5", "red_cap_percent": "1", "random_yellow_min_percent": "1",
                         "random_red_min_percent": "0"},
     "risk_settings_form": {"yellow_threshold": "20", "red_threshold": "60", "random_yellow_percent": "5",
@@ -165,6 +169,7 @@ BODIES = {
     "availability": {"available": False, "reason": "Annual leave"},
     "availability_form": {"available": "0", "reason": "Annual leave"},
     "class_policy_form": {"class-high-random_percent": "1,5", "class-high-cap_percent": "3"},
+    "history_import_form": {"file": HISTORY_UPLOAD, "source": "matrix", "currency": "KRW"},
     "audit_rule_form": {"name_en": "Cigarettes", "active": "on",
                         "cond-0-field": "items.hs_code", "cond-0-op": "startswith", "cond-0-value": "2402"},
 }
@@ -242,6 +247,13 @@ MATRIX = [
     row("GET",    "/api/v1/risk/reference-prices/{price}/",                           None,                   401,   403,    403,     403,  200,  403,  401,   SF),
     row("PUT",    "/api/v1/risk/reference-prices/{price}/",                           "price_change",         401,   403,    403,     403,  200,  403,  401,   SF),
     row("DELETE", "/api/v1/risk/reference-prices/{price}/",                           None,                   401,   403,    403,     403,  204,  403,  401,   SF),
+    # the learned model (issue 16): version 2 is active, version 1 was before it
+    row("GET",    "/api/v1/risk/model/versions/",                                     None,                   401,   403,    403,     403,  200,  403,  401,   SF),
+    row("POST",   "/api/v1/risk/model/versions/",                                     "model_train",          401,   403,    403,     403,  202,  403,  401,   SF),
+    row("GET",    "/api/v1/risk/model/versions/{model_version}/",                     None,                   401,   403,    403,     403,  200,  403,  401,   SF),
+    row("POST",   "/api/v1/risk/model/versions/{model_version}/activate/",            None,                   401,   403,    403,     403,  200,  403,  401,   SF),
+    row("POST",   "/api/v1/risk/model/rollback/",                                     None,                   401,   403,    403,     403,  200,  403,  401,   SF),
+    row("POST",   "/api/v1/risk/model/deactivate/",                                   None,                   401,   403,    403,     403,  204,  403,  401,   SF),
     row("GET",    "/api/v1/enterprises/{tax_code}/compliance/",                       None,                   401,   403,    403,     403,  200,  403,  401,   SF),
     row("PUT",    "/api/v1/enterprises/{tax_code}/compliance/",                       "compliance",           401,   403,    403,     403,  200,  403,  401,   SF),
     # computed compliance (issue 15): officers read it; the world has no override in force, so lifting one is
@@ -329,6 +341,9 @@ MATRIX = [
     row("POST",   "/risk/settings/classes/high/",                                     "class_caps_form",      302,   403,    403,     403,  302,  403,  302,   SF),
     row("GET",    "/risk/settings/cap-window/",                                       None,                   302,   403,    403,     403,  200,  403,  302,   SF),
     row("POST",   "/risk/settings/cap-window/",                                       "cap_window",           302,   403,    403,     403,  302,  403,  302,   SF),
+    row("GET",    "/risk/model/history/",                                             None,                   302,   403,    403,     403,  200,  403,  302,   SF),
+    row("POST",   "/risk/model/history/",                                             "history_import_form",  302,   403,    403,     403,  302,  403,  302,   SF),
+    row("POST",   "/risk/model/history/shipped/",                                     None,                   302,   403,    403,     403,  302,  403,  302,   SF),
     row("GET",    "/risk/enterprises/",                                               None,                   302,   403,    403,     403,  200,  403,  302,   SF),
     row("POST",   "/risk/enterprises/{tax_code}/compliance/",                         "compliance_form",      302,   403,    403,     403,  302,  403,  302,   SF),
     row("GET",    "/risk/enterprises/{tax_code}/",                                    None,                   302,   403,    403,     403,  200,  403,  302,   SF),
@@ -347,6 +362,12 @@ MATRIX = [
     row("GET",    "/risk/backtest/",                                                  None,                   302,   403,    403,     403,  200,  403,  302,   SF),
     row("POST",   "/risk/backtest/",                                                  "backtest_form",        302,   403,    403,     403,  302,  403,  302,   SF),
     row("GET",    "/risk/backtest/{backtest}/",                                       None,                   302,   403,    403,     403,  200,  403,  302,   SF),
+    row("GET",    "/risk/model/",                                                     None,                   302,   403,    403,     403,  200,  403,  302,   SF),
+    row("POST",   "/risk/model/",                                                     "model_train_form",     302,   403,    403,     403,  302,  403,  302,   SF),
+    row("GET",    "/risk/model/versions/{model_version}/",                            None,                   302,   403,    403,     403,  200,  403,  302,   SF),
+    row("POST",   "/risk/model/versions/{model_version}/activate/",                   None,                   302,   403,    403,     403,  302,  403,  302,   SF),
+    row("POST",   "/risk/model/rollback/",                                            None,                   302,   403,    403,     403,  302,  403,  302,   SF),
+    row("POST",   "/risk/model/deactivate/",                                          None,                   302,   403,    403,     403,  302,  403,  302,   SF),
     # post-clearance audit selection settings (a section of the risk area)
     row("GET",    "/risk/post-clearance/",                                            None,                   302,   403,    403,     403,  200,  403,  302,   SF),
     row("POST",   "/risk/post-clearance/classes/high/",                               "class_policy_form",    302,   403,    403,     403,  302,  403,  302,   SF),
@@ -466,6 +487,22 @@ def test_matrix(world, r, role, via, request):
         content = content_of(response)
         leaked = [text for text in world.trader1_strings() if text in content]
         assert not leaked, f"another enterprise's trader read {leaked}"
+
+
+MODEL_CHANGES = [r for r in rows_in_force() if "/model/" in r.path and r.method == "POST"]
+
+
+@pytest.mark.parametrize("r, role", [pytest.param(r, role, id=f"{r.method} {r.path} [{role}]")
+                                     for r in MODEL_CHANGES for role in ROLES if role != "risk_admin"])
+def test_a_refused_change_of_the_learned_model_leaves_its_versions(world, r, role, request):
+    """Beyond the digest of every table: the active version and the number of versions, as they were."""
+    client = client_for(world, r, role, via="token", address=address_for(request.node.callspec.id))
+
+    response = send(client, world, r, role)
+
+    assert denied(response), response.status_code
+    assert list(RiskModelVersion.objects.filter(active=True).values_list("number", flat=True)) == [2]
+    assert RiskModelVersion.objects.count() == 2
 
 
 def test_a_correctly_signed_callback_is_accepted(world, client):

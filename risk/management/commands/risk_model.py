@@ -21,7 +21,7 @@ from risk.services.risk_model import (
 
 def metrics_lines(version: RiskModelVersion) -> list[str]:
     metrics = version.metrics or {}
-    lines = [f"model v{version.number}: {version.get_state_display()}"]
+    lines = [f"model v{version.number}: {version.state}"]
     if version.state == RiskModelVersion.State.FAILED:
         return lines + [f"  {version.error}"]
     if not metrics:

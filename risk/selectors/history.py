@@ -1,0 +1,17 @@
+"""Reads of the history imported from outside sources (risk.learned_models.HistoryItem): what each
+source holds, for the training page and the API."""
+from django.db.models import Count, Max, Min, Q
+
+from risk.learned_models import HistoryItem
+
+
+def history_sources() -> list[dict]:
+    """Per source, by name: its rows, those labelled (checked: `fraud` known), the positives among
+    them (a discrepancy found) and its first and last declaration dates. One aggregate query."""
+    return list(
+        HistoryItem.objects.values("source")
+        .annotate(rows=Count("id"), labelled=Count("id", filter=Q(fraud__isnull=False)),
+                  positives=Count("id", filter=Q(fraud=True)),
+                  date_from=Min("declared_on"), date_to=Max("declared_on"))
+        .order_by("source")
+    )
