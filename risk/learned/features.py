@@ -3,8 +3,9 @@
 A customs analyst's view of a goods item: how often the importer, declarant, seller, courier and
 their pairs were found at fault before (counts and violation rates smoothed towards the overall
 rate), how the HS code and its countries fared, the unit value against the same HS code (and
-origin, departure, tax type) declared before, and the item's own office, transport, tax rate, mass
-and price.
+origin, departure, tax type) declared before, identical goods items declared before (same HS code,
+origin, quantity and price: a repeated consignment) and what their checks found, and the item's own
+office, transport, tax rate, mass and price.
 
 Leakage: `history_features` walks the rows day by day; the features of every row of a day come from
 the state built by the rows of earlier days only, then the day's rows are added. A row's features
@@ -21,7 +22,7 @@ from django.utils.translation import gettext_noop
 
 from risk.learned.rows import HistoryRow
 
-FEATURE_FORMAT = 2  # 2: unit values compared per currency and unit
+FEATURE_FORMAT = 3  # 2: unit values compared per currency and unit; 3: identical goods items ("same_goods")
 # Weight of the overall rate in a smoothed violation rate: (found + W × overall) / (checked + W).
 PRIOR_WEIGHT = 10.0
 # Unit values kept per peer group: the median of the latest ones is the peers' price.
@@ -53,6 +54,8 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("office", ("office",)),
     ("origin", ("origin_country",)),
     ("departure", ("departure_country",)),
+    # The same goods again: HS code, origin, quantity (in its unit) and price (in its currency) all equal.
+    ("same_goods", ("hs6", "origin_country", "quantity_price")),
 )
 # Unit value (price per unit of quantity: per kg for the imported history) compared with the median of
 # these peers, in the same currency and unit.
@@ -110,21 +113,27 @@ GROUP_LABELS = {
     "office": gettext_noop("the customs office"),
     "origin": gettext_noop("the country of origin"),
     "departure": gettext_noop("the country of departure"),
+    "same_goods": gettext_noop("identical goods (same HS code, origin, quantity and price)"),
 }
+# Parts of a group's key derived from the row rather than read from it.
+DERIVED_PARTS = ("hs4", "hs2", "quantity_price")
 
 
 def _derived(row: HistoryRow) -> dict:
     mass = row.net_mass if row.net_mass and row.net_mass > 0 else 0.0
     price = row.item_price if row.item_price and row.item_price > 0 else 0.0
     unit_value = math.log1p(price / mass) if mass else math.log1p(price)
-    return {"hs4": row.hs6[:4], "hs2": row.hs6[:2], "unit_value": unit_value, "mass": mass, "price": price}
+    # Quantity and price exactly (to the gram and the cent); unknown when both are missing.
+    quantity_price = f"{round(mass, 3)!r} {row.unit} {round(price, 2)!r} {row.currency}" if mass or price else ""
+    return {"hs4": row.hs6[:4], "hs2": row.hs6[:2], "quantity_price": quantity_price, "unit_value": unit_value,
+            "mass": mass, "price": price}
 
 
 def _key(row: HistoryRow, derived: dict, fields: tuple[str, ...]) -> str | None:
     """The group's key for the row; None when one of its parts is unknown (no count for it)."""
     parts = []
     for name in fields:
-        value = derived[name] if name in ("hs4", "hs2") else getattr(row, name)
+        value = derived[name] if name in DERIVED_PARTS else getattr(row, name)
         if not value:
             return None
         parts.append(value)
