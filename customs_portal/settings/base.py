@@ -309,6 +309,9 @@ SPECTACULAR_SETTINGS = {
         "OverrideLevelEnum": ["high", "medium", "low", "new"],  # risk.services.compliance.OVERRIDE_LEVELS
         "PostClearanceAuditStatusEnum": "post_clearance.lifecycle.AuditStatus",
         "PostClearanceOutcomeEnum": "post_clearance.lifecycle.AuditOutcome",
+        "ModelFactorDirectionEnum": ["raises", "lowers"],  # a learned model's factor (risk.api.serializers)
+        "DirectionEnum": "declarations.models.Direction",
+        "RiskModelVersionStateEnum": "risk.learned_models.RiskModelVersion.State",
     },
 }
 

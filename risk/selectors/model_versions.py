@@ -4,6 +4,7 @@ are read without their artifact: it is for the worker that scores, never for a p
 from django.db.models import Count, Max, Min, QuerySet
 from django.utils import timezone
 
+from customs_portal.prepared import PreparedQuery
 from declarations.lifecycle import Status
 from declarations.models import GoodsItem
 from risk.learned_models import PORTAL_SOURCE, HistoryItem, RiskModelVersion
@@ -49,3 +50,17 @@ def model_version_of(*, number: int) -> RiskModelVersion | None:
 
 def model_version_active() -> RiskModelVersion | None:
     return model_versions().filter(active=True).first()
+
+
+# Read on every assessment (risk.services.model_score): compiled once (customs_portal.prepared).
+_active_model_id = PreparedQuery(lambda: RiskModelVersion.objects.filter(active=True).values_list("id", flat=True))
+
+
+def model_version_active_id() -> int | None:
+    """The id of the active model version, or None."""
+    return _active_model_id.first()
+
+
+def model_version_stored(*, version_id: int) -> tuple[int, bytes] | None:
+    """(number, artifact) of a version, or None."""
+    return RiskModelVersion.objects.filter(pk=version_id).values_list("number", "artifact").first()

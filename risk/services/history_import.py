@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import BinaryIO
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -26,12 +26,11 @@ from customs_portal.audit.services import audit_record
 from customs_portal.errors import DomainError
 from declarations.models import TransportMode
 from risk.learned_models import PORTAL_SOURCE, HistoryItem, HistoryParty
+from risk.selectors.history import history_source_lock
 
 MAX_ROWS = 1_000_000
 BATCH_SIZE = 5000
 PARTY_QUERY_SIZE = 20_000
-# The first key of pg_advisory_xact_lock(int, int): this import's namespace; the second is the source.
-_IMPORT_LOCK_NAMESPACE = 1616
 
 # The columns of the KCS data set, all required (others are ignored), in any order.
 DECLARATION_ID = "Declaration ID"
@@ -154,8 +153,7 @@ def history_import(*, path_or_file: str | Path | BinaryIO, source: str = "kcs", 
         name = file_name or Path(getattr(path_or_file, "name", "") or "upload.csv").name
     report = HistoryImportReport(source=source, file_name=name[:255], read=len(rows))
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [_IMPORT_LOCK_NAMESPACE, source])
+        history_source_lock(source=source)
         new_rows = _rows_not_present(rows, source=source)
         report.already_present = len(rows) - len(new_rows)
         party_ids, report.parties_created = _parties_upserted(new_rows, source=source)

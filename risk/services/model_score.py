@@ -14,15 +14,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy
 
-from customs_portal.prepared import PreparedQuery
 from risk.learned.artifact import ArtifactError, ModelArtifact
 from risk.learned.explain import factors_of
-from risk.learned_models import RiskModelVersion
 from risk.selectors.model_history import portal_row
+from risk.selectors.model_versions import model_version_active_id, model_version_stored
 
 logger = logging.getLogger(__name__)
 SCORE_PLACES = Decimal("0.0001")
-_active = PreparedQuery(lambda: RiskModelVersion.objects.filter(active=True).values_list("id", flat=True))
 _cache: dict = {}
 _lock = threading.Lock()
 
@@ -38,7 +36,7 @@ class ModelScore:
 
 def active_model() -> tuple[int, int, ModelArtifact] | None:
     """(version id, number, artifact) of the active version, or None when no model is active."""
-    version_id = _active.first()
+    version_id = model_version_active_id()
     if version_id is None:
         return None
     cached = _cache.get("active")
@@ -47,7 +45,7 @@ def active_model() -> tuple[int, int, ModelArtifact] | None:
     with _lock:
         cached = _cache.get("active")
         if cached is None or cached[0] != version_id:
-            stored = RiskModelVersion.objects.filter(pk=version_id).values_list("number", "artifact").first()
+            stored = model_version_stored(version_id=version_id)
             if stored is None or stored[1] is None:
                 return None
             try:
