@@ -80,7 +80,10 @@ def factors_of(row: HistoryRow, vector, contributions, *, top: int = TOP_FACTORS
         value = row.hs6[:2] if name == "hs2" else row.hs6[:4] if name == "hs4" else getattr(row, name)
         factors.append({"factor": "category", "subject": name,
                         "contribution": float(contributions[_INDEX[f"category.{name}"]]), "params": {"value": value}})
-    factors = [f for f in factors if abs(f["contribution"]) >= 0.005]
+    # A category the row leaves empty (the portal's declarations have no process type, for one) tells an
+    # officer nothing: it is not offered as a reason.
+    factors = [f for f in factors if abs(f["contribution"]) >= 0.005
+               and not (f["factor"] == "category" and not f["params"]["value"])]
     factors.sort(key=lambda f: (-abs(f["contribution"]), f["factor"], f["subject"]))
     for factor in factors:
         factor["contribution"] = round(factor["contribution"], 3)

@@ -215,7 +215,8 @@ def test_the_contributions_add_up_to_the_score_and_the_top_factors_to_their_feat
 
 def test_every_feature_belongs_to_exactly_one_factor():
     """So the factors' contributions, all of them, and the bias add up to the score's log-odds."""
-    row = later_rows(1)[0]
+    row = dataclasses.replace(later_rows(1)[0], process_type="B", import_type="11", import_use="21", payment_type="11",
+                              origin_indicator="Y")  # every category given (an empty one is never a reason)
     vector = trained_artifact().artifact.matrix([row])[0]
     expected_subjects = {("record", g) for g, _f in GROUPS} | {("unit_value", p) for p, _f in PEERS} | {
         ("number", n) for n in NUMBERS} | {("category", c) for c in CATEGORIES}
@@ -229,6 +230,16 @@ def test_every_feature_belongs_to_exactly_one_factor():
         seen.add((factors[0]["factor"], factors[0]["subject"]))
     assert seen == expected_subjects
     assert factors_of(row, vector, numpy.zeros(len(FEATURE_NAMES) + 1)) == []  # nothing moved the score
+
+
+def test_an_empty_category_is_never_offered_as_a_reason():
+    row = dataclasses.replace(later_rows(1)[0], process_type="", origin_indicator="Y")
+    vector = trained_artifact().artifact.matrix([row])[0]
+    contributions = numpy.zeros(len(FEATURE_NAMES) + 1)
+    contributions[FEATURE_NAMES.index("category.process_type")] = 2.0
+    contributions[FEATURE_NAMES.index("category.origin_indicator")] = 1.0
+    assert [(f["subject"], f["params"]) for f in factors_of(row, vector, contributions)] == [
+        ("origin_indicator", {"value": "Y"})]
 
 
 def test_the_factors_params_are_the_rows_values():
