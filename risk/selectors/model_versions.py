@@ -64,3 +64,9 @@ def model_version_active_id() -> int | None:
 def model_version_stored(*, version_id: int) -> tuple[int, bytes] | None:
     """(number, artifact) of a version, or None."""
     return RiskModelVersion.objects.filter(pk=version_id).values_list("number", "artifact").first()
+
+
+def model_version_for_scoring(*, number: int | None = None) -> RiskModelVersion | None:
+    """The ready version `number`, or the active one; None when there is none."""
+    versions = RiskModelVersion.objects.filter(number=number) if number else RiskModelVersion.objects.filter(active=True)
+    return versions.filter(state=RiskModelVersion.State.READY).first()

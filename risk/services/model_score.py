@@ -16,6 +16,7 @@ import numpy
 
 from risk.learned.artifact import ArtifactError, ModelArtifact
 from risk.learned.explain import factors_of
+from risk.learned.kcs import kcs_rows_read
 from risk.selectors.model_history import portal_row
 from risk.selectors.model_versions import model_version_active_id, model_version_stored
 
@@ -82,3 +83,12 @@ def declaration_model_score(*, declaration, items) -> ModelScore | None:
         line_no=items[best].line_no,
         factors=factors_of(rows[best], matrix[best], contributions),
     )
+
+
+def history_file_score(*, lines, artifact_bytes: bytes) -> list[tuple[str, float]]:
+    """(Declaration ID, score) of every row of a file in the KCS data set's format, in the file's order,
+    each scored alone against the model's state; `Fraud` and `Critical Fraud` are ignored. A bad row
+    raises KcsFormatError (every problem, nothing scored)."""
+    rows = kcs_rows_read(lines, labelled=False)
+    _matrix, scores = score_of(ModelArtifact.from_bytes(artifact_bytes), rows)
+    return [(row.key, float(score)) for row, score in zip(rows, scores, strict=True)]

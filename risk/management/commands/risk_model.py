@@ -5,10 +5,10 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from risk.learned.artifact import ModelArtifact
-from risk.learned.kcs import KcsFormatError, kcs_rows_read
+from risk.learned.kcs import KcsFormatError
 from risk.learned_models import HistoryItem, RiskModelVersion
-from risk.services.model_score import score_of
+from risk.selectors.model_versions import model_version_for_scoring
+from risk.services.model_score import history_file_score
 from risk.services.risk_model import (
     RiskModelError,
     risk_model_activate,
@@ -79,13 +79,12 @@ class Command(BaseCommand):
             self.stdout.write(f"model v{version.number} is active")
 
     def _score(self, *, file, out, version, **_options):
-        queryset = RiskModelVersion.objects.filter(number=version) if version else RiskModelVersion.objects.filter(active=True)
-        chosen = queryset.filter(state=RiskModelVersion.State.READY).first()
+        chosen = model_version_for_scoring(number=version)
         if chosen is None:
             raise CommandError(f"there is no trained version {version}" if version else "no model is active; activate one first")
         try:
             with open(file, encoding="utf-8-sig", newline="") as handle:
-                rows = kcs_rows_read(handle, labelled=False)
+                scored = history_file_score(lines=handle, artifact_bytes=chosen.artifact)
         except OSError as error:
             raise CommandError(f"cannot read {file}: {error.strerror}") from None
         except UnicodeDecodeError:
@@ -94,18 +93,15 @@ class Command(BaseCommand):
             for line, column, message in error.problems:
                 self.stderr.write(f"{file}, line {line}{', ' + column if column else ''}: {message}")
             raise CommandError(f"{file} has {len(error.problems)} bad rows; nothing was scored") from None
-        artifact = ModelArtifact.from_bytes(chosen.artifact)
-        _matrix, scores = score_of(artifact, rows)
         target = sys.stdout if out == "-" else open(out, "w", encoding="utf-8", newline="")
         try:
             writer = csv.writer(target)
             writer.writerow(["Declaration ID", "score"])
-            for row, score in zip(rows, scores, strict=True):
-                writer.writerow([row.key, f"{score:.6f}"])
+            writer.writerows((key, f"{score:.6f}") for key, score in scored)
         finally:
             if target is not sys.stdout:
                 target.close()
-        self.stderr.write(f"scored {len(rows)} rows with model v{chosen.number} into {out}")
+        self.stderr.write(f"scored {len(scored)} rows with model v{chosen.number} into {out}")
 
     def _list(self, **_options):
         versions = RiskModelVersion.objects.order_by("number")
