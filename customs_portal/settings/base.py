@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "payments",
     "customs_portal.demo",
     "post_clearance",
+    "customs_statistics",
 ]
 
 MIDDLEWARE = [
@@ -407,6 +408,11 @@ CELERY_BEAT_SCHEDULE = {
                              "options": {"expires": env.float("POST_CLEARANCE_SWEEP_INTERVAL_SECONDS", default=300.0)}},
     # Expired API tokens are refused anyway; their rows go once a day.
     "accounts-api-tokens-purge-daily": {"task": "accounts.api_tokens_purge", "schedule": crontab(hour=3, minute=15)},
+    # The statistics catch up with the declarations that changed (customs_statistics/services/refresh.py):
+    # the lag the statistics pages state.
+    "statistics-refresh": {"task": "customs_statistics.refresh",
+                           "schedule": env.float("STATISTICS_REFRESH_INTERVAL_SECONDS", default=60.0),
+                           "options": {"expires": env.float("STATISTICS_REFRESH_INTERVAL_SECONDS", default=60.0)}},
 }
 # A message taken by a worker that died is given to another worker after this long (Redis broker).
 # max_retries=0: a process publishing while the broker is down fails at once instead of retrying the

@@ -1,4 +1,5 @@
 from .amendment import AmendmentRequest
+from .changes import DeclarationChange
 from .declaration import (
     Declaration,
     DeclarationVersion,
@@ -19,6 +20,7 @@ from .review import (
 __all__ = [
     "AmendmentRequest",
     "Declaration",
+    "DeclarationChange",
     "DeclarationVersion",
     "Direction",
     "Document",

@@ -11,6 +11,7 @@ from declarations.live import declaration_change_announce
 from declarations.models import Declaration
 from declarations.selectors import declaration_row_locked
 from declarations.services.assignment import declaration_assign_on_entry
+from declarations.services.changes import declaration_changed
 
 
 def declaration_lock(*, declaration_id: int) -> Declaration:
@@ -53,6 +54,7 @@ def declaration_transition(
         declaration=declaration, actor=actor, action=action, from_status=from_status, to_status=to_status,
         reason=reason, data=data,
     )
+    declaration_changed(declaration_id=declaration.pk)
     declaration_change_announce(declaration)
     for callback in on_commit or []:
         transaction.on_commit(callback)

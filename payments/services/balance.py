@@ -21,6 +21,7 @@ from customs_portal.localization import vnd
 from declarations.lifecycle import UNCLEARED
 from declarations.models import Declaration
 from declarations.models import PaymentStatus as DeclarationPaymentStatus
+from declarations.services.changes import declaration_changed
 from declarations.services.taxes import TAX_NAMES
 from payments.models import LateInterest, Payment, PaymentStatus
 
@@ -119,6 +120,7 @@ def declaration_balance_update(*, declaration: Declaration, on: date | None = No
                 account.charged = vnd(account.accrued)
                 if save:  # a new account is inserted whole
                     account.save(update_fields=["accrued", "accrued_through", "charged", "updated_at"] if account.pk else None)
+                    declaration_changed(declaration_id=declaration.pk)
 
     balance = Balance(
         tax_paid=paid,

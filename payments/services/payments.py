@@ -23,6 +23,7 @@ from declarations.lifecycle import UNCLEARED, Action, Status
 from declarations.live import declaration_change_announce
 from declarations.models import Declaration
 from declarations.models import PaymentStatus as DeclarationPaymentStatus
+from declarations.services.changes import declaration_changed
 from declarations.services.lifecycle import declaration_lock, declaration_transition
 from payments.gateway import bank_configured
 from payments.models import CreditSource, LateInterest, Payment, PaymentStatus, RejectionReason
@@ -233,6 +234,7 @@ def _credited(payment: Payment, *, notice: BankNotice, via: str, now, applied_ta
     payment.breakdown = {name: str(value) for name, value in breakdown.items()}
     payment.save(update_fields=["status", "bank_transaction_id", "credited_at", "credited_via", "receipt_number",
                                 "applied_tax", "applied_interest", "refund_due", "breakdown"])
+    declaration_changed(declaration_id=payment.declaration_id)
 
 
 def _later_dues_credit(*, declaration: Declaration, dues, payment: Payment, notice: BankNotice, via: str, now, on: date) -> None:

@@ -1,0 +1,202 @@
+"""The derivation of the statistics tables from the portal's own tables (customs_statistics/models.py),
+as SQL run by `customs_statistics.services.refresh`: the facts of given declarations (or of all), and
+the day cells of release times and payments of given days (or of all).
+
+Definitions (docs/decisions.md, "Statistics at national scale"):
+- a declaration counts on its registration day, in the portal's time zone;
+- the trader held the file while a request for documents was open (the union of the requests'
+  intervals, from the assessment on) and while it waited for payment (from its last entry into
+  "awaiting payment" to the clearance); customs held it the rest of the time to clearance;
+- a check is concluded and found something as risk/selectors/hit_rates.py says;
+- the officer who decided is the actor of the last clearance (`release`) or rejection.
+"""
+from datetime import date
+
+from django.conf import settings
+from django.db import connection
+
+from customs_portal.audit.models import AuditEvent
+from customs_statistics.models import DeclarationFact, PaymentCell, ReleaseTimeCell, StatisticsState
+from declarations.lifecycle import Action, Channel, Status
+from declarations.models import Declaration, DeclarationChange, DocumentRequest, GoodsItem, InspectionResult
+from payments.models import LateInterest, Payment, PaymentStatus
+from risk.models import Assessment, RiskRuleVersion
+from risk.selectors.hit_rates import CONCLUDED, MODEL_BANDS
+
+FACT = DeclarationFact._meta.db_table
+RELEASE_CELL = ReleaseTimeCell._meta.db_table
+PAYMENT_CELL = PaymentCell._meta.db_table
+DURATIONS = ("to_assessment", "to_clearance", "trader_held", "customs_held", "to_release")
+PAID_TAXES = ("import_duty", "export_duty", "special_consumption_tax", "environmental_tax", "vat")
+
+FACT_COLUMNS = (
+    "declaration_id", "registered_on", "office_id", "enterprise_id", "direction", "transport_mode", "status", "channel",
+    "compliance_class", "selection", "random_selection", "hs_chapter", *DURATIONS,
+    "checked", "physical", "concluded", "found", "rule_ids", "model_version_id", "model_band", "decided_by_id",
+    "decided_on", "import_duty", "export_duty", "special_consumption_tax", "environmental_tax", "vat", "tax_total",
+    "tax_paid", "interest_charged", "interest_paid", "amount_due",
+)
+
+
+def _facts_select(where: str) -> str:
+    """SELECT of the FACT_COLUMNS of the registered declarations `d` that satisfy `where`."""
+    declaration, item, request = Declaration._meta.db_table, GoodsItem._meta.db_table, DocumentRequest._meta.db_table
+    inspection, audit = InspectionResult._meta.db_table, AuditEvent._meta.db_table
+    assessment, version = Assessment._meta.db_table, RiskRuleVersion._meta.db_table
+    through = Assessment.rule_versions.through._meta.db_table
+    payment, interest = Payment._meta.db_table, LateInterest._meta.db_table
+    seconds = "FLOOR(EXTRACT(EPOCH FROM ({0}) - d.registered_at))::int"
+    return f"""
+SELECT d.id,
+       (d.registered_at AT TIME ZONE %(tz)s)::date,
+       d.customs_office_id, d.enterprise_id, d.direction, d.transport_mode, d.status, COALESCE(d.channel, ''),
+       COALESCE(last.level, ''), COALESCE(last.reason, ''), COALESCE(last.random_selection, FALSE),
+       COALESCE((SELECT LEFT(i.hs_code, 2) FROM {item} i WHERE i.declaration_id = d.id
+                  ORDER BY i.taxable_value DESC, i.line_no LIMIT 1), ''),
+       {seconds.format("d.assessed_at")},
+       {seconds.format("d.cleared_at")},
+       held.seconds,
+       CASE WHEN d.cleared_at IS NOT NULL THEN {seconds.format("d.cleared_at")} - held.seconds END,
+       {seconds.format("d.released_at")},
+       d.channel IN %(checked)s,
+       d.channel = %(red)s OR EXISTS (SELECT 1 FROM {inspection} x WHERE x.declaration_id = d.id),
+       d.channel IN %(checked)s AND (d.status IN %(concluded)s
+           OR EXISTS (SELECT 1 FROM {inspection} x WHERE x.declaration_id = d.id)),
+       d.channel IN %(checked)s AND (d.status = %(rejected)s
+           OR EXISTS (SELECT 1 FROM {inspection} x WHERE x.declaration_id = d.id AND x.discrepancy)),
+       ARRAY(SELECT DISTINCT v.rule_id FROM {assessment} a JOIN {through} m ON m.assessment_id = a.id
+                                        JOIN {version} v ON v.id = m.riskruleversion_id
+              WHERE a.declaration_id = d.id AND a.channel IN %(checked)s ORDER BY 1),
+       scored.model_version_id,
+       COALESCE(CASE WHEN scored.model_score >= %(high)s THEN 'high' WHEN scored.model_score >= %(medium)s THEN 'medium'
+                     WHEN scored.model_score IS NOT NULL THEN 'low' END, ''),
+       decided.actor_id,
+       (decided.created_at AT TIME ZONE %(tz)s)::date,
+       d.import_duty::bigint, d.export_duty::bigint, d.special_consumption_tax::bigint, d.environmental_tax::bigint,
+       d.vat::bigint, d.tax_total::bigint,
+       COALESCE((SELECT SUM(p.applied_tax) FROM {payment} p WHERE p.declaration_id = d.id AND p.status = %(credited)s), 0)::bigint,
+       COALESCE(li.charged, 0)::bigint, COALESCE(li.paid, 0)::bigint,
+       d.amount_due::bigint
+  FROM {declaration} d
+  LEFT JOIN LATERAL (
+       SELECT a.thresholds -> 'selectivity' ->> 'level' AS level, a.thresholds -> 'selectivity' ->> 'reason' AS reason,
+              a.random_selection
+         FROM {assessment} a WHERE a.declaration_id = d.id ORDER BY a.id DESC LIMIT 1) last ON TRUE
+  LEFT JOIN LATERAL (
+       SELECT a.model_version_id, a.model_score FROM {assessment} a
+        WHERE a.declaration_id = d.id AND a.channel IN %(checked)s AND a.model_version_id IS NOT NULL
+          AND a.model_score IS NOT NULL
+        ORDER BY a.id LIMIT 1) scored ON TRUE
+  LEFT JOIN LATERAL (
+       SELECT e.actor_id, e.created_at FROM {audit} e
+        WHERE e.declaration_id = d.id AND e.action IN %(decisions)s AND e.from_status IN %(held)s
+        ORDER BY e.created_at DESC, e.id DESC LIMIT 1) decided ON TRUE
+  LEFT JOIN LATERAL (
+       SELECT CASE WHEN d.cleared_at IS NULL THEN NULL ELSE
+              COALESCE((SELECT FLOOR(EXTRACT(EPOCH FROM SUM(UPPER(r) - LOWER(r))))::int
+                          FROM (SELECT UNNEST(RANGE_AGG(TSTZRANGE(GREATEST(q.created_at, d.assessed_at),
+                                                                 LEAST(COALESCE(q.answered_at, d.cleared_at), d.cleared_at))))
+                                  FROM {request} q
+                                 WHERE q.declaration_id = d.id
+                                   AND LEAST(COALESCE(q.answered_at, d.cleared_at), d.cleared_at)
+                                       > GREATEST(q.created_at, d.assessed_at)) AS r(r)), 0)
+            + COALESCE((SELECT FLOOR(EXTRACT(EPOCH FROM d.cleared_at - MAX(e.created_at)))::int FROM {audit} e
+                         WHERE e.declaration_id = d.id AND e.to_status = %(awaiting)s AND e.from_status <> %(awaiting)s
+                           AND e.created_at <= d.cleared_at), 0)
+              END AS seconds) held ON TRUE
+  LEFT JOIN {interest} li ON li.declaration_id = d.id
+ WHERE d.registered_at IS NOT NULL AND {where}
+"""
+
+
+def _parameters() -> dict:
+    return {
+        "tz": settings.TIME_ZONE, "checked": (str(Channel.YELLOW), str(Channel.RED)), "red": str(Channel.RED),
+        "concluded": tuple(str(s) for s in CONCLUDED), "rejected": str(Status.REJECTED),
+        "high": MODEL_BANDS[0][1], "medium": MODEL_BANDS[1][1], "credited": str(PaymentStatus.CREDITED),
+        "decisions": (str(Action.RELEASE), str(Action.REJECT)),
+        "held": (str(Status.UNDER_REVIEW), str(Status.UNDER_INSPECTION)), "awaiting": str(Status.ASSESSED),
+    }
+
+
+def _upsert(select: str) -> str:
+    columns = ", ".join(FACT_COLUMNS)
+    updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in FACT_COLUMNS[1:])
+    return f"INSERT INTO {FACT} ({columns}) {select} ON CONFLICT (declaration_id) DO UPDATE SET {updates}"
+
+
+def changes_consumed() -> list[int]:
+    """The ids of the declarations recorded as changed (declarations/models/changes.py), each once; the
+    records are deleted in the caller's transaction (back if it rolls back)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {DeclarationChange._meta.db_table} RETURNING declaration_id")
+        return sorted({row[0] for row in cursor.fetchall()})
+
+
+def facts_days(*, declaration_ids: list[int]) -> tuple[set[date], set[date]]:
+    """(registration days, payment days) the facts of these declarations count on now: what their
+    change may remove from a day's cells."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT registered_on FROM {FACT} WHERE declaration_id = ANY(%s)", [declaration_ids])
+        registered = {row[0] for row in cursor.fetchall()}
+        cursor.execute(f"SELECT DISTINCT (credited_at AT TIME ZONE %s)::date FROM {Payment._meta.db_table}"
+                       " WHERE declaration_id = ANY(%s) AND status = %s",
+                       [settings.TIME_ZONE, declaration_ids, str(PaymentStatus.CREDITED)])
+        paid = {row[0] for row in cursor.fetchall()}
+    return registered, paid
+
+
+def facts_write(*, declaration_ids: list[int] | None) -> int:
+    """Recompute the facts of these declarations (None: of every declaration, after emptying the table);
+    the number of facts written."""
+    with connection.cursor() as cursor:
+        if declaration_ids is None:
+            cursor.execute(f"TRUNCATE {FACT}")
+            cursor.execute(_upsert(_facts_select("TRUE")), _parameters())
+        else:
+            cursor.execute(_upsert(_facts_select("d.id = ANY(%(ids)s)")), {**_parameters(), "ids": declaration_ids})
+        return cursor.rowcount
+
+
+def release_cells_write(*, days: list[date] | None) -> None:
+    """Rebuild the release-time cells of these registration days (None: of every day)."""
+    keys = "registered_on, office_id, channel, direction, transport_mode, compliance_class"
+    packed = ", ".join(f"COALESCE(STRING_AGG(INT4SEND({name}), ''::bytea ORDER BY declaration_id)"
+                       f" FILTER (WHERE {name} IS NOT NULL), ''::bytea)" for name in DURATIONS)
+    where = "TRUE" if days is None else "registered_on = ANY(%(days)s)"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {RELEASE_CELL} WHERE {where}", {"days": days})
+        cursor.execute(f"""INSERT INTO {RELEASE_CELL} ({keys}, declarations, {", ".join(DURATIONS)})
+                           SELECT {keys}, COUNT(*), {packed} FROM {FACT} WHERE {where} GROUP BY {keys}""", {"days": days})
+
+
+def payment_cells_write(*, days: list[date] | None) -> None:
+    """Rebuild the payment cells of these credit days (None: of every day). A payment counts with the
+    facts of its declaration (office, direction, channel, class)."""
+    payment = Payment._meta.db_table
+    keys = "office_id, direction, channel, compliance_class"
+    day = "(p.credited_at AT TIME ZONE %(tz)s)::date"
+    taxes = ", ".join(f"COALESCE(SUM((p.breakdown ->> '{name}')::numeric), 0)" for name in PAID_TAXES)
+    where = "TRUE" if days is None else f"{day} = ANY(%(days)s)"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {PAYMENT_CELL} WHERE {'TRUE' if days is None else 'paid_on = ANY(%(days)s)'}",
+                       {"days": days})
+        cursor.execute(f"""
+INSERT INTO {PAYMENT_CELL} (paid_on, {keys}, payments, {", ".join(PAID_TAXES)}, late_interest, refund_due)
+SELECT {day}, f.office_id, f.direction, f.channel, f.compliance_class, COUNT(*), {taxes},
+       COALESCE(SUM(p.applied_interest), 0), COALESCE(SUM(p.refund_due), 0)
+  FROM {payment} p JOIN {FACT} f ON f.declaration_id = p.declaration_id
+ WHERE p.status = %(credited)s AND {where}
+ GROUP BY {day}, f.office_id, f.direction, f.channel, f.compliance_class""",
+                       {"tz": settings.TIME_ZONE, "credited": str(PaymentStatus.CREDITED), "days": days})
+
+
+def statistics_lock() -> bool:
+    """Take the refresh's lock until the end of the caller's transaction; False when another holds it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(hashtext('customs_statistics.refresh'))")
+        return cursor.fetchone()[0]
+
+
+def statistics_state() -> StatisticsState:
+    return StatisticsState.objects.order_by("pk").first() or StatisticsState()
