@@ -33,6 +33,8 @@ class DeclarationFact(models.Model):
     compliance_class = models.CharField(max_length=10, blank=True)
     selection = models.CharField(max_length=24, blank=True)
     random_selection = models.BooleanField(default=False)
+    # The channel counts against the class's caps (selected by score or at random, not required).
+    counted_in_cap = models.BooleanField(default=False)
     # The HS chapter of the goods line of the highest taxable value (the first line on a tie).
     hs_chapter = models.CharField(max_length=2, blank=True)
 

@@ -43,6 +43,7 @@ class Migration(migrations.Migration):
                 ('compliance_class', models.CharField(blank=True, max_length=10)),
                 ('selection', models.CharField(blank=True, max_length=24)),
                 ('random_selection', models.BooleanField(default=False)),
+                ('counted_in_cap', models.BooleanField(default=False)),
                 ('hs_chapter', models.CharField(blank=True, max_length=2)),
                 ('to_assessment', models.IntegerField(null=True)),
                 ('to_clearance', models.IntegerField(null=True)),

@@ -31,7 +31,7 @@ PAID_TAXES = ("import_duty", "export_duty", "special_consumption_tax", "environm
 
 FACT_COLUMNS = (
     "declaration_id", "registered_on", "office_id", "enterprise_id", "direction", "transport_mode", "status", "channel",
-    "compliance_class", "selection", "random_selection", "hs_chapter", *DURATIONS,
+    "compliance_class", "selection", "random_selection", "counted_in_cap", "hs_chapter", *DURATIONS,
     "checked", "physical", "concluded", "found", "rule_ids", "model_version_id", "model_band", "decided_by_id",
     "decided_on", "import_duty", "export_duty", "special_consumption_tax", "environmental_tax", "vat", "tax_total",
     "tax_paid", "interest_charged", "interest_paid", "amount_due",
@@ -51,6 +51,7 @@ SELECT d.id,
        (d.registered_at AT TIME ZONE %(tz)s)::date,
        d.customs_office_id, d.enterprise_id, d.direction, d.transport_mode, d.status, COALESCE(d.channel, ''),
        COALESCE(last.level, ''), COALESCE(last.reason, ''), COALESCE(last.random_selection, FALSE),
+       COALESCE(last.counted, FALSE),
        COALESCE((SELECT LEFT(i.hs_code, 2) FROM {item} i WHERE i.declaration_id = d.id
                   ORDER BY i.taxable_value DESC, i.line_no LIMIT 1), ''),
        {seconds.format("d.assessed_at")},
@@ -80,7 +81,8 @@ SELECT d.id,
   FROM {declaration} d
   LEFT JOIN LATERAL (
        SELECT a.thresholds -> 'selectivity' ->> 'level' AS level, a.thresholds -> 'selectivity' ->> 'reason' AS reason,
-              a.random_selection
+              a.random_selection,
+              a.thresholds -> 'selectivity' -> 'increments' ?| ARRAY['yellow_selected', 'red_selected'] AS counted
          FROM {assessment} a WHERE a.declaration_id = d.id ORDER BY a.id DESC LIMIT 1) last ON TRUE
   LEFT JOIN LATERAL (
        SELECT a.model_version_id, a.model_score FROM {assessment} a
