@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("risk.api.urls")),
     path("", include("payments.api.urls")),
     path("", include("post_clearance.api.urls")),
+    path("", include("customs_statistics.api.urls")),
     path("reference/", include("reference.api.urls")),
     re_path(r"^[\s\S]*/$", ApiNotFoundView.as_view()),  # last: a JSON 404 for paths that name no endpoint
 ]
