@@ -17,7 +17,7 @@ TAX_NAMES = ("import_duty", "export_duty", "special_consumption_tax", "environme
 
 
 class DeclarationFact(models.Model):
-    declaration = models.OneToOneField("declarations.Declaration", primary_key=True, on_delete=models.CASCADE,
+    declaration = models.OneToOneField("declarations.Declaration", primary_key=True, on_delete=models.CASCADE, db_constraint=False,
                                        related_name="+")
     # The local date (TIME_ZONE) of registration: the day the declaration counts on.
     registered_on = models.DateField()

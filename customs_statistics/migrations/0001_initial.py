@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='DeclarationFact',
             fields=[
-                ('declaration', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='declarations.declaration')),
+                ('declaration', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, db_constraint=False, primary_key=True, related_name='+', serialize=False, to='declarations.declaration')),
                 ('registered_on', models.DateField()),
                 ('direction', models.CharField(max_length=6)),
                 ('transport_mode', models.CharField(max_length=5)),

@@ -59,12 +59,13 @@ SELECT d.id,
        held.seconds,
        CASE WHEN d.cleared_at IS NOT NULL THEN {seconds.format("d.cleared_at")} - held.seconds END,
        {seconds.format("d.released_at")},
-       d.channel IN %(checked)s,
-       d.channel = %(red)s OR EXISTS (SELECT 1 FROM {inspection} x WHERE x.declaration_id = d.id),
-       d.channel IN %(checked)s AND (d.status IN %(concluded)s
-           OR EXISTS (SELECT 1 FROM {inspection} x WHERE x.declaration_id = d.id)),
-       d.channel IN %(checked)s AND (d.status = %(rejected)s
-           OR EXISTS (SELECT 1 FROM {inspection} x WHERE x.declaration_id = d.id AND x.discrepancy)),
+       COALESCE(d.channel IN %(checked)s, FALSE),
+       COALESCE(d.channel IN %(checked)s AND (d.channel = %(red)s
+           OR EXISTS (SELECT 1 FROM {inspection} x WHERE x.declaration_id = d.id)), FALSE),
+       COALESCE(d.channel IN %(checked)s AND (d.status IN %(concluded)s
+           OR EXISTS (SELECT 1 FROM {inspection} x WHERE x.declaration_id = d.id)), FALSE),
+       COALESCE(d.channel IN %(checked)s AND (d.status = %(rejected)s
+           OR EXISTS (SELECT 1 FROM {inspection} x WHERE x.declaration_id = d.id AND x.discrepancy)), FALSE),
        ARRAY(SELECT DISTINCT v.rule_id FROM {assessment} a JOIN {through} m ON m.assessment_id = a.id
                                         JOIN {version} v ON v.id = m.riskruleversion_id
               WHERE a.declaration_id = d.id AND a.channel IN %(checked)s ORDER BY 1),
