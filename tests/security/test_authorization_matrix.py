@@ -219,6 +219,15 @@ MATRIX = [
     row("GET",    "/api/v1/reference/units/",                                         None,                   401,   200,    200,     200,  200,  200,  401,   SF),
     row("GET",    "/api/v1/reference/ports/",                                         None,                   401,   200,    200,     200,  200,  200,  401,   SF),
     row("GET",    "/api/v1/reference/incoterms/",                                     None,                   401,   200,    200,     200,  200,  200,  401,   SF),
+    # --- API: statistics (customs_statistics/access.py): traders their own enterprise's release times, channel
+    # mix and revenue (naming another enterprise: 403); officers their offices and their workload; hit rates for
+    # supervisors (the matrix's officer is one) and risk admins; the gate nothing
+    row("GET",    "/api/v1/statistics/release-times/?from={month_ago}&to={today}",    None,                   401,   200,    200,     200,  200,  403,  401,   SF),
+    row("GET",    "/api/v1/statistics/release-times/?enterprise={tax_code}",          None,                   401,   403,    200,     200,  200,  403,  401,   SF),
+    row("GET",    "/api/v1/statistics/channel-mix/?group_by=enterprise",              None,                   401,   200,    200,     200,  200,  403,  401,   SF),
+    row("GET",    "/api/v1/statistics/hit-rates/?source=all",                         None,                   401,   403,    403,     200,  200,  403,  401,   SF),
+    row("GET",    "/api/v1/statistics/revenue/?group_by=office",                      None,                   401,   200,    200,     200,  200,  403,  401,   SF),
+    row("GET",    "/api/v1/statistics/workload/",                                     None,                   401,   403,    403,     200,  200,  403,  401,   SF),
     # --- API: risk administration (risk admins only)
     row("GET",    "/api/v1/risk/rules/",                                              None,                   401,   403,    403,     403,  200,  403,  401,   SF),
     row("GET",    "/api/v1/risk/rules/hit-rates/?from={month_ago}&to={today}",        None,                   401,   403,    403,     403,  200,  403,  401,   SF),
