@@ -337,8 +337,8 @@ SELECT COUNT(*), COUNT(*) FILTER (WHERE found), COUNT(*) FILTER (WHERE physical)
 
 def _paid_rows(query: StatisticsQuery, group_by: str | None) -> list[tuple]:
     """(key, payments, taxes per TAX_NAMES..., late interest) credited in the period: from the day cells,
-    or from the payments when the query names an enterprise (the cells have none)."""
-    if query.enterprise_id is None:
+    or from the payments when the query names what the cells do not keep (an enterprise, a transport mode)."""
+    if query.enterprise_id is None and query.transport_mode is None:
         where, parameters = _filters(query, day="paid_on", enterprise=False)
         key = _group_column(group_by, day="paid_on")
         taxes = ", ".join(f"SUM({name})" for name in TAX_NAMES)
@@ -346,12 +346,15 @@ def _paid_rows(query: StatisticsQuery, group_by: str | None) -> list[tuple]:
                      parameters)
     day = "(p.credited_at AT TIME ZONE %(tz)s)::date"
     where, parameters = _filters(query, period=False)
-    key = _group_column(group_by, day=day).replace("office_id", "f.office_id").replace("direction", "f.direction")
+    key = _group_column(group_by, day=day)
+    if group_by in ("office", "direction"):
+        key = f"f.{key}"
     taxes = ", ".join(f"COALESCE(SUM((p.breakdown ->> '{name}')::numeric), 0)" for name in TAX_NAMES)
     return _rows(f"""
 SELECT {key}, COUNT(*), {taxes}, COALESCE(SUM(p.applied_interest), 0)
-  FROM {Payment._meta.db_table} p JOIN {FACT} f ON f.declaration_id = p.declaration_id
- WHERE p.status = %(credited)s AND {day} BETWEEN %(date_from)s AND %(date_to)s AND {where.replace("office_id", "f.office_id")}
+  FROM {Payment._meta.db_table} p
+  JOIN (SELECT declaration_id, office_id, direction FROM {FACT} WHERE {where}) f ON f.declaration_id = p.declaration_id
+ WHERE p.status = %(credited)s AND {day} BETWEEN %(date_from)s AND %(date_to)s
  GROUP BY 1""", {**parameters, "tz": settings.TIME_ZONE, "credited": str(PaymentStatus.CREDITED),
                  "date_from": query.date_from, "date_to": query.date_to})
 
