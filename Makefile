@@ -50,10 +50,12 @@ reference: migrate
 	$(MANAGE) load_reference_data
 
 # The demo accounts, then (once: the command does nothing on a database that has one) the demo
-# history: ~30 enterprises and ~2,000 declarations of the last weeks, through the services.
+# history: ~30 enterprises and ~2,000 declarations of the last weeks, through the services; then the
+# statistics derived from them (beat keeps them up to date every minute afterwards).
 demo: reference
 	$(MANAGE) seed_demo
 	$(MANAGE) demo_history
+	$(MANAGE) statistics_refresh --rebuild
 
 # The Vietnamese catalogue after a change of texts: translate what it adds (tests/test_translations.py checks).
 messages: venv system-packages
