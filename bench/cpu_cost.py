@@ -57,6 +57,7 @@ def main():
     parser.add_argument("--port", type=int, default=8321)
     args = parser.parse_args()
     args.limit_concurrency = 100
+    args.with_model = False  # Portal (bench/load.py) asks; the learned model is measured by bench/load.py --with-model
     portal = Portal(args)
     portal.start()
     try:
