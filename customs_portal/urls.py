@@ -30,6 +30,7 @@ urlpatterns = [
     path("risk/", include("risk.urls")),
     path("payments/", include("payments.urls")),
     path("post-clearance/", include("post_clearance.urls")),
+    path("statistics/", include("customs_statistics.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SchemaView.as_view(), name="schema"),

@@ -398,6 +398,13 @@ MATRIX = [
     row("POST",   "/post-clearance/audits/{audit}/",                                  "findings_form",        302,   403,    403,     302,  403,  403,  302,   SF),
     row("POST",   "/post-clearance/audits/{audit}/open/",                             None,                   302,   403,    403,     302,  403,  403,  302,   SF),
     row("POST",   "/post-clearance/audits/{audit}/close/",                            None,                   302,   403,    403,     302,  403,  403,  302,   SF),
+    # --- Pages: statistics (the API's access, customs_statistics/access.py): the page and its exports
+    row("GET",    "/statistics/",                                                     None,                   302,   200,    200,     200,  200,  403,  302,   SF),
+    row("GET",    "/statistics/?from={month_ago}&to={today}&mix_by=enterprise",       None,                   302,   200,    200,     200,  200,  403,  302,   SF),
+    row("GET",    "/statistics/release-times.csv?group_by=office",                    None,                   302,   200,    200,     200,  200,  403,  302,   SF),
+    row("GET",    "/statistics/revenue.xlsx",                                         None,                   302,   200,    200,     200,  200,  403,  302,   SF),
+    row("GET",    "/statistics/hit-rates.xlsx",                                       None,                   302,   403,    403,     200,  200,  403,  302,   SF),
+    row("GET",    "/statistics/workload.csv",                                         None,                   302,   403,    403,     200,  200,  403,  302,   SF),
     # --- The development bank simulator: the payer's page, the portal's statement (signed request only)
     row("GET",    "/bank-simulator/pay/{pending_reference}/?amount={pending_amount}", None,                   302,   404,    200,     403,  403,  403,  302,   SF, setting=SIMULATOR),
     row("POST",   "/bank-simulator/pay/{pending_reference}/",                         "bank_form",            302,   404,    200,     403,  403,  403,  302,   SF, setting=SIMULATOR),
