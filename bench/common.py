@@ -1,6 +1,9 @@
-"""Shared pieces of the HTTP benchmarks: tokens, a 10-item declaration body, percentiles."""
+"""Shared pieces of the benchmarks: a database of their own and Django on it, tax codes, tokens, a
+10-item declaration body, percentiles."""
+import os
 import statistics
 from datetime import date, timedelta
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
@@ -58,3 +61,43 @@ def describe(name: str, seconds: list[float]) -> str:
     ms = [s * 1000 for s in seconds]
     return (f"{name:<16} n={len(ms):<5} p50={percentile(ms, 50):8.1f} ms  p95={percentile(ms, 95):8.1f} ms  "
             f"p99={percentile(ms, 99):8.1f} ms")
+
+
+def database_prepare(url: str, *, recreate: bool) -> None:
+    """Create the database of `url` if it does not exist (drop it first with `recreate`)."""
+    import psycopg2
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    maintenance = urlunsplit(parts._replace(path="/postgres"))
+    connection = psycopg2.connect(maintenance)
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            if recreate:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                cursor.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        connection.close()
+
+
+def django_setup(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "customs_portal.settings.test")
+    import django
+
+    django.setup()
+
+
+def tax_code(n: int, *, prefix: str = "09") -> str:
+    """A valid 10-digit Vietnamese tax code, the n-th of those starting with `prefix` (two digits)."""
+    from stdnum.vn import mst
+
+    for free_digit in "0123456789":
+        base = f"{prefix}{n + 1:06d}{free_digit}"
+        check = mst.calc_check_digit(base)
+        if len(check) == 1:
+            return base + check
+    raise AssertionError(n)

@@ -19,7 +19,6 @@ import contextlib
 import csv
 import io
 import json
-import os
 import random
 import statistics
 import sys
@@ -28,10 +27,12 @@ from datetime import timedelta
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from common import database_prepare, django_setup, tax_code  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/customs_portal_bench"
 SEED = 20260101
@@ -83,33 +84,6 @@ FILTERS = [  # label, query parameters (offices and enterprises are filled in on
 ]
 
 
-def database_prepare(url: str, *, recreate: bool) -> None:
-    import psycopg2
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    maintenance = urlunsplit(parts._replace(path="/postgres"))
-    connection = psycopg2.connect(maintenance)
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            if recreate:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            if cursor.fetchone() is None:
-                cursor.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        connection.close()
-
-
-def django_setup(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "customs_portal.settings.test")
-    import django
-
-    django.setup()
-
-
 def copy_rows(table: str, columns: list[str], rows) -> int:
     """COPY rows (tuples in `columns` order; None is NULL) into `table`."""
     from django.db import connection
@@ -125,17 +99,6 @@ def copy_rows(table: str, columns: list[str], rows) -> int:
         cursor.cursor.copy_expert(
             f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
     return count
-
-
-def tax_code(n: int) -> str:
-    from stdnum.vn import mst
-
-    for free_digit in "0123456789":
-        base = f"09{n + 1:06d}{free_digit}"
-        check = mst.calc_check_digit(base)
-        if len(check) == 1:
-            return base + check
-    raise AssertionError(n)
 
 
 def populate(n: int, rng: random.Random) -> dict:
