@@ -32,6 +32,7 @@ from reference.models import CustomsOffice
 from risk.learned_models import HistoryItem, RiskModelVersion
 from risk.models import RiskRule
 from risk.selectivity_models import ClassSelectivity
+from risk.selectors.hit_rates import HitRate
 
 FACT = DeclarationFact._meta.db_table
 RELEASE_CELL = ReleaseTimeCell._meta.db_table
@@ -279,8 +280,8 @@ def channel_mix(query: StatisticsQuery) -> dict:
 # --- Hit rates -------------------------------------------------------------------------------------
 
 def _rate(checked: int, found: int) -> dict:
-    rate = None if not checked else str((Decimal(found) / Decimal(checked)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
-    return {"checked": int(checked), "found": int(found), "hit_rate": rate}
+    rate = HitRate(checked, found).rate
+    return {"checked": int(checked), "found": int(found), "hit_rate": None if rate is None else str(rate)}
 
 
 def _history_rate(query: StatisticsQuery) -> dict:
