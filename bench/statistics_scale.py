@@ -4,11 +4,12 @@
 standard library's `statistics` by every benchmark, this one included.)
 
 Usage: .venv/bin/python bench/statistics_scale.py [--database-url postgres://…/name] [-n 1000000]
-       [--increment 1000] [--increment-days 7] [--repeat 5] [--no-rebuild-check]
+       [--increment 1000] [--increment-days 7] [--repeat 5] [--no-rebuild-check] [--existing]
 
 Without --database-url it (re)creates the database `customs_portal_statistics` on the local server.
 It migrates it, loads the reference data, and writes N declarations with everything the statistics
-derive from (bench/statistics_data.py: COPY, in chunks), then:
+derive from (bench/statistics_data.py: COPY, in chunks) — or, with --existing, keeps what a previous
+run wrote (migrating it to the current code) — then:
 1. `statistics_refresh(rebuild=True)`: how long deriving every fact and cell takes;
 2. every endpoint `GET /api/v1/statistics/{release-times,channel-mix,hit-rates,revenue,workload}/`
    over the last year and the last month, with each of its group_by values (and a few filters), as a
@@ -195,12 +196,13 @@ def compare(expected: dict, found: dict) -> int:
 
 def digests() -> dict:
     """(rows, digest of the rows in key order) of each statistics table; the cells' serial ids left out."""
-    from customs_statistics.models import DeclarationFact, PaymentCell, ReleaseTimeCell
+    from customs_statistics.models import DayCell, DeclarationFact, ModelCell, PaymentCell, RuleCell
 
+    day = "registered_on, office_id, channel, direction, transport_mode, compliance_class"
     found = {}
-    for model, key in ((DeclarationFact, "declaration_id"),
-                       (ReleaseTimeCell, "registered_on, office_id, channel, direction, transport_mode, compliance_class"),
-                       (PaymentCell, "paid_on, office_id, direction, channel, compliance_class")):
+    for model, key in ((DeclarationFact, "declaration_id"), (DayCell, day), (RuleCell, f"{day}, rule_id"),
+                       (ModelCell, f"{day}, model_version_id, model_band"),
+                       (PaymentCell, "paid_on, office_id, direction, transport_mode, channel, compliance_class")):
         columns = ", ".join(f.column for f in model._meta.concrete_fields if f.column != "id")
         (row,) = sql(f"SELECT COUNT(*), MD5(STRING_AGG(MD5(ROW({columns})::text), '' ORDER BY {key}))"
                      f" FROM {model._meta.db_table}")
@@ -216,10 +218,12 @@ def main() -> None:
     parser.add_argument("--increment-days", type=int, default=7, help="the added ones are registered over these days")
     parser.add_argument("--repeat", type=int, default=5, help="timed calls of each endpoint")
     parser.add_argument("--no-rebuild-check", action="store_true", help="skip the second rebuild and its comparison")
+    parser.add_argument("--existing", action="store_true",
+                        help="time the database this benchmark filled before (migrated again, refreshed) without generating")
     args = parser.parse_args()
 
     url = args.database_url or DEFAULT_URL
-    database_prepare(url, recreate=args.database_url is None)
+    database_prepare(url, recreate=args.database_url is None and not args.existing)
     django_setup(url)
     for quiet in ("axes", "customs_statistics"):  # a login and each refresh would be logged between the figures
         logging.getLogger(quiet).setLevel(logging.WARNING)
@@ -243,12 +247,18 @@ def main() -> None:
     name = urlsplit(url).path.lstrip("/")
     print(f"database {name}: migrated, reference data loaded in {time.perf_counter() - started:.1f} s")
 
-    figures = statistics_data_generate(n=args.n, progress=print)
-    rows = {key: value for key, value in figures.items() if isinstance(value, int) and key != "risk_admin_id"}
-    print(f"generated {args.n:,} declarations in {figures['seconds']:.1f} s "
-          f"({args.n / figures['seconds']:,.0f}/s; population {figures['population_seconds']:.1f} s), channels "
-          + ", ".join(f"{key} {value:,}" for key, value in figures["channels"].items()))
-    print("  rows: " + ", ".join(f"{key} {value:,}" for key, value in rows.items()))
+    if args.existing:
+        risk_admin_id = User.objects.get(username="stat_risk_admin").pk
+        ((count,),) = sql("SELECT COUNT(*) FROM declarations_declaration")
+        print(f"the existing {count:,} declarations")
+    else:
+        figures = statistics_data_generate(n=args.n, progress=print)
+        risk_admin_id = figures["risk_admin_id"]
+        rows = {key: value for key, value in figures.items() if isinstance(value, int) and key != "risk_admin_id"}
+        print(f"generated {args.n:,} declarations in {figures['seconds']:.1f} s "
+              f"({args.n / figures['seconds']:,.0f}/s; population {figures['population_seconds']:.1f} s), channels "
+              + ", ".join(f"{key} {value:,}" for key, value in figures["channels"].items()))
+        print("  rows: " + ", ".join(f"{key} {value:,}" for key, value in rows.items()))
     ((size,),) = sql("SELECT pg_size_pretty(pg_database_size(current_database()))")
     print(f"  database size {size}\n")
 
@@ -262,7 +272,7 @@ def main() -> None:
 
     setup_test_environment()  # lets the test client talk to "testserver"
     client = Client()
-    client.force_login(User.objects.get(pk=figures["risk_admin_id"]))
+    client.force_login(User.objects.get(pk=risk_admin_id))
     today = timezone.localdate()
     periods = {"year": (today - timedelta(days=364), today), "month": (today - timedelta(days=29), today)}
     ((busiest,),) = sql("SELECT e.tax_code FROM declarations_declaration d JOIN accounts_enterprise e"

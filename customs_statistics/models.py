@@ -89,12 +89,16 @@ class DeclarationFact(models.Model):
         return f"facts of declaration {self.declaration_id}"
 
 
-class ReleaseTimeCell(models.Model):
-    """The release times of the declarations registered on one day with the same office, channel,
-    direction, transport mode and compliance class: each duration of DeclarationFact packed as
-    big-endian 32-bit integers (one per declaration that has it, in declaration order), so that a
-    percentile over a year reads a few hundred thousand cells, not every declaration."""
+class DayCell(models.Model):
+    """The declarations registered on one day (or in one week) with the same office, channel, direction,
+    transport mode and compliance class: how many, what their selection and checks came to, what they owe, and their
+    release times — each duration of DeclarationFact packed as big-endian 32-bit integers (one per
+    declaration that has it, in declaration order; a week's in day order) — so that a report over a
+    year reads some sixty thousand cells, not every declaration. customs_statistics/selectors/facts.py
+    (DAY_CELL) defines each count and sum from the facts."""
 
+    # A day's cell (1), or a week's from its Monday (7): the sum of that ISO week's day cells.
+    days = models.SmallIntegerField(default=1)
     registered_on = models.DateField()
     office = models.ForeignKey("reference.CustomsOffice", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     channel = models.CharField(max_length=6, blank=True)
@@ -102,6 +106,29 @@ class ReleaseTimeCell(models.Model):
     transport_mode = models.CharField(max_length=5)
     compliance_class = models.CharField(max_length=10, blank=True)
     declarations = models.IntegerField()
+    # Selection: at random; counted against the class's caps.
+    random_selection = models.IntegerField(default=0)
+    counted_in_cap = models.IntegerField(default=0)
+    # Concluded checks (DeclarationFact.checked and .concluded) and those that found something: all,
+    # physical, selected at random.
+    concluded = models.IntegerField(default=0)
+    found = models.IntegerField(default=0)
+    physical_concluded = models.IntegerField(default=0)
+    physical_found = models.IntegerField(default=0)
+    random_concluded = models.IntegerField(default=0)
+    random_found = models.IntegerField(default=0)
+    # Revenue of the declarations whose taxes are owed (not cancelled or rejected): how many, their
+    # taxes and late interest charged; those with something still owed, and how much.
+    owed = models.IntegerField(default=0)
+    import_duty = models.BigIntegerField(default=0)
+    export_duty = models.BigIntegerField(default=0)
+    special_consumption_tax = models.BigIntegerField(default=0)
+    environmental_tax = models.BigIntegerField(default=0)
+    vat = models.BigIntegerField(default=0)
+    tax_total = models.BigIntegerField(default=0)
+    interest_charged = models.BigIntegerField(default=0)
+    overdue = models.IntegerField(default=0)
+    overdue_amount = models.BigIntegerField(default=0)
     to_assessment = models.BinaryField()
     to_clearance = models.BinaryField()
     trader_held = models.BinaryField()
@@ -109,19 +136,69 @@ class ReleaseTimeCell(models.Model):
     to_release = models.BinaryField()
 
     class Meta:
-        db_table = "statistics_release_time_cell"
+        db_table = "statistics_day_cell"
         constraints = [models.UniqueConstraint(
-            fields=["registered_on", "office", "channel", "direction", "transport_mode", "compliance_class"],
-            name="release_time_cell_unique")]
+            fields=["registered_on", "days", "office", "channel", "direction", "transport_mode", "compliance_class"],
+            name="day_cell_unique")]
+
+
+class RuleCell(models.Model):
+    """The concluded checks of one day's (or week's) cell (DayCell's keys) that a rule selected, and how many of
+    them found something: the hit rate per rule."""
+
+    # A day's cell (1), or a week's from its Monday (7): the sum of that ISO week's day cells.
+    days = models.SmallIntegerField(default=1)
+    registered_on = models.DateField()
+    office = models.ForeignKey("reference.CustomsOffice", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    channel = models.CharField(max_length=6, blank=True)
+    direction = models.CharField(max_length=6)
+    transport_mode = models.CharField(max_length=5)
+    compliance_class = models.CharField(max_length=10, blank=True)
+    rule = models.ForeignKey("risk.RiskRule", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    concluded = models.IntegerField()
+    found = models.IntegerField()
+
+    class Meta:
+        db_table = "statistics_rule_cell"
+        constraints = [models.UniqueConstraint(
+            fields=["registered_on", "days", "office", "channel", "direction", "transport_mode", "compliance_class", "rule"],
+            name="rule_cell_unique")]
+
+
+class ModelCell(models.Model):
+    """The concluded checks of one day's (or week's) cell (DayCell's keys) that the learned model scored, per model
+    version and band, and how many of them found something."""
+
+    # A day's cell (1), or a week's from its Monday (7): the sum of that ISO week's day cells.
+    days = models.SmallIntegerField(default=1)
+    registered_on = models.DateField()
+    office = models.ForeignKey("reference.CustomsOffice", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    channel = models.CharField(max_length=6, blank=True)
+    direction = models.CharField(max_length=6)
+    transport_mode = models.CharField(max_length=5)
+    compliance_class = models.CharField(max_length=10, blank=True)
+    model_version = models.ForeignKey("risk.RiskModelVersion", on_delete=models.DO_NOTHING, db_constraint=False,
+                                      related_name="+")
+    model_band = models.CharField(max_length=6)
+    concluded = models.IntegerField()
+    found = models.IntegerField()
+
+    class Meta:
+        db_table = "statistics_model_cell"
+        constraints = [models.UniqueConstraint(
+            fields=["registered_on", "days", "office", "channel", "direction", "transport_mode", "compliance_class",
+                    "model_version", "model_band"], name="model_cell_unique")]
 
 
 class PaymentCell(models.Model):
-    """The payments credited on one day for declarations of one office, direction, channel and
-    compliance class: how many, and what they paid per tax, of late interest, and what is owed back."""
+    """The payments credited on one day for declarations of one office, direction, transport mode,
+    channel and compliance class: how many, and what they paid per tax, of late interest, and what is
+    owed back."""
 
     paid_on = models.DateField()
     office = models.ForeignKey("reference.CustomsOffice", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     direction = models.CharField(max_length=6)
+    transport_mode = models.CharField(max_length=5, default="")
     channel = models.CharField(max_length=6, blank=True)
     compliance_class = models.CharField(max_length=10, blank=True)
     payments = models.IntegerField()
@@ -135,14 +212,16 @@ class PaymentCell(models.Model):
 
     class Meta:
         db_table = "statistics_payment_cell"
-        constraints = [models.UniqueConstraint(fields=["paid_on", "office", "direction", "channel", "compliance_class"],
-                                               name="payment_cell_unique")]
+        constraints = [models.UniqueConstraint(fields=["paid_on", "office", "direction", "transport_mode", "channel",
+                                                       "compliance_class"], name="payment_cell_unique")]
 
 
 class StatisticsState(models.Model):
     """One row: when the figures were last brought up to date, and what that took."""
 
     refreshed_at = models.DateTimeField(null=True)
+    # Set by a migration that changes what the tables hold: the next refresh derives everything again.
+    rebuild_needed = models.BooleanField(default=False)
     declarations = models.IntegerField(default=0)  # declarations recomputed by the last refresh
     milliseconds = models.IntegerField(default=0)
 

@@ -10,13 +10,22 @@ Definitions (docs/decisions.md, "Statistics at national scale"):
 - a check is concluded and found something as risk/selectors/hit_rates.py says;
 - the officer who decided is the actor of the last clearance (`release`) or rejection.
 """
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import connection
 
 from customs_portal.audit.models import AuditEvent
-from customs_statistics.models import DeclarationFact, PaymentCell, ReleaseTimeCell, StatisticsState
+from customs_statistics.models import (
+    TAX_NAMES,
+    DayCell,
+    DeclarationFact,
+    ModelCell,
+    PaymentCell,
+    RuleCell,
+    StatisticsState,
+)
 from declarations.lifecycle import Action, Channel, Status
 from declarations.models import Declaration, DeclarationChange, DocumentRequest, GoodsItem, InspectionResult
 from payments.models import LateInterest, Payment, PaymentStatus
@@ -24,10 +33,74 @@ from risk.models import Assessment, RiskRuleVersion
 from risk.selectors.hit_rates import CONCLUDED, MODEL_BANDS
 
 FACT = DeclarationFact._meta.db_table
-RELEASE_CELL = ReleaseTimeCell._meta.db_table
 PAYMENT_CELL = PaymentCell._meta.db_table
 DURATIONS = ("to_assessment", "to_clearance", "trader_held", "customs_held", "to_release")
-PAID_TAXES = ("import_duty", "export_duty", "special_consumption_tax", "environmental_tax", "vat")
+PAID_TAXES = TAX_NAMES
+# A day cell's keys; the facts also have the enterprise and the HS chapter, which no cell keeps.
+DAY_KEYS = ("registered_on", "office_id", "channel", "direction", "transport_mode", "compliance_class")
+FACT_ONLY_KEYS = ("enterprise_id", "hs_chapter")
+OWED = f"status NOT IN ('{Status.CANCELLED}', '{Status.REJECTED}')"  # cancelled or rejected: no tax is owed
+CONCLUDED_CHECK = "checked AND concluded"
+
+
+@dataclass(frozen=True)
+class CellKind:
+    """A table of cells: what one declaration's facts add to its cell (`measures`: column → SQL over the
+    facts; the packed durations are concatenated, every other measure summed), which facts count
+    (`where`) and the keys beyond DAY_KEYS. A cell covers one registration day (`days` = 1) or one ISO
+    week from its Monday (`days` = 7, the sum of that week's day cells). A report reads the cells —
+    whole weeks where the period has them, days at its edges — or the facts in the same shape
+    (`facts_shaped`), with the same SQL."""
+
+    table: str
+    measures: dict
+    keys: tuple = ()
+    where: str = "TRUE"
+    join: str = ""
+
+    def facts_shaped(self) -> str:
+        """The counted facts, one declaration a row, as columns of this kind of cell (and FACT_ONLY_KEYS)."""
+        columns = ", ".join(f"{sql} AS {name}" for name, sql in self.measures.items())
+        return (f"(SELECT declaration_id, {', '.join((*DAY_KEYS, *FACT_ONLY_KEYS, *self.keys))}, {columns}"
+                f" FROM {FACT}{self.join} WHERE {self.where}) AS facts")
+
+    def cells(self, *, weeks: bool) -> str:
+        """The cells of a period (the caller's condition on registered_on): its day cells, or with
+        `weeks` the week cells from %(weeks_from)s to %(weeks_to)s (Mondays) and the day cells before
+        and after them (%(head_to)s, %(tail_from)s)."""
+        if not weeks:
+            return f"(SELECT * FROM {self.table} WHERE days = 1) AS cells"
+        return (f"(SELECT * FROM {self.table} WHERE days = 7 AND registered_on BETWEEN %(weeks_from)s AND %(weeks_to)s"
+                f" UNION ALL SELECT * FROM {self.table} WHERE days = 1 AND registered_on <= %(head_to)s"
+                f" UNION ALL SELECT * FROM {self.table} WHERE days = 1 AND registered_on >= %(tail_from)s) AS cells")
+
+    def aggregate(self, name: str, *, ordered_by: str = "") -> str:
+        if name in DURATIONS:
+            return f"STRING_AGG({name}, ''::bytea{f' ORDER BY {ordered_by}' if ordered_by else ''})"
+        return f"SUM({name})"
+
+
+DAY_CELL = CellKind(DayCell._meta.db_table, {
+    "declarations": "1",
+    "random_selection": "random_selection::int",
+    "counted_in_cap": "counted_in_cap::int",
+    "concluded": f"({CONCLUDED_CHECK})::int",
+    "found": f"({CONCLUDED_CHECK} AND found)::int",
+    "physical_concluded": f"({CONCLUDED_CHECK} AND physical)::int",
+    "physical_found": f"({CONCLUDED_CHECK} AND physical AND found)::int",
+    "random_concluded": f"({CONCLUDED_CHECK} AND random_selection)::int",
+    "random_found": f"({CONCLUDED_CHECK} AND random_selection AND found)::int",
+    "owed": f"({OWED})::int",
+    **{name: f"CASE WHEN {OWED} THEN {name} ELSE 0 END" for name in (*TAX_NAMES, "tax_total", "interest_charged")},
+    "overdue": f"({OWED} AND amount_due > 0)::int",
+    "overdue_amount": f"CASE WHEN {OWED} AND amount_due > 0 THEN amount_due ELSE 0 END",
+    **{name: f"COALESCE(INT4SEND({name}), ''::bytea)" for name in DURATIONS},
+})
+RULE_CELL = CellKind(RuleCell._meta.db_table, {"concluded": "1", "found": "found::int"}, keys=("rule_id",),
+                     where=CONCLUDED_CHECK, join=", UNNEST(rule_ids) AS rule_id")
+MODEL_CELL = CellKind(ModelCell._meta.db_table, {"concluded": "1", "found": "found::int"},
+                      keys=("model_version_id", "model_band"), where=f"{CONCLUDED_CHECK} AND model_version_id IS NOT NULL")
+CELL_KINDS = (DAY_CELL, RULE_CELL, MODEL_CELL)
 
 FACT_COLUMNS = (
     "declaration_id", "registered_on", "office_id", "enterprise_id", "direction", "transport_mode", "status", "channel",
@@ -161,23 +234,38 @@ def facts_write(*, declaration_ids: list[int] | None) -> int:
         return cursor.rowcount
 
 
-def release_cells_write(*, days: list[date] | None) -> None:
-    """Rebuild the release-time cells of these registration days (None: of every day)."""
-    keys = "registered_on, office_id, channel, direction, transport_mode, compliance_class"
-    packed = ", ".join(f"COALESCE(STRING_AGG(INT4SEND({name}), ''::bytea ORDER BY declaration_id)"
-                       f" FILTER (WHERE {name} IS NOT NULL), ''::bytea)" for name in DURATIONS)
-    where = "TRUE" if days is None else "registered_on = ANY(%(days)s)"
+def day_cells_write(*, days: list[date] | None) -> None:
+    """Rebuild the cells of every kind (CELL_KINDS) of these registration days from the facts, and of
+    their weeks from the days' cells (None: of every day and week)."""
+    if days is None:
+        changed = these_days = week_days = "TRUE"
+        parameters = {}
+    else:
+        mondays = sorted({day - timedelta(days=day.weekday()) for day in days})
+        changed = "(days = 1 AND registered_on = ANY(%(days)s) OR days = 7 AND registered_on = ANY(%(mondays)s))"
+        these_days, week_days = "registered_on = ANY(%(days)s)", "registered_on = ANY(%(week_days)s)"
+        parameters = {"days": days, "mondays": mondays,
+                      "week_days": [monday + timedelta(days=i) for monday in mondays for i in range(7)]}
+    week = "DATE_TRUNC('week', registered_on)::date"
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {RELEASE_CELL} WHERE {where}", {"days": days})
-        cursor.execute(f"""INSERT INTO {RELEASE_CELL} ({keys}, declarations, {", ".join(DURATIONS)})
-                           SELECT {keys}, COUNT(*), {packed} FROM {FACT} WHERE {where} GROUP BY {keys}""", {"days": days})
+        for kind in CELL_KINDS:
+            keys = ", ".join((*DAY_KEYS[1:], *kind.keys))
+            measures = list(kind.measures)
+            columns = f"days, registered_on, {keys}, {', '.join(measures)}"
+            by_declaration = ", ".join(kind.aggregate(name, ordered_by="declaration_id") for name in measures)
+            by_day = ", ".join(kind.aggregate(name, ordered_by="registered_on") for name in measures)
+            cursor.execute(f"DELETE FROM {kind.table} WHERE {changed}", parameters)
+            cursor.execute(f"INSERT INTO {kind.table} ({columns}) SELECT 1, registered_on, {keys}, {by_declaration}"
+                           f" FROM {kind.facts_shaped()} WHERE {these_days} GROUP BY registered_on, {keys}", parameters)
+            cursor.execute(f"INSERT INTO {kind.table} ({columns}) SELECT 7, {week}, {keys}, {by_day} FROM {kind.table}"
+                           f" WHERE days = 1 AND {week_days} GROUP BY {week}, {keys}", parameters)
 
 
 def payment_cells_write(*, days: list[date] | None) -> None:
     """Rebuild the payment cells of these credit days (None: of every day). A payment counts with the
-    facts of its declaration (office, direction, channel, class)."""
+    facts of its declaration (office, direction, transport mode, channel, class)."""
     payment = Payment._meta.db_table
-    keys = "office_id, direction, channel, compliance_class"
+    keys = "office_id, direction, transport_mode, channel, compliance_class"
     day = "(p.credited_at AT TIME ZONE %(tz)s)::date"
     taxes = ", ".join(f"COALESCE(SUM((p.breakdown ->> '{name}')::numeric), 0)" for name in PAID_TAXES)
     where = "TRUE" if days is None else f"{day} = ANY(%(days)s)"
@@ -186,12 +274,20 @@ def payment_cells_write(*, days: list[date] | None) -> None:
                        {"days": days})
         cursor.execute(f"""
 INSERT INTO {PAYMENT_CELL} (paid_on, {keys}, payments, {", ".join(PAID_TAXES)}, late_interest, refund_due)
-SELECT {day}, f.office_id, f.direction, f.channel, f.compliance_class, COUNT(*), {taxes},
+SELECT {day}, f.office_id, f.direction, f.transport_mode, f.channel, f.compliance_class, COUNT(*), {taxes},
        COALESCE(SUM(p.applied_interest), 0), COALESCE(SUM(p.refund_due), 0)
   FROM {payment} p JOIN {FACT} f ON f.declaration_id = p.declaration_id
  WHERE p.status = %(credited)s AND {where}
- GROUP BY {day}, f.office_id, f.direction, f.channel, f.compliance_class""",
+ GROUP BY {day}, f.office_id, f.direction, f.transport_mode, f.channel, f.compliance_class""",
                        {"tz": settings.TIME_ZONE, "credited": str(PaymentStatus.CREDITED), "days": days})
+
+
+def statistics_analyze() -> None:
+    """Bring the planner's statistics of the derived tables up to date after they were all rewritten
+    (a rebuild), rather than wait for autovacuum: a plan made for the empty tables spills to disk."""
+    with connection.cursor() as cursor:
+        for table in (FACT, *(kind.table for kind in CELL_KINDS), PAYMENT_CELL):
+            cursor.execute(f"ANALYZE {table}")
 
 
 def statistics_lock() -> bool:

@@ -2,8 +2,9 @@
 and on demand (`manage.py statistics_refresh`, `--rebuild` to derive everything again).
 
 One transaction: consume the declarations recorded as changed, recompute their facts, then rebuild
-the release-time cells of every registration day and the payment cells of every credit day they
-counted on before or count on now. A refresh already running makes another one a no-op; a failure
+the day cells of every registration day and the payment cells of every credit day they counted on
+before or count on now — everything when a migration changed what the tables hold
+(`StatisticsState.rebuild_needed`). A refresh already running makes another one a no-op; a failure
 rolls everything back, the change records included, so the next run does it again.
 """
 import logging
@@ -15,11 +16,13 @@ from django.utils import timezone
 from customs_statistics.models import StatisticsState
 from customs_statistics.selectors.facts import (
     changes_consumed,
+    day_cells_write,
     facts_days,
     facts_write,
     payment_cells_write,
-    release_cells_write,
+    statistics_analyze,
     statistics_lock,
+    statistics_state,
 )
 
 logger = logging.getLogger(__name__)
@@ -28,6 +31,7 @@ logger = logging.getLogger(__name__)
 def _state_save(*, declarations: int, started: float) -> StatisticsState:
     state = StatisticsState.objects.select_for_update().order_by("pk").first() or StatisticsState()
     state.refreshed_at = timezone.now()
+    state.rebuild_needed = False
     state.declarations = declarations
     state.milliseconds = round((time.perf_counter() - started) * 1000)
     state.save()
@@ -43,17 +47,18 @@ def statistics_refresh(*, rebuild: bool = False) -> StatisticsState | None:
             logger.info("statistics refresh skipped: another one is running")
             return None
         ids = changes_consumed()
-        if rebuild:
+        if rebuild or statistics_state().rebuild_needed:
             written = facts_write(declaration_ids=None)
-            release_cells_write(days=None)
+            day_cells_write(days=None)
             payment_cells_write(days=None)
+            statistics_analyze()
         else:
             written = 0
             if ids:
                 registered_before, paid_before = facts_days(declaration_ids=ids)
                 written = facts_write(declaration_ids=ids)
                 registered_now, paid_now = facts_days(declaration_ids=ids)
-                release_cells_write(days=sorted(registered_before | registered_now))
+                day_cells_write(days=sorted(registered_before | registered_now))
                 payment_cells_write(days=sorted(paid_before | paid_now))
         state = _state_save(declarations=written, started=started)
     logger.info("statistics refreshed: %s declarations in %s ms", written, state.milliseconds)

@@ -19,9 +19,10 @@ from django.utils import timezone
 
 from customs_portal.accounts.models import Role, User
 from customs_portal.audit.models import AuditEvent
-from customs_statistics.access import StatisticsQuery
-from customs_statistics.models import DeclarationFact, PaymentCell, ReleaseTimeCell
-from customs_statistics.selectors.reports import channel_mix, hit_rates, release_times, revenue, workload
+from customs_statistics.access import GROUP_BY, UNASSESSED, StatisticsQuery
+from customs_statistics.models import DayCell, DeclarationFact, ModelCell, PaymentCell, RuleCell
+from customs_statistics.selectors import reports
+from customs_statistics.selectors.reports import REPORTS, channel_mix, hit_rates, release_times, revenue, workload
 from customs_statistics.services.refresh import statistics_refresh
 from declarations.lifecycle import Action, Status
 from declarations.models import Declaration, DeclarationChange, DocumentRequest, InspectionResult
@@ -106,6 +107,8 @@ def oracle() -> list[dict]:
         held = _trader_held(d, events)
         to_clearance = _seconds(d.cleared_at, d.registered_at)
         credited = Payment.objects.filter(declaration=d, status=PaymentStatus.CREDITED)
+        rules = set(Assessment.objects.filter(declaration=d, channel__in=("yellow", "red"))
+                    .exclude(rule_versions=None).values_list("rule_versions__rule_id", flat=True))
         rows.append({
             "id": d.pk, "day": timezone.localdate(d.registered_at), "office": d.customs_office_id,
             "enterprise": d.enterprise_id, "status": d.status, "channel": d.channel or "unassessed",
@@ -113,7 +116,7 @@ def oracle() -> list[dict]:
             "to_assessment": _seconds(d.assessed_at, d.registered_at), "to_clearance": to_clearance,
             "trader_held": held, "customs_held": None if to_clearance is None else to_clearance - held,
             "to_release": _seconds(d.released_at, d.registered_at),
-            "checked": checked, "concluded": concluded, "found": found,
+            "checked": checked, "concluded": concluded, "found": found, "rules": rules,
             "physical": checked and (d.channel == "red" or bool(inspections)),
             "taxes": {name: int(getattr(d, name)) for name in TAXES}, "tax_total": int(d.tax_total),
             "amount_due": int(d.amount_due),
@@ -189,6 +192,16 @@ def assert_exact(rows: list[dict]) -> None:
     assert body["all"]["found"] == sum(1 for r in concluded if r["found"])
     assert body["physical"]["checked"] == sum(1 for r in concluded if r["physical"])
     assert body["random_selection"]["checked"] == sum(1 for r in concluded if r["random"])
+    assert body["random_selection"]["found"] == sum(1 for r in concluded if r["random"] and r["found"])
+    assert body["physical"]["found"] == sum(1 for r in concluded if r["physical"] and r["found"])
+    assert body["documentary"]["found"] == sum(1 for r in concluded if not r["physical"] and r["found"])
+    by_rule = defaultdict(lambda: [0, 0])
+    for row in concluded:
+        for rule in row["rules"]:
+            by_rule[rule][0] += 1
+            by_rule[rule][1] += row["found"]
+    assert by_rule, "the demo history selects by rule"
+    assert {r["rule"]: [r["checked"], r["found"]] for r in body["rules"]} == dict(by_rule)
 
     # Revenue: assessed by registration day, paid by credit day, overdue now.
     body = revenue(query("revenue", group_by="office"))
@@ -218,11 +231,13 @@ def _snapshot() -> dict:
     def rows(model, order):
         return [tuple(r) for r in model.objects.order_by(*order).values_list()]
     facts = [tuple(r) for r in DeclarationFact.objects.order_by("declaration_id").values_list()]
-    cells = [r[1:] for r in rows(ReleaseTimeCell, ["registered_on", "office", "channel", "direction",
-                                                    "transport_mode", "compliance_class"])]
-    payments = [r[1:] for r in rows(PaymentCell, ["paid_on", "office", "direction", "channel", "compliance_class"])]
+    day = ["registered_on", "days", "office", "channel", "direction", "transport_mode", "compliance_class"]
+    cells = [r[1:] for r in rows(DayCell, day)]
     return {"facts": facts, "cells": [tuple(bytes(v) if isinstance(v, memoryview) else v for v in c) for c in cells],
-            "payments": payments}
+            "rules": [r[1:] for r in rows(RuleCell, [*day, "rule"])],
+            "models": [r[1:] for r in rows(ModelCell, [*day, "model_version", "model_band"])],
+            "payments": [r[1:] for r in rows(PaymentCell, ["paid_on", "office", "direction", "transport_mode", "channel",
+                                                           "compliance_class"])]}
 
 
 def _random_transitions(rng: random.Random) -> dict:
@@ -277,6 +292,42 @@ def test_every_figure_equals_a_direct_count_before_and_after_changes(history):
     incremental = _snapshot()
     statistics_refresh(rebuild=True)
     assert _snapshot() == incremental
+
+
+def test_the_day_cells_answer_exactly_as_the_facts(history, monkeypatch):
+    """Each report over the cells (no enterprise named, no grouping by enterprise or HS chapter) equals the
+    same report over the facts, for every grouping and filter the cells keep — over whole weeks and
+    the days around them (a period starting mid-week), and over days only."""
+    statistics_refresh(rebuild=True)
+    with time_machine.travel(timezone.now() + timedelta(hours=1), tick=True):
+        _random_transitions(random.Random(18))
+    statistics_refresh()
+    fact = DeclarationFact.objects.exclude(compliance_class="").order_by("declaration_id").first()
+    days = DeclarationFact.objects.order_by("registered_on").values_list("registered_on", flat=True)
+    first = days.first() - timedelta(days=3 if days.first().weekday() < 3 else 0)
+    period = {"date_from": first + timedelta(days=(2 - first.weekday()) % 7), "date_to": days.last()}  # a Wednesday
+    assert period["date_to"] - period["date_from"] > timedelta(days=14), "two whole weeks at least"
+    assert DayCell.objects.filter(days=7, registered_on__gte=period["date_from"]).exists()
+    filters = [{}, {"direction": fact.direction}, {"channel": "yellow"}, {"channel": UNASSESSED},
+               {"compliance_class": fact.compliance_class}, {"offices": (fact.office_id,)},
+               {"transport_mode": fact.transport_mode}, {"date_from": days.last() - timedelta(days=2)}]
+    compared = 0
+    for report, function in REPORTS.items():
+        if report == "workload":
+            continue
+        for group_by in (None, *GROUP_BY[report]):
+            if group_by in ("enterprise", "hs_chapter"):
+                continue
+            for extra in filters:
+                asked = StatisticsQuery(report=report, group_by=group_by, **{**period, **extra})
+                assert reports._cells_answer(asked, group_by)
+                from_cells = function(asked)
+                with monkeypatch.context() as patched:
+                    patched.setattr(reports, "_cells_answer", lambda query, group_by: False)
+                    from_facts = function(asked)
+                assert from_cells == from_facts, (report, group_by, extra)
+                compared += 1
+    assert compared == len(filters) * (7 + 5 + 1 + 6)
 
 
 def test_a_refresh_with_nothing_changed_recomputes_nothing(history):

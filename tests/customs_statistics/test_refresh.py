@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from customs_statistics.models import DeclarationFact, ReleaseTimeCell
+from customs_statistics.models import DayCell, DeclarationFact, StatisticsState
 from customs_statistics.services.refresh import statistics_refresh
 from customs_statistics.tasks import statistics_refresh_task
 from declarations.models import DeclarationChange
@@ -24,7 +24,7 @@ def test_each_transition_is_recorded_and_the_refresh_consumes_it(trader1):
     assert fact.channel == declaration.channel
     assert DeclarationFact.objects.count() == 1
     assert not DeclarationChange.objects.exists()
-    assert ReleaseTimeCell.objects.get().declarations == 1
+    assert DayCell.objects.get(days=1).declarations == DayCell.objects.get(days=7).declarations == 1
 
 
 def test_a_refresh_already_running_makes_another_a_no_op(trader1):
@@ -52,3 +52,14 @@ def test_the_command_rebuilds_everything(trader1):
     call_command("statistics_refresh", "--rebuild", stdout=out)
     assert "1 declarations recomputed" in out.getvalue()
     assert DeclarationFact.objects.count() == 1
+
+
+def test_a_migration_that_changes_the_tables_makes_the_next_refresh_rebuild(trader1):
+    queued(trader1)
+    statistics_refresh()
+    DayCell.objects.all().delete()  # as a migration that replaces a table leaves it
+    StatisticsState.objects.update(rebuild_needed=True)
+    state = statistics_refresh()
+    assert state.declarations == 1 and not state.rebuild_needed
+    assert DayCell.objects.get(days=1).declarations == DayCell.objects.get(days=7).declarations == 1
+    assert statistics_refresh().declarations == 0  # once
