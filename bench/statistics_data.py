@@ -53,9 +53,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.common import tax_code  # noqa: E402
+from payments.banks import BANKS  # noqa: E402
 
 SEED = 17
 DAYS = 400
+PAYING_BANKS = [bank.bic for index, bank in enumerate(BANKS) for _ in range(3 if index < 4 else 1)]
 CHUNK = 100_000
 ENTERPRISES = 5_000
 OFFICERS = 100
@@ -745,6 +747,8 @@ def _payments(pop, rng, *, ids, paid, paid_t, taxes, tax_total, interest, trader
         "receipt_number": [f"BL{day[:4]}{pk:010d}" for day, pk in zip(local, declaration_ids, strict=True)],
         "applied_tax": _ints(tax_total[paid]), "applied_interest": _ints(interest_paid), "refund_due": "0",
         "breakdown": breakdown, "duplicate_callbacks": "0",
+        # each enterprise (its trader) pays through one bank, the four largest banks more often
+        "bank": [PAYING_BANKS[trader_id % len(PAYING_BANKS)] for trader_id in trader[paid].tolist()],
     }
 
 

@@ -202,7 +202,7 @@ def digests() -> dict:
     found = {}
     for model, key in ((DeclarationFact, "declaration_id"), (DayCell, day), (RuleCell, f"{day}, rule_id"),
                        (ModelCell, f"{day}, model_version_id, model_band"),
-                       (PaymentCell, "paid_on, office_id, direction, transport_mode, channel, compliance_class")):
+                       (PaymentCell, "paid_on, office_id, direction, transport_mode, channel, compliance_class, bank")):
         columns = ", ".join(f.column for f in model._meta.concrete_fields if f.column != "id")
         (row,) = sql(f"SELECT COUNT(*), MD5(STRING_AGG(MD5(ROW({columns})::text), '' ORDER BY {key}))"
                      f" FROM {model._meta.db_table}")

@@ -173,7 +173,12 @@ def _revenue(body: dict) -> list[Table]:
         [_("Late interest charged"), body["late_interest"]["charged"]],
         [_("Late interest paid"), body["late_interest"]["paid"]],
     ])
-    return [Table(_("Revenue"), columns, rows), summary]
+    banks = Table(_("Paid per bank"), [Column(_("Code")), Column(_("Bank")), Column(_("Payments"), COUNT),
+                                       *(Column(_("Paid: %(tax)s") % {"tax": label}, MONEY) for label in taxes.values()),
+                                       Column(_("Paid: late interest"), MONEY), Column(_("Paid: total"), MONEY)],
+                  [[bank["key"], bank["label"], bank["payments"], *(bank[name] for name in TAX_NAMES), bank["late_interest"],
+                    bank["total"]] for bank in body["paid_by_bank"]])
+    return [Table(_("Revenue"), columns, rows), summary, banks]
 
 
 def _workload(body: dict) -> list[Table]:

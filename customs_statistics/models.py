@@ -191,14 +191,15 @@ class ModelCell(models.Model):
 
 
 class PaymentCell(models.Model):
-    """The payments credited on one day for declarations of one office, direction, transport mode,
-    channel and compliance class: how many, and what they paid per tax, of late interest, and what is
-    owed back."""
+    """The payments credited on one day through one bank for declarations of one office, direction,
+    transport mode, channel and compliance class: how many, and what they paid per tax, of late
+    interest, and what is owed back."""
 
     paid_on = models.DateField()
     office = models.ForeignKey("reference.CustomsOffice", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     direction = models.CharField(max_length=6)
     transport_mode = models.CharField(max_length=5, default="")
+    bank = models.CharField(max_length=11, blank=True, default="")  # Payment.bank: "" when not given
     channel = models.CharField(max_length=6, blank=True)
     compliance_class = models.CharField(max_length=10, blank=True)
     payments = models.IntegerField()
@@ -213,7 +214,7 @@ class PaymentCell(models.Model):
     class Meta:
         db_table = "statistics_payment_cell"
         constraints = [models.UniqueConstraint(fields=["paid_on", "office", "direction", "transport_mode", "channel",
-                                                       "compliance_class"], name="payment_cell_unique")]
+                                                       "compliance_class", "bank"], name="payment_cell_unique")]
 
 
 class StatisticsState(models.Model):

@@ -24,7 +24,8 @@ def bank_configured() -> bool:
 def bank_payment_url(*, payment: Payment, return_url: str) -> str:
     """The bank's page for paying `payment`; a path (the simulator) is relative to the portal."""
     base = settings.BANK_PAYMENT_URL.format(reference=quote(payment.reference))
-    query = urlencode({"amount": str(payment.amount), "currency": payment.currency, "return_url": return_url})
+    query = urlencode({"amount": str(payment.amount), "currency": payment.currency, "return_url": return_url,
+                       **({"bank": payment.bank} if payment.bank else {})})
     return f"{base}{'&' if '?' in base else '?'}{query}"
 
 

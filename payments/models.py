@@ -41,6 +41,9 @@ class Payment(models.Model):
     status = models.CharField(_("status"), max_length=8, choices=PaymentStatus.choices, default=PaymentStatus.PENDING)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The bank the trader chose to pay through (payments/banks.py: its SWIFT/BIC code); "" when not
+    # given (the API does not require it).
+    bank = models.CharField(_("bank"), max_length=11, blank=True, default="")
 
     # Set by the bank's callback (or by reconciliation); unique: one bank transaction credits once.
     bank_transaction_id = models.CharField(_("bank transaction"), max_length=64, null=True, blank=True, unique=True)

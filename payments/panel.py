@@ -6,12 +6,14 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from customs_portal.languages import in_active_language
 from declarations.lifecycle import UNCLEARED
 from declarations.models import Declaration
 from declarations.models import PaymentStatus as DeclarationPaymentStatus
+from payments.banks import BANKS
 from payments.gateway import bank_configured, bank_payment_url
 from payments.models import PaymentStatus
-from payments.selectors import declaration_payments
+from payments.selectors import declaration_payments, enterprise_last_bank
 from payments.services.balance import DAILY_RATE, declaration_balance_update
 from payments.services.later_dues import later_dues
 from payments.services.payments import CLEARED_STATUSES
@@ -54,6 +56,8 @@ def payment_panel_context(*, request, declaration: Declaration) -> dict:
         "can_pay": (owner and open_for_payment and amount_due > 0
                     and declaration.payment_status != DeclarationPaymentStatus.PAID and bank_configured()),
         "owner": owner,
+        "banks": [(bank.bic, f"{bank.short_name} — {in_active_language(bank.name_vi, bank.name_en)}") for bank in BANKS],
+        "last_bank": enterprise_last_bank(enterprise_id=declaration.enterprise_id) if owner else "",
         "pending": pending,
         "receipts": [payment for payment in payments if payment.status == PaymentStatus.CREDITED],
         "failed": [payment for payment in payments if payment.status == PaymentStatus.FAILED],

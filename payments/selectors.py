@@ -28,6 +28,12 @@ def declaration_payments(*, declaration: Declaration) -> QuerySet[Payment]:
     return Payment.objects.filter(declaration=declaration).order_by("-created_at", "-id")
 
 
+def enterprise_last_bank(*, enterprise_id: int) -> str:
+    """The bank the enterprise chose for its latest payment ("" when none): offered first next time."""
+    return (Payment.objects.filter(declaration__enterprise_id=enterprise_id).exclude(bank="")
+            .order_by("-created_at", "-pk").values_list("bank", flat=True).first() or "")
+
+
 def reconciliation_reports() -> QuerySet[ReconciliationReport]:
     return ReconciliationReport.objects.select_related("run_by").annotate(
         difference_count=Count("differences")).order_by("-statement_date")

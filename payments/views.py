@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from customs_portal.accounts.permissions import customs_staff_required
-from customs_portal.errors import DomainConflict
+from customs_portal.errors import DomainConflict, DomainValidationError
 from customs_portal.localization import date_parse, date_text, date_unreadable_message
 from declarations.selectors import declaration_get, declaration_id_visible
 from payments.gateway import bank_payment_url
@@ -39,10 +39,17 @@ REPORTS_PER_PAGE = 30
 def payment_start_view(request, pk):
     """Start paying the declaration's amount due and send the trader to the bank."""
     declaration_id = declaration_id_visible(user=request.user, pk=pk)
+    bank = request.POST.get("bank", "").strip()
+    if not bank:
+        messages.error(request, _("Choose the bank you pay through."))
+        return redirect("declarations:detail", pk=declaration_id)
     try:
-        payment = payment_start(declaration_id=declaration_id, user=request.user)
+        payment = payment_start(declaration_id=declaration_id, user=request.user, bank=bank)
     except DomainConflict as exc:
         messages.error(request, str(exc))
+        return redirect("declarations:detail", pk=declaration_id)
+    except DomainValidationError as exc:
+        messages.error(request, " ".join(message for messages_ in exc.errors.values() for message in messages_))
         return redirect("declarations:detail", pk=declaration_id)
     return_url = request.build_absolute_uri(reverse("declarations:detail", args=[declaration_id]))
     return redirect(bank_payment_url(payment=payment, return_url=return_url))

@@ -171,11 +171,17 @@ class StatisticsRevenueGroupSerializer(serializers.Serializer):
     paid = StatisticsPaidSerializer()
 
 
+class StatisticsBankPaidSerializer(StatisticsPaidSerializer):
+    key = serializers.CharField(help_text="SWIFT/BIC of the bank; empty: not stated when the payment was started")
+    label = serializers.CharField()
+
+
 class StatisticsRevenueSerializer(StatisticsCommonSerializer):
     assessed = StatisticsAssessedSerializer(help_text="taxes of the declarations registered in the period (VND), not cancelled or rejected")
     paid = StatisticsPaidSerializer(help_text="credited in the period (VND)")
     overdue = StatisticsOverdueSerializer(help_text="still owed now by declarations registered in the period before today")
     late_interest = StatisticsLateInterestSerializer()
+    paid_by_bank = StatisticsBankPaidSerializer(many=True, help_text="credited in the period, per bank the traders paid through")
     groups = StatisticsRevenueGroupSerializer(many=True)
 
 

@@ -263,9 +263,9 @@ def day_cells_write(*, days: list[date] | None) -> None:
 
 def payment_cells_write(*, days: list[date] | None) -> None:
     """Rebuild the payment cells of these credit days (None: of every day). A payment counts with the
-    facts of its declaration (office, direction, transport mode, channel, class)."""
+    facts of its declaration (office, direction, transport mode, channel, class) and its bank."""
     payment = Payment._meta.db_table
-    keys = "office_id, direction, transport_mode, channel, compliance_class"
+    keys = "office_id, direction, transport_mode, channel, compliance_class, bank"
     day = "(p.credited_at AT TIME ZONE %(tz)s)::date"
     taxes = ", ".join(f"COALESCE(SUM((p.breakdown ->> '{name}')::numeric), 0)" for name in PAID_TAXES)
     where = "TRUE" if days is None else f"{day} = ANY(%(days)s)"
@@ -274,11 +274,11 @@ def payment_cells_write(*, days: list[date] | None) -> None:
                        {"days": days})
         cursor.execute(f"""
 INSERT INTO {PAYMENT_CELL} (paid_on, {keys}, payments, {", ".join(PAID_TAXES)}, late_interest, refund_due)
-SELECT {day}, f.office_id, f.direction, f.transport_mode, f.channel, f.compliance_class, COUNT(*), {taxes},
+SELECT {day}, f.office_id, f.direction, f.transport_mode, f.channel, f.compliance_class, p.bank, COUNT(*), {taxes},
        COALESCE(SUM(p.applied_interest), 0), COALESCE(SUM(p.refund_due), 0)
   FROM {payment} p JOIN {FACT} f ON f.declaration_id = p.declaration_id
  WHERE p.status = %(credited)s AND {where}
- GROUP BY {day}, f.office_id, f.direction, f.transport_mode, f.channel, f.compliance_class""",
+ GROUP BY {day}, f.office_id, f.direction, f.transport_mode, f.channel, f.compliance_class, p.bank""",
                        {"tz": settings.TIME_ZONE, "credited": str(PaymentStatus.CREDITED), "days": days})
 
 

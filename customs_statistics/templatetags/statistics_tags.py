@@ -1,6 +1,7 @@
 """Figures of the statistics tables as the portal writes numbers (Django's floatformat with grouping,
 in the reader's language: 1.234,5 in Vietnamese), and a dash where there is none."""
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.template.defaultfilters import floatformat
@@ -28,6 +29,14 @@ def hours(value) -> str:
 def percent(value) -> str:
     """A share already in percent: 12,5 %."""
     return NONE if value is None else f"{floatformat(value, '1g')} %"
+
+
+@register.filter
+def share_of(part, whole) -> str:
+    """`part` as a share of `whole`: 12,5 %."""
+    if not whole or part is None:
+        return NONE
+    return percent((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 @register.filter

@@ -1,6 +1,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from payments.banks import BANKS
 from payments.models import PaymentStatus
 
 VND = dict(max_digits=20, decimal_places=0)
@@ -17,6 +18,7 @@ class PaymentSerializer(serializers.Serializer):
     interest_amount = serializers.DecimalField(**VND, help_text="late interest in the amount when it was started")
     status = serializers.ChoiceField(choices=PaymentStatus.choices)
     created_at = serializers.DateTimeField()
+    bank = serializers.CharField(help_text="SWIFT/BIC of the bank the trader chose; empty when none was given")
     bank_transaction_id = serializers.CharField(allow_null=True)
     credited_at = serializers.DateTimeField(allow_null=True)
     failed_at = serializers.DateTimeField(allow_null=True)
@@ -38,11 +40,17 @@ class PaymentSerializer(serializers.Serializer):
         return self.context.get("bank_urls", {}).get(payment.pk)
 
 
+class PaymentStartSerializer(serializers.Serializer):
+    bank = serializers.ChoiceField(choices=[(bank.bic, bank.short_name) for bank in BANKS], required=False,
+                                   allow_blank=True, help_text="SWIFT/BIC of the bank the trader pays through (optional)")
+
+
 class PaymentStartedSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     reference = serializers.CharField()
     amount = serializers.DecimalField(**VND)
     status = serializers.ChoiceField(choices=PaymentStatus.choices)
+    bank = serializers.CharField(help_text="SWIFT/BIC of the bank chosen; empty when none was given")
     bank_url = serializers.URLField()
 
 

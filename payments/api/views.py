@@ -23,6 +23,7 @@ from .serializers import (
     BankCallbackSerializer,
     PaymentSerializer,
     PaymentStartedSerializer,
+    PaymentStartSerializer,
 )
 
 NOT_FOUND = OpenApiResponse(description="No such declaration or payment for this user")
@@ -49,14 +50,18 @@ class DeclarationPaymentsView(APIView):
         summary="Start paying the amount due",
         description="Creates a pending payment of the whole amount due (taxes and late interest) with a unique "
                     "reference; send the trader to `bank_url`.",
-        request=None,
-        responses={201: PaymentStartedSerializer, 403: OpenApiResponse(description="Not a trader"), 404: NOT_FOUND,
+        request=PaymentStartSerializer,
+        responses={201: PaymentStartedSerializer, 400: OpenApiResponse(description="Unknown bank"),
+                   403: OpenApiResponse(description="Not a trader"), 404: NOT_FOUND,
                    409: OpenApiResponse(description="Nothing due, declaration not payable, or no bank configured")},
     )
     def post(self, request, pk):
-        payment = payment_start(declaration_id=declaration_id_visible(user=request.user, pk=pk), user=request.user)
+        asked = PaymentStartSerializer(data=request.data)
+        asked.is_valid(raise_exception=True)
+        payment = payment_start(declaration_id=declaration_id_visible(user=request.user, pk=pk), user=request.user,
+                                bank=asked.validated_data.get("bank", ""))
         body = {"id": payment.pk, "reference": payment.reference, "amount": payment.amount, "status": payment.status,
-                "bank_url": _bank_url(request, payment)}
+                "bank": payment.bank, "bank_url": _bank_url(request, payment)}
         return Response(PaymentStartedSerializer(body).data, status=status.HTTP_201_CREATED)
 
 

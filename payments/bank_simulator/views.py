@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from payments.bank_simulator.models import Delivery, Outcome
 from payments.bank_simulator.services import statement_csv, transaction_book
+from payments.banks import BANKS_BY_BIC
 from payments.selectors import payments_visible_to
 from payments.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, request_signature_valid, signature_compute
 
@@ -35,7 +36,8 @@ def _amount(text: str) -> Decimal | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def pay(request, reference):
-    """?amount=…&return_url=…[&delivery=once|twice|none]: the amount to debit is editable, to try a wrong one.
+    """?amount=…&return_url=…[&bank=BIC][&delivery=once|twice|none]: the amount to debit is editable, to try a
+    wrong one; the bank the trader chose in the portal is named (every bank is this one simulator).
 
     Only a trader may pay, and only a payment of its own enterprise (another's is not found)."""
     if not request.user.is_trader:
@@ -47,6 +49,7 @@ def pay(request, reference):
         "reference": reference,
         "amount": source.get("amount", ""),
         "currency": source.get("currency", "VND"),
+        "bank": BANKS_BY_BIC.get(source.get("bank", "")),
         "return_url": source.get("return_url", ""),
         "delivery": source.get("delivery") if source.get("delivery") in Delivery.values else Delivery.ONCE,
         "deliveries": Delivery.choices,

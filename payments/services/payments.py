@@ -18,13 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customs_portal.audit.services import audit_record
-from customs_portal.errors import DomainConflict, DomainError
+from customs_portal.errors import DomainConflict, DomainError, DomainValidationError
 from declarations.lifecycle import UNCLEARED, Action, Status
 from declarations.live import declaration_change_announce
 from declarations.models import Declaration
 from declarations.models import PaymentStatus as DeclarationPaymentStatus
 from declarations.services.changes import declaration_changed
 from declarations.services.lifecycle import declaration_lock, declaration_transition
+from payments.banks import BANKS_BY_BIC
 from payments.gateway import bank_configured
 from payments.models import CreditSource, LateInterest, Payment, PaymentStatus, RejectionReason
 from payments.services.balance import declaration_balance_update, tax_breakdown
@@ -71,11 +72,14 @@ def payment_reference_new(now=None) -> str:
     return f"HQ{now:%y%m%d}{secrets.token_hex(5).upper()}"
 
 
-def payment_start(*, declaration_id: int, user, on: date | None = None) -> Payment:
+def payment_start(*, declaration_id: int, user, on: date | None = None, bank: str = "") -> Payment:
     """A pending payment of the declaration's whole amount due (taxes and late interest), for
-    the trader of the declaring enterprise. Conflict when nothing can be paid."""
+    the trader of the declaring enterprise, through `bank` (a BIC of payments/banks.py, or "" when
+    not given). Conflict when nothing can be paid."""
     if not (user.is_trader and user.enterprise_id):
         raise PermissionDenied
+    if bank and bank not in BANKS_BY_BIC:
+        raise DomainValidationError({"bank": [_("Unknown bank: choose one of the banks listed.")]})
     with transaction.atomic():
         declaration = declaration_lock(declaration_id=declaration_id)
         if declaration.enterprise_id != user.enterprise_id:
@@ -84,7 +88,8 @@ def payment_start(*, declaration_id: int, user, on: date | None = None) -> Payme
             dues = later_dues(declaration=declaration, on=on or timezone.localdate())
             if dues:
                 return _payment_create(declaration=declaration, user=user, tax=sum((d.tax for d in dues), ZERO),
-                                       interest=sum((d.interest for d in dues), ZERO), breakdown=later_dues_breakdown(dues))
+                                       interest=sum((d.interest for d in dues), ZERO), breakdown=later_dues_breakdown(dues),
+                                       bank=bank)
         if declaration.status not in UNCLEARED:
             raise DomainConflict(
                 _("A declaration that is %(status)s cannot be paid.") % {"status": str(Status(declaration.status).label).lower()},
@@ -99,10 +104,11 @@ def payment_start(*, declaration_id: int, user, on: date | None = None) -> Payme
         if balance.interest_outstanding:
             breakdown["late_interest"] = balance.interest_outstanding
         return _payment_create(declaration=declaration, user=user, tax=balance.tax_outstanding,
-                               interest=balance.interest_outstanding, breakdown=breakdown)
+                               interest=balance.interest_outstanding, breakdown=breakdown, bank=bank)
 
 
-def _payment_create(*, declaration: Declaration, user, tax: Decimal, interest: Decimal, breakdown: dict) -> Payment:
+def _payment_create(*, declaration: Declaration, user, tax: Decimal, interest: Decimal, breakdown: dict,
+                    bank: str) -> Payment:
     """A pending payment of `tax` + `interest` under a fresh reference (in the caller's transaction)."""
     if not bank_configured():
         raise DomainConflict(_("Online payment is not available: no bank is configured."), code="bank_unavailable")
@@ -117,6 +123,7 @@ def _payment_create(*, declaration: Declaration, user, tax: Decimal, interest: D
                     interest_amount=interest,
                     breakdown={name: str(value) for name, value in breakdown.items()},
                     started_by=user,
+                    bank=bank,
                 )
             break
         except IntegrityError as exc:  # a reference drawn twice: draw again

@@ -5,7 +5,7 @@ amendments, cancellations and payments caught up by an incremental refresh — w
 exactly the rows a full rebuild derives."""
 import math
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from io import StringIO
@@ -121,7 +121,7 @@ def oracle() -> list[dict]:
             "taxes": {name: int(getattr(d, name)) for name in TAXES}, "tax_total": int(d.tax_total),
             "amount_due": int(d.amount_due),
             "payments": [(timezone.localdate(p.credited_at), {k: int(Decimal(v)) for k, v in p.breakdown.items()},
-                          int(p.applied_interest)) for p in credited],
+                          int(p.applied_interest), p.bank) for p in credited],
         })
     return rows
 
@@ -213,6 +213,16 @@ def assert_exact(rows: list[dict]) -> None:
     assert body["paid"]["payments"] == len(paid)
     assert body["paid"]["vat"] == sum(p[1].get("vat", 0) for p in paid)
     assert body["paid"]["late_interest"] == sum(p[2] for p in paid)
+    by_bank = defaultdict(lambda: [0, 0])
+    for _day, breakdown, interest, bank in paid:
+        by_bank[bank][0] += 1
+        by_bank[bank][1] += sum(breakdown.get(name, 0) for name in TAXES) + interest
+    assert len(by_bank) > 1, "the demo history pays through several banks"
+    assert {row["key"]: [row["payments"], row["total"]] for row in body["paid_by_bank"]} == dict(by_bank)
+    payer = next(row["enterprise"] for row in rows if any(days[0] <= p[0] <= days[-1] for p in row["payments"]))
+    own = [p for row in rows if row["enterprise"] == payer for p in row["payments"] if days[0] <= p[0] <= days[-1]]
+    mine = revenue(query("revenue", enterprise_id=payer))  # from the payments themselves, not the cells
+    assert {row["key"]: row["payments"] for row in mine["paid_by_bank"]} == dict(Counter(p[3] for p in own))
     today = timezone.localdate()
     overdue = [row for row in owed if row["amount_due"] > 0 and row["day"] < today]
     assert body["overdue"] == {"declarations": len(overdue), "amount": sum(row["amount_due"] for row in overdue)}
@@ -237,7 +247,7 @@ def _snapshot() -> dict:
             "rules": [r[1:] for r in rows(RuleCell, [*day, "rule"])],
             "models": [r[1:] for r in rows(ModelCell, [*day, "model_version", "model_band"])],
             "payments": [r[1:] for r in rows(PaymentCell, ["paid_on", "office", "direction", "transport_mode", "channel",
-                                                           "compliance_class"])]}
+                                                           "compliance_class", "bank"])]}
 
 
 def _random_transitions(rng: random.Random) -> dict:

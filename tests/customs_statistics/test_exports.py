@@ -66,7 +66,9 @@ REVENUE = {**COMMON, "group_by": "day",
            "groups": [{"key": "2026-11-03", "label": "03/11/2026", "assessed": assessed(1_000_000_000, 500_000_000, 1),
                        "paid": paid(1_000_000_000, 500_000_000, 0, 1)},
                       {"key": "2026-11-04", "label": "04/11/2026", "assessed": assessed(2_000_000_000, 1_000_000_000, 2),
-                       "paid": paid(1_000_000_000, 500_000_000, 12_345, 1)}]}
+                       "paid": paid(1_000_000_000, 500_000_000, 12_345, 1)}],
+           "paid_by_bank": [{"key": "BFTVVNVX", "label": "Vietcombank", **paid(1_000_000_000, 500_000_000, 12_345, 1)},
+                            {"key": "", "label": "Bank not stated", **paid(1_000_000_000, 500_000_000, 0, 1)}]}
 
 HIT_RATES = {**COMMON, "group_by": None, "source": "portal", "history": None,
              "all": {"checked": 40, "found": 9, "hit_rate": "0.2250"},
@@ -150,8 +152,8 @@ def test_hit_percent():
     assert hit_percent(None) is None
 
 
-def test_revenue_is_the_groups_with_the_total_and_a_table_of_what_is_overdue():
-    groups, summary = export_tables("revenue", REVENUE)
+def test_revenue_is_the_groups_with_the_total_a_table_of_what_is_overdue_and_one_per_bank():
+    groups, summary, banks = export_tables("revenue", REVENUE)
     titles = [column.title for column in groups.columns]
     assert titles[:4] == ["Code", "Day", "Declarations assessed", "Assessed: Import duty"]
     assert titles[-2:] == ["Paid: late interest", "Paid: total"]
@@ -163,6 +165,9 @@ def test_revenue_is_the_groups_with_the_total_and_a_table_of_what_is_overdue():
     assert [row[0] for row in groups.rows] == ["2026-11-03", "2026-11-04", ""]
     assert summary.rows == [["Overdue: declarations", 1], ["Overdue: amount owed", 1_500_000_000],
                             ["Late interest charged", 20_000], ["Late interest paid", 12_345]]
+    assert [column.title for column in banks.columns][:3] == ["Code", "Bank", "Payments"]
+    assert [row[:3] + row[-1:] for row in banks.rows] == [["BFTVVNVX", "Vietcombank", 1, 1_500_012_345],
+                                                         ["", "Bank not stated", 1, 1_500_000_000]]
 
 
 def test_workload_is_three_tables():
@@ -176,7 +181,7 @@ def test_workload_is_three_tables():
 def test_headers_follow_the_readers_language():
     with translation.override("vi"):
         (table,) = export_tables("release-times", RELEASE)
-        groups, _summary = export_tables("revenue", REVENUE)
+        groups, _summary, _banks = export_tables("revenue", REVENUE)
     assert [column.title for column in table.columns][:3] == ["Mã", "Phân luồng", "Tờ khai"]
     assert table.rows[2][1] == "Tổng cộng"
     assert [column.title for column in groups.columns][3] == "Phải nộp: Thuế nhập khẩu"
@@ -205,7 +210,7 @@ def test_csv_of_several_tables_puts_each_under_its_title():
 
 def test_xlsx_has_a_sheet_per_table_with_numbers_in_their_formats():
     workbook = read_xlsx(xlsx_bytes(export_tables("revenue", REVENUE)))
-    assert workbook.sheetnames == ["Revenue", "Overdue and interest"]
+    assert workbook.sheetnames == ["Revenue", "Overdue and interest", "Paid per bank"]
     sheet = workbook["Revenue"]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("Code", "Day", "Declarations assessed")

@@ -13,6 +13,9 @@ from openpyxl import load_workbook
 from customs_portal.accounts.models import Role
 from customs_portal.localization import date_input_text
 from customs_statistics.services.refresh import statistics_refresh
+from declarations.lifecycle import Status
+from declarations.models import Declaration
+from payments.services.payments import BankNotice, payment_credit, payment_start
 from reference.models import CustomsOffice
 from tests.factories import EnterpriseFactory, UserFactory, queued, tax_code_for
 
@@ -81,8 +84,8 @@ def test_a_supervisor_reads_every_section_as_a_table_beside_its_chart(client, su
     for section in SECTIONS:
         assert data_script(response, section), section
         assert f'data-source="stat-{section}-data"' in content, section
-    for table in ("release", "trend", "mix", "hits", "revenue", "revenue-taxes", "workload-offices", "workload-officers",
-                  "workload-days"):
+    for table in ("release", "trend", "mix", "hits", "revenue", "revenue-taxes", "revenue-banks", "workload-offices",
+                  "workload-officers", "workload-days"):
         assert f'id="table-{table}"' in content, table
     assert '<script src="/static/vendor/echarts-6.1.0/echarts.min.js">' in content
     assert '<script src="/static/js/statistics.js">' in content
@@ -236,3 +239,18 @@ def test_the_navigation_links_the_page_for_traders_and_staff_not_the_gate(client
         client.force_login(user)
         landing = client.get("/", follow=True)
         assert ('id="nav-statistics"' in html(landing)) is shown, user.username
+
+
+def test_what_was_paid_shows_per_bank_the_trader_chose(client, trader1, supervisor):
+    declaration = queued(trader1)
+    assert declaration.status == Status.ASSESSED and declaration.amount_due > 0  # green, waiting for payment
+    payment = payment_start(declaration_id=declaration.pk, user=trader1, bank="ICBVVNVX")
+    payment_credit(notice=BankNotice(payment.reference, payment.amount, "success", "VTB-1"))
+    statistics_refresh()
+    content = html(page_for(client, supervisor))
+    table = content[content.index('id="table-revenue-banks"'):]
+    table = table[:table.index("</table>")]
+    paid = f"{int(Declaration.objects.get(pk=declaration.pk).tax_total):,}"  # the page in English
+    assert re.search(r'<tr data-bank="ICBVVNVX"><th scope="row" class="fw-normal">VietinBank</th>'
+                     rf'<td class="text-end">1</td><td class="text-end">{re.escape(paid)}</td>'
+                     r'<td class="text-end">100\.0 %</td></tr>', table), table

@@ -45,8 +45,10 @@ def test_pay_a_green_declaration_at_the_bank(page, live_portal, live_portal_mana
     expect(page.locator("#payment-amount-due")).to_have_text(f"{amount:,} VND")
     expect(page.locator("#declaration-status")).to_have_attribute("data-status", "assessed")
 
+    page.select_option("#pay-bank", "BFTVVNVX")
     page.click("#pay-button")
     page.wait_for_url(re.compile(r"/bank-simulator/pay/HQ\w+/"))
+    expect(page.locator("#bank-name")).to_contain_text("Vietcombank")
     reference = page.locator("#bank-reference").inner_text()
     expect(page.locator("#bank-amount")).to_have_value(str(amount))
     page.screenshot(path="/tmp/e2e-bank-simulator.png", full_page=True)
@@ -85,6 +87,7 @@ def test_a_callback_delivered_twice_credits_once(page, live_portal, live_portal_
 
     log_in(page)
     page.goto(f"/declarations/{declaration['id']}/")
+    page.select_option("#pay-bank", "ICBVVNVX")
     page.click("#pay-button")
     page.wait_for_url(re.compile(r"/bank-simulator/pay/"))
     page.select_option("#bank-delivery", "twice")

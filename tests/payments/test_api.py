@@ -51,12 +51,31 @@ def test_start_matrix(users, api_client_for, assessed, role, expected):
         body = response.json()
         payment = Payment.objects.get()
         assert body == {"id": payment.pk, "reference": payment.reference, "amount": str(assessed.tax_total),
-                        "status": "pending",
+                        "status": "pending", "bank": "",
                         "bank_url": body["bank_url"]}
         assert body["bank_url"].startswith(f"http://testserver/bank-simulator/pay/{payment.reference}/?amount=")
         assert f"return_url=http%3A%2F%2Ftestserver%2Fdeclarations%2F{assessed.pk}%2F" in body["bank_url"]
     else:
         assert not Payment.objects.exists()
+
+
+def test_start_through_a_bank_chosen(api_client_for, trader1, assessed):
+    response = api_client_for(trader1).post(f"/api/v1/declarations/{assessed.pk}/payments/", {"bank": "VBAAVNVX"},
+                                            format="json")
+    assert response.status_code == 201
+    payment = Payment.objects.get()
+    assert response.json()["bank"] == payment.bank == "VBAAVNVX"
+    assert "&bank=VBAAVNVX" in response.json()["bank_url"]
+    listed = api_client_for(trader1).get(f"/api/v1/declarations/{assessed.pk}/payments/").json()
+    assert listed[0]["bank"] == "VBAAVNVX"
+
+
+@pytest.mark.parametrize("bank", ["XXXXVNVX", "bftvvnvx", 17])
+def test_start_through_an_unknown_bank_is_400(api_client_for, trader1, assessed, bank):
+    response = api_client_for(trader1).post(f"/api/v1/declarations/{assessed.pk}/payments/", {"bank": bank},
+                                            format="json")
+    assert response.status_code == 400 and list(response.json()) == ["bank"]
+    assert not Payment.objects.exists()
 
 
 def test_start_conflicts(api_client_for, trader1, declaration_in):

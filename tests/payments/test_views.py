@@ -49,20 +49,37 @@ def test_other_enterprise_gets_404(client, trader2, assessed):
     assert not Payment.objects.exists()
 
 
-def test_pay_redirects_to_the_bank(client, trader1, assessed):
+def test_pay_redirects_to_the_bank_chosen(client, trader1, assessed):
     client.force_login(trader1)
-    response = client.post(f"/payments/declarations/{assessed.pk}/pay/")
+    html = client.get(f"/payments/declarations/{assessed.pk}/panel/").content.decode()
+    assert '<select class="form-select form-select-sm mb-2" name="bank" id="pay-bank" required hx-preserve="true">' in html
+    assert '<option value="BFTVVNVX">Vietcombank — ' in html and " selected>" not in html
+    response = client.post(f"/payments/declarations/{assessed.pk}/pay/", {"bank": "BFTVVNVX"})
     payment = Payment.objects.get()
-    assert response.status_code == 302
+    assert response.status_code == 302 and payment.bank == "BFTVVNVX"
     assert response["Location"].startswith(f"/bank-simulator/pay/{payment.reference}/?amount={payment.amount}")
+    assert "&bank=BFTVVNVX" in response["Location"]
+    # the next payment of the enterprise offers the same bank first
+    html = client.get(f"/payments/declarations/{assessed.pk}/panel/").content.decode()
+    assert '<option value="BFTVVNVX" selected>Vietcombank — ' in html
     html = client.get(f"/payments/declarations/{assessed.pk}/panel/").content.decode()
     assert 'id="payment-pending"' in html and payment.reference in html and "every 3s" in html
+
+
+@pytest.mark.parametrize(("bank", "message"), [("", "Choose the bank you pay through."),
+                                              ("XXXXVNVX", "Unknown bank: choose one of the banks listed.")])
+def test_pay_without_a_known_bank_explains_and_starts_nothing(client, trader1, assessed, bank, message):
+    client.force_login(trader1)
+    response = client.post(f"/payments/declarations/{assessed.pk}/pay/", {"bank": bank}, follow=True)
+    assert response.redirect_chain[-1][0] == f"/declarations/{assessed.pk}/"
+    assert message in response.content.decode()
+    assert not Payment.objects.exists()
 
 
 def test_pay_on_a_closed_declaration_explains(client, trader1, declaration_in):
     cleared = declaration_in("cleared")
     client.force_login(trader1)
-    response = client.post(f"/payments/declarations/{cleared.pk}/pay/", follow=True)
+    response = client.post(f"/payments/declarations/{cleared.pk}/pay/", {"bank": "BIDVVNVX"}, follow=True)
     assert response.redirect_chain[-1][0] == f"/declarations/{cleared.pk}/"
     assert "cannot be paid" in response.content.decode()
 

@@ -145,6 +145,7 @@ BODIES = {
     "review_accept_amendment": {"action": "accept_amendment", "note": "Tally sheet checked."},
     "review_refuse_amendment": {"action": "refuse_amendment", "note": "The bill of lading says otherwise."},
     "cancel_form": {"reason": "Filed twice."},
+    "pay_form": {"bank": "BFTVVNVX"},
     "document_form": {"kind": "packing_list", "file": UPLOAD},
     "gate_form": {"scanned": "{paid_number}", "containers": ""},
     "rule_form": rule_post(),
@@ -386,7 +387,7 @@ MATRIX = [
     row("POST",   "/risk/post-clearance/rules/{audit_rule}/edit/",                    "audit_rule_form",      302,   403,    403,     403,  302,  403,  302,   SF),
     row("POST",   "/risk/post-clearance/rules/{audit_rule}/deactivate/",              None,                   302,   403,    403,     403,  302,  403,  302,   SF),
     # --- Pages: payments and reconciliation
-    row("POST",   "/payments/declarations/{payable}/pay/",                            None,                   302,   404,    302,     403,  403,  404,  302,   SF),
+    row("POST",   "/payments/declarations/{payable}/pay/",                            "pay_form",             302,   404,    302,     403,  403,  404,  302,   SF),
     row("GET",    "/payments/declarations/{payable}/panel/",                          None,                   302,   404,    200,     200,  200,  404,  302,   SF),
     row("GET",    "/payments/{payment}/receipt/",                                     None,                   302,   404,    200,     200,  200,  404,  302,   SF),
     row("GET",    "/payments/reconciliation/",                                        None,                   302,   403,    403,     200,  200,  403,  302,   SF),
