@@ -80,22 +80,24 @@ class DeclarationFact(models.Model):
         db_table = "statistics_declaration_fact"
         indexes = [
             models.Index(fields=["registered_on"], name="fact_registered_on"),
-            models.Index(fields=["enterprise", "registered_on"], name="fact_enterprise_day"),
+            # Covering what a trader's payments are found by (the ids of its facts that pass the filters).
+            models.Index(fields=["enterprise", "registered_on"], name="fact_enterprise_day",
+                         include=["declaration", "office", "channel", "direction", "transport_mode",
+                                  "compliance_class"]),
             models.Index(fields=["office", "registered_on"], name="fact_office_day"),
-            models.Index(fields=["decided_on"], name="fact_decided_on", condition=models.Q(decided_on__isnull=False)),
+            # Covering the decisions per officer and day (workload) and their filters.
+            models.Index(fields=["decided_on"], name="fact_decided_on", condition=models.Q(decided_on__isnull=False),
+                         include=["decided_by", "office", "channel", "direction", "transport_mode", "compliance_class",
+                                  "enterprise"]),
         ]
 
     def __str__(self):
         return f"facts of declaration {self.declaration_id}"
 
 
-class DayCell(models.Model):
-    """The declarations registered on one day (or in one week) with the same office, channel, direction,
-    transport mode and compliance class: how many, what their selection and checks came to, what they owe, and their
-    release times — each duration of DeclarationFact packed as big-endian 32-bit integers (one per
-    declaration that has it, in declaration order; a week's in day order) — so that a report over a
-    year reads some sixty thousand cells, not every declaration. customs_statistics/selectors/facts.py
-    (DAY_CELL) defines each count and sum from the facts."""
+class CellKeys(models.Model):
+    """What a cell of declarations is keyed by: the day (or week) they were registered, their office,
+    channel ("" unassessed), direction, transport mode and compliance class."""
 
     # A day's cell (1), or a week's from its Monday (7): the sum of that ISO week's day cells.
     days = models.SmallIntegerField(default=1)
@@ -105,6 +107,18 @@ class DayCell(models.Model):
     direction = models.CharField(max_length=6)
     transport_mode = models.CharField(max_length=5)
     compliance_class = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class DayCell(CellKeys):
+    """The declarations of one cell (CellKeys): how many, what their selection and checks came to, what
+    they owe, and their release times — each duration of DeclarationFact packed as big-endian 32-bit
+    integers (one per declaration that has it, in declaration order; a week's in day order) — so that
+    a report over a year reads some sixty thousand cells, not every declaration.
+    customs_statistics/selectors/facts.py (DAY_CELL) defines each count and sum from the facts."""
+
     declarations = models.IntegerField()
     # Selection: at random; counted against the class's caps.
     random_selection = models.IntegerField(default=0)
@@ -142,18 +156,10 @@ class DayCell(models.Model):
             name="day_cell_unique")]
 
 
-class RuleCell(models.Model):
-    """The concluded checks of one day's (or week's) cell (DayCell's keys) that a rule selected, and how many of
-    them found something: the hit rate per rule."""
+class RuleCell(CellKeys):
+    """The concluded checks of one cell (CellKeys) that a rule selected, and how many of them found
+    something: the hit rate per rule."""
 
-    # A day's cell (1), or a week's from its Monday (7): the sum of that ISO week's day cells.
-    days = models.SmallIntegerField(default=1)
-    registered_on = models.DateField()
-    office = models.ForeignKey("reference.CustomsOffice", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
-    channel = models.CharField(max_length=6, blank=True)
-    direction = models.CharField(max_length=6)
-    transport_mode = models.CharField(max_length=5)
-    compliance_class = models.CharField(max_length=10, blank=True)
     rule = models.ForeignKey("risk.RiskRule", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     concluded = models.IntegerField()
     found = models.IntegerField()
@@ -165,18 +171,10 @@ class RuleCell(models.Model):
             name="rule_cell_unique")]
 
 
-class ModelCell(models.Model):
-    """The concluded checks of one day's (or week's) cell (DayCell's keys) that the learned model scored, per model
+class ModelCell(CellKeys):
+    """The concluded checks of one cell (CellKeys) that the learned model scored, per model
     version and band, and how many of them found something."""
 
-    # A day's cell (1), or a week's from its Monday (7): the sum of that ISO week's day cells.
-    days = models.SmallIntegerField(default=1)
-    registered_on = models.DateField()
-    office = models.ForeignKey("reference.CustomsOffice", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
-    channel = models.CharField(max_length=6, blank=True)
-    direction = models.CharField(max_length=6)
-    transport_mode = models.CharField(max_length=5)
-    compliance_class = models.CharField(max_length=10, blank=True)
     model_version = models.ForeignKey("risk.RiskModelVersion", on_delete=models.DO_NOTHING, db_constraint=False,
                                       related_name="+")
     model_band = models.CharField(max_length=6)

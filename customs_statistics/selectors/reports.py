@@ -14,7 +14,7 @@ percentile_disc).
 """
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
@@ -157,7 +157,6 @@ GROUP_COLUMNS = {
     "channel": "channel", "office": "office_id", "transport_mode": "transport_mode", "direction": "direction",
     "class": "compliance_class", "hs_chapter": "hs_chapter", "enterprise": "enterprise_id",
     "week": "DATE_TRUNC('week', {day})::date", "day": "{day}", "month": "DATE_TRUNC('month', {day})::date",
-    "bank": "bank",
 }
 
 
@@ -367,38 +366,65 @@ def hit_rates(query: StatisticsQuery) -> dict:
 # --- Revenue ---------------------------------------------------------------------------------------
 
 def _paid_rows(query: StatisticsQuery, group_by: str | None) -> list[tuple]:
-    """(key, payments, taxes per TAX_NAMES..., late interest) credited in the period: from the payment
-    cells, or from the payments when the query names an enterprise (the cells keep none)."""
+    """(key, bank, payments, taxes per TAX_NAMES..., late interest) credited in the period, per group and
+    bank: from the payment cells, or from the payments when the query names an enterprise (the cells
+    keep none) — those of its declarations' ids, credited between the period's local midnights."""
     if query.enterprise_id is None:
         where, parameters = _filters(query, day="paid_on", enterprise=False)
         key = _group_column(group_by, day="paid_on")
         taxes = ", ".join(f"SUM({name})" for name in TAX_NAMES)
-        return _rows(f"SELECT {key}, SUM(payments), {taxes}, SUM(late_interest) FROM {PAYMENT_CELL} WHERE {where} GROUP BY 1",
-                     parameters)
+        return _rows(f"SELECT {key}, bank, SUM(payments), {taxes}, SUM(late_interest) FROM {PAYMENT_CELL}"
+                     f" WHERE {where} GROUP BY 1, 2", parameters)
     day = "(p.credited_at AT TIME ZONE %(tz)s)::date"
     where, parameters = _filters(query, period=False)
-    key = _group_column(group_by, day=day)
-    if group_by in ("office", "direction"):
-        key = f"f.{key}"
-    elif group_by == "bank":
-        key = "p.bank"
+    key = {"office": "f.office_id", "direction": "f.direction"}.get(group_by, _group_column(group_by, day=day))
+    join = f"JOIN {FACT} f ON f.declaration_id = p.declaration_id" if group_by in ("office", "direction") else ""
     taxes = ", ".join(f"COALESCE(SUM((p.breakdown ->> '{name}')::numeric), 0)" for name in TAX_NAMES)
+    start = timezone.make_aware(datetime.combine(query.date_from, datetime.min.time()))
+    end = timezone.make_aware(datetime.combine(query.date_to + timedelta(days=1), datetime.min.time()))
     return _rows(f"""
-SELECT {key}, COUNT(*), {taxes}, COALESCE(SUM(p.applied_interest), 0)
-  FROM {Payment._meta.db_table} p
-  JOIN (SELECT declaration_id, office_id, direction FROM {FACT} WHERE {where}) f ON f.declaration_id = p.declaration_id
- WHERE p.status = %(credited)s AND {day} BETWEEN %(date_from)s AND %(date_to)s
- GROUP BY 1""", {**parameters, "tz": settings.TIME_ZONE, "credited": str(PaymentStatus.CREDITED),
-                 "date_from": query.date_from, "date_to": query.date_to})
+SELECT {key}, p.bank, COUNT(*), {taxes}, COALESCE(SUM(p.applied_interest), 0)
+  FROM {Payment._meta.db_table} p {join}
+ WHERE p.declaration_id = ANY(ARRAY(SELECT declaration_id FROM {FACT} WHERE {where}))
+   AND p.status = %(credited)s AND p.credited_at >= %(start)s AND p.credited_at < %(end)s
+ GROUP BY 1, 2""", {**parameters, "tz": settings.TIME_ZONE, "credited": str(PaymentStatus.CREDITED),
+                    "start": start, "end": end})
 
 
-def _assessed_rows(query: StatisticsQuery, group_by: str | None) -> list[tuple]:
+def _paid_by(rows: list[tuple], index: int) -> dict:
+    """{key or bank: (it, payments, taxes per TAX_NAMES..., late interest)} of `_paid_rows`, summed."""
+    summed: dict = {}
+    for row in rows:
+        figures = summed.setdefault(row[index], [0] * (len(row) - 2))
+        for i, value in enumerate(row[2:]):
+            figures[i] += value or 0
+    return {key: (key, *figures) for key, figures in summed.items()}
+
+
+def _assessed_rows(query: StatisticsQuery, group_by: str | None) -> tuple[list[tuple], tuple[int, int]]:
     """(key, declarations owed, taxes per TAX_NAMES..., tax total, late interest charged) per group that
-    has declarations whose taxes are owed (not cancelled or rejected)."""
+    has declarations whose taxes are owed (not cancelled or rejected), and (declarations, amount)
+    overdue: owed now by those registered before today (what is owed is due on the day of registration)."""
     source, where, parameters = _source(DAY_CELL, query, group_by)
     sums = ", ".join(f"SUM({name})" for name in (*TAX_NAMES, "tax_total", "interest_charged"))
-    return _rows(f"SELECT {_group_column(group_by)}, SUM(owed), {sums} FROM {source} WHERE {where}"
+    today = timezone.localdate()
+    if not _cells_answer(query, group_by):
+        # The facts count each day apart: the overdue in the same reading of the enterprise's facts.
+        rows = _rows(f"SELECT {_group_column(group_by)}, SUM(owed), {sums},"
+                     f" SUM(overdue) FILTER (WHERE registered_on < %(today)s),"
+                     f" SUM(overdue_amount) FILTER (WHERE registered_on < %(today)s)"
+                     f" FROM {source} WHERE {where} GROUP BY 1 HAVING SUM(owed) > 0", {**parameters, "today": today})
+        return [row[:-2] for row in rows], (sum(row[-2] or 0 for row in rows), sum(row[-1] or 0 for row in rows))
+    rows = _rows(f"SELECT {_group_column(group_by)}, SUM(owed), {sums} FROM {source} WHERE {where}"
                  " GROUP BY 1 HAVING SUM(owed) > 0", parameters)
+    overdue = (0, 0)
+    # A week's cell cannot tell the days before today from today's: the period is cut at yesterday.
+    before_today = replace(query, date_to=min(query.date_to, today - timedelta(days=1)))
+    if before_today.date_from <= before_today.date_to:
+        source, where, parameters = _source(DAY_CELL, before_today, None)
+        overdue, = _rows(f"SELECT COALESCE(SUM(overdue), 0), COALESCE(SUM(overdue_amount), 0) FROM {source}"
+                         f" WHERE {where}", parameters)
+    return rows, overdue
 
 
 def _money(row, start: int) -> dict:
@@ -419,24 +445,20 @@ def _summed(rows: list[tuple], width: int) -> tuple:
     return (None, *(sum((row[i] or 0) for row in rows) for i in range(1, width)))
 
 
-def _paid_by_bank(query: StatisticsQuery) -> list[dict]:
-    """What was credited in the period through each bank the traders chose, the largest first."""
-    rows = _paid_rows(query, "bank")
-    labels = _labels("bank", [row[0] for row in rows])
-    return [{"key": row[0], "label": labels[row[0]], **_paid(row)}
-            for row in sorted(rows, key=lambda row: (-_paid(row)["total"], row[0]))]
+def _paid_by_bank(rows: list[tuple]) -> list[dict]:
+    """What was credited through each bank the traders chose, the largest first."""
+    by_bank = _paid_by(rows, 1)
+    labels = _labels("bank", by_bank)
+    return [{"key": bank, "label": labels[bank], **_paid(row)}
+            for bank, row in sorted(by_bank.items(), key=lambda item: (-_paid(item[1])["total"], item[0]))]
 
 
 def revenue(query: StatisticsQuery) -> dict:
-    assessed_rows, paid_rows = _assessed_rows(query, query.group_by), _paid_rows(query, query.group_by)
+    (assessed_rows, (overdue_count, overdue_amount)), paid_banks = (_assessed_rows(query, query.group_by),
+                                                                    _paid_rows(query, query.group_by))
+    paid_rows = list(_paid_by(paid_banks, 0).values())
     width_assessed, width_paid = 4 + len(TAX_NAMES), 3 + len(TAX_NAMES)
     assessed_all, paid_all = _summed(assessed_rows, width_assessed), _summed(paid_rows, width_paid)
-    overdue_count = overdue_amount = 0
-    before_today = replace(query, date_to=min(query.date_to, timezone.localdate() - timedelta(days=1)))
-    if before_today.date_from <= before_today.date_to:  # what is owed is due on the day of registration
-        source, where, parameters = _source(DAY_CELL, before_today, None)
-        (overdue_count, overdue_amount), = _rows(
-            f"SELECT COALESCE(SUM(overdue), 0), COALESCE(SUM(overdue_amount), 0) FROM {source} WHERE {where}", parameters)
     assessed_by, paid_by = {row[0]: row for row in assessed_rows}, {row[0]: row for row in paid_rows}
     keys = sorted(set(assessed_by) | set(paid_by), key=lambda key: _order(query.group_by, key))
     labels = _labels(query.group_by, keys)
@@ -446,7 +468,7 @@ def revenue(query: StatisticsQuery) -> dict:
         "assessed": _assessed(assessed_all), "paid": _paid(paid_all),
         "overdue": {"declarations": int(overdue_count), "amount": int(overdue_amount)},
         "late_interest": {"charged": int(assessed_all[-1] or 0), "paid": int(paid_all[-1] or 0)},
-        "paid_by_bank": _paid_by_bank(query),
+        "paid_by_bank": _paid_by_bank(paid_banks),
         "groups": [{"key": _key_json(query.group_by, key), "label": labels[key],
                     "assessed": _assessed(assessed_by.get(key, empty_assessed)), "paid": _paid(paid_by.get(key, empty_paid))}
                    for key in keys],

@@ -4,13 +4,14 @@ and on demand (`manage.py statistics_refresh`, `--rebuild` to derive everything 
 One transaction: consume the declarations recorded as changed, recompute their facts, then rebuild
 the day cells of every registration day and the payment cells of every credit day they counted on
 before or count on now — everything when a migration changed what the tables hold
-(`StatisticsState.rebuild_needed`). A refresh already running makes another one a no-op; a failure
-rolls everything back, the change records included, so the next run does it again.
+(`StatisticsState.rebuild_needed`), then analysed and, outside a transaction, vacuumed for the
+covering indexes. A refresh already running makes another one a no-op; a failure rolls everything
+back, the change records included, so the next run does it again.
 """
 import logging
 import time
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from customs_statistics.models import StatisticsState
@@ -23,6 +24,7 @@ from customs_statistics.selectors.facts import (
     statistics_analyze,
     statistics_lock,
     statistics_state,
+    statistics_vacuum,
 )
 
 logger = logging.getLogger(__name__)
@@ -47,7 +49,8 @@ def statistics_refresh(*, rebuild: bool = False) -> StatisticsState | None:
             logger.info("statistics refresh skipped: another one is running")
             return None
         ids = changes_consumed()
-        if rebuild or statistics_state().rebuild_needed:
+        rebuild = rebuild or statistics_state().rebuild_needed
+        if rebuild:
             written = facts_write(declaration_ids=None)
             day_cells_write(days=None)
             payment_cells_write(days=None)
@@ -61,5 +64,7 @@ def statistics_refresh(*, rebuild: bool = False) -> StatisticsState | None:
                 day_cells_write(days=sorted(registered_before | registered_now))
                 payment_cells_write(days=sorted(paid_before | paid_now))
         state = _state_save(declarations=written, started=started)
+    if rebuild and not connection.in_atomic_block:  # VACUUM cannot run in a transaction (nor in a test's)
+        statistics_vacuum()
     logger.info("statistics refreshed: %s declarations in %s ms", written, state.milliseconds)
     return state

@@ -223,6 +223,8 @@ def assert_exact(rows: list[dict]) -> None:
     own = [p for row in rows if row["enterprise"] == payer for p in row["payments"] if days[0] <= p[0] <= days[-1]]
     mine = revenue(query("revenue", enterprise_id=payer))  # from the payments themselves, not the cells
     assert {row["key"]: row["payments"] for row in mine["paid_by_bank"]} == dict(Counter(p[3] for p in own))
+    by_office = revenue(query("revenue", enterprise_id=payer, group_by="office"))
+    assert sum(group["paid"]["payments"] for group in by_office["groups"]) == len(own) == mine["paid"]["payments"]
     today = timezone.localdate()
     overdue = [row for row in owed if row["amount_due"] > 0 and row["day"] < today]
     assert body["overdue"] == {"declarations": len(overdue), "amount": sum(row["amount_due"] for row in overdue)}
