@@ -198,7 +198,7 @@ def digests() -> dict:
     """(rows, digest of the rows in key order) of each statistics table; the cells' serial ids left out."""
     from customs_statistics.models import DayCell, DeclarationFact, ModelCell, PaymentCell, RuleCell
 
-    day = "registered_on, office_id, channel, direction, transport_mode, compliance_class"
+    day = "registered_on, days, office_id, channel, direction, transport_mode, compliance_class"
     found = {}
     for model, key in ((DeclarationFact, "declaration_id"), (DayCell, day), (RuleCell, f"{day}, rule_id"),
                        (ModelCell, f"{day}, model_version_id, model_band"),
