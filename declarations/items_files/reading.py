@@ -20,7 +20,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -252,7 +252,7 @@ def _sheet_read(rows: list[list], *, language: str) -> SheetRead:
     max_items = settings.DECLARATION_MAX_ITEMS
     if len(lines) > max_items or len(rows) > MAX_SCANNED_ROWS + 1:
         raise file_error(_("A declaration has at most %(max)d goods items; this file has %(count)s.") % {
-            "max": max_items, "count": len(lines) if len(rows) <= MAX_SCANNED_ROWS + 1 else _("more")})
+            "max": max_items, "count": len(lines) if len(rows) <= MAX_SCANNED_ROWS + 1 else pgettext("number of lines in a file", "more")})
     if not lines and not errors:
         raise file_error(_("The file has no goods lines below its header."))
     return SheetRead(language=language, lines=lines, errors=errors)

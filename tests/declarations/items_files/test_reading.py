@@ -195,4 +195,4 @@ def test_bad_and_hostile_files_are_refused_with_a_clear_message(name, content, m
 def test_messages_in_vietnamese():
     with translation.override("vi"):
         message, = file_errors("a.xlsx", b"")
-    assert message == "Tệp trống."
+    assert message == "Tệp rỗng."
