@@ -13,7 +13,9 @@ router.register("declarations", DeclarationViewSet, basename="declaration")
 
 urlpatterns = [
     path("declarations/items-template.xlsx", ItemsTemplateView.as_view(), name="declaration-items-template"),
-    path("declarations/<int:pk>/items.xlsx", ItemsExportView.as_view(), name="declaration-items-export"),
+    # Any segment for the id (not <int:>): a path without a trailing slash that matched nothing would be
+    # redirected to the slashed one; an id that is no number is a 404 of the view, as for every declaration.
+    path("declarations/<str:pk>/items.xlsx", ItemsExportView.as_view(), name="declaration-items-export"),
     path("declarations/<int:pk>/items/import/", ItemsImportView.as_view(), name="declaration-items-import"),
     path("declarations/<int:pk>/copy/", CopyView.as_view(), name="declaration-copy"),
     path("declarations/<int:pk>/decisions/", DecisionView.as_view(), name="declaration-decisions"),
