@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from customs_portal.accounts.permissions import IsTrader, IsTraderOrCustomsStaff
 from customs_portal.api.parsers import FormParser, MultiPartParser
 from customs_portal.errors import DomainValidationError
-from declarations.items_files.reading import items_file_read
+from declarations.items_files.reading import MAX_FILE_BYTES, items_file_read
 from declarations.items_files.writing import CONTENT_TYPE, items_workbook
 from declarations.lifecycle import Action, check_transition
 from declarations.selectors import declaration_get, declaration_get_with_item_codes
@@ -97,7 +97,8 @@ class ItemsImportView(APIView):
         upload = request.FILES.get("file")
         if upload is None:
             raise DomainValidationError({"file": [_("Choose an .xlsx or .csv file of goods lines.")]})
-        sheet = items_file_read(name=upload.name or "", content=upload.read(), language=get_language())
+        sheet = items_file_read(name=upload.name or "", content=upload.read(MAX_FILE_BYTES + 1),
+                               language=get_language())
         items, errors = sheet_items_parse(sheet)
         declaration = declaration_items_import(declaration=declaration, user=request.user, items=items, lines=sheet.lines,
                                                errors=errors)

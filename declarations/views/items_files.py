@@ -15,7 +15,7 @@ from customs_portal.accounts.permissions import trader_required
 from customs_portal.errors import DomainValidationError
 from declarations.api.item_rows import sheet_items_parse
 from declarations.forms import DeclarationForm, error_summary, flatten_errors
-from declarations.items_files.reading import items_file_read
+from declarations.items_files.reading import MAX_FILE_BYTES, items_file_read
 from declarations.items_files.rows import row_error_text
 from declarations.selectors import declaration_get_with_item_codes
 from declarations.services.copies import declaration_copy
@@ -32,7 +32,8 @@ def form_items_import(request, form: DeclarationForm) -> None:
         form.import_errors = [_("Choose an .xlsx or .csv file of goods lines.")]
         return
     try:
-        sheet = items_file_read(name=upload.name or "", content=upload.read(), language=get_language())
+        sheet = items_file_read(name=upload.name or "", content=upload.read(MAX_FILE_BYTES + 1),
+                               language=get_language())
         items, errors = sheet_items_parse(sheet)
         items = goods_lines_check(items=items, lines=sheet.lines, direction=form.direction, errors=errors)
     except DomainValidationError as exc:

@@ -198,6 +198,7 @@ class TestImport:
         ("a.xlsx", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "The file is named .xlsx but is not an Excel workbook."),
         ("a.xlsx", zip_bomb_bytes(), "The workbook unpacks to more than 25 MB: it is not a sheet of goods lines."),
         ("a.xlsx", b"", "The file is empty."),
+        ("a.xlsx", b"PK\x03\x04" + b"\x00" * 3_000_000, "The file is larger than 2 MB."),
     ])
     def test_bad_files_are_a_clear_400(self, trader1, api_client_for, name, content, message):
         client = api_client_for(trader1)
