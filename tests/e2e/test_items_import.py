@@ -99,8 +99,17 @@ def test_import_twenty_lines_in_vietnamese_then_submit(page, tmp_path):
     page.click("#submit-declaration")
     expect(page.locator("#declaration-number")).to_have_text(re.compile(r"^10\d{10}$"))
     assert dialogs
-    expect(page.locator("#copy-declaration")).to_have_text("Sao chép")
     expect(page.locator("#download-items")).to_have_text("Dòng hàng (Excel)")
+    number = page.locator("#declaration-number").inner_text()
+    page.screenshot(path=SCREENSHOTS.format(language="vi", state="submitted"), full_page=False)
+
+    # Copy it: a new draft with the same 20 lines, without the number.
+    page.click("#copy-declaration")
+    page.wait_for_url(re.compile(r".*/declarations/\d+/edit/$"))
+    expect(page.locator(".alert-success")).to_contain_text("Đã sao chép thành bản nháp #")
+    expect(page.locator("[data-item-row]")).to_have_count(20)
+    expect(page.locator("#id_items-19-description")).to_have_value("Áo thun cotton nam mẫu 20")
+    expect(page.locator("body")).not_to_contain_text(number)
 
 
 def test_the_import_in_english(page, tmp_path):
