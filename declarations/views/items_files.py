@@ -1,4 +1,5 @@
-"""The declaration form's import of goods lines from a file, and the copy of a declaration.
+"""The declaration form's import of goods lines from a file (create, edit and amend pages), and the
+copy of a declaration.
 
 The form's import reads the file as the API's does (declarations.items_files, the API's serializer
 of a goods item, `goods_lines_check`) and, when every line is good, puts the lines in the form in

@@ -261,6 +261,9 @@ def declaration_amend_view(request, pk):
 
     form = DeclarationForm(data=request.POST)
     reason = request.POST.get("reason", "").strip()
+    if IMPORT_BUTTON in request.POST:  # the amended lines from a file, into the form: nothing is sent yet
+        form_items_import(request, form)
+        return _render_amend(request, form, declaration, reason=reason[:REASON_MAX_LENGTH])
     if len(reason) > REASON_MAX_LENGTH:
         return _render_amend(request, form, declaration, reason=reason, status=400, reason_errors=[
             _("Keep the reason under %(max)d characters.") % {"max": REASON_MAX_LENGTH}])

@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from declarations.models import Declaration
+from declarations.models import AmendmentRequest, Declaration
 from tests.declarations.items_files.support import VI_HEADER, xlsx_bytes
-from tests.factories import draft_of
+from tests.factories import draft_of, registered
 from tests.payloads import as_form_data, plain_import_body
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +93,16 @@ def test_import_into_a_drafts_form_then_save(trader1, client):
     assert saved.status_code == 302, saved.context["form"].summary
     assert list(declaration.items.order_by("line_no").values_list("hs_code", "line_value")) == [
         ("84716030", Decimal("2777.62")), ("61091010", Decimal("3000.00")), ("08051010", Decimal("1500.00"))]
+
+
+def test_the_amend_form_imports_lines_too_and_sends_nothing(trader1, client):
+    client.force_login(trader1)
+    declaration = registered(trader1)
+
+    response = post_import(client, xlsx_bytes(GOOD), path=f"/declarations/{declaration.pk}/amend/")
+
+    assert response.status_code == 200
+    assert [row["hs_code"] for row in response.context["form"].rows] == ["84716030", "61091010", "08051010"]
+    declaration.refresh_from_db()
+    assert (declaration.version, declaration.items.count()) == (1, 2)
+    assert not AmendmentRequest.objects.exists()
