@@ -212,6 +212,13 @@ def _text(value) -> str:
     return str(value)
 
 
+def _rows_of(items: list[dict]) -> list[dict]:
+    """Parsed goods items as the text of the form's rows."""
+    return [{**{key: _text(item.get(key)) for key in ITEM_KEYS},
+             "permits": [{key: _text(permit.get(key)) for key in PERMIT_KEYS} for permit in item.get("permits") or []]}
+            for item in items]
+
+
 def _read(kind: str, typed: str) -> tuple[str, str | None]:
     """What was typed, in the API's form ("4.5", "2026-03-25"), and the error when it cannot be read."""
     if kind == "number":
@@ -262,6 +269,7 @@ class DeclarationForm:
 
     def __init__(self, *, data=None, initial: dict | None = None):
         self.errors: dict[str, list[str]] = {}
+        self.import_errors: list[str] = []  # a file of goods lines that was not imported, and why
         self.reading_errors: dict[str, list[str]] = {}  # numbers and dates that cannot be read, by path
         if data is not None:
             self.values = {spec.key: (data.get(spec.name) or "").strip() for spec in HEADER_FIELDS}
@@ -310,10 +318,11 @@ class DeclarationForm:
             for part in spec.path.split("."):
                 node = node.get(part) if isinstance(node, dict) else None
             values[spec.key] = _text(node)
-        rows = [{**{key: _text(item.get(key)) for key in ITEM_KEYS},
-                 "permits": [{key: _text(permit.get(key)) for key in PERMIT_KEYS} for permit in item.get("permits") or []]}
-                for item in body.get("items", [])]
-        return values, rows
+        return values, _rows_of(body.get("items", []))
+
+    def items_replace(self, items: list[dict]) -> None:
+        """Put parsed goods items (a file's lines, declarations/views/items_files.py) in place of the typed rows."""
+        self.rows = _rows_of(items)
 
     @property
     def direction(self) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from declarations.views import absence, assignment, documents, hs_lookup, live, pdf, review, trader
+from declarations.views import absence, assignment, documents, hs_lookup, items_files, live, pdf, review, trader
 
 app_name = "declarations"
 
@@ -23,4 +23,5 @@ urlpatterns = [
     path("<int:pk>/documents/<int:document_id>/", documents.document_download, name="document-download"),
     path("<int:pk>/cancel/", trader.declaration_cancel_view, name="cancel"),
     path("<int:pk>/amend/", trader.declaration_amend_view, name="amend"),
+    path("<int:pk>/copy/", items_files.declaration_copy_view, name="copy"),
 ]

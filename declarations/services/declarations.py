@@ -144,15 +144,17 @@ def declaration_preview(*, user, data: dict) -> tuple[Declaration, list[GoodsIte
 
 
 @transaction.atomic
-def declaration_create(*, user, data: dict) -> Declaration:
-    """Create a draft for the user's enterprise (never one named in the body)."""
+def declaration_create(*, user, data: dict, copied_from: Declaration | None = None) -> Declaration:
+    """Create a draft for the user's enterprise (never one named in the body); a copy names its source in the audit."""
     declaration, items = declaration_preview(user=user, data=data)
     declaration.enterprise = user.enterprise
     declaration.save()
     GoodsItem.objects.bulk_create(items)
     declaration.items_set_loaded(items)
-    audit_record(declaration=declaration, actor=user, action=Action.CREATE, to_status=Status.DRAFT,
-                 data={"items": len(items)})
+    audit_data = {"items": len(items)}
+    if copied_from is not None:
+        audit_data.update(copied_from=copied_from.pk, copied_from_number=copied_from.number or "")
+    audit_record(declaration=declaration, actor=user, action=Action.CREATE, to_status=Status.DRAFT, data=audit_data)
     return declaration
 
 

@@ -133,89 +133,21 @@ def _customs_value_check(errors: _Errors, *, term, importing: bool, value_sum: D
                 "term": term.code, "costs": deducted, "value": value_sum})
 
 
-def declaration_data_validate(*, data: dict, today: date | None = None, references: ReferenceCopies | None = None) -> dict:
-    """Check every business rule of a declaration's data; return it with codes resolved to rows."""
-    today = today or timezone.localdate()
-    references = references or reference_copies()
-    items = data.get("items") or []
+def goods_items_validate(*, items: list[dict], direction: str, references: ReferenceCopies | None = None) -> list[dict]:
+    """The business rules of goods lines alone (no header): what `declaration_data_validate` checks of
+    each item, for lines read before they join a declaration (declarations/items_import.py). Returns
+    the items resolved, or a DomainValidationError {"items": [{field: [messages]}, ...]}."""
     errors = _Errors(len(items))
-    direction = data["direction"]
-    importing = direction == "import"
-    direction_label = str(Direction(direction).label).lower()
+    resolved, _sum, _valid = _items_check(errors, items, importing=direction == "import",
+                                          references=references or reference_copies())
+    errors.raise_if_any()
+    return resolved
 
-    # Header codes.
-    type_code = data["type_code"]
-    if type_code not in TYPE_CODES[direction]:
-        other = "export" if importing else "import"
-        if type_code in TYPE_CODES[other]:
-            errors.add("type_code", _("%(code)s is a type code for %(other)s; a declaration for %(direction)s needs one of %(allowed)s.") % {
-                "code": type_code, "other": str(Direction(other).label).lower(), "direction": direction_label,
-                "allowed": ", ".join(TYPE_CODES[direction])})
-        else:
-            errors.add("type_code", _("Unknown type code %(code)s; allowed: %(allowed)s.") % {
-                "code": type_code, "allowed": ", ".join(TYPE_CODES[direction])})
 
-    resolved = dict(data)
-    office = references.row(CustomsOffice, data["customs_office"])
-    if office is None:
-        errors.add("customs_office", _("Unknown customs office %(code)s.") % {"code": data["customs_office"]})
-    resolved["customs_office"] = office
-
-    country_codes = {data["partner"]["country"], *(item["origin_country"] for item in items)}
-    countries = references.rows(Country, country_codes)
-    partner_country = countries.get(data["partner"]["country"])
-    if partner_country is None:
-        errors.add("partner.country", _("Unknown country code %(code)s.") % {"code": data["partner"]["country"]})
-    resolved["partner_country"] = partner_country
-
-    ports = references.rows(Port, {data["port_of_loading"], data["port_of_discharge"]})
-    for field in ("port_of_loading", "port_of_discharge"):
-        if data[field] not in ports:
-            errors.add(field, _("Unknown UN/LOCODE %(code)s.") % {"code": data[field]})
-        resolved[field] = ports.get(data[field])
-    vietnamese_port = "port_of_discharge" if importing else "port_of_loading"
-    if resolved[vietnamese_port] is not None and resolved[vietnamese_port].country != "VN":
-        errors.add(vietnamese_port, _("The port of discharge of an import must be in Vietnam.") if importing
-                   else _("The port of loading of an export must be in Vietnam."))
-
-    # Dates.
-    transport_date_field = "arrival_date" if importing else "departure_date"
-    transport_date = data.get(transport_date_field)
-    if transport_date is None:
-        errors.add(transport_date_field, _("The arrival date is required for an import.") if importing
-                   else _("The departure date is required for an export."))
-    invoice = data["invoice"]
-    if invoice["date"] > today:
-        errors.add("invoice.date", _("The invoice date cannot be in the future."))
-    if transport_date is not None and invoice["date"] > transport_date:
-        errors.add("invoice.date", _("The invoice date must not be after the %(field)s.") % {
-            "field": _("arrival date") if importing else _("departure date")})
-
-    # Invoice.
-    currency = references.row(Currency, invoice["currency"])
-    if currency is None:
-        errors.add("invoice.currency", _("Unknown currency %(code)s.") % {"code": invoice["currency"]})
-    elif exchange_rate_in_force(currency=currency.code, on=today, references=references) is None:
-        errors.add("invoice.currency", _("No exchange rate is in force for %(code)s on %(date)s.") % {"code": currency.code, "date": date_text(today)})
-    resolved["invoice_currency"] = currency
-    term = INCOTERMS.get(invoice["incoterm"])
-    if term is None:
-        errors.add("invoice.incoterm", _("Unknown Incoterms 2020 term %(code)s; allowed: %(allowed)s.") % {
-            "code": invoice["incoterm"], "allowed": ", ".join(INCOTERMS)})
-    elif importing and not term.includes_freight and not data.get("freight"):
-        errors.add("freight", _("Imports are valued CIF: give the freight, which %(term)s does not include.") % {"term": term.code})
-
-    # Containers (optional): ISO 6346, normalised, each once.
-    resolved["container_numbers"], container_errors = container_numbers_clean(data.get("container_numbers") or [])
-    for message in container_errors:
-        errors.add("container_numbers", message)
-
-    # Items.
-    max_items = settings.DECLARATION_MAX_ITEMS
-    if not items:
-        errors.add("items", _("A declaration needs at least one goods item."))
-    elif len(items) > max_items:
-        errors.add("items", _("A declaration has at most %(max)d goods items; this one has %(count)d.") % {"max": max_items, "count": len(items)})
+def _items_check(errors: _Errors, items: list[dict], *, importing: bool,
+                 references: ReferenceCopies) -> tuple[list[dict], Decimal, bool]:
+    """Check each goods item; return them resolved, the sum of their values and whether every value is valid."""
+    countries = references.rows(Country, {item["origin_country"] for item in items})
     hs_codes = {item["hs_code"] for item in items if len(item["hs_code"]) == 8}
     lines = references.rows(TariffLine, hs_codes, field="hs_code")
     units = references.rows(Unit, {item["unit"] for item in items})
@@ -277,6 +209,92 @@ def declaration_data_validate(*, data: dict, today: date | None = None, referenc
         if permit_errors:
             errors.items[index]["permits"] = permit_errors
         resolved_items.append(entry)
+    return resolved_items, value_sum, values_valid
+
+
+def declaration_data_validate(*, data: dict, today: date | None = None, references: ReferenceCopies | None = None) -> dict:
+    """Check every business rule of a declaration's data; return it with codes resolved to rows."""
+    today = today or timezone.localdate()
+    references = references or reference_copies()
+    items = data.get("items") or []
+    errors = _Errors(len(items))
+    direction = data["direction"]
+    importing = direction == "import"
+    direction_label = str(Direction(direction).label).lower()
+
+    # Header codes.
+    type_code = data["type_code"]
+    if type_code not in TYPE_CODES[direction]:
+        other = "export" if importing else "import"
+        if type_code in TYPE_CODES[other]:
+            errors.add("type_code", _("%(code)s is a type code for %(other)s; a declaration for %(direction)s needs one of %(allowed)s.") % {
+                "code": type_code, "other": str(Direction(other).label).lower(), "direction": direction_label,
+                "allowed": ", ".join(TYPE_CODES[direction])})
+        else:
+            errors.add("type_code", _("Unknown type code %(code)s; allowed: %(allowed)s.") % {
+                "code": type_code, "allowed": ", ".join(TYPE_CODES[direction])})
+
+    resolved = dict(data)
+    office = references.row(CustomsOffice, data["customs_office"])
+    if office is None:
+        errors.add("customs_office", _("Unknown customs office %(code)s.") % {"code": data["customs_office"]})
+    resolved["customs_office"] = office
+
+    countries = references.rows(Country, {data["partner"]["country"]})
+    partner_country = countries.get(data["partner"]["country"])
+    if partner_country is None:
+        errors.add("partner.country", _("Unknown country code %(code)s.") % {"code": data["partner"]["country"]})
+    resolved["partner_country"] = partner_country
+
+    ports = references.rows(Port, {data["port_of_loading"], data["port_of_discharge"]})
+    for field in ("port_of_loading", "port_of_discharge"):
+        if data[field] not in ports:
+            errors.add(field, _("Unknown UN/LOCODE %(code)s.") % {"code": data[field]})
+        resolved[field] = ports.get(data[field])
+    vietnamese_port = "port_of_discharge" if importing else "port_of_loading"
+    if resolved[vietnamese_port] is not None and resolved[vietnamese_port].country != "VN":
+        errors.add(vietnamese_port, _("The port of discharge of an import must be in Vietnam.") if importing
+                   else _("The port of loading of an export must be in Vietnam."))
+
+    # Dates.
+    transport_date_field = "arrival_date" if importing else "departure_date"
+    transport_date = data.get(transport_date_field)
+    if transport_date is None:
+        errors.add(transport_date_field, _("The arrival date is required for an import.") if importing
+                   else _("The departure date is required for an export."))
+    invoice = data["invoice"]
+    if invoice["date"] > today:
+        errors.add("invoice.date", _("The invoice date cannot be in the future."))
+    if transport_date is not None and invoice["date"] > transport_date:
+        errors.add("invoice.date", _("The invoice date must not be after the %(field)s.") % {
+            "field": _("arrival date") if importing else _("departure date")})
+
+    # Invoice.
+    currency = references.row(Currency, invoice["currency"])
+    if currency is None:
+        errors.add("invoice.currency", _("Unknown currency %(code)s.") % {"code": invoice["currency"]})
+    elif exchange_rate_in_force(currency=currency.code, on=today, references=references) is None:
+        errors.add("invoice.currency", _("No exchange rate is in force for %(code)s on %(date)s.") % {"code": currency.code, "date": date_text(today)})
+    resolved["invoice_currency"] = currency
+    term = INCOTERMS.get(invoice["incoterm"])
+    if term is None:
+        errors.add("invoice.incoterm", _("Unknown Incoterms 2020 term %(code)s; allowed: %(allowed)s.") % {
+            "code": invoice["incoterm"], "allowed": ", ".join(INCOTERMS)})
+    elif importing and not term.includes_freight and not data.get("freight"):
+        errors.add("freight", _("Imports are valued CIF: give the freight, which %(term)s does not include.") % {"term": term.code})
+
+    # Containers (optional): ISO 6346, normalised, each once.
+    resolved["container_numbers"], container_errors = container_numbers_clean(data.get("container_numbers") or [])
+    for message in container_errors:
+        errors.add("container_numbers", message)
+
+    # Items.
+    max_items = settings.DECLARATION_MAX_ITEMS
+    if not items:
+        errors.add("items", _("A declaration needs at least one goods item."))
+    elif len(items) > max_items:
+        errors.add("items", _("A declaration has at most %(max)d goods items; this one has %(count)d.") % {"max": max_items, "count": len(items)})
+    resolved_items, value_sum, values_valid = _items_check(errors, items, importing=importing, references=references)
     resolved["items"] = resolved_items
 
     if not column_holds(Declaration, "invoice_total", invoice["total"]):

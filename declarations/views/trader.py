@@ -51,6 +51,7 @@ from declarations.views.common import (
     render_form,
     type_code_labels,
 )
+from declarations.views.items_files import IMPORT_BUTTON, form_items_import
 from reference.incoterms import INCOTERMS
 
 PAGE_SIZE = 25
@@ -94,6 +95,9 @@ def declaration_create_view(request):
     if request.method == "GET":
         return render_form(request, DeclarationForm())
     form = DeclarationForm(data=request.POST)
+    if IMPORT_BUTTON in request.POST:  # goods lines from a file into the form, nothing saved
+        form_items_import(request, form)
+        return render_form(request, form)
     data = form.validated_data()
     if data is not None:
         try:
@@ -118,6 +122,9 @@ def declaration_edit_view(request, pk):
         form = DeclarationForm(initial=declaration_as_data(declaration=declaration, items=declaration.items.all()))
         return render_form(request, form, declaration=declaration)
     form = DeclarationForm(data=request.POST)
+    if IMPORT_BUTTON in request.POST:
+        form_items_import(request, form)
+        return render_form(request, form, declaration=declaration)
     data = form.validated_data()
     if data is not None:
         try:
@@ -254,6 +261,9 @@ def declaration_amend_view(request, pk):
 
     form = DeclarationForm(data=request.POST)
     reason = request.POST.get("reason", "").strip()
+    if IMPORT_BUTTON in request.POST:  # the amended lines from a file, into the form: nothing is sent yet
+        form_items_import(request, form)
+        return _render_amend(request, form, declaration, reason=reason[:REASON_MAX_LENGTH])
     if len(reason) > REASON_MAX_LENGTH:
         return _render_amend(request, form, declaration, reason=reason, status=400, reason_errors=[
             _("Keep the reason under %(max)d characters.") % {"max": REASON_MAX_LENGTH}])

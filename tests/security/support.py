@@ -335,6 +335,8 @@ HISTORY_CSV = (
     "M0000001,2020-01-02,30,B,11,21,11,10,DEC0001,IMP0001,SEL0001,,440890,BE,BE,0.0,FEU1,G,108.0,372254.4,0,0\n"
     "M0000002,2020-01-03,40,B,11,21,11,40,DEC0002,IMP0002,,,690722,CN,CN,8.0,A,Y,11352.0,375751.2,1,2\n"
 ).encode()
+ITEMS_UPLOAD = object()  # a fresh CSV of one goods line, for a draft's import of lines
+ITEMS_CSV = "hs_code,description,origin_country,quantity,unit,unit_price\n84716030,Keyboards,CN,200,PCE,12.5\n".encode()
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
@@ -342,6 +344,8 @@ def fill(value, names: dict):
     """The body or path with the world's values in place of {placeholders} ("{rule}" alone keeps its type)."""
     if value is UPLOAD:
         return SimpleUploadedFile("packing-list.pdf", PDF, content_type="application/pdf")
+    if value is ITEMS_UPLOAD:
+        return SimpleUploadedFile("lines.csv", ITEMS_CSV, content_type="text/csv")
     if value is HISTORY_UPLOAD:
         return SimpleUploadedFile("history.csv", HISTORY_CSV, content_type="text/csv")
     if isinstance(value, str):

@@ -75,13 +75,13 @@ class TestOneSchemaWhateverTheLanguage:
 
 
 class TestBodies:
-    def test_json_only_except_the_upload(self, schema):
+    def test_json_only_except_the_uploads(self, schema):
         media_types = {
             (method.upper(), path): sorted(operation["requestBody"]["content"])
             for path, method, operation in operations(schema) if "requestBody" in operation
         }
-        upload = ("POST", "/api/v1/declarations/{id}/documents/")
-        assert media_types.pop(upload) == ["multipart/form-data"]
+        uploads = [("POST", "/api/v1/declarations/{id}/documents/"), ("POST", "/api/v1/declarations/{id}/items/import/")]
+        assert [media_types.pop(upload) for upload in uploads] == [["multipart/form-data"]] * 2
         assert {tuple(types) for types in media_types.values()} == {("application/json",)}
         assert ("POST", "/api/v1/declarations/") in media_types
 
