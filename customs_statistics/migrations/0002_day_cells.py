@@ -91,10 +91,6 @@ class Migration(migrations.Migration):
                 'db_table': 'statistics_rule_cell',
             },
         ),
-        migrations.RemoveField(
-            model_name='releasetimecell',
-            name='office',
-        ),
         migrations.RemoveConstraint(
             model_name='paymentcell',
             name='payment_cell_unique',
