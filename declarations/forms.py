@@ -489,3 +489,8 @@ def error_summary(errors: dict[str, list[str]]) -> list[dict]:
         for message in messages:
             summary.append({"label": label, "message": message, "anchor": anchor})
     return summary
+
+
+def errors_text(errors: dict) -> str:
+    """A service's validation errors in one line for a message: "Label: message; …"."""
+    return "; ".join(f"{e['label']}: {e['message']}" for e in error_summary(flatten_errors(errors)))

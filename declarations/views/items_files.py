@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from customs_portal.accounts.permissions import trader_required
 from customs_portal.errors import DomainValidationError
 from declarations.api.item_rows import sheet_items_parse
-from declarations.forms import DeclarationForm, error_summary, flatten_errors
+from declarations.forms import DeclarationForm, errors_text
 from declarations.items_files.reading import MAX_FILE_BYTES, items_file_read
 from declarations.items_files.rows import row_error_text
 from declarations.selectors import declaration_get_with_item_codes
@@ -54,7 +54,7 @@ def declaration_copy_view(request, pk):
     try:
         copy = declaration_copy(declaration=declaration, user=request.user)
     except DomainValidationError as exc:
-        problems = "; ".join(f"{e['label']}: {e['message']}" for e in error_summary(flatten_errors(exc.errors)))
+        problems = errors_text(exc.errors)
         messages.error(request, _("The declaration cannot be copied as it is: %(problems)s") % {"problems": problems})
         return redirect("declarations:detail", pk=declaration.pk)
     messages.success(request, _("Copied into draft #%(pk)s: check it, then save or submit it.") % {"pk": copy.pk})

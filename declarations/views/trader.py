@@ -25,7 +25,7 @@ from customs_portal.accounts.permissions import (
 from customs_portal.errors import DomainConflict, DomainValidationError
 from customs_portal.localization import DATE_DISPLAY
 from declarations.filters import DeclarationFilter
-from declarations.forms import DeclarationForm, error_summary, flatten_errors
+from declarations.forms import DeclarationForm, errors_text, flatten_errors
 from declarations.lifecycle import HELD, Action, Status, allowed_actions
 from declarations.permits import permit_warnings
 from declarations.selectors import (
@@ -149,7 +149,7 @@ def declaration_submit_view(request, pk):
     except DomainConflict as exc:
         messages.error(request, str(exc))
     except DomainValidationError as exc:
-        problems = "; ".join(f"{e['label']}: {e['message']}" for e in error_summary(flatten_errors(exc.errors)))
+        problems = errors_text(exc.errors)
         messages.error(request, _("The declaration cannot be registered: %(problems)s") % {"problems": problems})
     else:
         messages.success(request, _("Declaration registered with number %(number)s.") % {"number": declaration.number})
