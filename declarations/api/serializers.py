@@ -157,6 +157,16 @@ class RatesSerializer(serializers.Serializer):
     vat = RateSerializer(required=False)
 
 
+class ExemptionSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text='the exemption code (mã miễn / không chịu thuế), e.g. "XNK07"')
+    kind = serializers.ChoiceField(choices=["exempt", "not_subject"],
+                                   help_text='"exempt" (miễn thuế) or "not_subject" (không chịu thuế)')
+    basis_vi = serializers.CharField(help_text="the legal basis, in Vietnamese")
+    basis_en = serializers.CharField(help_text="the legal basis, in English")
+    amount = serializers.DecimalField(max_digits=20, decimal_places=0,
+                                      help_text="what the tax would have been without the relief (VND)")
+
+
 class GoodsItemSerializer(serializers.ModelSerializer):
     origin_country = serializers.CharField(source="origin_country_id")
     unit = serializers.CharField(source="unit_id")
@@ -167,6 +177,10 @@ class GoodsItemSerializer(serializers.ModelSerializer):
                   'tariff sets it: an officer assesses it after registration; until then it counts as 0), "officer"')
     tax_total = serializers.DecimalField(max_digits=20, decimal_places=0, read_only=True)
     permits = PermitSerializer(many=True, help_text=PERMITS_HELP)
+    exemptions = serializers.DictField(
+        child=ExemptionSerializer(),
+        help_text="the taxes the declaration's regime (type_code) relieves on this item, by tax name "
+                  "(import_duty, export_duty, special_consumption_tax, environmental_tax, vat); each of those is 0")
 
     class Meta:
         model = GoodsItem
@@ -174,7 +188,7 @@ class GoodsItemSerializer(serializers.ModelSerializer):
             "line_no", *ITEM_DECLARED_FIELDS, "customs_value", "taxable_value", "import_duty", "export_duty",
             "line_no", "hs_code", "description", "origin_country", "quantity", "unit", "unit_price", "line_value",
             "preference", "certificate_of_origin", "permits", "customs_value", "taxable_value", "import_duty", "export_duty",
-            "special_consumption_tax", "environmental_tax", "vat", "tax_total", "rates", "duty_assessment",
+            "special_consumption_tax", "environmental_tax", "vat", "tax_total", "rates", "exemptions", "duty_assessment",
         ]
         read_only_fields = fields
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from declarations.lifecycle import Channel, Status
 from declarations.live import live_sequence
+from declarations.type_codes import REGIMES, TypeCode, exemption_entries
 from reference.special_rates import (
     special_rule_explanation,
     special_rule_parse,
@@ -161,6 +162,11 @@ class Declaration(models.Model):
             ),
         ]
 
+    @property
+    def regime(self) -> TypeCode | None:
+        """The customs regime of the type code (declarations.type_codes), with its tax treatment."""
+        return REGIMES.get(self.type_code)
+
     def __str__(self):
         return self.number or f"draft #{self.pk}"
 
@@ -207,6 +213,10 @@ class GoodsItem(models.Model):
     environmental_tax = models.DecimalField(**VND)
     vat = models.DecimalField(**VND)
     rates = models.JSONField(default=dict)
+    # The taxes the declaration's regime (type code) relieves on this item, each with its exemption code,
+    # legal basis (Vietnamese, English) and the amount it would have been: {tax: {"code", "kind",
+    # "basis_vi", "basis_en", "amount"}} (declarations.type_codes; the relieved taxes are 0).
+    exemptions = models.JSONField(_("tax exemptions"), default=dict, blank=True)
     duty_assessment = models.CharField(
         _("import duty set"), max_length=16, choices=DutyAssessment.choices, default=DutyAssessment.TARIFF
     )
@@ -234,6 +244,11 @@ class GoodsItem(models.Model):
         labels = dict(PermitKind.choices)
         return [{**permit, "kind_label": labels.get(permit.get("kind"), permit.get("kind"))}
                 for permit in permits_parsed(self.permits)]
+
+    @property
+    def exemption_entries(self) -> list[dict]:
+        """The taxes the regime relieves on this item, as pages and the PDF list them."""
+        return exemption_entries(self.exemptions)
 
     @property
     def duty_to_be_assessed(self) -> bool:

@@ -29,6 +29,7 @@ from declarations.permits import permits_parsed
 from declarations.selectors import declaration_items, declaration_number_next
 from declarations.services.lifecycle import declaration_lock, declaration_transition
 from declarations.services.taxes import (
+    ITEM_TAXED_FIELDS,
     TAX_NAMES,
     ItemTaxInput,
     taxes_compute,
@@ -101,6 +102,7 @@ def declaration_taxes_apply(*, declaration: Declaration, items: list[GoodsItem],
     declaration.exchange_rate, declaration.exchange_rate_date = found
     result = taxes_compute(
         direction=declaration.direction,
+        type_code=declaration.type_code,
         incoterm=declaration.incoterm,
         freight=declaration.freight,
         insurance=declaration.insurance,
@@ -124,6 +126,7 @@ def declaration_taxes_apply(*, declaration: Declaration, items: list[GoodsItem],
         for name in TAX_NAMES:
             setattr(item, name, getattr(taxes, name))
         item.rates = taxes.rates
+        item.exemptions = taxes.exemptions
         item.duty_assessment = taxes.duty_assessment
     totals = result.as_json()
     for name in TAX_NAMES:
@@ -201,7 +204,7 @@ def declaration_submit(*, declaration_id: int, user) -> Declaration:
     else:
         items = list(locked.items.select_related("tariff_line", "origin_country").order_by("line_no"))
         declaration_data_validate(data=declaration_as_data(declaration=locked, items=items), today=today, references=references)
-        computed_fields = ["customs_value", "taxable_value", *TAX_NAMES, "rates", "duty_assessment"]
+        computed_fields = list(ITEM_TAXED_FIELDS)
         before = [[getattr(item, name) for name in computed_fields] for item in items]
         declaration_taxes_apply(declaration=locked, items=items, on=today, references=references)
         # Often the rate or the tariff changed nothing on the lines: write only those that changed.
@@ -271,6 +274,7 @@ def _version_snapshot(*, declaration: Declaration, items: list[GoodsItem], user,
         entry.update(
             {name: getattr(item, name) for name in ("customs_value", "taxable_value", *TAX_NAMES)},
             rates=item.rates,
+            exemptions=item.exemptions,
         )
     taxes = {name: getattr(declaration, name) for name in TAX_NAMES}
     taxes.update(total=declaration.tax_total, amount_due=declaration.amount_due)

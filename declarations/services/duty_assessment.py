@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from customs_portal.errors import DomainValidationError
 from declarations.models import Declaration, DutyAssessment, GoodsItem
 from declarations.services.declarations import TAXED_COLUMNS, amount_due_after_tax_change, declaration_taxes_apply
-from declarations.services.taxes import TAX_NAMES
+from declarations.services.taxes import ITEM_TAXED_FIELDS
 from reference.special_rates import special_rule_of
 
 ASSESSABLE = (DutyAssessment.TO_BE_ASSESSED, DutyAssessment.OFFICER)
@@ -90,7 +90,7 @@ def declaration_duty_assess(*, declaration: Declaration, officer, duties: list[d
             "assessed_at": now,
         }}
     declaration_taxes_apply(declaration=declaration, items=items, on=timezone.localdate(declaration.registered_at))
-    GoodsItem.objects.bulk_update(items, ["customs_value", "taxable_value", *TAX_NAMES, "rates", "duty_assessment"])
+    GoodsItem.objects.bulk_update(items, ITEM_TAXED_FIELDS)
     declaration.items_set_loaded(items)
     assessed = [
         {

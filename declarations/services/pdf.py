@@ -24,7 +24,7 @@ from declarations.models import Declaration, GateRelease, PaymentStatus, Transpo
 from declarations.permits import permits_parsed
 from declarations.services.taxes import TAX_NAMES
 from declarations.services.verification import qr_payload, verification_code
-from declarations.type_codes import TYPE_CODES
+from declarations.type_codes import EXEMPT, NOT_SUBJECT, TYPE_CODES, exemption_entries
 
 FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
 TEMPLATE = "declarations/pdf/declaration.html"
@@ -154,6 +154,27 @@ def _permit_rows(item) -> list[dict]:
             for permit in permits_parsed(item.permits)]
 
 
+# The taxes' names as the PDF prints them (Vietnamese, English).
+TAX_NAMES_PDF = {
+    "import_duty": ("Thuế nhập khẩu", "Import duty"),
+    "export_duty": ("Thuế xuất khẩu", "Export duty"),
+    "special_consumption_tax": ("Thuế tiêu thụ đặc biệt", "Special consumption tax"),
+    "environmental_tax": ("Thuế bảo vệ môi trường", "Environmental protection tax"),
+    "vat": ("Thuế giá trị gia tăng", "Value added tax"),
+}
+EXEMPTION_KINDS_PDF = {EXEMPT: ("Miễn thuế", "Exempt"), NOT_SUBJECT: ("Không chịu thuế", "Not subject")}
+
+
+def _exemption_rows(item) -> list[dict]:
+    """The taxes the regime relieves on the item, with code and legal basis in both languages."""
+    return [{"tax": entry["tax"], "tax_vi": TAX_NAMES_PDF[entry["tax"]][0], "tax_en": TAX_NAMES_PDF[entry["tax"]][1],
+             "kind_vi": EXEMPTION_KINDS_PDF.get(entry["kind"], ("", ""))[0],
+             "kind_en": EXEMPTION_KINDS_PDF.get(entry["kind"], ("", ""))[1],
+             "code": entry["code"], "amount": vn_number(entry["amount"], 0),
+             "basis_vi": entry["basis_vi"], "basis_en": entry["basis_en"]}
+            for entry in exemption_entries(item.exemptions)]
+
+
 def _item_rows(declaration: Declaration, columns: dict) -> list[dict]:
     rows = []
     for item in declaration.items.all():
@@ -163,8 +184,11 @@ def _item_rows(declaration: Declaration, columns: dict) -> list[dict]:
         basis = duty.get("basis", "")
         tax = {name: _amount(vn_number(getattr(item, name), 0) if name in rates else "", columns["tax"])
                for name in TAX_NAMES}  # empty where the goods do not bear the tax
+        exemptions = _exemption_rows(item)
         rows.append({
             "line_no": item.line_no,
+            "exemptions": exemptions,
+            "exemption_codes": {entry["tax"]: entry["code"] for entry in exemptions},
             "hs_code": item.hs_code,
             "description": item.description,
             "preference": item.preference,
@@ -252,6 +276,7 @@ def _context(declaration: Declaration) -> dict:
         "gross_weight": vn_number(declaration.gross_weight_kg),
         "packages": vn_number(declaration.packages),
         "items": items,
+        "exemptions": [{"line_no": item["line_no"], **entry} for item in items for entry in item["exemptions"]],
         "columns": columns,
         "amount_font_pt": AMOUNT_FONT_PT,
         "taxes": [(vi, en, vn_number(amount, 0)) for vi, en, amount in taxes],

@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from customs_portal.localization import vnd
 from declarations.models import DutyAssessment
+from declarations.type_codes import NO_EXEMPTIONS, regime_exemptions
 from reference.incoterms import INCOTERMS
 from reference.models import Country, TariffLine
 from reference.rates import duty_rate_select
@@ -24,8 +25,8 @@ from reference.rates import duty_rate_select
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
 TAX_NAMES = ("import_duty", "export_duty", "special_consumption_tax", "environmental_tax", "vat")
-
-
+# What the tax service sets on a goods item (the services that save taxed items write these).
+ITEM_TAXED_FIELDS = ("customs_value", "taxable_value", *TAX_NAMES, "rates", "exemptions", "duty_assessment")
 
 OFFICER = "officer"
 
@@ -53,6 +54,9 @@ class ItemTaxes:
     environmental_tax: Decimal = ZERO
     vat: Decimal = ZERO
     rates: dict = field(default_factory=dict)
+    # The taxes the regime relieves: {tax name: {"code", "kind", "basis_vi", "basis_en", "amount"}}
+    # (declarations.type_codes.Exemption.as_json; "amount" is what the tax would have been).
+    exemptions: dict = field(default_factory=dict)
     duty_assessment: str = DutyAssessment.TARIFF
 
     @property
@@ -80,13 +84,15 @@ def _apportion(amount: Decimal, share: Decimal, total: Decimal) -> Decimal:
 def taxes_compute(
     *,
     direction: str,
+    type_code: str,
     incoterm: str,
     freight: Decimal,
     insurance: Decimal,
     exchange_rate: Decimal,
     items: list[ItemTaxInput],
 ) -> DeclarationTaxes:
-    """Compute every tax of every item (a duty set by a special rule counts as zero until an officer sets it)."""
+    """Compute every tax of every item (a duty set by a special rule counts as zero until an officer sets it);
+    the taxes the regime of `type_code` relieves are zero, with their exemption record."""
     term = INCOTERMS[incoterm]
     importing = direction == "import"
     if importing:
@@ -97,6 +103,7 @@ def taxes_compute(
         insurance_adjustment = -insurance if term.includes_insurance else ZERO
     value_total = sum((item.line_value for item in items), ZERO)
 
+    exemptions = regime_exemptions(type_code)
     results = []
     with localcontext() as ctx:
         ctx.prec = 40
@@ -108,40 +115,59 @@ def taxes_compute(
             )
             taxable_value = vnd(customs_value * exchange_rate)
             taxes = ItemTaxes(customs_value=customs_value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP), taxable_value=taxable_value)
-            line = item.line
             if importing:
-                if item.officer_duty:
-                    taxes.import_duty, taxes.rates["import_duty"] = _officer_duty(item.officer_duty, taxable_value)
-                    taxes.duty_assessment = DutyAssessment.OFFICER
+                _import_taxes(taxes, item, exempt=NO_EXEMPTIONS)
+            elif item.line.export_duty_rate is not None:
+                taxes.export_duty = vnd(taxable_value * item.line.export_duty_rate / HUNDRED)
+                taxes.rates["export_duty"] = {"rate": str(item.line.export_duty_rate)}
+            relieved = [name for name in exemptions if name in taxes.rates]
+            if relieved:
+                # What each relieved tax would have been is kept; the chain is computed again with
+                # the relieved taxes at zero (a tax on a base that includes one of them shrinks too).
+                would_be = {name: getattr(taxes, name) for name in relieved}
+                if importing:
+                    _import_taxes(taxes, item, exempt=exemptions)
                 else:
-                    duty = duty_rate_select(line=line, origin=item.origin, preference=item.preference)
-                    if duty.rate is None:
-                        taxes.duty_assessment = DutyAssessment.TO_BE_ASSESSED
-                    else:
-                        taxes.import_duty = vnd(taxable_value * duty.rate / HUNDRED)
-                    taxes.rates["import_duty"] = duty.as_json()
-                if line.special_consumption_tax_rate is not None:
-                    taxes.special_consumption_tax = vnd(
-                        (taxable_value + taxes.import_duty) * line.special_consumption_tax_rate / HUNDRED
-                    )
-                    taxes.rates["special_consumption_tax"] = {"rate": str(line.special_consumption_tax_rate)}
-                if line.environmental_tax_per_unit is not None:
-                    taxes.environmental_tax = vnd(item.quantity * line.environmental_tax_per_unit)
-                    taxes.rates["environmental_tax"] = {
-                        "per_unit": str(line.environmental_tax_per_unit),
-                        "unit": line.environmental_tax_unit,
-                    }
-                taxes.vat = vnd(
-                    (taxable_value + taxes.import_duty + taxes.special_consumption_tax + taxes.environmental_tax)
-                    * line.vat_rate
-                    / HUNDRED
-                )
-                taxes.rates["vat"] = {"rate": str(line.vat_rate)}
-            elif line.export_duty_rate is not None:
-                taxes.export_duty = vnd(taxable_value * line.export_duty_rate / HUNDRED)
-                taxes.rates["export_duty"] = {"rate": str(line.export_duty_rate)}
+                    taxes.export_duty = ZERO
+                taxes.exemptions = {name: exemptions[name].as_json(would_be[name]) for name in relieved}
             results.append(taxes)
     return DeclarationTaxes(items=results)
+
+
+def _import_taxes(taxes: ItemTaxes, item: ItemTaxInput, *, exempt: dict) -> None:
+    """Import duty, SCT, environmental tax and VAT of one item, in that order (each base includes the
+    taxes before it); a tax named in `exempt` is zero, its rate still recorded in `rates`."""
+    line, taxable_value = item.line, taxes.taxable_value
+    if item.officer_duty:
+        duty, taxes.rates["import_duty"] = _officer_duty(item.officer_duty, taxable_value)
+        taxes.duty_assessment = DutyAssessment.OFFICER
+    else:
+        duty_rate = duty_rate_select(line=line, origin=item.origin, preference=item.preference)
+        duty = ZERO
+        if duty_rate.rate is None:
+            taxes.duty_assessment = DutyAssessment.TO_BE_ASSESSED
+        else:
+            duty = vnd(taxable_value * duty_rate.rate / HUNDRED)
+        taxes.rates["import_duty"] = duty_rate.as_json()
+    taxes.import_duty = ZERO if "import_duty" in exempt else duty
+    if line.special_consumption_tax_rate is not None:
+        taxes.special_consumption_tax = ZERO if "special_consumption_tax" in exempt else vnd(
+            (taxable_value + taxes.import_duty) * line.special_consumption_tax_rate / HUNDRED
+        )
+        taxes.rates["special_consumption_tax"] = {"rate": str(line.special_consumption_tax_rate)}
+    if line.environmental_tax_per_unit is not None:
+        taxes.environmental_tax = ZERO if "environmental_tax" in exempt else vnd(
+            item.quantity * line.environmental_tax_per_unit)
+        taxes.rates["environmental_tax"] = {
+            "per_unit": str(line.environmental_tax_per_unit),
+            "unit": line.environmental_tax_unit,
+        }
+    taxes.vat = ZERO if "vat" in exempt else vnd(
+        (taxable_value + taxes.import_duty + taxes.special_consumption_tax + taxes.environmental_tax)
+        * line.vat_rate
+        / HUNDRED
+    )
+    taxes.rates["vat"] = {"rate": str(line.vat_rate)}
 
 
 def _officer_duty(assessment: dict, taxable_value: Decimal) -> tuple[Decimal, dict]:

@@ -35,6 +35,7 @@ def item_taxes_corrected(*, declaration: Declaration, item: GoodsItem, customs_v
     officer_duty = (item.rates or {}).get("import_duty") if item.duty_assessment == DutyAssessment.OFFICER else None
     result = taxes_compute(
         direction=declaration.direction,
+        type_code=declaration.type_code,
         incoterm="CIF" if declaration.direction == "import" else "FOB",
         freight=ZERO, insurance=ZERO,
         exchange_rate=declaration.exchange_rate,
