@@ -121,3 +121,18 @@ def rule_post(**overrides) -> dict:
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
+
+
+def e31_fabric_body(**overrides) -> dict:
+    """An E31 import (materials for export production) of woven cotton fabric, HS 52081100 (MFN 12 %,
+    VAT 10 %), 40,000 m at 0.50 USD CIF: exempt from import duty, not subject to VAT."""
+    body = import_body(
+        type_code="E31",
+        invoice={**import_body()["invoice"], "incoterm": "CIF", "total": "20000.00"},
+        freight="0",
+        insurance="0",
+        items=[{"hs_code": "52081100", "description": "Vải bông dệt thoi, vân điểm, 95 g/m2", "origin_country": "CN",
+                "quantity": "40000", "unit": "MTR", "unit_price": "0.50", "preference": "MFN"}],
+    )
+    body.update(overrides)
+    return body
