@@ -120,15 +120,15 @@ class TestImport:
         assert len(response.json()["items"]) == 50
         assert response.json()["invoice"]["total"] == "138881.00"  # 50 × 1234.5 × 2.25 = 50 × 2777.62 (half-even)
 
-    def test_one_line_over_the_maximum(self, trader1, api_client_for):
+    def test_one_line_over_the_maximum_of_a_group_of_branches(self, trader1, api_client_for):
         client = api_client_for(trader1)
         pk = draft(client)["id"]
         before = items_of(pk)
 
-        response = upload(client, pk, xlsx_bytes(lines_vi(51)))
+        response = upload(client, pk, csv_bytes(lines_vi(1001), delimiter=";"), name="dong-hang.csv")
 
         assert (response.status_code, response.json()) == (400, {"file": [
-            "A declaration has at most 50 goods items; this file has 51."]})
+            "At most 1000 goods lines (20 branch declarations of 50 lines) are imported together; this file has 1001."]})
         assert items_of(pk) == before
 
     def test_every_bad_row_is_named_and_nothing_is_imported(self, trader1, api_client_for):
