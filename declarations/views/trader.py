@@ -153,10 +153,23 @@ def declaration_submit_view(request, pk):
     except DomainConflict as exc:
         messages.error(request, str(exc))
     except DomainValidationError as exc:
-        problems = errors_text(exc.errors)
-        messages.error(request, _("The declaration cannot be registered: %(problems)s") % {"problems": problems})
+        branches = exc.errors.get("branches")
+        if branches:  # a group of branch declarations: what stops each branch, by its index
+            problems = "; ".join(_("branch %(index)s: %(problems)s") % {"index": index, "problems": errors_text(errors)}
+                                 for index, errors in branches.items())
+            messages.error(request, _("The group of branch declarations cannot be registered, none of its branches "
+                                      "is: %(problems)s") % {"problems": problems})
+        else:
+            problems = errors_text(exc.errors)
+            messages.error(request, _("The declaration cannot be registered: %(problems)s") % {"problems": problems})
     else:
-        messages.success(request, _("Declaration registered with number %(number)s.") % {"number": declaration.number})
+        if declaration.branch_count:
+            messages.success(request, _("The %(count)d branch declarations were registered together under the first "
+                                        "number %(first)s; this one is branch %(index)d with number %(number)s.") % {
+                "count": declaration.branch_count, "first": declaration.first_number, "index": declaration.branch_index,
+                "number": declaration.number})
+        else:
+            messages.success(request, _("Declaration registered with number %(number)s.") % {"number": declaration.number})
     return redirect("declarations:detail", pk=declaration_id)
 
 
