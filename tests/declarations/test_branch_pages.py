@@ -9,6 +9,7 @@ from risk.services.assessment import risk_assess
 from tests.declarations.items_files.support import imported_group, lines_two_goods, xlsx_bytes
 from tests.factories import draft_of
 from tests.payloads import as_form_data, plain_import_body
+from tests.support import pdf_text, squashed
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +150,13 @@ class TestShownTogether:
         client.force_login(trader1)
         draft = draft_of(trader1)
         assert 'id="branch-group"' not in client.get(f"/declarations/{draft.pk}/").content.decode()
+
+    def test_the_pdf_shows_the_first_number_and_the_branch(self, trader1, client):
+        client.force_login(trader1)
+        branches = registered_group(trader1)
+
+        response = client.get(f"/declarations/{branches[1].pk}/pdf/")
+
+        _, text = pdf_text(b"".join(response.streaming_content) if response.streaming else response.content)
+        text = squashed(text)
+        assert f"Số tờ khai đầu tiên First declaration No. {branches[0].number} · Nhánh Branch 2/3" in text
