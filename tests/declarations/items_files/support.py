@@ -3,6 +3,7 @@ import io
 import unicodedata
 import zipfile
 
+from msoffcrypto.format.ooxml import OOXMLFile
 from openpyxl import Workbook
 
 from declarations.api.item_rows import sheet_items_parse
@@ -94,6 +95,14 @@ def macro_workbook_bytes() -> bytes:
 
 # The first bytes of an Office file encrypted with a password: an OLE compound document (MS-OFFCRYPTO).
 ENCRYPTED_WORKBOOK = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + b"EncryptionInfo" + b"\x00" * 200
+
+
+def encrypted_xlsx_bytes(rows: list[list], password: str = "mat-khau") -> bytes:
+    """A real password-protected workbook, as Excel saves one: `rows` encrypted with the OOXML (agile)
+    encryption by msoffcrypto-tool, an OLE file holding EncryptionInfo and EncryptedPackage."""
+    encrypted = io.BytesIO()
+    OOXMLFile(io.BytesIO(xlsx_bytes(rows))).encrypt(password, encrypted)
+    return encrypted.getvalue()
 
 
 def lines_two_goods(count: int) -> list[list]:
