@@ -6,6 +6,8 @@ of a goods item, `goods_lines_check`) and, when every line is good, puts the lin
 place of those typed: the trader sees them, completes the header and saves the draft as usual.
 When any row is bad nothing changes, and every bad row is listed ("dòng 7, cột Đơn giá: …").
 """
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -66,6 +68,10 @@ def _branches_import(request, form: DeclarationForm, *, items: list[dict], draft
         return None
     rows = form.rows
     form.items_replace(items[:max_items])
+    if not form.values.get("invoice_total"):  # the service sets each branch's total to the sum of its lines
+        total = sum((item.get("line_value") or item["quantity"] * item["unit_price"] for item in items[:max_items]), Decimal("0"))
+        typed = f"{total.quantize(Decimal('0.01'))}"
+        form.values["invoice_total"] = typed.replace(".", ",") if (get_language() or "vi").startswith("vi") else typed
     data = form.validated_data()
     if data is None:
         form.rows = rows
