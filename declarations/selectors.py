@@ -4,6 +4,7 @@
 As in every app, the reads compiled once (`customs_portal.prepared`) and raw SQL live here only, each
 as a named selector; tests/declarations/test_selectors_against_orm.py compares them with the ORM.
 """
+from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Count, Exists, FloatField, OuterRef, Q, QuerySet, Subquery
@@ -81,6 +82,39 @@ def declaration_row_locked(*, declaration_id: int) -> Declaration | None:
     """The row (with its enterprise, unlocked), locked until the end of the caller's transaction; None
     when there is none. Every status change starts here (`declarations.services.lifecycle.declaration_lock`)."""
     return _locked_prepared.first(declaration_id=declaration_id)
+
+
+def declaration_group_locked(*, first_id: int) -> list[Declaration]:
+    """The members of a group of branch declarations (with their enterprises), locked in branch order
+    (the one order every caller locks them in) until the end of the caller's transaction."""
+    return list(Declaration.objects.select_related("enterprise").select_for_update(of=("self",))
+                .filter(branch_of_id=first_id).order_by("branch_index"))
+
+
+def declaration_group(*, declaration: Declaration) -> list[Declaration]:
+    """The members of the declaration's group of branches in branch order, [] for a single declaration."""
+    if declaration.branch_of_id is None:
+        return []
+    return list(Declaration.objects.filter(branch_of_id=declaration.branch_of_id).order_by("branch_index"))
+
+
+def declaration_branch_group(*, declaration: Declaration) -> dict | None:
+    """A branch declaration's group as its pages show it: the first number, each branch (number,
+    status, channel, taxes) in branch order, and the group's totals; None for a single declaration.
+    Every member is of the same enterprise, so whoever may read one branch may read them all."""
+    members = declaration_group(declaration=declaration)
+    if not members:
+        return None
+    return {
+        "first_number": members[0].number,
+        "index": declaration.branch_index,
+        "count": declaration.branch_count,
+        "members": members,
+        "item_count": GoodsItem.objects.filter(declaration__in=members).count(),
+        "invoice_total": sum((m.invoice_total for m in members), Decimal("0")),
+        "tax_total": sum((m.tax_total for m in members), Decimal("0")),
+        "amount_due": sum((m.amount_due for m in members), Decimal("0")),
+    }
 
 
 def declaration_number_next() -> int:

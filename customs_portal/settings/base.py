@@ -333,6 +333,9 @@ BANK_SIMULATOR_CALLBACK_URL = env("BANK_SIMULATOR_CALLBACK_URL", default="")
 
 # Business settings.
 DECLARATION_MAX_ITEMS = 50
+# More lines are filed as linked branch declarations of at most DECLARATION_MAX_ITEMS lines each
+# (declarations/services/branches.py), at most this many per group.
+DECLARATION_MAX_BRANCHES = 20
 # Summaries of declarations one gate user may look up in an hour (declarations/views/gate.py): more
 # than a gate handles, few enough that the page cannot be used to read declarations one after another.
 GATE_LOOKUPS_PER_HOUR = env.int("GATE_LOOKUPS_PER_HOUR", default=360)

@@ -49,6 +49,7 @@ from declarations.models import (
     TransportMode,
 )
 from declarations.permits import AGENCY_MAX, MAX_PERMITS, NUMBER_MAX, PermitKind
+from declarations.selectors import declaration_group
 from reference.agreements import PREFERENCE_CODES
 from reference.incoterms import INCOTERMS
 
@@ -257,6 +258,17 @@ class PostClearanceStateSerializer(serializers.Serializer):
                                                            "null when none was raised")
 
 
+class BranchSerializer(serializers.Serializer):
+    """A member of a group of linked branch declarations (tờ khai nhánh)."""
+
+    id = serializers.IntegerField()
+    branch_index = serializers.IntegerField()
+    number = serializers.CharField(allow_null=True)
+    status = serializers.ChoiceField(choices=Status.choices)
+    channel = serializers.ChoiceField(choices=Channel.choices, allow_null=True)
+    tax_total = serializers.DecimalField(max_digits=20, decimal_places=0)
+
+
 class DeclarationSerializer(serializers.ModelSerializer):
     """A declaration as every role may see it (never with risk details for traders)."""
 
@@ -275,6 +287,14 @@ class DeclarationSerializer(serializers.ModelSerializer):
     amendment_request = AmendmentRequestSerializer(allow_null=True, help_text="the latest amendment request, if any")
     post_clearance = serializers.SerializerMethodField(
         help_text="null, or the post-clearance audit of the declaration (blue): not a channel, a flag after release")
+    first_number = serializers.CharField(
+        read_only=True, allow_null=True,
+        help_text="a branch declaration: the number of branch 1 of its group (null until registered); null otherwise")
+    branch_index = serializers.IntegerField(read_only=True, allow_null=True, help_text="a branch declaration: its index, from 1")
+    branch_count = serializers.IntegerField(read_only=True, allow_null=True,
+                                            help_text="a branch declaration: the number of branches of its group")
+    branches = serializers.SerializerMethodField(
+        help_text="a branch declaration: every branch of its group (this one too) in branch order; [] otherwise")
 
     class Meta:
         model = Declaration
@@ -284,8 +304,13 @@ class DeclarationSerializer(serializers.ModelSerializer):
             "arrival_date", "departure_date", "packages", "gross_weight_kg", "container_numbers", "invoice", "freight",
             "insurance", "exchange_rate", "exchange_rate_date", "items", "taxes", "amount_due", "payment_status", "created_at",
             "updated_at", "registered_at", "assessed_at", "cleared_at", "released_at", "amendment_request", "post_clearance",
+            "first_number", "branch_index", "branch_count", "branches",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(BranchSerializer(many=True))
+    def get_branches(self, declaration) -> list[dict]:
+        return BranchSerializer(declaration_group(declaration=declaration), many=True).data
 
     @extend_schema_field(PostClearanceStateSerializer(allow_null=True))
     def get_post_clearance(self, declaration) -> dict | None:
@@ -294,12 +319,14 @@ class DeclarationSerializer(serializers.ModelSerializer):
 
 
 class DeclarationListSerializer(DeclarationSerializer):
-    """The list omits items, the amendment request and the post-clearance flag (no query per row); fetch one declaration for them."""
+    """The list omits items, the amendment request, the post-clearance flag and a branch's group (no
+    query per row); fetch one declaration for them."""
 
     item_count = serializers.IntegerField(read_only=True)
 
     class Meta(DeclarationSerializer.Meta):
-        fields = [f for f in DeclarationSerializer.Meta.fields if f not in ("items", "amendment_request", "post_clearance")] + ["item_count"]
+        fields = [f for f in DeclarationSerializer.Meta.fields
+                  if f not in ("items", "amendment_request", "post_clearance", "first_number", "branches")] + ["item_count"]
         read_only_fields = fields
 
 

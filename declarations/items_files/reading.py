@@ -10,7 +10,7 @@ never here.
 Every problem of the file as a whole is a `DomainValidationError({"file": [message]})`: too
 large, empty, not the type its name says, a zip that would unpack to too much, macros, a
 password, an encoding that is not UTF-8, a header that names unknown columns, more lines than a
-declaration may hold. The limits are checked before openpyxl opens anything.
+group of branch declarations may hold. The limits are checked before openpyxl opens anything.
 """
 import csv
 import io
@@ -47,7 +47,7 @@ MAX_UNCOMPRESSED_BYTES = 25 * 1024 * 1024  # what the zip's directory says its e
 MAX_ZIP_ENTRIES = 200
 MAX_COLUMNS = 40
 HEADER_SEARCH_ROWS = 10
-MAX_SCANNED_ROWS = 2000  # rows of any kind read before the file is called too long
+MAX_SCANNED_ROWS = 3000  # rows of any kind read before the file is called too long
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an encrypted .xlsx, or an .xls of Excel 97-2003
 ZIP_MAGIC = b"PK\x03\x04"
 MACRO_PARTS = ("xl/vbaProject.bin",)
@@ -249,10 +249,13 @@ def _sheet_read(rows: list[list], *, language: str) -> SheetRead:
                                "errors": [_("A row with a permit alone adds it to the goods line above: there is none.")]})
             continue
         lines.append(SheetLine(number, line_values, [(number, permit)] if permit else []))
-    max_items = settings.DECLARATION_MAX_ITEMS
+    # More than 50 lines become linked branch declarations (declarations/services/branches.py).
+    max_items = settings.DECLARATION_MAX_ITEMS * settings.DECLARATION_MAX_BRANCHES
     if len(lines) > max_items or len(rows) > MAX_SCANNED_ROWS + 1:
-        raise file_error(_("A declaration has at most %(max)d goods items; this file has %(count)s.") % {
-            "max": max_items, "count": len(lines) if len(rows) <= MAX_SCANNED_ROWS + 1 else pgettext("number of lines in a file", "more")})
+        raise file_error(_("At most %(max)d goods lines (%(branches)d branch declarations of %(size)d lines) are "
+                           "imported together; this file has %(count)s.") % {
+            "max": max_items, "branches": settings.DECLARATION_MAX_BRANCHES, "size": settings.DECLARATION_MAX_ITEMS,
+            "count": len(lines) if len(rows) <= MAX_SCANNED_ROWS + 1 else pgettext("number of lines in a file", "more")})
     if not lines and not errors:
         raise file_error(_("The file has no goods lines below its header."))
     return SheetRead(language=language, lines=lines, errors=errors)

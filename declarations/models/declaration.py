@@ -128,6 +128,15 @@ class Declaration(models.Model):
         verbose_name=_("assigned to"),
     )
     assigned_at = models.DateTimeField(null=True, blank=True)
+    # Linked branch declarations (tờ khai nhánh, declarations/services/branches.py): more than 50 goods
+    # lines are filed as a group of drafts of at most 50 lines each. Every member, the first included,
+    # points at the group's first declaration (branch 1), whose number is the group's first number
+    # (số tờ khai đầu tiên); all three are null for a declaration that is not part of a group.
+    branch_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="branches", verbose_name=_("first declaration"),
+    )
+    branch_index = models.PositiveSmallIntegerField(_("branch"), null=True, blank=True)
+    branch_count = models.PositiveSmallIntegerField(_("branches in the group"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -160,6 +169,13 @@ class Declaration(models.Model):
                 | models.Q(status="cancelled", registered_at__isnull=True),
                 name="decl_numbered_once_registered",
             ),
+            models.UniqueConstraint(fields=["branch_of", "branch_index"], name="decl_branch_index_unique"),
+            models.CheckConstraint(
+                condition=(models.Q(branch_of__isnull=True, branch_index__isnull=True, branch_count__isnull=True)
+                           | models.Q(branch_of__isnull=False, branch_index__gte=1, branch_count__gte=2,
+                                      branch_index__lte=models.F("branch_count"))),
+                name="decl_branch_fields_together",
+            ),
         ]
 
     @property
@@ -169,6 +185,17 @@ class Declaration(models.Model):
 
     def __str__(self):
         return self.number or f"draft #{self.pk}"
+
+    @property
+    def is_branch(self) -> bool:
+        return self.branch_of_id is not None
+
+    @property
+    def first_number(self) -> str | None:
+        """The group's first declaration number (số tờ khai đầu tiên): branch 1's, once registered."""
+        if self.branch_of_id is None:
+            return None
+        return self.number if self.branch_of_id == self.pk else self.branch_of.number
 
     @property
     def live_seq(self) -> int:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customs_portal.audit.services import audit_record
-from customs_portal.errors import DomainValidationError
+from customs_portal.errors import DomainConflict, DomainValidationError
 from customs_portal.localization import date_text
 from declarations import extensions
 from declarations.items import ITEM_DECLARED_FIELDS, ITEM_STORED_FIELDS
@@ -26,7 +26,7 @@ from declarations.models import (
     PaymentStatus,
 )
 from declarations.permits import permits_parsed
-from declarations.selectors import declaration_items, declaration_number_next
+from declarations.selectors import declaration_group_locked, declaration_items, declaration_number_next
 from declarations.services.lifecycle import declaration_lock, declaration_transition
 from declarations.services.taxes import (
     ITEM_TAXED_FIELDS,
@@ -192,12 +192,42 @@ def _next_number(direction: str) -> str:
 @transaction.atomic
 def declaration_submit(*, declaration_id: int, user) -> Declaration:
     """Register a draft: number it, fix the exchange rate of the registration date, recompute the
-    taxes, and queue the automated risk assessment once the registration is committed."""
-    assess = extensions.assessment_enqueue.handler
+    taxes, and queue the automated risk assessment once the registration is committed.
+
+    A branch of a group (declarations/services/branches.py) registers the whole group: every branch
+    is checked first, and any that fails leaves all of them drafts (the errors name the branch);
+    then the numbers are drawn in branch order, and each branch is assessed on its own."""
     locked = declaration_lock(declaration_id=declaration_id)
-    check_transition(Action.SUBMIT, locked.status)
-    now = timezone.now()
-    references, today = reference_copies(), timezone.localdate(now)
+    if locked.branch_of_id is None:
+        check_transition(Action.SUBMIT, locked.status)
+        _registration_prepare(locked)
+        _registration_record(locked, user=user)
+        return locked
+    members = declaration_group_locked(first_id=locked.branch_of_id)
+    for member in members:
+        if member.status != Status.DRAFT:
+            raise DomainConflict(_("Branch %(index)d/%(count)d is %(status)s: the branches of a group are registered "
+                                   "together, all drafts. Import the lines again to make the group anew.") % {
+                "index": member.branch_index, "count": member.branch_count,
+                "status": member.get_status_display().lower()}, code="illegal_transition")
+    errors = {}
+    for member in members:
+        try:
+            _registration_prepare(member)
+        except DomainValidationError as exc:
+            errors[str(member.branch_index)] = exc.errors
+    if errors:
+        raise DomainValidationError({"branches": errors, "non_field_errors": [
+            _("Branch %(index)s/%(count)d cannot be registered, so none of the group is.") % {
+                "index": index, "count": len(members)} for index in errors]})
+    for member in members:
+        _registration_record(member, user=user)
+    return next(member for member in members if member.pk == locked.pk)
+
+
+def _registration_prepare(locked: Declaration) -> None:
+    """Validate a locked draft and tax it with the rules and rates of today (the registration date)."""
+    references, today = reference_copies(), timezone.localdate()
     if locked.taxed_on == today and locked.taxed_with_reference_version == references.version:
         # Validated and taxed today against the same reference data: it would all come out the same.
         items = declaration_items(declaration=locked)
@@ -212,23 +242,30 @@ def declaration_submit(*, declaration_id: int, user) -> Declaration:
         if changed:
             GoodsItem.objects.bulk_update(changed, computed_fields)
     locked.items_set_loaded(items)
+
+
+def _registration_record(locked: Declaration, *, user) -> None:
+    """Number a prepared draft and register it; its assessment is queued once committed."""
+    assess = extensions.assessment_enqueue.handler
     number = _next_number(locked.direction)
+    data = {"number": number, "exchange_rate": str(locked.exchange_rate), "tax_total": str(locked.tax_total)}
+    if locked.branch_of_id is not None:
+        data.update(branch_index=locked.branch_index, branch_count=locked.branch_count, first_declaration=locked.branch_of_id)
     declaration_transition(
         declaration=locked,
         action=Action.SUBMIT,
         to_status=Status.REGISTERED,
         actor=user,
-        data={"number": number, "exchange_rate": str(locked.exchange_rate), "tax_total": str(locked.tax_total)},
+        data=data,
         fields={
             "number": number,
-            "registered_at": now,
+            "registered_at": timezone.now(),
             "amount_due": locked.tax_total,
             "payment_status": PaymentStatus.UNPAID if locked.tax_total > 0 else PaymentStatus.NOT_DUE,
         },
         saved=TAXED_COLUMNS,  # taxed again when the rate or the tariff could have changed
         on_commit=[lambda: assess(declaration_id=locked.pk)],
     )
-    return locked
 
 
 def declaration_as_data(*, declaration: Declaration, items=None) -> dict:

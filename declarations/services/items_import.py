@@ -6,15 +6,15 @@ The file is read by declarations.items_files.reading and each line parsed by the
 draft's goods lines through `declaration_update`, the service that edits a draft: all of them or
 none.
 """
-from decimal import Decimal
+from django.conf import settings
 
 from customs_portal.errors import DomainValidationError
 from declarations.items_files.reading import SheetLine
 from declarations.items_files.rows import row_errors_of, rows_error
 from declarations.lifecycle import Action, check_transition
 from declarations.models import Declaration
-from declarations.services.declarations import declaration_as_data, declaration_update
-from declarations.services.validation import goods_items_validate, line_value_of
+from declarations.services.branches import declaration_branches_fill
+from declarations.services.validation import goods_items_validate
 
 
 def goods_lines_check(*, items: list[dict | None], lines: list[SheetLine], direction: str,
@@ -35,21 +35,33 @@ def goods_lines_check(*, items: list[dict | None], lines: list[SheetLine], direc
 def declaration_items_import(*, declaration: Declaration, user, items: list[dict | None], lines: list[SheetLine],
                              errors: list[dict] = ()) -> Declaration:
     """Replace a draft's goods lines with those of a file. The invoice total becomes the sum of the
-    lines' values (the lines are the invoice's: docs/decisions.md); the header is otherwise kept."""
+    lines' values (the lines are the invoice's: docs/decisions.md); the header is otherwise kept.
+    More than 50 lines make linked branch declarations (declarations/services/branches.py): the
+    draft is branch 1; imported into a member of a group, the lines replace the whole group's.
+    Returns branch 1 (the draft itself when the lines fit in one declaration)."""
     check_transition(Action.EDIT, declaration.status)
     items = goods_lines_check(items=items, lines=lines, direction=declaration.direction, errors=errors)
-    data = declaration_as_data(declaration=declaration)
-    data["items"] = items
-    data["invoice"] = {**data["invoice"], "total": sum(
-        (item["line_value"] if item.get("line_value") is not None else line_value_of(item) for item in items), Decimal("0"))}
     try:
-        return declaration_update(declaration=declaration, user=user, data=data)
+        return declaration_branches_fill(declaration=declaration, user=user, items=items)
     except DomainValidationError as exc:
-        errors = dict(exc.errors)
-        item_errors = errors.pop("items", None)
-        found = row_errors_of(item_errors, lines)
-        if found:
-            errors["rows"] = rows_error(found).errors["rows"]
-        elif item_errors:
-            errors["items"] = item_errors
-        raise DomainValidationError(errors) from None
+        raise DomainValidationError(_rows_named(exc.errors, lines)) from None
+
+
+def _rows_named(errors: dict, lines: list[SheetLine]) -> dict:
+    """A service's errors with those of goods items named by the rows of the file they came from."""
+    errors = dict(errors)
+    branches = errors.pop("branches", None)
+    item_errors = errors.pop("items", None)
+    found = row_errors_of(item_errors, lines)
+    size = settings.DECLARATION_MAX_ITEMS
+    for index, branch_errors in (branches or {}).items():
+        branch_errors = dict(branch_errors)
+        start = (int(index) - 1) * size
+        found += row_errors_of(branch_errors.pop("items", None), lines[start:start + size])
+        if branch_errors:
+            errors.setdefault("branches", {})[index] = branch_errors
+    if found:
+        errors["rows"] = rows_error(found).errors["rows"]
+    elif item_errors:
+        errors["items"] = item_errors
+    return errors

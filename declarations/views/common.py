@@ -13,6 +13,7 @@ from declarations.lifecycle import FINAL_STATUSES, Action, Status, allowed_actio
 from declarations.models import Declaration, Direction, DocumentKind, TransportMode
 from declarations.permits import PermitKind
 from declarations.review_display import amendment_for_display, versions_for_display
+from declarations.selectors import declaration_branch_group
 from declarations.services.amendments import amendment_pending_of
 from declarations.type_codes import TYPE_CODES
 from reference.agreements import AGREEMENTS, PREFERENCE_CODES
@@ -93,4 +94,5 @@ def detail_panels_context(request, declaration: Declaration, *, upload: dict | N
         and amendment_pending_of(declaration) is None,
         "amendment": amendment_for_display(declaration),
         "versions": versions_for_display(declaration),
+        "branch_group": declaration_branch_group(declaration=declaration),
     }

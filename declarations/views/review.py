@@ -41,6 +41,7 @@ from declarations.review_display import (
 )
 from declarations.selectors import (
     REVIEW_STATUSES,
+    declaration_branch_group,
     declaration_get,
     declaration_get_with_items,
     review_queue,
@@ -323,6 +324,7 @@ def _review_context(request, declaration: Declaration, **form_state) -> dict:
         "action_forms": _action_forms(declaration, user, may_decide=may_decide, inspections=inspections, **form_state),
         "type_code_label": TYPE_LABELS.get(declaration.type_code, ""),
         "next_in_queue": next_in_queue,
+        "branch_group": declaration_branch_group(declaration=declaration),
         **assignment_context(user, declaration),
         **enterprise_history(declaration),
         "compliance": extensions.compliance_summary.handler(enterprise=declaration.enterprise),

@@ -95,8 +95,10 @@ def declaration_create_view(request):
     if request.method == "GET":
         return render_form(request, DeclarationForm())
     form = DeclarationForm(data=request.POST)
-    if IMPORT_BUTTON in request.POST:  # goods lines from a file into the form, nothing saved
-        form_items_import(request, form)
+    if IMPORT_BUTTON in request.POST:  # goods lines from a file into the form, nothing saved (unless > 50: branches)
+        first = form_items_import(request, form)
+        if first is not None:
+            return redirect("declarations:detail", pk=first.pk)
         return render_form(request, form)
     data = form.validated_data()
     if data is not None:
@@ -123,7 +125,9 @@ def declaration_edit_view(request, pk):
         return render_form(request, form, declaration=declaration)
     form = DeclarationForm(data=request.POST)
     if IMPORT_BUTTON in request.POST:
-        form_items_import(request, form)
+        first = form_items_import(request, form, draft=declaration)
+        if first is not None:
+            return redirect("declarations:detail", pk=first.pk)
         return render_form(request, form, declaration=declaration)
     data = form.validated_data()
     if data is not None:
@@ -149,10 +153,23 @@ def declaration_submit_view(request, pk):
     except DomainConflict as exc:
         messages.error(request, str(exc))
     except DomainValidationError as exc:
-        problems = errors_text(exc.errors)
-        messages.error(request, _("The declaration cannot be registered: %(problems)s") % {"problems": problems})
+        branches = exc.errors.get("branches")
+        if branches:  # a group of branch declarations: what stops each branch, by its index
+            problems = "; ".join(_("branch %(index)s: %(problems)s") % {"index": index, "problems": errors_text(errors)}
+                                 for index, errors in branches.items())
+            messages.error(request, _("The group of branch declarations cannot be registered, none of its branches "
+                                      "is: %(problems)s") % {"problems": problems})
+        else:
+            problems = errors_text(exc.errors)
+            messages.error(request, _("The declaration cannot be registered: %(problems)s") % {"problems": problems})
     else:
-        messages.success(request, _("Declaration registered with number %(number)s.") % {"number": declaration.number})
+        if declaration.branch_count:
+            messages.success(request, _("The %(count)d branch declarations were registered together under the first "
+                                        "number %(first)s; this one is branch %(index)d with number %(number)s.") % {
+                "count": declaration.branch_count, "first": declaration.first_number, "index": declaration.branch_index,
+                "number": declaration.number})
+        else:
+            messages.success(request, _("Declaration registered with number %(number)s.") % {"number": declaration.number})
     return redirect("declarations:detail", pk=declaration_id)
 
 
@@ -262,7 +279,7 @@ def declaration_amend_view(request, pk):
     form = DeclarationForm(data=request.POST)
     reason = request.POST.get("reason", "").strip()
     if IMPORT_BUTTON in request.POST:  # the amended lines from a file, into the form: nothing is sent yet
-        form_items_import(request, form)
+        form_items_import(request, form, branches=False)
         return _render_amend(request, form, declaration, reason=reason[:REASON_MAX_LENGTH])
     if len(reason) > REASON_MAX_LENGTH:
         return _render_amend(request, form, declaration, reason=reason, status=400, reason_errors=[

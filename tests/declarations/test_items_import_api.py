@@ -15,6 +15,7 @@ from tests.declarations.items_files.support import (
     EN_HEADER,
     VI_HEADER,
     csv_bytes,
+    encrypted_xlsx_bytes,
     lines_vi,
     xlsx_bytes,
     zip_bomb_bytes,
@@ -120,15 +121,27 @@ class TestImport:
         assert len(response.json()["items"]) == 50
         assert response.json()["invoice"]["total"] == "138881.00"  # 50 × 1234.5 × 2.25 = 50 × 2777.62 (half-even)
 
-    def test_one_line_over_the_maximum(self, trader1, api_client_for):
+    def test_a_real_password_protected_workbook_is_refused(self, trader1, api_client_for):
         client = api_client_for(trader1)
         pk = draft(client)["id"]
         before = items_of(pk)
 
-        response = upload(client, pk, xlsx_bytes(lines_vi(51)))
+        response = upload(client, pk, encrypted_xlsx_bytes(lines_vi(3)))
 
         assert (response.status_code, response.json()) == (400, {"file": [
-            "A declaration has at most 50 goods items; this file has 51."]})
+            "The workbook is protected by a password (encrypted) or is an old .xls file: remove the password and save "
+            "it as an Excel workbook (.xlsx)."]})
+        assert items_of(pk) == before
+
+    def test_one_line_over_the_maximum_of_a_group_of_branches(self, trader1, api_client_for):
+        client = api_client_for(trader1)
+        pk = draft(client)["id"]
+        before = items_of(pk)
+
+        response = upload(client, pk, csv_bytes(lines_vi(1001), delimiter=";"), name="dong-hang.csv")
+
+        assert (response.status_code, response.json()) == (400, {"file": [
+            "At most 1000 goods lines (20 branch declarations of 50 lines) are imported together; this file has 1001."]})
         assert items_of(pk) == before
 
     def test_every_bad_row_is_named_and_nothing_is_imported(self, trader1, api_client_for):

@@ -134,3 +134,41 @@ def test_the_import_in_english(page, tmp_path):
     expect(page.locator("[data-item-row]")).to_have_count(20)
     expect(page.locator("#id_items-0-quantity")).to_have_value("1,201.5")
     page.screenshot(path=SCREENSHOTS.format(language="en", state="imported"), full_page=True)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_import_120_lines_makes_three_linked_branches_submitted_together(page, tmp_path, language):
+    """The issue's "done when": 120 lines from a spreadsheet become three linked drafts (50/50/20) seen
+    together, submitted once, and three registered declarations under one first number."""
+    page.on("dialog", lambda dialog: dialog.accept())
+    lines = tmp_path / "dong-hang-120.xlsx"
+    lines.write_bytes(xlsx_bytes([VI_HEADER] + [
+        ["84716030" if n % 2 else "61091010", f"Dòng hàng mẫu {n}", "CN", "10", "PCE", "100", "MFN", None]
+        for n in range(1, 121)]))
+    log_in(page)
+    page.click(f"#lang-{language}")
+    page.click("#nav-new-declaration")
+    fill_header(page, vietnamese=language == "vi")
+
+    import_file(page, lines)
+    group = page.locator("#branch-group")
+    expect(group).to_contain_text("Tờ khai nhánh 1/3" if language == "vi" else "Branch declaration 1/3")
+    expect(group.locator("tbody tr")).to_have_count(3)
+    expect(page.locator(".alert-success")).to_contain_text(
+        "Đã nhập 120 dòng hàng từ dong-hang-120.xlsx vào 3 tờ khai nhánh" if language == "vi"
+        else "120 goods lines imported from dong-hang-120.xlsx into 3 linked branch declarations")
+    page.screenshot(path=f"/work/briefs/shots/branches-{language}-drafts.png", full_page=True)
+
+    page.click("#submit-declaration")
+    page.wait_for_load_state("domcontentloaded")
+    numbers = group.locator("tbody tr td.font-monospace")
+    expect(numbers).to_have_count(3)
+    expect(numbers.nth(0)).to_have_text(re.compile(r"^10\d{10}$"))
+    expect(numbers.nth(2)).to_have_text(re.compile(r"^10\d{10}$"))
+    first = numbers.nth(0).inner_text()
+    expect(page.locator("#branch-first-number")).to_have_text(first)
+    group.locator("tbody tr").nth(1).locator("a").click()
+    page.wait_for_load_state("domcontentloaded")
+    expect(page.locator("#branch-group")).to_contain_text("Tờ khai nhánh 2/3" if language == "vi" else "Branch declaration 2/3")
+    expect(page.locator("#branch-first-number")).to_have_text(first)
+    page.screenshot(path=f"/work/briefs/shots/branches-{language}-registered.png", full_page=True)

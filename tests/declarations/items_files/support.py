@@ -3,7 +3,14 @@ import io
 import unicodedata
 import zipfile
 
+from msoffcrypto.format.ooxml import OOXMLFile
 from openpyxl import Workbook
+
+from declarations.api.item_rows import sheet_items_parse
+from declarations.items_files.reading import items_file_read
+from declarations.services.items_import import declaration_items_import
+from tests.factories import draft_of
+from tests.payloads import import_body
 
 VI_HEADER = ["Mã HS", "Mô tả hàng hóa", "Xuất xứ", "Số lượng", "Đơn vị tính", "Đơn giá", "Ưu đãi", "Số C/O"]
 EN_HEADER = ["HS code", "Description of goods", "Origin", "Quantity", "Unit", "Unit price", "Preference", "C/O number"]
@@ -88,3 +95,27 @@ def macro_workbook_bytes() -> bytes:
 
 # The first bytes of an Office file encrypted with a password: an OLE compound document (MS-OFFCRYPTO).
 ENCRYPTED_WORKBOOK = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + b"EncryptionInfo" + b"\x00" * 200
+
+
+def encrypted_xlsx_bytes(rows: list[list], password: str = "mat-khau") -> bytes:
+    """A real password-protected workbook, as Excel saves one: `rows` encrypted with the OOXML (agile)
+    encryption by msoffcrypto-tool, an OLE file holding EncryptionInfo and EncryptedPackage."""
+    encrypted = io.BytesIO()
+    OOXMLFile(io.BytesIO(xlsx_bytes(rows))).encrypt(password, encrypted)
+    return encrypted.getvalue()
+
+
+def lines_two_goods(count: int) -> list[list]:
+    """`count` lines of 1 000 USD each (10 pieces at 100) after the Vietnamese header: odd lines keyboards
+    (MFN 0 %, VAT 10 %), even lines cotton T-shirts (MFN 20 %, VAT 10 %)."""
+    return [VI_HEADER] + [["84716030" if n % 2 else "61091010", f"Dòng hàng {n}", "CN", "10", "PCE", "100", "MFN", None]
+                          for n in range(1, count + 1)]
+
+
+def imported_group(user, count: int):
+    """A draft of `user` (FOB, freight 1 200 and insurance 120 USD) with `count` lines of `lines_two_goods`
+    imported, as the API's import does: branch 1 of its group when there are more than 50."""
+    draft = draft_of(user, import_body(insurance="120.00"))
+    sheet = items_file_read(name="lines.xlsx", content=xlsx_bytes(lines_two_goods(count)), language="vi")
+    items, errors = sheet_items_parse(sheet)
+    return declaration_items_import(declaration=draft, user=user, items=items, lines=sheet.lines, errors=errors)

@@ -113,11 +113,12 @@ def test_a_formula_is_refused_cell_by_cell_and_never_evaluated():
     assert "quantity" not in sheet.lines[0].values
 
 
-def test_fifty_lines_are_read_and_fifty_one_refused():
-    assert len(items_file_read(name="a.xlsx", content=xlsx_bytes(lines_vi(50))).lines) == 50
+def test_a_thousand_lines_are_read_and_a_thousand_and_one_refused():
+    """More than 50 lines make linked branch declarations (declarations/services/branches.py), at most 20."""
+    assert len(items_file_read(name="a.csv", content=csv_bytes(lines_vi(1000), delimiter=";")).lines) == 1000
 
-    assert file_errors("a.xlsx", xlsx_bytes(lines_vi(51))) == [
-        "A declaration has at most 50 goods items; this file has 51."]
+    assert file_errors("a.xlsx", xlsx_bytes(lines_vi(1001))) == [
+        "At most 1000 goods lines (20 branch declarations of 50 lines) are imported together; this file has 1001."]
 
 
 def test_permits_of_a_line_and_a_permit_row_below_it():
