@@ -28,6 +28,7 @@ from declarations.models import (
 from declarations.permits import permits_parsed
 from declarations.selectors import declaration_items, declaration_number_next
 from declarations.services.lifecycle import declaration_lock, declaration_transition
+from declarations.services.registration_block import registration_allowed_check
 from declarations.services.taxes import (
     TAX_NAMES,
     ItemTaxInput,
@@ -195,6 +196,7 @@ def declaration_submit(*, declaration_id: int, user) -> Declaration:
     check_transition(Action.SUBMIT, locked.status)
     now = timezone.now()
     references, today = reference_copies(), timezone.localdate(now)
+    registration_allowed_check(enterprise=locked.enterprise, on=today)  # overdue tax or suspended: refused
     if locked.taxed_on == today and locked.taxed_with_reference_version == references.version:
         # Validated and taxed today against the same reference data: it would all come out the same.
         items = declaration_items(declaration=locked)
