@@ -8,9 +8,11 @@ class DomainError(Exception):
 class DomainConflict(DomainError):
     """The action is not allowed in the object's current state (HTTP 409)."""
 
-    def __init__(self, message: str, *, code: str = "conflict"):
+    def __init__(self, message: str, *, code: str = "conflict", data: dict | None = None):
         super().__init__(message)
         self.code = code
+        # Details the API returns beside `detail` and `code` (JSON-ready), e.g. what to pay.
+        self.data = data or {}
 
 
 class DomainValidationError(DomainError):

@@ -17,6 +17,7 @@ it registers its handler in its `AppConfig.ready()`:
 | `balance`                    | payments    | what is still owed on a declaration once what was paid counts        |
 | `goods_released`             | post_clearance | the goods left at the gate: select for post-clearance audit, on commit |
 | `post_clearance_state`       | post_clearance | the declaration's post-clearance ("blue") state for the API and pages |
+| `overdue_later_dues`         | post_clearance | an enterprise's debts raised after clearance and unpaid since a day (the registration block) |
 
 Every one of them is required: calling one that nothing registered raises `ExtensionMissing`,
 and `tests/test_architecture.py` checks that a started portal has them all. A handler is
@@ -24,6 +25,7 @@ registered once; registering a second, different one is refused. No Django signa
 is explicit and its result is used.
 """
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Generic, Protocol, TypeVar
 
@@ -126,6 +128,23 @@ class BalanceOf(Protocol):
     def __call__(self, *, declaration: Declaration) -> Balance: ...
 
 
+@dataclass(frozen=True)
+class OverdueDebt:
+    """A debt of an enterprise that counts for the registration block (declarations/services/limits.py)."""
+
+    kind: str  # "declaration" (its unpaid taxes and interest) or "additional_assessment" (post-clearance)
+    declaration_id: int
+    number: str
+    amount: Decimal  # taxes and late interest outstanding, VND
+    due_date: date
+
+
+class OverdueLaterDues(Protocol):
+    """The enterprise's debts raised after clearance, unpaid on `on`, due on or before `due_by`."""
+
+    def __call__(self, *, enterprise_id: int, due_by: date, on: date) -> list[OverdueDebt]: ...
+
+
 assessment_enqueue: ExtensionPoint[AssessmentEnqueue] = ExtensionPoint("assessment_enqueue", "risk")
 amendment_assess: ExtensionPoint[AmendmentAssess] = ExtensionPoint("amendment_assess", "risk")
 risk_explanation: ExtensionPoint[RiskExplanation] = ExtensionPoint("risk_explanation", "risk")
@@ -136,8 +155,9 @@ compliance_summary: ExtensionPoint[ComplianceSummary] = ExtensionPoint("complian
 balance: ExtensionPoint[BalanceOf] = ExtensionPoint("balance", "payments")
 goods_released: ExtensionPoint[GoodsReleased] = ExtensionPoint("goods_released", "post_clearance")
 post_clearance_state: ExtensionPoint[PostClearanceState] = ExtensionPoint("post_clearance_state", "post_clearance")
+overdue_later_dues: ExtensionPoint[OverdueLaterDues] = ExtensionPoint("overdue_later_dues", "post_clearance")
 
 EXTENSION_POINTS: tuple[ExtensionPoint, ...] = (
     assessment_enqueue, amendment_assess, risk_explanation, risk_explanation_data, review_queue_annotations,
-    fired_rule_name, compliance_summary, balance, goods_released, post_clearance_state,
+    fired_rule_name, compliance_summary, balance, goods_released, post_clearance_state, overdue_later_dues,
 )

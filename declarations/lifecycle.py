@@ -7,6 +7,7 @@ effects on commit. An action not allowed from the current status raises
 """
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from customs_portal.errors import DomainConflict
 
@@ -32,6 +33,9 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
     # Refused by an officer, with a reason. Final.
     REJECTED = "rejected", _("Rejected")
+    # A draft left untouched for 7 days (declarations/services/limits.py): never lodged, kept
+    # read-only for the trader, who may copy it into a new draft. Final.
+    EXPIRED = "expired", pgettext_lazy("declaration status", "Expired")
 
 
 class Channel(models.TextChoices):
@@ -59,6 +63,8 @@ class Action(models.TextChoices):
     ACCEPT_AMENDMENT = "accept_amendment", _("Accept the amendment")
     REFUSE_AMENDMENT = "refuse_amendment", _("Refuse the amendment")
     GATE_RELEASE = "gate_release", _("Released at the gate")
+    # The system, not a person: a draft untouched for 7 days (declarations/services/limits.py).
+    EXPIRE = "expire", _("Expire")
 
 
 S = Status
@@ -92,9 +98,10 @@ TRANSITIONS: dict[str, dict[str, set[str]]] = {
     Action.ACCEPT_AMENDMENT: {S.UNDER_REVIEW: {S.UNDER_REVIEW, S.UNDER_INSPECTION}, S.UNDER_INSPECTION: {S.UNDER_INSPECTION}},
     Action.REFUSE_AMENDMENT: {s: {s} for s in HELD},
     Action.GATE_RELEASE: {S.CLEARED: {S.RELEASED}},
+    Action.EXPIRE: {S.DRAFT: {S.EXPIRED}},
 }
 
-FINAL_STATUSES = {S.RELEASED, S.CANCELLED, S.REJECTED}
+FINAL_STATUSES = {S.RELEASED, S.CANCELLED, S.REJECTED, S.EXPIRED}
 
 
 class IllegalTransition(DomainConflict):

@@ -27,6 +27,7 @@ from declarations.models import (
     DocumentRequest,
     GoodsItem,
     InspectionResult,
+    Notice,
 )
 
 
@@ -301,7 +302,8 @@ def enterprise_record(*, declaration: Declaration, limit: int) -> dict:
     """The declaring enterprise's other declarations (drafts left out): counts by channel and of
     rejections, the `limit` latest, and the `limit` latest inspection results."""
     enterprise = declaration.enterprise
-    others = Declaration.objects.filter(enterprise=enterprise).exclude(pk=declaration.pk).exclude(status=Status.DRAFT)
+    others = (Declaration.objects.filter(enterprise=enterprise).exclude(pk=declaration.pk)
+              .exclude(status__in=(Status.DRAFT, Status.EXPIRED)))
     stats = others.order_by().aggregate(
         total=Count("id"),
         green=Count("id", filter=Q(channel=Channel.GREEN)),
@@ -354,3 +356,10 @@ def office_pool_count(*, officer) -> int:
     if not officer.all_offices:
         pool = pool.filter(customs_office__in=officer.offices.values("pk"))
     return pool.count()
+
+
+def notices_visible_to(*, user) -> QuerySet[Notice]:
+    """The notices of the trader's enterprise, newest first; none for anyone else."""
+    if not user.is_trader or user.enterprise_id is None:
+        return Notice.objects.none()
+    return Notice.objects.filter(enterprise_id=user.enterprise_id).order_by("-created_at", "-id")

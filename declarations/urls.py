@@ -1,6 +1,17 @@
 from django.urls import path
 
-from declarations.views import absence, assignment, documents, hs_lookup, items_files, live, pdf, review, trader
+from declarations.views import (
+    absence,
+    assignment,
+    documents,
+    hs_lookup,
+    items_files,
+    live,
+    notices,
+    pdf,
+    review,
+    trader,
+)
 
 app_name = "declarations"
 
@@ -24,4 +35,6 @@ urlpatterns = [
     path("<int:pk>/cancel/", trader.declaration_cancel_view, name="cancel"),
     path("<int:pk>/amend/", trader.declaration_amend_view, name="amend"),
     path("<int:pk>/copy/", items_files.declaration_copy_view, name="copy"),
+    path("notices/<int:notice_id>/read/", notices.notice_read_view, name="notice-read"),
+    path("notices/read/", notices.notices_read_all_view, name="notices-read-all"),
 ]

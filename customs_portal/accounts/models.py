@@ -36,6 +36,12 @@ class Enterprise(models.Model):
         _("compliance level"), max_length=16, choices=ComplianceLevel.choices, default=ComplianceLevel.NEW
     )
     on_watchlist = models.BooleanField(_("on watchlist"), default=False)
+    # Suspended by customs (customs_portal/accounts/services.py::enterprise_suspension_set): its
+    # drafts can still be edited, but it cannot register a declaration (declarations/services/limits.py).
+    suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
+    suspended_reason = models.TextField(_("reason of the suspension"), blank=True)
+    suspended_by = models.ForeignKey("accounts.User", verbose_name=_("suspended by"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["name"]

@@ -1,4 +1,4 @@
-"""Writes to accounts: API tokens (the demonstration data set is seeded by `customs_portal.demo`).
+"""Writes to accounts: API tokens, the suspension of an enterprise by customs (the demonstration data set is seeded by `customs_portal.demo`).
 
 API tokens (ApiToken, django-rest-knox): every login through the token endpoint gets a new
 token, valid for API_TOKEN_TTL_HOURS; its user revokes it (or all of them) through the API or
@@ -11,8 +11,12 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import ApiToken, User
+from customs_portal.audit.services import audit_record
+from customs_portal.errors import DomainValidationError
+
+from .models import ApiToken, Enterprise, User
 
 
 @transaction.atomic
@@ -46,3 +50,26 @@ def api_tokens_purge() -> int:
     """Delete every expired token (refused anyway); returns how many. Run daily (accounts.api_tokens_purge)."""
     deleted, _ = ApiToken.objects.filter(expiry__lte=timezone.now()).delete()
     return deleted
+
+
+@transaction.atomic
+def enterprise_suspension_set(*, enterprise: Enterprise, actor: User, suspended: bool, reason: str = "") -> Enterprise:
+    """Customs suspends an enterprise (it cannot register declarations: declarations/services/
+    registration_block.py) or lifts the suspension; audited. A suspension needs a reason; setting
+    what is already set changes nothing."""
+    locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    reason = (reason or "").strip()
+    if suspended and not reason:
+        raise DomainValidationError({"suspended_reason": [_("A suspension needs a reason.")]})
+    if suspended == (locked.suspended_at is not None) and (not suspended or reason == locked.suspended_reason):
+        return locked
+    before = {"suspended": locked.suspended_at is not None, "reason": locked.suspended_reason}
+    if suspended:
+        locked.suspended_at = locked.suspended_at or timezone.now()
+        locked.suspended_reason, locked.suspended_by = reason, actor
+    else:
+        locked.suspended_at, locked.suspended_reason, locked.suspended_by = None, "", None
+    locked.save(update_fields=["suspended_at", "suspended_reason", "suspended_by"])
+    audit_record(declaration=None, actor=actor, action="enterprise_suspend" if suspended else "enterprise_suspension_lift",
+                 reason=reason, data={"enterprise": locked.tax_code, "before": before})
+    return locked

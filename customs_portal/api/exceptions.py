@@ -14,7 +14,7 @@ def exception_handler(exc, context):
     if isinstance(exc, SecondFactorRequired):
         return Response({"detail": str(exc.detail), "code": exc.default_code}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, DomainConflict):
-        return Response({"detail": str(exc), "code": exc.code}, status=status.HTTP_409_CONFLICT)
+        return Response({**exc.data, "detail": str(exc), "code": exc.code}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DomainValidationError):
         return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):

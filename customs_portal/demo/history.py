@@ -331,7 +331,10 @@ def declarations_plan(*, enterprises: list[EnterprisePlan], count: int, start: d
             erring = min(erring, profile.violations_at_most)
         for plan in rng.sample(mine, min(len(mine), erring)):
             plan.violation = True
-        old = [plan for plan in mine if not plan.violation and plan.registered.date() < end - timedelta(days=10)]
+        # Left unpaid within the last 80 days only: a debt overdue more than 90 days blocks the enterprise's
+        # next registrations (declarations/services/registration_block.py), which the history still lodges.
+        old = [plan for plan in mine if not plan.violation
+               and end - timedelta(days=80) <= plan.registered.date() < end - timedelta(days=10)]
         for plan in rng.sample(old, min(len(old), profile.overdue)):
             plan.overdue = True
     return plans

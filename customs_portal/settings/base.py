@@ -388,6 +388,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("REVIEW_ASSIGNMENT_REBALANCE_SECONDS", default=300.0),
         "options": {"expires": env.float("REVIEW_ASSIGNMENT_REBALANCE_SECONDS", default=300.0)},
     },
+    # The law's time limits (declarations/services/limits.py): drafts expiring, registrations lapsing.
+    "declarations-time-limits": {
+        "task": "declarations.time_limits_enforce",
+        "schedule": env.float("TIME_LIMITS_INTERVAL_SECONDS", default=3600.0),
+        "options": {"expires": env.float("TIME_LIMITS_INTERVAL_SECONDS", default=3600.0)},
+    },
     "risk-sweep-unassessed": {
         "task": "risk.sweep_unassessed",
         "schedule": env.float("RISK_SWEEP_INTERVAL_SECONDS", default=30.0),

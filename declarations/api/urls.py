@@ -5,6 +5,7 @@ from .absence_views import OfficerAvailabilityView
 from .assignment_views import AssignView
 from .document_views import DocumentDownloadView, DocumentRequestsView, DocumentsView
 from .items_views import CopyView, ItemsExportView, ItemsImportView, ItemsTemplateView
+from .notice_views import NoticeListView, NoticeReadView
 from .review_views import CancelView, DecisionView, GateReleaseView, ReviewQueueView
 from .views import DeclarationViewSet
 
@@ -26,6 +27,8 @@ urlpatterns = [
          name="declaration-document-download"),
     path("declarations/<int:pk>/document-requests/", DocumentRequestsView.as_view(), name="declaration-document-requests"),
     path("officers/<int:pk>/availability/", OfficerAvailabilityView.as_view(), name="officer-availability"),
+    path("notices/", NoticeListView.as_view(), name="notice-list"),
+    path("notices/<int:pk>/read/", NoticeReadView.as_view(), name="notice-read"),
     path("review-queue/", ReviewQueueView.as_view(), name="review-queue"),
     path("gate/release/", GateReleaseView.as_view(), name="gate-release"),
     path("", include(router.urls)),

@@ -9,6 +9,7 @@ from .declaration import (
     PaymentStatus,
     TransportMode,
 )
+from .notice import Notice, NoticeKind
 from .review import (
     Document,
     DocumentKind,
@@ -30,6 +31,8 @@ __all__ = [
     "GateRelease",
     "GoodsItem",
     "InspectionResult",
+    "Notice",
+    "NoticeKind",
     "PaymentStatus",
     "TransportMode",
 ]

@@ -163,10 +163,12 @@ class Declaration(models.Model):
                 condition=models.Q(freight__gte=0) & models.Q(insurance__gte=0), name="decl_costs_not_negative"
             ),
             # Registration numbers the declaration. A draft has no number, and neither has a draft
-            # the trader withdrew (cancelled before it was ever registered): it never reached customs.
+            # the trader withdrew (cancelled before it was ever registered) or that expired: it never
+            # reached customs.
             models.CheckConstraint(
                 condition=models.Q(number__isnull=False) | models.Q(status="draft")
-                | models.Q(status="cancelled", registered_at__isnull=True),
+                | models.Q(status="cancelled", registered_at__isnull=True)
+                | models.Q(status="expired", registered_at__isnull=True),
                 name="decl_numbered_once_registered",
             ),
             models.UniqueConstraint(fields=["branch_of", "branch_index"], name="decl_branch_index_unique"),

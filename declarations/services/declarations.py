@@ -28,6 +28,7 @@ from declarations.models import (
 from declarations.permits import permits_parsed
 from declarations.selectors import declaration_group_locked, declaration_items, declaration_number_next
 from declarations.services.lifecycle import declaration_lock, declaration_transition
+from declarations.services.registration_block import registration_allowed_check
 from declarations.services.taxes import (
     ITEM_TAXED_FIELDS,
     TAX_NAMES,
@@ -200,6 +201,7 @@ def declaration_submit(*, declaration_id: int, user) -> Declaration:
     locked = declaration_lock(declaration_id=declaration_id)
     if locked.branch_of_id is None:
         check_transition(Action.SUBMIT, locked.status)
+        registration_allowed_check(enterprise=locked.enterprise, on=timezone.localdate())  # overdue tax or suspended
         _registration_prepare(locked)
         _registration_record(locked, user=user)
         return locked
@@ -210,6 +212,7 @@ def declaration_submit(*, declaration_id: int, user) -> Declaration:
                                    "together, all drafts. Import the lines again to make the group anew.") % {
                 "index": member.branch_index, "count": member.branch_count,
                 "status": member.get_status_display().lower()}, code="illegal_transition")
+    registration_allowed_check(enterprise=locked.enterprise, on=timezone.localdate())  # overdue tax or suspended
     errors = {}
     for member in members:
         try:

@@ -47,6 +47,7 @@ WATERMARKS = {
     Status.DRAFT: ("BẢN NHÁP", "DRAFT"),
     Status.CANCELLED: ("ĐÃ HỦY", "CANCELLED"),
     Status.REJECTED: ("BỊ TỪ CHỐI", "REJECTED"),
+    Status.EXPIRED: ("HẾT HẠN", "EXPIRED"),
 }
 # The title's qualifier, as VNACCS prints it: the channel notice before clearance, "thông quan" after.
 TITLE_QUALIFIERS = {
@@ -59,6 +60,7 @@ TITLE_QUALIFIERS = {
     Status.RELEASED: ("thông quan — đã qua khu vực giám sát", "cleared — released at the gate"),
     Status.CANCELLED: ("đã hủy", "cancelled"),
     Status.REJECTED: ("bị từ chối", "rejected"),
+    Status.EXPIRED: ("bản nháp hết hạn — chưa gửi cơ quan hải quan", "expired draft — never lodged with customs"),
 }
 
 
@@ -236,7 +238,7 @@ def _context(declaration: Declaration) -> dict:
     columns = _item_columns(importing)
     items = _item_rows(declaration, columns)
     # A draft owes nothing yet: its taxes, at today's rate, are what it would owe if registered today.
-    estimated = declaration.status == Status.DRAFT
+    estimated = declaration.status in (Status.DRAFT, Status.EXPIRED)
     return {
         "font_dir": FONT_DIR.as_uri(),
         "d": declaration,

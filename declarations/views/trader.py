@@ -43,6 +43,8 @@ from declarations.services.declarations import (
     declaration_submit,
     declaration_update,
 )
+from declarations.services.limits import DRAFT_LIFETIME
+from declarations.services.registration_block import registration_block_message, registration_block_of
 from declarations.services.review import declaration_cancel
 from declarations.views.common import (
     decimal_as_given,
@@ -52,6 +54,7 @@ from declarations.views.common import (
     type_code_labels,
 )
 from declarations.views.items_files import IMPORT_BUTTON, form_items_import
+from declarations.views.notices import trader_notices_context
 from reference.incoterms import INCOTERMS
 
 PAGE_SIZE = 25
@@ -86,7 +89,8 @@ def declaration_list(request):
     for declaration in page.object_list:
         declaration.type_code_label = labels.get(declaration.type_code, "")
     filtered = any(request.GET.get(name) for name in filterset.form.fields)
-    return render(request, "declarations/list.html", {"filterset": filterset, "page": page, "filtered": filtered})
+    return render(request, "declarations/list.html", {"filterset": filterset, "page": page, "filtered": filtered,
+                                                      **trader_notices_context(request.user)})
 
 
 @trader_required
@@ -191,10 +195,20 @@ def declaration_detail(request, pk):
             "type_code_label": type_code_labels().get(declaration.type_code, ""),
             "incoterm": INCOTERMS.get(declaration.incoterm),
             "can_edit": request.user.is_trader and declaration.status == Status.DRAFT,
+            "draft_expires_at": declaration.updated_at + DRAFT_LIFETIME if declaration.status == Status.DRAFT else None,
+            "registration_block_message": _registration_block_text(request.user, declaration),
             "permit_warnings": permit_warnings(items),
                 **detail_panels_context(request, declaration),
         },
     )
+
+
+def _registration_block_text(user, declaration) -> str:
+    """Why the trader's draft cannot be submitted today ("" when it can)."""
+    if not user.is_trader or declaration.status != Status.DRAFT:
+        return ""
+    block = registration_block_of(enterprise=user.enterprise)
+    return registration_block_message(block) if block else ""
 
 
 @trader_required

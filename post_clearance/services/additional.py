@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from declarations.extensions import OverdueDebt
 from declarations.models import Declaration, DutyAssessment, GoodsItem
 from declarations.services.taxes import TAX_NAMES, ItemTaxInput, taxes_compute
 from payments.services.balance import late_interest_compute
@@ -102,3 +103,22 @@ class AdditionalAssessmentDues:
 
 
 additional_assessment_dues = AdditionalAssessmentDues()
+
+
+def overdue_additional_assessments(*, enterprise_id: int, due_by: date, on: date) -> list[OverdueDebt]:
+    """The enterprise's unsettled additional assessments raised on or before `due_by` (local date),
+    with their taxes and interest outstanding on `on`: for the registration block. Such a debt is
+    due from the day it is raised (the audit's decision), whatever the date its interest runs from."""
+    debts = []
+    assessments = (AdditionalAssessment.objects.filter(declaration__enterprise_id=enterprise_id, settled_at__isnull=True)
+                   .select_related("declaration").order_by("raised_at", "id"))
+    for assessment in assessments:
+        raised_on = timezone.localdate(assessment.raised_at)
+        if raised_on > due_by:
+            continue
+        taxes, interest = assessment_outstanding(assessment, on)
+        amount = sum(taxes.values(), ZERO) + interest
+        if amount > 0:
+            debts.append(OverdueDebt(kind="additional_assessment", declaration_id=assessment.declaration_id,
+                                     number=assessment.declaration.number, amount=amount, due_date=raised_on))
+    return debts

@@ -25,11 +25,12 @@ from rest_framework.test import APIClient
 
 from customs_portal.accounts.models import Role, User
 from customs_portal.accounts.services import api_token_issue
-from declarations.models import Declaration, Document, DocumentRequest
+from declarations.models import Declaration, Document, DocumentRequest, Notice, NoticeKind
 from declarations.services.amendments import declaration_amend
 from declarations.services.declarations import declaration_as_data, declaration_create
 from declarations.services.documents import document_upload
 from declarations.services.gate import gate_release
+from declarations.services.notices import notice_send
 from declarations.services.review import declaration_decide
 from payments.models import Payment, ReconciliationReport
 from payments.services.payments import BankNotice, payment_credit, payment_start
@@ -138,6 +139,7 @@ class World:
     audit: Audit  # post-clearance audit of trader1's released declaration, open, findings recorded
     audit_rule: AuditRule  # a post-clearance audit rule, active (made after the audit's selection)
     model_version: RiskModelVersion  # version 1 of the learned model, active before version 2 (active now)
+    notice: Notice  # trader1's enterprise's, about its draft (the law's time limits)
 
     def placeholders(self) -> dict:
         """What the matrix's paths and bodies may name in braces: {review}, {paid_number}, …"""
@@ -150,7 +152,7 @@ class World:
             "partner": self.partner.pk, "price": self.price.pk,
             "backtest": self.backtest.pk, "tax_code": self.review.enterprise.tax_code,
             "report_date": self.report.statement_date.isoformat(), "audit": self.audit.pk,
-            "audit_rule": self.audit_rule.pk, "model_version": self.model_version.number,
+            "audit_rule": self.audit_rule.pk, "model_version": self.model_version.number, "notice": self.notice.pk,
             "officer": self.users["officer"].pk, "today": timezone.localdate().isoformat(),
             "month_ago": (timezone.localdate() - timedelta(days=30)).isoformat(),
         }
@@ -268,11 +270,13 @@ def world_build() -> World:
     risk_model_activate(version_id=model_version.pk, user=admin)
     risk_model_activate(version_id=model_version_ready(2, created_by=admin).pk, user=admin)
     model_version.refresh_from_db()
+    notice = notice_send(declaration=draft, kind=NoticeKind.DRAFT_EXPIRING,
+                         params={"pk": draft.pk, "expires_at": (timezone.now() + timedelta(days=7)).isoformat()})
     return World(users=users, tokens=tokens, sessions=sessions, draft=draft, review=review, amending=amending, payable=payable,
                  paid=paid, other=other, document=document, document_request=document_request, pending=pending,
                  credited=credited, rule_watchlist=rule_watchlist, rule_keyboards=rule_keyboards,
                  rule_inactive=rule_inactive, change=change, partner=partner,
-                 price=price, backtest=backtest, report=report, audit=audit, audit_rule=audit_rule,
+                 price=price, backtest=backtest, report=report, audit=audit, audit_rule=audit_rule, notice=notice,
                  model_version=model_version)
 
 

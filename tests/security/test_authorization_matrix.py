@@ -217,6 +217,9 @@ MATRIX = [
     row("POST",   "/api/v1/declarations/{review}/assign/",                            "assign",               401,   403,    403,     200,  403,  403,  401,   SF),
     # officers' absence: the officer themself (or a supervisor of their office; others: tests/declarations/test_absence.py)
     row("POST",   "/api/v1/officers/{officer}/availability/",                         "availability",         401,   403,    403,     200,  403,  403,  401,   SF),
+    # the trader's notices (the law's time limits): its own enterprise's only; customs staff and the gate have none
+    row("GET",    "/api/v1/notices/",                                                 None,                   401,   200,    200,     403,  403,  403,  401,   SF),
+    row("POST",   "/api/v1/notices/{notice}/read/",                                   None,                   401,   404,    200,     403,  403,  403,  401,   SF),
     row("POST",   "/api/v1/gate/release/",                                            "gate_release",         401,   403,    403,     403,  403,  200,  401,   SF),
     # --- API: reference data (any signed-in user)
     row("GET",    "/api/v1/reference/hs-codes/?q=8471",                               None,                   401,   200,    200,     200,  200,  200,  401,   SF),
@@ -307,6 +310,8 @@ MATRIX = [
     row("POST",   "/accounts/tokens/",                                                "revoke_tokens_form",   302,   302,    302,     302,  302,  302,  302,   SF),
     # --- Pages: the trader's declarations
     row("GET",    "/declarations/",                                                   None,                   302,   200,    200,     200,  200,  403,  302,   SF),
+    row("POST",   "/declarations/notices/{notice}/read/",                             None,                   302,   404,    302,     403,  403,  403,  302,   SF),
+    row("POST",   "/declarations/notices/read/",                                      None,                   302,   302,    302,     403,  403,  403,  302,   SF),
     row("GET",    "/declarations/new/",                                               None,                   302,   200,    200,     403,  403,  403,  302,   SF),
     row("POST",   "/declarations/new/",                                               "declaration_form",     302,   302,    302,     403,  403,  403,  302,   SF),
     row("POST",   "/declarations/preview/",                                           "declaration_form",     302,   200,    200,     403,  403,  403,  302,   SF),
