@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from declarations.models import Declaration, DutyAssessment, GoodsItem
+from declarations.models import AmendmentDifference, Declaration, DutyAssessment, GoodsItem
 from declarations.services.taxes import TAX_NAMES, ItemTaxInput, taxes_compute
 from payments.services.balance import late_interest_compute
 from payments.services.later_dues import LaterDue
@@ -77,27 +77,34 @@ def assessment_outstanding(assessment: AdditionalAssessment, on: date) -> tuple[
     return taxes, interest_on(assessment, on) - assessment.interest_paid
 
 
-class AdditionalAssessmentDues:
-    """payments' LaterDuesProvider for additional assessments."""
+class LaterDuesOf:
+    """payments' LaterDuesProvider for a model of debts raised after clearance: an audit's additional
+    assessment, or the additional tax of an amendment accepted after clearance
+    (declarations.models.AmendmentDifference). Both hold `taxes`, `tax_amount`, `due_date`, `tax_paid`,
+    `interest_fixed`, `interest_paid`, `settled_at`: one way to owe, pay and settle them."""
 
-    prefix = KEY_PREFIX
+    def __init__(self, model, prefix: str):
+        self.model = model
+        self.prefix = prefix
 
     def dues(self, *, declaration: Declaration, on: date) -> list[LaterDue]:
         dues = []
-        for assessment in AdditionalAssessment.objects.filter(declaration=declaration, settled_at__isnull=True).order_by("id"):
-            taxes, interest = assessment_outstanding(assessment, on)
-            dues.append(LaterDue(key=f"{KEY_PREFIX}:{assessment.pk}", taxes=taxes, interest=interest))
+        for debt in self.model.objects.filter(declaration=declaration, settled_at__isnull=True).order_by("id"):
+            taxes, interest = assessment_outstanding(debt, on)
+            dues.append(LaterDue(key=f"{self.prefix}:{debt.pk}", taxes=taxes, interest=interest))
         return dues
 
     def pay(self, *, declaration: Declaration, key: str, tax: Decimal, interest: Decimal, on: date, payment) -> None:
-        assessment = AdditionalAssessment.objects.select_for_update().get(pk=int(key.split(":", 1)[1]), declaration=declaration)
-        assessment.tax_paid += tax
-        if assessment.tax_paid == assessment.tax_amount and assessment.interest_fixed is None:
-            assessment.interest_fixed = late_interest_compute(principal=assessment.tax_amount, due_date=assessment.due_date, on=on)
-        assessment.interest_paid += interest
-        if assessment.tax_paid == assessment.tax_amount and assessment.interest_paid >= assessment.interest_fixed:
-            assessment.settled_at = timezone.now()
-        assessment.save()
+        debt = self.model.objects.select_for_update().get(pk=int(key.split(":", 1)[1]), declaration=declaration)
+        debt.tax_paid += tax
+        if debt.tax_paid == debt.tax_amount and debt.interest_fixed is None:
+            debt.interest_fixed = late_interest_compute(principal=debt.tax_amount, due_date=debt.due_date, on=on)
+        debt.interest_paid += interest
+        if debt.tax_paid == debt.tax_amount and debt.interest_paid >= debt.interest_fixed:
+            debt.settled_at = timezone.now()
+        debt.save()
 
 
-additional_assessment_dues = AdditionalAssessmentDues()
+additional_assessment_dues = LaterDuesOf(AdditionalAssessment, KEY_PREFIX)
+# An amendment accepted after clearance (declarations.services.amendments): its additional tax.
+amendment_difference_dues = LaterDuesOf(AmendmentDifference, "amendment")
