@@ -57,6 +57,12 @@ def amendment_after_clearance_deadline(declaration: Declaration) -> date | None:
     return timezone.localdate(declaration.cleared_at) + timedelta(days=AMENDMENT_AFTER_CLEARANCE_DAYS)
 
 
+def amendment_after_clearance_open(declaration: Declaration) -> bool:
+    """Whether the pages offer an amendment after clearance today (the check itself is at lodging)."""
+    deadline = amendment_after_clearance_deadline(declaration)
+    return deadline is not None and timezone.localdate() <= deadline
+
+
 def amendment_after_clearance_check(*, declaration: Declaration, today: date | None = None) -> date:
     """Raise a 409 that says why, unless the trader may request an amendment of this cleared or
     released declaration today; returns the last day it may."""
