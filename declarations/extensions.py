@@ -15,6 +15,7 @@ it registers its handler in its `AppConfig.ready()`:
 | `fired_rule_name`            | risk        | the name of a rule that fired, in the reader's language             |
 | `compliance_summary`         | risk        | the enterprise's compliance level for the review page: since when, where from, why |
 | `balance`                    | payments    | what is still owed on a declaration once what was paid counts        |
+| `later_dues_sync`            | payments    | a cleared declaration's amount due once a debt raised after clearance changed |
 | `goods_released`             | post_clearance | the goods left at the gate: select for post-clearance audit, on commit |
 | `post_clearance_state`       | post_clearance | the declaration's post-clearance ("blue") state for the API and pages |
 | `overdue_later_dues`         | post_clearance | an enterprise's debts raised after clearance and unpaid since a day (the registration block) |
@@ -132,7 +133,7 @@ class BalanceOf(Protocol):
 class OverdueDebt:
     """A debt of an enterprise that counts for the registration block (declarations/services/limits.py)."""
 
-    kind: str  # "declaration" (its unpaid taxes and interest) or "additional_assessment" (post-clearance)
+    kind: str  # "declaration" (unpaid taxes and interest), "additional_assessment" (an audit) or "amendment_difference"
     declaration_id: int
     number: str
     amount: Decimal  # taxes and late interest outstanding, VND
@@ -145,6 +146,13 @@ class OverdueLaterDues(Protocol):
     def __call__(self, *, enterprise_id: int, due_by: date, on: date) -> list[OverdueDebt]: ...
 
 
+class LaterDuesSync(Protocol):
+    """Set a cleared declaration's `amount_due` and `payment_status` to what its later dues leave to
+    pay on `on` (the caller holds the row lock); returns the amount due."""
+
+    def __call__(self, *, declaration: Declaration, on: date) -> Decimal: ...
+
+
 assessment_enqueue: ExtensionPoint[AssessmentEnqueue] = ExtensionPoint("assessment_enqueue", "risk")
 amendment_assess: ExtensionPoint[AmendmentAssess] = ExtensionPoint("amendment_assess", "risk")
 risk_explanation: ExtensionPoint[RiskExplanation] = ExtensionPoint("risk_explanation", "risk")
@@ -153,11 +161,12 @@ review_queue_annotations: ExtensionPoint[ReviewQueueAnnotations] = ExtensionPoin
 fired_rule_name: ExtensionPoint[FiredRuleName] = ExtensionPoint("fired_rule_name", "risk")
 compliance_summary: ExtensionPoint[ComplianceSummary] = ExtensionPoint("compliance_summary", "risk")
 balance: ExtensionPoint[BalanceOf] = ExtensionPoint("balance", "payments")
+later_dues_sync: ExtensionPoint[LaterDuesSync] = ExtensionPoint("later_dues_sync", "payments")
 goods_released: ExtensionPoint[GoodsReleased] = ExtensionPoint("goods_released", "post_clearance")
 post_clearance_state: ExtensionPoint[PostClearanceState] = ExtensionPoint("post_clearance_state", "post_clearance")
 overdue_later_dues: ExtensionPoint[OverdueLaterDues] = ExtensionPoint("overdue_later_dues", "post_clearance")
 
 EXTENSION_POINTS: tuple[ExtensionPoint, ...] = (
     assessment_enqueue, amendment_assess, risk_explanation, risk_explanation_data, review_queue_annotations,
-    fired_rule_name, compliance_summary, balance, goods_released, post_clearance_state, overdue_later_dues,
+    fired_rule_name, compliance_summary, balance, later_dues_sync, goods_released, post_clearance_state, overdue_later_dues,
 )

@@ -73,6 +73,9 @@ UNCLEARED = {S.REGISTERED, S.ASSESSED, S.UNDER_REVIEW, S.UNDER_INSPECTION}
 # is then only a request that the officer in charge decides (declarations/amendments.py); it
 # never goes back to the automated assessment.
 HELD = {S.UNDER_REVIEW, S.UNDER_INSPECTION}
+# Customs is done: within 60 days of clearance the trader may still request an amendment, which an
+# officer decides; the status stays (declarations.services.amendments, "after clearance").
+AFTER_CLEARANCE = {S.CLEARED, S.RELEASED}
 
 # action -> {from status: set of statuses it may lead to}
 TRANSITIONS: dict[str, dict[str, set[str]]] = {
@@ -92,11 +95,13 @@ TRANSITIONS: dict[str, dict[str, set[str]]] = {
     # Not yet held by customs: the new content is registered again and re-assessed (the channel
     # never comes out lower than an earlier one: risk.services.assessment).
     Action.AMEND: {S.REGISTERED: {S.REGISTERED}, S.ASSESSED: {S.REGISTERED}},
-    Action.REQUEST_AMENDMENT: {s: {s} for s in HELD},
+    Action.REQUEST_AMENDMENT: {s: {s} for s in (*HELD, *AFTER_CLEARANCE)},
     # Accepted: the content becomes the next version; status and channel stay, or become stricter
     # (a red re-run of the rules on a declaration under review sends it to inspection).
-    Action.ACCEPT_AMENDMENT: {S.UNDER_REVIEW: {S.UNDER_REVIEW, S.UNDER_INSPECTION}, S.UNDER_INSPECTION: {S.UNDER_INSPECTION}},
-    Action.REFUSE_AMENDMENT: {s: {s} for s in HELD},
+    # After clearance the status stays: the difference in taxes is owed or refunded.
+    Action.ACCEPT_AMENDMENT: {S.UNDER_REVIEW: {S.UNDER_REVIEW, S.UNDER_INSPECTION}, S.UNDER_INSPECTION: {S.UNDER_INSPECTION},
+                              S.CLEARED: {S.CLEARED}, S.RELEASED: {S.RELEASED}},
+    Action.REFUSE_AMENDMENT: {s: {s} for s in (*HELD, *AFTER_CLEARANCE)},
     Action.GATE_RELEASE: {S.CLEARED: {S.RELEASED}},
     Action.EXPIRE: {S.DRAFT: {S.EXPIRED}},
 }

@@ -41,11 +41,13 @@ from declarations.containers import MAX_CONTAINERS
 from declarations.items import ITEM_DECLARED_FIELDS
 from declarations.lifecycle import Channel, Status
 from declarations.models import (
+    AmendmentDifference,
     Declaration,
     Direction,
     DutyAssessment,
     GoodsItem,
     PaymentStatus,
+    RefundStatus,
     TransportMode,
 )
 from declarations.permits import AGENCY_MAX, MAX_PERMITS, NUMBER_MAX, PermitKind
@@ -217,6 +219,32 @@ class InvoiceOutSerializer(serializers.Serializer):
     total = serializers.DecimalField(max_digits=18, decimal_places=2, source="invoice_total")
 
 
+VND_FIELD = dict(max_digits=20, decimal_places=0)
+
+
+class AmendmentDifferenceSerializer(serializers.Serializer):
+    """An amendment accepted after clearance: the additional tax owed (a later due, with late interest
+    from `due_date`) and the tax to be refunded, per tax."""
+
+    additional = serializers.DictField(source="taxes", child=serializers.CharField(), help_text="additional tax per tax, VND")
+    additional_total = serializers.DecimalField(source="tax_amount", **VND_FIELD)
+    refund = serializers.DictField(source="refunds", child=serializers.CharField(), help_text="tax to refund per tax, VND")
+    refund_total = serializers.DecimalField(source="refund_amount", **VND_FIELD)
+    refund_status = serializers.ChoiceField(choices=RefundStatus.choices, help_text='"to_be_refunded" when tax is owed to the trader')
+    due_date = serializers.DateField(help_text="the original due date, from which late interest on the additional tax runs")
+
+
+class AmendmentPreviewSerializer(serializers.Serializer):
+    """What an amendment after clearance would change in the taxes, before it is sent."""
+
+    deadline = serializers.DateField(help_text="the last day an amendment after clearance may be requested")
+    due_date = serializers.DateField(help_text="the original due date: late interest on additional tax runs from it")
+    additional = serializers.DictField(child=serializers.DecimalField(**VND_FIELD), help_text="additional tax per tax, VND")
+    refund = serializers.DictField(child=serializers.DecimalField(**VND_FIELD), help_text="tax to refund per tax, VND")
+    additional_total = serializers.DecimalField(**VND_FIELD)
+    refund_total = serializers.DecimalField(**VND_FIELD)
+
+
 class AmendmentRequestSerializer(serializers.Serializer):
     """The trader's latest amendment request of a declaration customs holds, and the officer's decision."""
 
@@ -233,6 +261,14 @@ class AmendmentRequestSerializer(serializers.Serializer):
     decided_at = serializers.DateTimeField(allow_null=True)
     decision_note = serializers.CharField(help_text="the officer's note; a refusal's reason")
     result_version = serializers.IntegerField(allow_null=True, help_text="accepted: the version it became")
+    difference = serializers.SerializerMethodField(help_text="accepted after clearance: the difference in taxes")
+
+    @extend_schema_field(AmendmentDifferenceSerializer(allow_null=True))
+    def get_difference(self, request) -> dict | None:
+        if request.status != AmendmentStatus.ACCEPTED:
+            return None
+        difference = AmendmentDifference.objects.filter(amendment=request).first()
+        return AmendmentDifferenceSerializer(difference).data if difference else None
 
     def get_message(self, request) -> str:
         if request.status == AmendmentStatus.PENDING:

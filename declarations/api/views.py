@@ -21,7 +21,11 @@ from declarations.selectors import (
     declarations_listed_page_source,
     declarations_visible_to,
 )
-from declarations.services.amendments import declaration_amend, declaration_amend_check
+from declarations.services.amendments import (
+    declaration_amend,
+    declaration_amend_check,
+    declaration_amendment_difference,
+)
 from declarations.services.declarations import (
     declaration_as_data,
     declaration_create,
@@ -32,6 +36,7 @@ from declarations.services.pdf import declaration_pdf_filename, declaration_pdf_
 
 from . import examples
 from .serializers import (
+    AmendmentPreviewSerializer,
     DeclarationAmendSerializer,
     DeclarationListSerializer,
     DeclarationSerializer,
@@ -96,7 +101,7 @@ class DeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     queryset = None
 
     def get_permissions(self):
-        if self.action in ("create", "partial_update", "submit", "amend"):
+        if self.action in ("create", "partial_update", "submit", "amend", "amend_preview"):
             return [IsTrader()]
         return super().get_permissions()
 
@@ -167,6 +172,12 @@ class DeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @extend_schema(
         summary="Amend a registered, uncleared declaration",
         description="Same body as PATCH (plus an optional `reason`).\n\n"
+                    "Cleared or released: within 60 days of clearance (the 60th day after the day of clearance is "
+                    "the last; 409 `amendment_period_over` after it, saying when it closed) and unless a "
+                    "post-clearance audit of it was opened (409 `post_clearance_audit`), the amendment is a request "
+                    "for an officer of the declaration's office, as below; the status stays. Accepted, the "
+                    "difference in taxes is owed (a later due, with late interest from the original due date) or "
+                    "to be refunded: `amendment_request.difference`. `amend/preview/` shows it before sending.\n\n"
                     "Registered or assessed: the current version stays readable under `versions/`; the declaration "
                     "is registered again as the next version and reassessed (its channel never comes out lower than "
                     "an earlier one).\n\n"
@@ -191,6 +202,27 @@ class DeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         data = merge_patch(declaration_as_data(declaration=declaration), patch)
         declaration = declaration_amend(declaration=declaration, user=request.user, data=data, reason=reason)
         return self._render(declaration, status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        summary="Preview the difference in taxes of an amendment after clearance",
+        description="Same body as `amend/`, nothing saved: the additional tax and the tax to refund, per tax, "
+                    "that the amendment of a cleared or released declaration would give, taxed with the rules and "
+                    "exchange rate of the registration date; the last day to request it; the original due date "
+                    "from which late interest on additional tax runs. 409 as `amend/` would refuse.",
+        request=DeclarationAmendSerializer(partial=True),
+        responses={200: AmendmentPreviewSerializer,
+                   409: OpenApiResponse(description="Not cleared or released, the 60 days are over, or an audit is open"),
+                   **ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="amend/preview")
+    def amend_preview(self, request, pk=None):
+        declaration = self.get_object()
+        declaration_amend_check(status=declaration.status)
+        patch = dict(validated_body(DeclarationAmendSerializer, request.data, partial=True))
+        patch.pop("reason", "")
+        data = merge_patch(declaration_as_data(declaration=declaration), patch)
+        preview = declaration_amendment_difference(declaration=declaration, data=data)
+        return Response(AmendmentPreviewSerializer(preview).data)
 
     @extend_schema(summary="Earlier versions of an amended declaration", request=None,
                    responses={200: DeclarationVersionSerializer(many=True), **ERRORS})

@@ -1,4 +1,4 @@
-from .amendment import AmendmentRequest
+from .amendment import AmendmentDifference, AmendmentRequest, RefundStatus
 from .changes import DeclarationChange
 from .declaration import (
     Declaration,
@@ -19,6 +19,8 @@ from .review import (
 )
 
 __all__ = [
+    "AmendmentDifference",
+    "RefundStatus",
     "AmendmentRequest",
     "Declaration",
     "DeclarationChange",

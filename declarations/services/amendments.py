@@ -7,21 +7,30 @@ the officer in charge accepts it (`amendment_decide`: the content becomes the ne
 taxes at the registration date's rate, what was paid counts, the rules are run again for the
 officer's information and may only make the channel stricter) or refuses it.
 
+After clearance (cleared or released), within 60 days of clearance and before a post-clearance
+audit of it is opened, the trader may still request an amendment (khai bổ sung sau thông quan,
+Law on Customs 2014 art. 29(3), Circular 38/2015 art. 20 as amended by Circular 39/2018): the
+officer of the declaration's office accepts it (the content becomes the next version, the status
+stays; the difference in taxes is recorded as an `AmendmentDifference`: the additional tax is owed
+with late interest from the original due date, the lowered tax is to be refunded) or refuses it.
+
 Every step runs under the declaration's row lock and goes through `declaration_transition`
 (audit event, live update on commit); the request's own status changes only through
 `amendment_request_transition`, inside the same transaction.
 """
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from customs_portal.errors import DomainConflict, DomainValidationError
 from declarations import extensions
 from declarations.amendments import NUMERIC_KEYS, AmendmentStatus, amendment_transition_target
-from declarations.lifecycle import HELD, Action, Channel, Status, check_transition
-from declarations.models import AmendmentRequest, Declaration
+from declarations.lifecycle import AFTER_CLEARANCE, HELD, Action, Channel, Status, check_transition
+from declarations.models import AmendmentDifference, AmendmentRequest, Declaration, RefundStatus
 from declarations.services.declarations import (
     NEXT_VERSION_COLUMNS,
     declaration_amendment_preview,
@@ -32,8 +41,95 @@ from declarations.services.declarations import (
     declaration_next_version_apply,
 )
 from declarations.services.lifecycle import declaration_lock, declaration_transition
+from declarations.services.taxes import TAX_NAMES
 
 AMENDMENT_DECISIONS = (Action.ACCEPT_AMENDMENT, Action.REFUSE_AMENDMENT)
+# After clearance an amendment may be requested until the 60th day after the day of clearance
+# (local calendar days; the day of clearance is day 0): cleared on 1 March, the last day is 30 April.
+AMENDMENT_AFTER_CLEARANCE_DAYS = 60
+ZERO = Decimal("0")
+
+
+def amendment_after_clearance_deadline(declaration: Declaration) -> date | None:
+    """The last day (local) an amendment of a cleared or released declaration may be requested."""
+    if declaration.status not in AFTER_CLEARANCE or declaration.cleared_at is None:
+        return None
+    return timezone.localdate(declaration.cleared_at) + timedelta(days=AMENDMENT_AFTER_CLEARANCE_DAYS)
+
+
+def amendment_after_clearance_open(declaration: Declaration) -> bool:
+    """Whether the pages offer an amendment after clearance today (the check itself is at lodging)."""
+    deadline = amendment_after_clearance_deadline(declaration)
+    return deadline is not None and timezone.localdate() <= deadline
+
+
+def amendment_after_clearance_check(*, declaration: Declaration, today: date | None = None) -> date:
+    """Raise a 409 that says why, unless the trader may request an amendment of this cleared or
+    released declaration today; returns the last day it may."""
+    if declaration.status not in AFTER_CLEARANCE:
+        raise DomainConflict(
+            _("Only a cleared or released declaration is amended after clearance; this one is %(status)s.")
+            % {"status": str(Status(declaration.status).label).lower()}, code="illegal_transition")
+    deadline = amendment_after_clearance_deadline(declaration)
+    if deadline is None:
+        raise DomainConflict(_("This declaration has no date of clearance: it cannot be amended after clearance."),
+                             code="illegal_transition")
+    today = today or timezone.localdate()
+    if today > deadline:
+        raise DomainConflict(
+            _("The 60 days for an amendment after clearance closed on %(date)s (the declaration was cleared on "
+              "%(cleared)s): it can no longer be amended.")
+            % {"date": date_format(deadline, "SHORT_DATE_FORMAT"),
+               "cleared": date_format(timezone.localdate(declaration.cleared_at), "SHORT_DATE_FORMAT")},
+            code="amendment_period_over",
+        )
+    # The trader is told of an audit once an auditor opens it; from then on the audit settles the taxes.
+    if extensions.post_clearance_state.handler(declaration=declaration, staff=False) is not None:
+        raise DomainConflict(
+            _("Customs opened a post-clearance audit of this declaration: it can no longer be amended; the audit "
+              "settles its taxes."),
+            code="post_clearance_audit",
+        )
+    return deadline
+
+
+def tax_difference(*, before: dict, after: dict) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    """(additional, refund): per tax, what `after` adds to `before` and what it lowers (positive
+    amounts, taxes that do not change left out). Taxes are not netted against each other."""
+    additional, refund = {}, {}
+    for name in TAX_NAMES:
+        change = Decimal(str(after.get(name) or 0)) - Decimal(str(before.get(name) or 0))
+        if change > 0:
+            additional[name] = change
+        elif change < 0:
+            refund[name] = -change
+    return additional, refund
+
+
+def _taxes_of(declaration: Declaration) -> dict[str, Decimal]:
+    return {name: getattr(declaration, name) for name in TAX_NAMES}
+
+
+def _difference_json(additional: dict, refund: dict) -> dict:
+    return {"additional": {name: str(value) for name, value in additional.items()},
+            "refund": {name: str(value) for name, value in refund.items()}}
+
+
+def declaration_amendment_difference(*, declaration: Declaration, data: dict) -> dict:
+    """What an amendment after clearance would change in the taxes, before it is sent; nothing is
+    saved. The content is taxed as an accepted amendment is (`declaration_amendment_preview`: the
+    rules and exchange rate of the registration date). Raises as the request would."""
+    amendment_after_clearance_check(declaration=declaration)
+    resolved = declaration_amendment_resolve(declaration=declaration, data=data)
+    _content, taxes = declaration_amendment_preview(declaration=declaration, resolved=resolved)
+    additional, refund = tax_difference(before=_taxes_of(declaration), after=taxes)
+    return {
+        "deadline": amendment_after_clearance_deadline(declaration),
+        "due_date": timezone.localdate(declaration.registered_at),
+        "taxes_before": _taxes_of(declaration), "taxes_after": {name: Decimal(taxes[name]) for name in TAX_NAMES},
+        "additional": additional, "refund": refund,
+        "additional_total": sum(additional.values(), ZERO), "refund_total": sum(refund.values(), ZERO),
+    }
 
 
 def declaration_amend_check(*, status: str) -> None:
@@ -41,7 +137,7 @@ def declaration_amend_check(*, status: str) -> None:
     if status == Status.DRAFT:
         raise DomainConflict(_("A draft is not lodged with customs yet: edit it instead of amending it."),
                              code="illegal_transition")
-    if status not in HELD:
+    if status not in HELD and status not in AFTER_CLEARANCE:
         check_transition(Action.AMEND, status)
 
 
@@ -59,6 +155,9 @@ def declaration_amend(*, declaration: Declaration, user, data: dict, reason: str
     locked = declaration_lock(declaration_id=declaration.pk)
     declaration_amend_check(status=locked.status)
     if locked.status in HELD:
+        return _request_lodge(locked, user=user, data=data, reason=reason)
+    if locked.status in AFTER_CLEARANCE:
+        amendment_after_clearance_check(declaration=locked)
         return _request_lodge(locked, user=user, data=data, reason=reason)
     resolved = declaration_amendment_resolve(declaration=locked, data=data)
     kept = declaration_next_version_apply(declaration=locked, resolved=resolved, user=user, reason=reason)
@@ -104,14 +203,17 @@ def _request_lodge(locked: Declaration, *, user, data: dict, reason: str) -> Dec
         declaration=locked, base_version=locked.version, content=content, taxes=taxes, changes=changes,
         reason=reason, requested_by=user,
     )
+    event = {"amendment_request": request.pk, "changes": len(changes), "tax_total_before": str(locked.tax_total),
+             "tax_total_after": str(taxes["total"])}
+    if locked.status in AFTER_CLEARANCE:
+        event.update(_difference_json(*tax_difference(before=_taxes_of(locked), after=taxes)))
     return declaration_transition(
         declaration=locked,
         action=Action.REQUEST_AMENDMENT,
         to_status=locked.status,
         actor=user,
         reason=reason,
-        data={"amendment_request": request.pk, "changes": len(changes), "tax_total_before": str(locked.tax_total),
-              "tax_total_after": str(taxes["total"])},
+        data=event,
         fields={"amendment_request": request},
     )
 
@@ -166,7 +268,42 @@ def amendment_decide(*, declaration: Declaration, officer, action: str, note: st
             declaration=declaration, action=action, to_status=declaration.status, actor=officer, reason=note,
             data={"amendment_request": request.pk, "note": note},
         )
+    if declaration.status in AFTER_CLEARANCE:
+        return _accept_after_clearance(declaration, request, officer=officer, note=note)
     return _accept(declaration, request, officer=officer, note=note)
+
+
+def _accept_after_clearance(declaration: Declaration, request: AmendmentRequest, *, officer, note: str) -> Declaration:
+    """The content becomes the next version; the status stays (customs is done; the rules are not run
+    again). The difference in taxes is recorded: the additional tax is a later due with late interest
+    from the original due date (the registration date), the lowered tax is to be refunded."""
+    resolved = declaration_amendment_resolve(declaration=declaration, data=declaration_content_parse(request.content))
+    before = _taxes_of(declaration)
+    kept = declaration_next_version_apply(declaration=declaration, resolved=resolved, user=request.requested_by,
+                                          reason=request.reason)
+    additional, refund = tax_difference(before=before, after=_taxes_of(declaration))
+    now = timezone.now()
+    tax_amount, refund_amount = sum(additional.values(), ZERO), sum(refund.values(), ZERO)
+    difference = AmendmentDifference.objects.create(
+        amendment=request, declaration=declaration, taxes=_difference_json(additional, refund)["additional"],
+        tax_amount=tax_amount, refunds=_difference_json(additional, refund)["refund"], refund_amount=refund_amount,
+        refund_status=RefundStatus.TO_BE_REFUNDED if refund_amount else RefundStatus.NONE,
+        due_date=timezone.localdate(declaration.registered_at), raised_at=now,
+        settled_at=None if tax_amount else now,
+    )
+    extensions.later_dues_sync.handler(declaration=declaration, on=timezone.localdate(now))
+    amendment_request_transition(declaration=declaration, action=Action.ACCEPT_AMENDMENT, actor=officer, note=note,
+                                 result_version=declaration.version)
+    data = {"amendment_request": request.pk, "from_version": kept.version, "to_version": declaration.version,
+            "tax_total_before": str(kept.taxes["total"]), "tax_total_after": str(declaration.tax_total),
+            "amendment_difference": difference.pk, "due_date": difference.due_date.isoformat(),
+            **_difference_json(additional, refund)}
+    if note:
+        data["note"] = note
+    return declaration_transition(
+        declaration=declaration, action=Action.ACCEPT_AMENDMENT, to_status=declaration.status, actor=officer,
+        reason=note, data=data, saved=NEXT_VERSION_COLUMNS,
+    )
 
 
 def _accept(declaration: Declaration, request: AmendmentRequest, *, officer, note: str) -> Declaration:

@@ -62,15 +62,21 @@ def registration_block_of(*, enterprise, on: date | None = None) -> Registration
     return RegistrationBlock(suspended=suspended, suspended_reason=enterprise.suspended_reason, debts=debts)
 
 
+def _debt_wording(kind: str) -> str:
+    if kind == "declaration":
+        return _("declaration %(number)s: %(amount)s VND due since %(date)s")
+    if kind == "amendment_difference":
+        return _("additional tax of the amendment after clearance of declaration %(number)s: %(amount)s VND due since %(date)s")
+    return _("additional assessment on declaration %(number)s: %(amount)s VND due since %(date)s")
+
+
 def registration_block_message(block: RegistrationBlock) -> str:
     parts = []
     if block.suspended:
         parts.append(_("Your enterprise is suspended by customs: %(reason)s.") % {"reason": block.suspended_reason or "—"})
     if block.debts:
         lines = "; ".join(
-            (_("declaration %(number)s: %(amount)s VND due since %(date)s") if debt.kind == "declaration"
-             else _("additional assessment on declaration %(number)s: %(amount)s VND due since %(date)s"))
-            % {"number": debt.number, "amount": amount_text(debt.amount, places=0), "date": date_text(debt.due_date)}
+            _debt_wording(debt.kind) % {"number": debt.number, "amount": amount_text(debt.amount, places=0), "date": date_text(debt.due_date)}
             for debt in block.debts)
         parts.append(_("Your enterprise has tax overdue for more than %(days)d days. Pay %(total)s VND to register "
                        "again: %(lines)s.") % {"days": OVERDUE_DAYS_ALLOWED, "total": amount_text(block.total, places=0), "lines": lines})

@@ -9,12 +9,12 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from declarations.forms import DeclarationForm
-from declarations.lifecycle import FINAL_STATUSES, Action, Status, allowed_actions
+from declarations.lifecycle import AFTER_CLEARANCE, FINAL_STATUSES, Action, Status, allowed_actions
 from declarations.models import Declaration, Direction, DocumentKind, TransportMode
 from declarations.permits import PermitKind
 from declarations.review_display import amendment_for_display, versions_for_display
 from declarations.selectors import declaration_branch_group
-from declarations.services.amendments import amendment_pending_of
+from declarations.services.amendments import amendment_after_clearance_open, amendment_pending_of
 from declarations.type_codes import TYPE_CODES
 from reference.agreements import AGREEMENTS, PREFERENCE_CODES
 from reference.incoterms import INCOTERMS
@@ -90,8 +90,9 @@ def detail_panels_context(request, declaration: Declaration, *, upload: dict | N
             "accept": ACCEPTED_TYPES,
         },
         "can_cancel": user.is_trader and Action.CANCEL in allowed,
-        "can_amend": user.is_trader and (Action.AMEND in allowed or Action.REQUEST_AMENDMENT in allowed)
-        and amendment_pending_of(declaration) is None,
+        "can_amend": user.is_trader and amendment_pending_of(declaration) is None
+        and (amendment_after_clearance_open(declaration) if declaration.status in AFTER_CLEARANCE
+             else Action.AMEND in allowed or Action.REQUEST_AMENDMENT in allowed),
         "amendment": amendment_for_display(declaration),
         "versions": versions_for_display(declaration),
         "branch_group": declaration_branch_group(declaration=declaration),

@@ -26,7 +26,7 @@ from customs_portal.errors import DomainConflict, DomainValidationError
 from customs_portal.localization import DATE_DISPLAY
 from declarations.filters import DeclarationFilter
 from declarations.forms import DeclarationForm, errors_text, flatten_errors
-from declarations.lifecycle import HELD, Action, Status, allowed_actions
+from declarations.lifecycle import AFTER_CLEARANCE, HELD, Action, Status, allowed_actions
 from declarations.permits import permit_warnings
 from declarations.selectors import (
     declaration_get,
@@ -35,7 +35,7 @@ from declarations.selectors import (
     declarations_visible_to,
     with_open_document_requests,
 )
-from declarations.services.amendments import amendment_pending_of, declaration_amend
+from declarations.services.amendments import amendment_after_clearance_open, amendment_pending_of, declaration_amend
 from declarations.services.declarations import (
     declaration_as_data,
     declaration_create,
@@ -239,6 +239,8 @@ REASON_MAX_LENGTH = 2000
 
 def amendable(declaration) -> bool:
     """Amended at once (registered, assessed) or by a request to the officer (under review or inspection)."""
+    if declaration.status in AFTER_CLEARANCE:  # within 60 days of clearance
+        return amendment_after_clearance_open(declaration)
     allowed = allowed_actions(declaration.status)
     return Action.AMEND in allowed or Action.REQUEST_AMENDMENT in allowed
 
@@ -308,7 +310,11 @@ def declaration_amend_view(request, pk):
         except DomainValidationError as exc:
             form.set_errors(exc.errors)
         else:
-            if amended.status in HELD:
+            if amended.status in AFTER_CLEARANCE:
+                messages.success(request, _("Your amendment after clearance of declaration %(number)s is sent to customs, "
+                                            "who decide on it; until then the declaration stays as it is.")
+                                 % {"number": amended.number})
+            elif amended.status in HELD:
                 messages.success(request, _("Your amendment of declaration %(number)s is sent to the officer in charge, "
                                             "who decides on it; until then the declaration stays as it is.")
                                  % {"number": amended.number})

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from declarations.extensions import OverdueDebt
-from declarations.models import Declaration, DutyAssessment, GoodsItem
+from declarations.models import AmendmentDifference, Declaration, DutyAssessment, GoodsItem
 from declarations.services.taxes import TAX_NAMES, ItemTaxInput, taxes_compute
 from payments.services.balance import late_interest_compute
 from payments.services.later_dues import LaterDue
@@ -79,46 +79,55 @@ def assessment_outstanding(assessment: AdditionalAssessment, on: date) -> tuple[
     return taxes, interest_on(assessment, on) - assessment.interest_paid
 
 
-class AdditionalAssessmentDues:
-    """payments' LaterDuesProvider for additional assessments."""
+class LaterDuesOf:
+    """payments' LaterDuesProvider for a model of debts raised after clearance: an audit's additional
+    assessment, or the additional tax of an amendment accepted after clearance
+    (declarations.models.AmendmentDifference). Both hold `taxes`, `tax_amount`, `due_date`, `tax_paid`,
+    `interest_fixed`, `interest_paid`, `settled_at`: one way to owe, pay and settle them."""
 
-    prefix = KEY_PREFIX
+    def __init__(self, model, prefix: str):
+        self.model = model
+        self.prefix = prefix
 
     def dues(self, *, declaration: Declaration, on: date) -> list[LaterDue]:
         dues = []
-        for assessment in AdditionalAssessment.objects.filter(declaration=declaration, settled_at__isnull=True).order_by("id"):
-            taxes, interest = assessment_outstanding(assessment, on)
-            dues.append(LaterDue(key=f"{KEY_PREFIX}:{assessment.pk}", taxes=taxes, interest=interest))
+        for debt in self.model.objects.filter(declaration=declaration, settled_at__isnull=True).order_by("id"):
+            taxes, interest = assessment_outstanding(debt, on)
+            dues.append(LaterDue(key=f"{self.prefix}:{debt.pk}", taxes=taxes, interest=interest))
         return dues
 
     def pay(self, *, declaration: Declaration, key: str, tax: Decimal, interest: Decimal, on: date, payment) -> None:
-        assessment = AdditionalAssessment.objects.select_for_update().get(pk=int(key.split(":", 1)[1]), declaration=declaration)
-        assessment.tax_paid += tax
-        if assessment.tax_paid == assessment.tax_amount and assessment.interest_fixed is None:
-            assessment.interest_fixed = late_interest_compute(principal=assessment.tax_amount, due_date=assessment.due_date, on=on)
-        assessment.interest_paid += interest
-        if assessment.tax_paid == assessment.tax_amount and assessment.interest_paid >= assessment.interest_fixed:
-            assessment.settled_at = timezone.now()
-        assessment.save()
+        debt = self.model.objects.select_for_update().get(pk=int(key.split(":", 1)[1]), declaration=declaration)
+        debt.tax_paid += tax
+        if debt.tax_paid == debt.tax_amount and debt.interest_fixed is None:
+            debt.interest_fixed = late_interest_compute(principal=debt.tax_amount, due_date=debt.due_date, on=on)
+        debt.interest_paid += interest
+        if debt.tax_paid == debt.tax_amount and debt.interest_paid >= debt.interest_fixed:
+            debt.settled_at = timezone.now()
+        debt.save()
 
 
-additional_assessment_dues = AdditionalAssessmentDues()
+additional_assessment_dues = LaterDuesOf(AdditionalAssessment, KEY_PREFIX)
+# An amendment accepted after clearance (declarations.services.amendments): its additional tax.
+amendment_difference_dues = LaterDuesOf(AmendmentDifference, "amendment")
 
 
 def overdue_additional_assessments(*, enterprise_id: int, due_by: date, on: date) -> list[OverdueDebt]:
-    """The enterprise's unsettled additional assessments raised on or before `due_by` (local date),
-    with their taxes and interest outstanding on `on`: for the registration block. Such a debt is
-    due from the day it is raised (the audit's decision), whatever the date its interest runs from."""
+    """The enterprise's unsettled debts raised after clearance on or before `due_by` (local date): an
+    audit's additional assessments and the additional tax of amendments accepted after clearance, with
+    their taxes and interest outstanding on `on`: for the registration block. Such a debt is due from
+    the day it is raised (the decision), whatever the date its interest runs from."""
     debts = []
-    assessments = (AdditionalAssessment.objects.filter(declaration__enterprise_id=enterprise_id, settled_at__isnull=True)
-                   .select_related("declaration").order_by("raised_at", "id"))
-    for assessment in assessments:
-        raised_on = timezone.localdate(assessment.raised_at)
-        if raised_on > due_by:
-            continue
-        taxes, interest = assessment_outstanding(assessment, on)
-        amount = sum(taxes.values(), ZERO) + interest
-        if amount > 0:
-            debts.append(OverdueDebt(kind="additional_assessment", declaration_id=assessment.declaration_id,
-                                     number=assessment.declaration.number, amount=amount, due_date=raised_on))
-    return debts
+    for model, kind in ((AdditionalAssessment, "additional_assessment"), (AmendmentDifference, "amendment_difference")):
+        rows = (model.objects.filter(declaration__enterprise_id=enterprise_id, settled_at__isnull=True, tax_amount__gt=0)
+                .select_related("declaration").order_by("raised_at", "id"))
+        for debt in rows:
+            raised_on = timezone.localdate(debt.raised_at)
+            if raised_on > due_by:
+                continue
+            taxes, interest = assessment_outstanding(debt, on)
+            amount = sum(taxes.values(), ZERO) + interest
+            if amount > 0:
+                debts.append(OverdueDebt(kind=kind, declaration_id=debt.declaration_id,
+                                         number=debt.declaration.number, amount=amount, due_date=raised_on))
+    return sorted(debts, key=lambda debt: (debt.due_date, debt.declaration_id))

@@ -12,6 +12,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.test import override_settings
+from django.utils import timezone
 
 from customs_portal.audit.models import AuditEvent
 from declarations.live import enterprise_group
@@ -151,8 +152,9 @@ AMEND_BY_STATUS = {
     "assessed": (202, APPLIED),
     "under_review": (202, REQUESTED),
     "under_inspection": (202, REQUESTED),
-    "cleared": (409, "Cannot amend a declaration that is cleared."),
-    "released": (409, "Cannot amend a declaration that is released."),
+    # After clearance, within 60 days: a request for the officer (tests/declarations/test_amendments_after_clearance.py).
+    "cleared": (202, REQUESTED),
+    "released": (202, REQUESTED),
     "cancelled": (409, "Cannot amend a declaration that is cancelled."),
     "rejected": (409, "Cannot amend a declaration that is rejected."),
 }
@@ -167,7 +169,9 @@ def test_amend_in_every_status(status, trader1, trader_api):
         declaration = declaration_create(user=trader1, data=parsed(plain_import_body()))
     else:
         declaration = registered(trader1, plain_import_body())
-        Declaration.objects.filter(pk=declaration.pk).update(status=status, channel=CHANNEL_OF.get(status))
+        Declaration.objects.filter(pk=declaration.pk).update(
+            status=status, channel=CHANNEL_OF.get(status),
+            cleared_at=timezone.now() if status in ("cleared", "released") else None)
     before = state(declaration)
     events = AuditEvent.objects.filter(declaration=declaration).count()
 

@@ -42,9 +42,10 @@ ALLOWED = {
     "cancel": {"draft", "registered", "assessed", "under_review", "under_inspection"},
     # The trader's amendment: applied and re-assessed before customs holds the declaration, a request
     # for the officer in charge (status unchanged) once it is under review or inspection.
-    "amend": {"registered", "assessed", "under_review", "under_inspection"},
-    "accept_amendment": {"under_review", "under_inspection"},
-    "refuse_amendment": {"under_review", "under_inspection"},
+    # After clearance (within 60 days: tests/declarations/test_amendments_after_clearance.py) a request too.
+    "amend": {"registered", "assessed", "under_review", "under_inspection", "cleared", "released"},
+    "accept_amendment": {"under_review", "under_inspection", "cleared", "released"},
+    "refuse_amendment": {"under_review", "under_inspection", "cleared", "released"},
     "gate_release": {"cleared"},
     # The system: a draft untouched for 7 days (declarations/services/limits.py).
     "expire": {"draft"},
@@ -55,6 +56,7 @@ EXPECTED_STATUS = {
     "gate_release": "released", "expire": "expired",
 }
 HELD = {"under_review", "under_inspection"}
+REQUESTED = HELD | {"cleared", "released"}  # an amendment is a request for the officer
 
 
 def changed_body(declaration) -> dict:
@@ -95,12 +97,13 @@ def perform(action, declaration, *, trader, officer, gate):
 def test_status_by_action(status, action, trader1, officer, gate_user):
     declaration = registered(trader1, plain_import_body())
     channel = {"under_review": "yellow", "under_inspection": "red"}.get(status, "green")
-    Declaration.objects.filter(pk=declaration.pk).update(status=status, channel=None if status in ("draft", "registered") else channel)
+    Declaration.objects.filter(pk=declaration.pk).update(status=status, channel=None if status in ("draft", "registered") else channel,
+                                                         cleared_at=timezone.now() if status in ("cleared", "released") else None)
     if status == "under_inspection":
         InspectionResult.objects.create(declaration=declaration, declaration_version=1, inspected_by=officer,
                                         discrepancy=False, tax_total_before=0, tax_total_after=0)
     declaration.refresh_from_db()
-    if action in ("accept_amendment", "refuse_amendment") and status in HELD:  # a pending request to decide
+    if action in ("accept_amendment", "refuse_amendment") and status in REQUESTED:  # a pending request to decide
         declaration = declaration_amend(declaration=declaration, user=trader1, data=changed_body(declaration), reason="r")
     events_before = AuditEvent.objects.filter(declaration=declaration).count()
 
@@ -110,7 +113,7 @@ def test_status_by_action(status, action, trader1, officer, gate_user):
         expected = EXPECTED_STATUS.get(action) or status
         if action == "release":
             expected = "assessed"  # taxes are owed and unpaid: the green light waits for payment
-        if action == "amend" and status not in HELD:
+        if action == "amend" and status not in REQUESTED:
             expected = "registered"
         if action == "assess":
             assert declaration.status in {"assessed", "under_review", "under_inspection", "cleared"}

@@ -1,7 +1,10 @@
 """The trader cancels and amends a registered declaration through the pages; other enterprises get
 404, other roles 403, and a denied or refused request changes nothing."""
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from customs_portal.audit.models import AuditEvent
 from declarations.models import Declaration, DeclarationVersion
@@ -176,6 +179,16 @@ class TestAmend:
         assert response.status_code == 302
         assert response["Location"] == reverse("declarations:detail", args=[declaration.pk])
         assert not DeclarationVersion.objects.exists()
+
+    def test_a_cleared_declaration_within_60_days_offers_the_amendment_after_clearance(self, trader1):
+        declaration = registered(trader1, plain_import_body())
+        Declaration.objects.filter(pk=declaration.pk).update(status="cleared", cleared_at=timezone.now())
+        client = client_for(trader1)
+        assert 'id="amend-declaration"' in html_of(client.get(reverse("declarations:detail", args=[declaration.pk])))
+        assert client.get(reverse("declarations:amend", args=[declaration.pk])).status_code == 200
+        Declaration.objects.filter(pk=declaration.pk).update(cleared_at=timezone.now() - timedelta(days=62))
+        assert 'id="amend-declaration"' not in html_of(client.get(reverse("declarations:detail", args=[declaration.pk])))
+        assert client.get(reverse("declarations:amend", args=[declaration.pk])).status_code == 302
 
 
 class TestAmendWhileCustomsHoldsIt:

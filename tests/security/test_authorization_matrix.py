@@ -209,6 +209,8 @@ MATRIX = [
     # --- API: the trader's amendment request of a declaration customs holds, and the officer's decision on it
     row("GET",    "/api/v1/declarations/{amending}/",                                 None,                   401,   404,    200,     200,  200,  403,  401,   SF),
     row("POST",   "/api/v1/declarations/{amending}/amend/",                           "amend",                401,   404,    409,     403,  403,  403,  401,   SF),
+    # the preview of an amendment after clearance: the trader's own only (under review: 409, not cleared)
+    row("POST",   "/api/v1/declarations/{review}/amend/preview/",                     "amend",                401,   404,    409,     403,  403,  403,  401,   SF),
     row("POST",   "/api/v1/declarations/{amending}/decisions/",                       "accept_amendment",     401,   403,    403,     201,  403,  403,  401,   SF),
     row("POST",   "/api/v1/declarations/{amending}/decisions/",                       "refuse_amendment",     401,   403,    403,     201,  403,  403,  401,   SF),
     row("GET",    "/api/v1/review-queue/",                                            None,                   401,   403,    403,     200,  403,  403,  401,   SF),
