@@ -24,7 +24,26 @@ def pytest_collection_modifyitems(config, items):
     browser is open, and Django refuses ORM calls from a thread with a running loop;
     ordering the e2e tests after the others keeps the two apart (and puts the slow tests last).
     """
-    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None or "live_portal" in item.fixturenames)
+    for item in items:
+        group = _xdist_group(item)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+# Fixtures that start portal processes once per session or package: under `pytest -n 2 --dist loadgroup
+# --no-loadscope-reorder` every test using one runs on the same worker, which starts them once (and the
+# browser tests, last in the collection, come last on their worker, as above).
+SHARED_PROCESSES = ("live_portal", "portal", "fault_portal")
+
+
+def _xdist_group(item) -> str | None:
+    for fixture in SHARED_PROCESSES:
+        if fixture in item.fixturenames:
+            return fixture
+    if any(item.get_closest_marker(marker) for marker in ("e2e", "integration", "faults")):
+        return item.module.__name__  # module-scoped processes (tests/payments/test_concurrency.py)
+    return None
 
 
 def pytest_sessionstart(session):

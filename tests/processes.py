@@ -3,11 +3,13 @@
 Used by the browser tests (tests/e2e) and the worker integration tests (tests/risk).
 Every process gets its own process group, so stopping it stops its children too.
 """
+import fcntl
 import os
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -36,6 +38,51 @@ def database_recreate(*, maintenance_url: str, name: str) -> None:
             cursor.execute(f'CREATE DATABASE "{name}"')
     finally:
         connection.close()
+
+
+def _run_id() -> str:
+    """The same for every process of one pytest run (xdist workers share the controller's id)."""
+    return os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"pid-{os.getpid()}"
+
+
+def portal_database_create(name: str, *, env: dict, log_dir: Path) -> str:
+    """Database `name` (dropped first if it exists) with the migrations applied, the full reference data and
+    the demo accounts; its URL.
+
+    Building that takes `migrate`, `load_reference_data` and `seed_demo` (most of a minute); the live portals
+    of the e2e, integration and payment tests would each repeat it. The first of them in a test run builds a
+    template database (named after DATABASE_URL's, so checkouts on other databases never share it) with
+    exactly those commands, and every live portal gets a copy of it (CREATE DATABASE … TEMPLATE, seconds).
+    The template is rebuilt once per run, so it always has this checkout's migrations and data. A file
+    lock orders the xdist workers: one builds, the others wait; PostgreSQL copies a template only while
+    nobody else is connected to it.
+    """
+    database_url, maintenance_url = database_urls(name)
+    base = urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/customs_portal_test"))
+    template = f"{base.path.lstrip('/')}_portal_template"
+    template_url, _ = database_urls(template)
+    run_id = _run_id()
+    lock_path = Path(tempfile.gettempdir()) / f"{base.hostname}-{base.port}-{template}.lock"
+    with lock_path.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        connection = psycopg2.connect(maintenance_url)
+        connection.autocommit = True
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+                               [template])
+                row = cursor.fetchone()
+                if row is None or row[0] != run_id:
+                    database_recreate(maintenance_url=maintenance_url, name=template)
+                    template_env = {**env, "DATABASE_URL": template_url}
+                    for command in (["migrate", "--noinput"], ["load_reference_data"], ["seed_demo", "--force"]):
+                        manage(*command, env=template_env, log_dir=log_dir)
+                    cursor.execute(f'COMMENT ON DATABASE "{template}" IS %s', [run_id])
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        finally:
+            connection.close()
+    return database_url
 
 
 def free_port() -> int:

@@ -17,10 +17,10 @@ import redis
 from playwright.sync_api import sync_playwright
 
 from tests.processes import (
-    database_recreate,
     database_urls,
     free_port,
     manage,
+    portal_database_create,
     server_answers,
     spawn,
     stop,
@@ -68,14 +68,9 @@ def live_portal(live_portal_env) -> Iterator[str]:
     """Base URL (http://127.0.0.1:PORT) of a portal served by uvicorn with a Celery worker beside it."""
     env = live_portal_env
     log_dir = Path(env["LIVE_PORTAL_LOG_DIR"])
-    name = _e2e_database_name()
-    _, maintenance_url = database_urls(name)
-
-    database_recreate(maintenance_url=maintenance_url, name=name)
+    # A copy of the run's template database: migrations, reference data, demo accounts.
+    portal_database_create(_e2e_database_name(), env=env, log_dir=log_dir)
     redis.Redis.from_url(E2E_REDIS_URL).flushdb()  # no tasks left over from an earlier run
-    manage("migrate", "--noinput", env=env, log_dir=log_dir)
-    manage("load_reference_data", env=env, log_dir=log_dir)
-    manage("seed_demo", "--force", env=env, log_dir=log_dir)
     # The journeys assess several declarations of one compliance class in one database; the caps per
     # class (tested in tests/risk/test_selectivity_caps.py) would turn the later score-based selections
     # green. The portal under test runs without caps; random selection is turned off per test module.

@@ -7,7 +7,16 @@ import sys
 import pytest
 import redis
 
-from tests.processes import database_recreate, database_urls, free_port, manage, server_answers, spawn, stop, wait_until
+from tests.processes import (
+    database_urls,
+    free_port,
+    manage,
+    portal_database_create,
+    server_answers,
+    spawn,
+    stop,
+    wait_until,
+)
 
 REDIS_URL = "redis://127.0.0.1:6379/11"
 DATABASE = "customs_portal_integration"
@@ -16,7 +25,7 @@ DATABASE = "customs_portal_integration"
 @pytest.fixture(scope="session")
 def portal(tmp_path_factory):
     log_dir = tmp_path_factory.mktemp("clearance")
-    database_url, maintenance_url = database_urls(DATABASE)
+    database_url, _ = database_urls(DATABASE)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "customs_portal.settings.test",
@@ -30,13 +39,12 @@ def portal(tmp_path_factory):
         "RISK_SWEEP_INTERVAL_SECONDS": "2",
         "PYTHONUNBUFFERED": "1",
     }
-    database_recreate(maintenance_url=maintenance_url, name=DATABASE)
+    # A copy of the run's template database: migrations, reference data, demo accounts.
+    portal_database_create(DATABASE, env=env, log_dir=log_dir)
     redis.Redis.from_url(REDIS_URL).flushdb()
     # Without caps per compliance class (tested in tests/risk/test_selectivity_caps.py): these tests assess
     # several declarations of one class and expect each to get the channel its rules give.
-    for command in (["migrate", "--noinput"], ["load_reference_data"], ["seed_demo", "--force"],
-                    ["shell", "-c", "from tests.factories import class_caps_off; class_caps_off()"]):
-        manage(*command, env=env, log_dir=log_dir)
+    manage("shell", "-c", "from tests.factories import class_caps_off; class_caps_off()", env=env, log_dir=log_dir)
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     server = spawn("uvicorn", [sys.executable, "-m", "uvicorn", "customs_portal.asgi:application", "--host", "127.0.0.1",

@@ -14,7 +14,7 @@ import redis
 
 from payments.signing import signature_compute
 from tests.payloads import plain_import_body
-from tests.processes import database_recreate, free_port, manage, server_answers, spawn, stop, wait_until
+from tests.processes import free_port, manage, portal_database_create, server_answers, spawn, stop, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -33,15 +33,14 @@ def _database_urls() -> tuple[str, str]:
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
     log_dir = tmp_path_factory.mktemp("payments_live")
-    database_url, maintenance_url = _database_urls()
+    database_url, _ = _database_urls()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "customs_portal.settings.test", "DATABASE_URL": database_url,
            "REDIS_URL": REDIS_URL, "CELERY_BROKER_URL": REDIS_URL, "CHANNEL_LAYER_URL": REDIS_URL,
            "BANK_CALLBACK_SECRET": SECRET, "STATIC_ROOT": str(log_dir / "static"), "MEDIA_ROOT": str(log_dir / "media"),
            "PYTHONUNBUFFERED": "1"}
-    database_recreate(maintenance_url=maintenance_url, name=urlsplit(database_url).path.lstrip("/"))
+    # A copy of the run's template database: migrations, reference data, demo accounts.
+    portal_database_create(urlsplit(database_url).path.lstrip("/"), env=env, log_dir=log_dir)
     redis.Redis.from_url(REDIS_URL).flushdb()
-    for command in (["migrate", "--noinput"], ["load_reference_data"], ["seed_demo", "--force"]):
-        manage(*command, env=env, log_dir=log_dir)
     manage("shell", "-c", "from tests.factories import random_selection_off; random_selection_off()",
            env=env, log_dir=log_dir)
     port = free_port()
@@ -67,15 +66,19 @@ def query(live, sql, params=()):
         connection.close()
 
 
-def green_declaration(live) -> int:
-    """A green import of trader1 with taxes owed, assessed (status assessed) by the real risk engine."""
+def green_declarations(live, count: int = 1) -> list[int]:
+    """`count` green imports of trader1 with taxes owed, assessed (status assessed) by the real risk engine
+    (in one management command for all of them: a Django start-up costs seconds)."""
     trader = live["trader"]
-    declaration_id = trader.post("/api/v1/declarations/", json=plain_import_body()).json()["id"]
-    assert trader.post(f"/api/v1/declarations/{declaration_id}/submit/").status_code == 202
-    manage("shell", "-c", f"from risk.services.assessment import risk_assess; risk_assess(declaration_id={declaration_id})",
+    declaration_ids = [trader.post("/api/v1/declarations/", json=plain_import_body()).json()["id"] for _ in range(count)]
+    for declaration_id in declaration_ids:
+        assert trader.post(f"/api/v1/declarations/{declaration_id}/submit/").status_code == 202
+    manage("shell", "-c", "from risk.services.assessment import risk_assess\n"
+                          f"for declaration_id in {declaration_ids!r}: risk_assess(declaration_id=declaration_id)",
            env=live["env"], log_dir=live["log_dir"])
-    assert trader.get(f"/api/v1/declarations/{declaration_id}/").json()["status"] == "assessed"
-    return declaration_id
+    for declaration_id in declaration_ids:
+        assert trader.get(f"/api/v1/declarations/{declaration_id}/").json()["status"] == "assessed"
+    return declaration_ids
 
 
 def at_once(live, bodies: list[bytes]) -> list[httpx.Response]:
@@ -105,7 +108,7 @@ def body(reference, amount, txn) -> bytes:
 
 @pytest.mark.parametrize("round_", range(3))
 def test_the_same_callback_from_ten_threads_credits_once(live, round_):
-    declaration_id = green_declaration(live)
+    (declaration_id,) = green_declarations(live)
     started = live["trader"].post(f"/api/v1/declarations/{declaration_id}/payments/").json()
     txn = f"SB-CONCURRENT-{round_}"
     answers = at_once(live, [body(started["reference"], started["amount"], txn)] * THREADS)
@@ -125,7 +128,7 @@ def test_the_same_callback_from_ten_threads_credits_once(live, round_):
 
 
 def test_ten_bank_transactions_for_one_payment_credit_once(live):
-    declaration_id = green_declaration(live)
+    (declaration_id,) = green_declarations(live)
     started = live["trader"].post(f"/api/v1/declarations/{declaration_id}/payments/").json()
     answers = at_once(live, [body(started["reference"], started["amount"], f"SB-MANY-{i}") for i in range(THREADS)])
 
@@ -140,10 +143,8 @@ def test_ten_bank_transactions_for_one_payment_credit_once(live):
 
 def test_one_bank_transaction_for_ten_payments_credits_once(live):
     """Ten pending payments (ten declarations), one bank transaction id: the unique constraint lets one through."""
-    payments = []
-    for _ in range(THREADS):
-        declaration_id = green_declaration(live)
-        payments.append(live["trader"].post(f"/api/v1/declarations/{declaration_id}/payments/").json())
+    payments = [live["trader"].post(f"/api/v1/declarations/{declaration_id}/payments/").json()
+                for declaration_id in green_declarations(live, THREADS)]
     answers = at_once(live, [body(p["reference"], p["amount"], "SB-ONE-FOR-ALL") for p in payments])
 
     codes = sorted(a.status_code for a in answers)
