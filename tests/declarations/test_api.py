@@ -349,7 +349,9 @@ class TestAmend:
         data = create(client)
         assert client.post(f"{URL}{data['id']}/amend/", {"packages": 3}, format="json").status_code == 409
 
-    def test_amend_after_clearance_is_409(self, trader1, api_client_for):
+    def test_amend_after_clearance_is_a_request_for_an_officer(self, trader1, api_client_for):
+        """Within 60 days of clearance the amendment is lodged as a request (202); the declaration is
+        unchanged until an officer accepts it (tests/declarations/test_amendments_after_clearance.py)."""
         from risk.services.assessment import risk_assess
 
         random_selection_off()
@@ -359,8 +361,10 @@ class TestAmend:
         risk_assess(declaration_id=data["id"])
         assert client.get(f"{URL}{data['id']}/").json()["status"] == "cleared"
         response = client.post(f"{URL}{data['id']}/amend/", {"packages": 3}, format="json")
-        assert response.status_code == 409
-        assert Declaration.objects.get(pk=data["id"]).version == 1
+        assert response.status_code == 202
+        declaration = Declaration.objects.get(pk=data["id"])
+        assert (declaration.version, declaration.status, declaration.packages) == (1, "cleared", data["packages"])
+        assert declaration.amendment_request.status == "pending"
 
     def test_other_enterprise_cannot_amend(self, trader1, trader2, api_client_for):
         client = api_client_for(trader1)
