@@ -191,7 +191,7 @@ class GoodsItemSerializer(serializers.ModelSerializer):
             "line_no", *ITEM_DECLARED_FIELDS, "customs_value", "taxable_value", "import_duty", "export_duty",
             "line_no", "hs_code", "description", "origin_country", "quantity", "unit", "unit_price", "line_value",
             "preference", "certificate_of_origin", "permits", "customs_value", "taxable_value", "import_duty", "export_duty",
-            "special_consumption_tax", "environmental_tax", "vat", "tax_total", "rates", "exemptions", "duty_assessment",
+            "special_consumption_tax", "environmental_tax", "vat", "tax_total", "rates", "duty_assessment", "exemptions",
         ]
         read_only_fields = fields
 

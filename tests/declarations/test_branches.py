@@ -96,7 +96,7 @@ class TestSplit:
             (25 * Decimal("5326959"), 25 * (Decimal("2663480") + Decimal("3196175")), Decimal("279665350")),
             (10 * Decimal("5326959"), 10 * (Decimal("2663480") + Decimal("3196175")), Decimal("111866140"))]
         items = list(GoodsItem.objects.filter(declaration__in=branches).select_related("tariff_line", "origin_country"))
-        one = taxes_compute(direction="import", incoterm="FOB", freight=Decimal("1200"), insurance=Decimal("120"),
+        one = taxes_compute(direction="import", type_code=branches[0].type_code, incoterm="FOB", freight=Decimal("1200"), insurance=Decimal("120"),
                             exchange_rate=USD_RATE, items=[
                                 ItemTaxInput(line=i.tariff_line, origin=i.origin_country, quantity=i.quantity,
                                              unit=i.unit_id, line_value=i.line_value, preference="MFN") for i in items])

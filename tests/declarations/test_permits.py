@@ -51,7 +51,7 @@ class TestApi:
             "line_no", "hs_code", "description", "origin_country", "quantity", "unit", "unit_price", "line_value",
             "preference", "certificate_of_origin", "permits", "customs_value", "taxable_value", "import_duty",
             "export_duty", "special_consumption_tax", "environmental_tax", "vat", "tax_total", "rates",
-            "duty_assessment"]
+            "duty_assessment", "exemptions"]  # added fields come last (issue 18: the regime's reliefs)
 
     def test_a_wrong_kind_or_a_bad_date_is_reported_at_its_path(self, trader1, api_client_for):
         permits = [permit(), permit(kind="visa", number="X1"), permit(number="X2", date="2026-02-30")]

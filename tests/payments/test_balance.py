@@ -67,8 +67,9 @@ def test_amount_due_grows_day_by_day_across_a_month_end_and_equals_the_closed_fo
 
 @pytest.mark.django_db
 def test_the_daily_update_is_idempotent(assessed, declaration_in):
-    late = registered_on(assessed, datetime(2026, 2, 27, 9, 0, tzinfo=HCM))
+    # Lodged before the other is back-dated: a debt over 90 days old would block its registration.
     on_time = declaration_in("under_review", registered_at=datetime(2026, 3, 2, 8, 0, tzinfo=HCM))  # not late yet
+    late = registered_on(assessed, datetime(2026, 2, 27, 9, 0, tzinfo=HCM))
     assert late_interest_update_all(on=date(2026, 3, 3)) == 1
     late.refresh_from_db()
     once = late.amount_due
