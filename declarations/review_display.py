@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from declarations.amendments import NUMERIC_KEYS
 from declarations.forms import GROUP_LABELS, HEADER_BY_PATH, ITEM_LABELS
-from declarations.lifecycle import Action, Channel, Status
+from declarations.lifecycle import AFTER_CLEARANCE, Action, Channel, Status
 from declarations.models import Declaration
 from declarations.selectors import (
     declaration_audit_events,
@@ -18,6 +18,8 @@ from declarations.selectors import (
     enterprise_record,
     officer_names,
 )
+from declarations.services.amendments import tax_difference
+from declarations.services.taxes import TAX_NAMES
 from declarations.type_codes import TYPE_CODES
 
 TYPE_LABELS = {code: label for codes in TYPE_CODES.values() for code, label in codes.items()}
@@ -200,6 +202,39 @@ def _change_label(change: dict) -> str:
     return str(ITEM_LABELS.get(field, GROUP_LABELS.get(field, field)))
 
 
+TAX_LABELS = {"import_duty": gettext_lazy("Import duty"), "export_duty": gettext_lazy("Export duty"),
+              "special_consumption_tax": gettext_lazy("Special consumption tax"),
+              "environmental_tax": gettext_lazy("Environmental tax"), "vat": gettext_lazy("VAT")}
+
+
+def tax_difference_rows(additional: dict, refund: dict) -> list[dict]:
+    """Per tax that changes: its name, the additional tax or the tax to be refunded (VND)."""
+    return [{"name": name, "label": TAX_LABELS[name],
+             "additional": Decimal(str(additional[name])) if name in additional else None,
+             "refund": Decimal(str(refund[name])) if name in refund else None}
+            for name in TAX_NAMES if name in additional or name in refund]
+
+
+def _after_clearance_difference(declaration: Declaration, request) -> dict | None:
+    """After clearance: the difference in taxes per tax. Pending: the request's taxes (computed when it
+    was lodged, at the registration date's rate) against the declaration's; accepted: the record."""
+    if request.pending:
+        if declaration.status not in AFTER_CLEARANCE or not request.taxes:
+            return None
+        taxes = {name: getattr(declaration, name) for name in TAX_NAMES}
+        additional, refund = tax_difference(before=taxes, after=request.taxes)
+        return {"rows": tax_difference_rows(additional, refund), "record": None,
+                "additional_total": sum(additional.values(), Decimal(0)),
+                "refund_total": sum(refund.values(), Decimal(0)),
+                "due_date": declaration.registered_at}
+    record = getattr(request, "difference", None) if request.status == "accepted" else None
+    if record is None:
+        return None
+    return {"rows": tax_difference_rows(record.taxes or {}, record.refunds or {}), "record": record,
+            "additional_total": record.tax_amount, "refund_total": record.refund_amount,
+            "due_date": record.due_date}
+
+
 def amendment_for_display(declaration: Declaration) -> dict | None:
     """The declaration's latest amendment request, shaped for the trader's and the officer's pages:
     what it changes field by field and line by line, the taxes it would owe, and the decision."""
@@ -225,6 +260,8 @@ def amendment_for_display(declaration: Declaration) -> dict | None:
         "tax_after": Decimal(str(tax_after)) if tax_after not in (None, "") else None,
         "requested_by": name(request.requested_by),
         "decided_by": name(request.decided_by) if request.decided_by_id else "",
+        "after_clearance": declaration.status in AFTER_CLEARANCE,
+        "difference": _after_clearance_difference(declaration, request),
     }
 
 

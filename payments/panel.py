@@ -50,6 +50,10 @@ def payment_panel_context(*, request, declaration: Declaration) -> dict:
         "balance": balance,
         "later_tax": sum(due.tax for due in later),
         "later_interest": sum(due.interest for due in later),
+        # Whose later dues (the provider's key prefix): an amendment accepted after clearance
+        # (post_clearance.services.additional.amendment_difference_dues) or a post-clearance audit.
+        "later_amendment": any(due.key.startswith("amendment:") for due in later),
+        "later_audit": any(not due.key.startswith("amendment:") for due in later),
         "amount_due": amount_due,
         "daily_rate_percent": DAILY_RATE * 100,
         "paid": declaration.payment_status == DeclarationPaymentStatus.PAID and not later,

@@ -4,6 +4,7 @@ services leave them in)."""
 import functools
 import io
 from datetime import date, timedelta
+from decimal import Decimal
 
 import factory
 import lightgbm
@@ -16,7 +17,8 @@ from stdnum.vn import mst
 from customs_portal.accounts.models import ComplianceLevel, Enterprise, Role, User
 from declarations.api.serializers import DeclarationWriteSerializer
 from declarations.models import Declaration, DocumentRequest
-from declarations.services.declarations import declaration_create, declaration_submit
+from declarations.services.declarations import declaration_as_data, declaration_create, declaration_submit
+from payments.services.payments import BankNotice, payment_credit, payment_start
 from reference.models import CustomsOffice
 from risk.learned.artifact import ModelArtifact
 from risk.learned.features import FEATURE_NAMES, FeatureState
@@ -276,3 +278,39 @@ def model_version_ready(number: int, *, active: bool = False, **fields):
         "active": active, "activated_at": now if active else None,
     }
     return RiskModelVersion.objects.create(number=number, **{**values, **fields})
+
+
+def cleared_import(user) -> Declaration:
+    """`user`'s keyboards and T-shirts (plain_import_body): registered, assessed green, paid through the
+    bank: cleared (tests of amendments after clearance)."""
+    random_selection_off()
+    declaration = registered(user, plain_import_body())
+    risk_assess(declaration_id=declaration.pk)
+    declaration.refresh_from_db()
+    assert declaration.status == "assessed", declaration.status
+    payment = payment_start(declaration_id=declaration.pk, user=user)
+    payment_credit(notice=BankNotice(payment.reference, payment.amount, "success", f"SB-AAC-{declaration.pk}"))
+    declaration.refresh_from_db()
+    assert declaration.status == "cleared"
+    return declaration
+
+
+def more_t_shirts(declaration) -> dict:
+    """1,300 T-shirts instead of 1,000: lines 2,500 + 3,900 = 6,400, so freight and insurance add exactly
+    20 %: keyboards 3,000 USD = 79,035,000 VND (VAT 7,903,500); T-shirts 4,680 USD = 123,294,600 VND, duty
+    24,658,920, VAT 10 % of 147,953,520 = 14,795,352. Duty +5,173,200; VAT 22,698,852 - 19,810,482 = +2,888,370."""
+    data = declaration_as_data(declaration=declaration)
+    data["items"][1].update(quantity=Decimal("1300"), line_value=Decimal("3900.00"))
+    data["invoice"]["total"] = Decimal("6400.00")
+    return data
+
+
+def fewer_t_shirts(declaration) -> dict:
+    """500 T-shirts, freight 720 + insurance 80 on 4,000 of lines: 20 % again. Keyboards 3,000 USD =
+    79,035,000 VND (VAT 7,903,500); T-shirts 1,800 USD = 47,421,000, duty 9,484,200, VAT 10 % of 56,905,200
+    = 5,690,520. Duty 19,485,720 - 9,484,200 = 10,001,520 and VAT 19,810,482 - 13,594,020 = 6,216,462 lower."""
+    data = declaration_as_data(declaration=declaration)
+    data["items"][1].update(quantity=Decimal("500"), line_value=Decimal("1500.00"))
+    data["invoice"]["total"] = Decimal("4000.00")
+    data["freight"] = Decimal("720.00")
+    return data

@@ -14,7 +14,11 @@ from declarations.models import Declaration, Direction, DocumentKind, TransportM
 from declarations.permits import PermitKind
 from declarations.review_display import amendment_for_display, versions_for_display
 from declarations.selectors import declaration_branch_group
-from declarations.services.amendments import amendment_after_clearance_open, amendment_pending_of
+from declarations.services.amendments import (
+    amendment_after_clearance_deadline,
+    amendment_after_clearance_open,
+    amendment_pending_of,
+)
 from declarations.type_codes import TYPE_CODES
 from reference.agreements import AGREEMENTS, PREFERENCE_CODES
 from reference.incoterms import INCOTERMS
@@ -76,6 +80,8 @@ def detail_panels_context(request, declaration: Declaration, *, upload: dict | N
     if not answering and len(open_requests) == 1 and upload is None:
         answering = str(open_requests[0].pk)
     allowed = set(allowed_actions(declaration.status))
+    deadline = amendment_after_clearance_deadline(declaration)  # cleared or released: the 60 days' last day
+    deadline_open = deadline is not None and amendment_after_clearance_open(declaration)
     return {
         "documents": documents,
         "document_requests": requests,
@@ -93,6 +99,8 @@ def detail_panels_context(request, declaration: Declaration, *, upload: dict | N
         "can_amend": user.is_trader and amendment_pending_of(declaration) is None
         and (amendment_after_clearance_open(declaration) if declaration.status in AFTER_CLEARANCE
              else Action.AMEND in allowed or Action.REQUEST_AMENDMENT in allowed),
+        "amend_deadline": deadline if deadline_open else None,
+        "amend_closed_on": deadline if deadline is not None and not deadline_open and user.is_trader else None,
         "amendment": amendment_for_display(declaration),
         "versions": versions_for_display(declaration),
         "branch_group": declaration_branch_group(declaration=declaration),

@@ -26,7 +26,7 @@ from declarations.api.serializers import (
     ReviewQueueFilterSerializer,
 )
 from declarations.forms import flatten_errors
-from declarations.lifecycle import UNCLEARED, Action, Channel, allowed_actions
+from declarations.lifecycle import AFTER_CLEARANCE, UNCLEARED, Action, Channel, allowed_actions
 from declarations.models import Declaration, DutyAssessment
 from declarations.review_display import (
     TYPE_LABELS,
@@ -110,6 +110,11 @@ OFFICER_ACTIONS = {
                     "confirm": gettext_lazy("Cancel this declaration on behalf of customs?"),
                     "help": gettext_lazy("Cancels the declaration on behalf of customs (e.g. a duplicate).")},
 }
+# After clearance the risk rules are not run again: accepting records the difference in taxes.
+ACCEPT_AFTER_CLEARANCE_HELP = gettext_lazy(
+    "Makes the requested content the next version; the status stays. Taxes are recomputed at the registration "
+    "date's rate: the additional tax is owed with late interest from the original due date, a lower tax is "
+    "recorded as to be refunded.")
 FIELD_LABELS = {
     "duties": gettext_lazy("Import duty by item"),
     "goods": gettext_lazy("The goods as found"),
@@ -225,7 +230,8 @@ def _action_forms(declaration: Declaration, user, *, may_decide: bool, inspectio
             "action": str(action),
             "label": spec["label"],
             "style": spec["style"],
-            "help": spec["help"],
+            "help": ACCEPT_AFTER_CLEARANCE_HELP if action == Action.ACCEPT_AMENDMENT and status in AFTER_CLEARANCE
+            else spec["help"],
             "submit": spec["submit"],
             "confirm": spec.get("confirm", ""),
             "open": is_open,

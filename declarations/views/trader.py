@@ -28,6 +28,7 @@ from declarations.filters import DeclarationFilter
 from declarations.forms import DeclarationForm, errors_text, flatten_errors
 from declarations.lifecycle import AFTER_CLEARANCE, HELD, Action, Status, allowed_actions
 from declarations.permits import permit_warnings
+from declarations.review_display import tax_difference_rows
 from declarations.selectors import (
     declaration_get,
     declaration_get_with_items,
@@ -35,7 +36,13 @@ from declarations.selectors import (
     declarations_visible_to,
     with_open_document_requests,
 )
-from declarations.services.amendments import amendment_after_clearance_open, amendment_pending_of, declaration_amend
+from declarations.services.amendments import (
+    amendment_after_clearance_deadline,
+    amendment_after_clearance_open,
+    amendment_pending_of,
+    declaration_amend,
+    declaration_amendment_difference,
+)
 from declarations.services.declarations import (
     declaration_as_data,
     declaration_create,
@@ -267,10 +274,15 @@ def declaration_cancel_view(request, pk):
     return redirect("declarations:detail", pk=pk)
 
 
-def _render_amend(request, form, declaration, *, reason: str = "", reason_errors=(), status: int = 200):
+PREVIEW_DIFFERENCE_BUTTON = "preview_difference"
+
+
+def _render_amend(request, form, declaration, *, reason: str = "", reason_errors=(), status: int = 200,
+                  difference: dict | None = None):
     context = form_context(form, declaration=declaration)
     context.update(reason=reason, reason_errors=list(reason_errors), reason_max_length=REASON_MAX_LENGTH,
-                   held=declaration.status in HELD)
+                   held=declaration.status in HELD, after_clearance=declaration.status in AFTER_CLEARANCE,
+                   amend_deadline=amendment_after_clearance_deadline(declaration), difference=difference)
     return render(request, "declarations/amend.html", context, status=status)
 
 
@@ -301,6 +313,21 @@ def declaration_amend_view(request, pk):
         return _render_amend(request, form, declaration, reason=reason, status=400, reason_errors=[
             _("Keep the reason under %(max)d characters.") % {"max": REASON_MAX_LENGTH}])
     data = form.validated_data()
+    if data is not None and PREVIEW_DIFFERENCE_BUTTON in request.POST and declaration.status in AFTER_CLEARANCE:
+        # The same service as the API's amend/preview/: nothing is sent or saved.
+        try:
+            preview = declaration_amendment_difference(declaration=declaration, data=data)
+        except DomainConflict as exc:
+            messages.error(request, str(exc))
+            return redirect("declarations:detail", pk=declaration.pk)
+        except DomainValidationError as exc:
+            form.set_errors(exc.errors)
+        else:
+            difference = {"rows": tax_difference_rows(preview["additional"], preview["refund"]),
+                          "additional_total": preview["additional_total"], "refund_total": preview["refund_total"],
+                          "due_date": preview["due_date"]}
+            return _render_amend(request, form, declaration, reason=reason, difference=difference)
+        return _render_amend(request, form, declaration, reason=reason, status=400)
     if data is not None:
         try:
             amended = declaration_amend(declaration=declaration, user=request.user, data=data, reason=reason)

@@ -13,15 +13,12 @@ from customs_portal.audit.models import AuditEvent
 from customs_portal.errors import DomainConflict
 from declarations.models import AmendmentDifference, AmendmentRequest, Declaration, DeclarationVersion
 from declarations.services.amendments import declaration_amend, declaration_amendment_difference
-from declarations.services.declarations import declaration_as_data
 from declarations.services.gate import gate_release
 from declarations.services.review import declaration_decide
 from payments.services.payments import BankNotice, payment_credit, payment_start
 from post_clearance.models import Audit
 from reference.models import CustomsOffice
-from risk.services.assessment import risk_assess
-from tests.factories import UserFactory, random_selection_off, registered
-from tests.payloads import plain_import_body
+from tests.factories import UserFactory, cleared_import, fewer_t_shirts, more_t_shirts
 
 pytestmark = pytest.mark.django_db
 
@@ -29,17 +26,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def cleared(trader1):
     """trader1's keyboards and T-shirts: registered, assessed green, paid through the bank: cleared."""
-    random_selection_off()
-    declaration = registered(trader1, plain_import_body())
-    risk_assess(declaration_id=declaration.pk)
-    declaration.refresh_from_db()
-    assert declaration.status == "assessed", declaration.status
-    payment = payment_start(declaration_id=declaration.pk, user=trader1)
-    payment_credit(notice=BankNotice(payment.reference, payment.amount, "success", f"SB-AAC-{declaration.pk}"))
-    declaration.refresh_from_db()
-    assert declaration.status == "cleared"
-    return declaration
-
+    return cleared_import(trader1)
 
 
 URL = "/api/v1/declarations/"
@@ -52,28 +39,7 @@ HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 BEFORE = {"import_duty": Decimal("19485720"), "vat": Decimal("8119050") + Decimal("11691432")}
 
 
-def more_t_shirts(declaration) -> dict:
-    """1,300 T-shirts instead of 1,000: lines 2,500 + 3,900 = 6,400, so freight and insurance add exactly
-    20 %: keyboards 3,000 USD = 79,035,000 VND (VAT 7,903,500); T-shirts 4,680 USD = 123,294,600 VND, duty
-    24,658,920, VAT 10 % of 147,953,520 = 14,795,352. Duty +5,173,200; VAT 22,698,852 - 19,810,482 = +2,888,370."""
-    data = declaration_as_data(declaration=declaration)
-    data["items"][1].update(quantity=Decimal("1300"), line_value=Decimal("3900.00"))
-    data["invoice"]["total"] = Decimal("6400.00")
-    return data
-
-
 MORE_T_SHIRTS = {"import_duty": Decimal("5173200"), "vat": Decimal("2888370")}
-
-
-def fewer_t_shirts(declaration) -> dict:
-    """500 T-shirts, freight 720 + insurance 80 on 4,000 of lines: 20 % again. Keyboards 3,000 USD =
-    79,035,000 VND (VAT 7,903,500); T-shirts 1,800 USD = 47,421,000, duty 9,484,200, VAT 10 % of 56,905,200
-    = 5,690,520. Duty 19,485,720 - 9,484,200 = 10,001,520 and VAT 19,810,482 - 13,594,020 = 6,216,462 lower."""
-    data = declaration_as_data(declaration=declaration)
-    data["items"][1].update(quantity=Decimal("500"), line_value=Decimal("1500.00"))
-    data["invoice"]["total"] = Decimal("4000.00")
-    data["freight"] = Decimal("720.00")
-    return data
 
 
 FEWER_T_SHIRTS = {"import_duty": Decimal("10001520"), "vat": Decimal("6216462")}

@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils import timezone
 
 from customs_portal.audit.models import AuditEvent
@@ -31,6 +32,7 @@ from post_clearance.services.audits import (
 )
 from post_clearance.services.selection import post_clearance_select
 from risk.compliance_selectors import compliance_figures
+from tests.support import client_for, html_of
 
 pytestmark = pytest.mark.django_db
 
@@ -184,6 +186,18 @@ def test_under_declared_value_raises_taxes_with_interest_from_the_original_due_d
     # The same notice again credits nothing more.
     assert payment_credit(notice=BankNotice(payment.reference, payment.amount, "success", "SB-PCA-ADD-1"))[0] == "already_credited"
     assert Payment.objects.filter(declaration=declaration, status="credited").count() == 2
+
+
+def test_the_payment_panel_names_an_audit_s_additional_assessment(selected, auditor, trader1):
+    """The trader's payment panel tells an audit's additional assessment from an amendment's additional tax."""
+    audit = selected(registered_days_ago=10)
+    item = audit.declaration.items.get(line_no=1)
+    audit_findings_record(audit_id=audit.pk, user=auditor, findings="The contract price is twice the invoice's.",
+                          discrepancy=True, lines=[LineCorrection(line_no=1, customs_value=item.customs_value * 2)])
+    audit_close(audit_id=audit.pk, user=auditor)
+    html = html_of(client_for(trader1).get(reverse("declarations:detail", args=[audit.declaration_id])))
+    label = html[html.index('id="payment-additional-tax"') - 200:html.index('id="payment-additional-tax"')]
+    assert "Additional assessment (post-clearance audit)" in label and "amendment" not in label
 
 
 def test_interest_grows_until_the_day_of_payment(selected, auditor, trader1):
