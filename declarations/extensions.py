@@ -141,9 +141,10 @@ class OverdueDebt:
 
 
 class OverdueLaterDues(Protocol):
-    """The enterprise's debts raised after clearance, unpaid on `on`, due on or before `due_by`."""
+    """The enterprises' debts raised after clearance, unpaid on `on`, due on or before `due_by`, by
+    enterprise id (those of `enterprise_ids`, or of all enterprises when it is None)."""
 
-    def __call__(self, *, enterprise_id: int, due_by: date, on: date) -> list[OverdueDebt]: ...
+    def __call__(self, *, enterprise_ids, due_by: date, on: date) -> dict[int, list[OverdueDebt]]: ...
 
 
 class LaterDuesSync(Protocol):

@@ -59,7 +59,7 @@ class Figures:
     discrepancies: int = 0  # declarations of the window whose physical inspection found a discrepancy
     rejections: int = 0  # declarations of the window rejected by an officer
     late_payments: int = 0  # declarations of the window that bore late-payment interest
-    overdue_tax: int = 0  # declarations (any date) with tax unpaid more than overdue_after_days after the due date
+    overdue_tax: int = 0  # declarations (any date) with tax, or a later debt on them, unpaid more than 90 days after its due date (declarations.services.registration_block)
     # Post-clearance audits closed with a discrepancy (post_clearance registers the counter:
     # risk.compliance_selectors.post_clearance_findings_count).
     post_clearance_findings: int = 0

@@ -6,7 +6,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from customs_portal.accounts.models import Enterprise
-from declarations.lifecycle import UNCLEARED, Status
+from declarations.lifecycle import Status
+from declarations.services.registration_block import enterprises_overdue_debts
 from risk.compliance import CRITERIA, WINDOW_DAYS, Criteria, Figures, Reason, Source, figures_text
 from risk.compliance_models import ComplianceOverride, ComplianceRecord, ComplianceStatus
 
@@ -44,7 +45,6 @@ def compliance_figures(*, on: date | None = None, enterprise_ids=None,
     with tax overdue."""
     on = on or timezone.localdate()
     since = _start_of(on - timedelta(days=WINDOW_DAYS))
-    overdue_before = _start_of(on - timedelta(days=criteria.overdue_after_days))
     window = Q(declarations__registered_at__gte=since)
     enterprises = Enterprise.objects.all()
     if enterprise_ids is not None:
@@ -55,17 +55,16 @@ def compliance_figures(*, on: date | None = None, enterprise_ids=None,
         n_discrepancies=Count("declarations", filter=window & Q(declarations__inspections__discrepancy=True),
                               distinct=True),
         n_late=Count("declarations", filter=window & Q(declarations__late_interest__charged__gt=0), distinct=True),
-        n_overdue=Count("declarations", filter=Q(declarations__registered_at__lt=overdue_before,
-                                                  declarations__status__in=UNCLEARED,
-                                                  declarations__amount_due__gt=0), distinct=True),
     ).order_by()
     rows = list(rows)
-    findings = post_clearance_findings_count(enterprise_ids=[row["pk"] for row in rows], since=since)
+    ids = [row["pk"] for row in rows]
+    findings = post_clearance_findings_count(enterprise_ids=ids, since=since)
+    overdue = enterprises_overdue_debts(on=on, enterprise_ids=ids if enterprise_ids is not None else None)
     return {
         row["pk"]: Figures(
             age_days=(on - row["established_on"]).days,
             declarations=row["n_declarations"], discrepancies=row["n_discrepancies"], rejections=row["n_rejections"],
-            late_payments=row["n_late"], overdue_tax=row["n_overdue"],
+            late_payments=row["n_late"], overdue_tax=len({debt.declaration_id for debt in overdue.get(row["pk"], [])}),
             post_clearance_findings=findings.get(row["pk"], 0),
         )
         for row in rows

@@ -74,6 +74,10 @@ from risk.services.compliance import compliance_compute
 SEED = 15
 DEFAULT_DECLARATIONS = 2050
 DEFAULT_DAYS = 90
+# Unpaid declarations are registered at most this many days before the history's end (`end` is the day
+# after today): the 15-day validity (declarations/services/limits.py) cancels none of them at the
+# first beat after the history; it cancels them over the next days, as the law does.
+UNPAID_WITHIN_DAYS = 14
 DEFAULT_WORKERS = 2  # processes replaying the history: the machine's cores (docs/decisions.md, "Demo history")
 # A database with this many registered declarations has a history of its own (real use): left alone.
 HISTORY_MIN_DECLARATIONS = 500
@@ -331,11 +335,13 @@ def declarations_plan(*, enterprises: list[EnterprisePlan], count: int, start: d
             erring = min(erring, profile.violations_at_most)
         for plan in rng.sample(mine, min(len(mine), erring)):
             plan.violation = True
-        # Left unpaid within the last 80 days only: a debt overdue more than 90 days blocks the enterprise's
-        # next registrations (declarations/services/registration_block.py), which the history still lodges.
-        old = [plan for plan in mine if not plan.violation
-               and end - timedelta(days=80) <= plan.registered.date() < end - timedelta(days=10)]
-        for plan in rng.sample(old, min(len(old), profile.overdue)):
+        # Left unpaid (awaiting payment) only if registered within the last UNPAID_WITHIN_DAYS days: the
+        # hourly beat cancels a declaration still awaiting payment 15 days after its registration
+        # (declarations/services/limits.py), and a debt overdue more than 90 days would block the
+        # enterprise's next registrations (registration_block.py). trader1's enterprise (high) never has any.
+        recent = [plan for plan in mine if not plan.violation
+                  and end - timedelta(days=UNPAID_WITHIN_DAYS) <= plan.registered.date() < end - timedelta(days=2)]
+        for plan in rng.sample(recent, min(len(recent), profile.overdue)):
             plan.overdue = True
     return plans
 

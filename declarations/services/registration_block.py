@@ -35,21 +35,32 @@ def overdue_due_by(on: date) -> date:
     return on - timedelta(days=OVERDUE_DAYS_ALLOWED + 1)
 
 
-def enterprise_overdue_debts(*, enterprise_id: int, on: date) -> list[OverdueDebt]:
-    """The enterprise's debts overdue for more than 90 days on `on`: declarations not cleared whose
-    taxes (and late interest) are unpaid since their registration date, and debts raised after
-    clearance (post-clearance additional assessments) unpaid since they were raised."""
+def enterprises_overdue_debts(*, on: date, enterprise_ids=None) -> dict[int, list[OverdueDebt]]:
+    """Each enterprise's debts overdue for more than 90 days on `on` (of `enterprise_ids`, or of all
+    enterprises when None), by enterprise id: declarations not cleared whose taxes (and late interest)
+    are unpaid since their registration date, and debts raised after clearance (post-clearance
+    additional assessments, additional tax of amendments after clearance) unpaid since they were
+    raised. The one definition of "tax overdue" (the registration block, risk's compliance figures)."""
     due_by = overdue_due_by(on)
     latest_registration = timezone.make_aware(datetime.combine(due_by + timedelta(days=1), datetime.min.time()))
-    debts = [
-        OverdueDebt(kind="declaration", declaration_id=d.pk, number=d.number, amount=d.amount_due,
-                    due_date=timezone.localdate(d.registered_at))
-        for d in Declaration.objects.filter(enterprise_id=enterprise_id, status__in=UNCLEARED,
-                                            payment_status=PaymentStatus.UNPAID, amount_due__gt=0,
-                                            registered_at__lt=latest_registration).order_by("registered_at", "id")
-    ]
-    debts += extensions.overdue_later_dues.handler(enterprise_id=enterprise_id, due_by=due_by, on=on)
+    rows = Declaration.objects.filter(status__in=UNCLEARED, payment_status=PaymentStatus.UNPAID, amount_due__gt=0,
+                                      registered_at__lt=latest_registration)
+    if enterprise_ids is not None:
+        rows = rows.filter(enterprise_id__in=list(enterprise_ids))
+    debts: dict[int, list[OverdueDebt]] = {}
+    for d in rows.order_by("registered_at", "id").only("pk", "enterprise_id", "number", "amount_due", "registered_at"):
+        debts.setdefault(d.enterprise_id, []).append(
+            OverdueDebt(kind="declaration", declaration_id=d.pk, number=d.number, amount=d.amount_due,
+                        due_date=timezone.localdate(d.registered_at)))
+    later = extensions.overdue_later_dues.handler(enterprise_ids=enterprise_ids, due_by=due_by, on=on)
+    for enterprise_id, found in later.items():
+        debts.setdefault(enterprise_id, []).extend(found)
     return debts
+
+
+def enterprise_overdue_debts(*, enterprise_id: int, on: date) -> list[OverdueDebt]:
+    """The enterprise's debts overdue for more than 90 days on `on` (`enterprises_overdue_debts`)."""
+    return enterprises_overdue_debts(on=on, enterprise_ids=[enterprise_id]).get(enterprise_id, [])
 
 
 def registration_block_of(*, enterprise, on: date | None = None) -> RegistrationBlock | None:

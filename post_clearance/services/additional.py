@@ -112,22 +112,26 @@ additional_assessment_dues = LaterDuesOf(AdditionalAssessment, KEY_PREFIX)
 amendment_difference_dues = LaterDuesOf(AmendmentDifference, "amendment")
 
 
-def overdue_additional_assessments(*, enterprise_id: int, due_by: date, on: date) -> list[OverdueDebt]:
-    """The enterprise's unsettled debts raised after clearance on or before `due_by` (local date): an
+def overdue_additional_assessments(*, enterprise_ids, due_by: date, on: date) -> dict[int, list[OverdueDebt]]:
+    """The enterprises' unsettled debts raised after clearance on or before `due_by` (local date): an
     audit's additional assessments and the additional tax of amendments accepted after clearance, with
-    their taxes and interest outstanding on `on`: for the registration block. Such a debt is due from
-    the day it is raised (the decision), whatever the date its interest runs from."""
-    debts = []
+    their taxes and interest outstanding on `on`, by enterprise id (of `enterprise_ids`, or all when
+    None): for the registration block and the compliance figures. Such a debt is due from the day it is
+    raised (the decision), whatever the date its interest runs from. One query per kind of debt."""
+    debts: dict[int, list[OverdueDebt]] = {}
     for model, kind in ((AdditionalAssessment, "additional_assessment"), (AmendmentDifference, "amendment_difference")):
-        rows = (model.objects.filter(declaration__enterprise_id=enterprise_id, settled_at__isnull=True, tax_amount__gt=0)
-                .select_related("declaration").order_by("raised_at", "id"))
-        for debt in rows:
+        rows = model.objects.filter(settled_at__isnull=True, tax_amount__gt=0)
+        if enterprise_ids is not None:
+            rows = rows.filter(declaration__enterprise_id__in=list(enterprise_ids))
+        for debt in rows.select_related("declaration").order_by("raised_at", "id"):
             raised_on = timezone.localdate(debt.raised_at)
             if raised_on > due_by:
                 continue
             taxes, interest = assessment_outstanding(debt, on)
             amount = sum(taxes.values(), ZERO) + interest
             if amount > 0:
-                debts.append(OverdueDebt(kind=kind, declaration_id=debt.declaration_id,
-                                         number=debt.declaration.number, amount=amount, due_date=raised_on))
-    return sorted(debts, key=lambda debt: (debt.due_date, debt.declaration_id))
+                debts.setdefault(debt.declaration.enterprise_id, []).append(
+                    OverdueDebt(kind=kind, declaration_id=debt.declaration_id, number=debt.declaration.number,
+                                amount=amount, due_date=raised_on))
+    return {enterprise_id: sorted(found, key=lambda debt: (debt.due_date, debt.declaration_id))
+            for enterprise_id, found in debts.items()}

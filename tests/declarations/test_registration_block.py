@@ -76,7 +76,7 @@ def test_the_api_answers_409_naming_the_debts(trader1, api_client_for):
     assert body["code"] == "registration_blocked" and body["total"] == "2000000" and body["suspended"] is False
     assert body["debts"] == [{"kind": "declaration", "declaration": overdue.pk, "number": overdue.number,
                               "amount": "2000000", "due_date": "2026-08-26"}]
-    assert body["detail"].startswith("Doanh nghiệp của bạn có tiền thuế nợ quá hạn trên 90 ngày. Hãy nộp 2.000.000 VND")
+    assert body["detail"].startswith("Doanh nghiệp của bạn còn nợ thuế quá hạn hơn 90 ngày. Cần nộp đủ 2.000.000 VND")
 
 
 def test_suspended_enterprise_refused_then_lifted(trader1, officer):

@@ -1,6 +1,6 @@
 """Compliance computed, not typed (issue 15): the criteria at each boundary, the figures read from the
 record in one query, priority kept, overrides with expiry, the history, the nightly task and the command."""
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,7 +13,9 @@ from customs_portal.accounts.models import ComplianceLevel
 from customs_portal.audit.models import AuditEvent
 from customs_portal.errors import DomainConflict, DomainValidationError
 from declarations.models import Declaration, InspectionResult
+from declarations.services.registration_block import registration_block_of
 from payments.models import LateInterest
+from post_clearance.models import AdditionalAssessment, Audit
 from risk.compliance import CRITERIA, Figures, Reason, level_compute
 from risk.compliance_models import ComplianceOverride, ComplianceRecord, ComplianceStatus
 from risk.compliance_selectors import compliance_figures
@@ -109,7 +111,8 @@ def test_figures_of_the_record_in_two_queries(record, trader2):
     # One aggregate over the declarations, one over the post-clearance audits closed with a discrepancy.
     with CaptureQueriesContext(connection) as queries:
         figures = compliance_figures()
-    assert len(queries) == 2
+    # (and the overdue debts: the declarations unpaid, then one query per kind of later debt)
+    assert len(queries) == 5
     mine = figures[record.pk]
     assert (mine.declarations, mine.rejections, mine.discrepancies, mine.late_payments, mine.overdue_tax,
             mine.post_clearance_findings) == (6, 1, 1, 1, 1, 0)
@@ -126,6 +129,31 @@ def test_overdue_tax_is_counted_after_90_days_only(trader1):
     assert compliance_figures()[trader1.enterprise.pk].overdue_tax == 1
     Declaration.objects.filter(pk=declaration.pk).update(amount_due=0)
     assert compliance_figures()[trader1.enterprise.pk].overdue_tax == 0
+
+
+def test_overdue_tax_counts_a_later_debt_overdue_more_than_90_days(trader1):
+    """The same definition as the registration block: a post-clearance additional assessment unpaid
+    and raised 90 days ago is not overdue yet, 91 days ago it is; settled, it is not."""
+    today = timezone.localdate()
+    declaration = registered(trader1, plain_import_body())
+    Declaration.objects.filter(pk=declaration.pk).update(status="released", amount_due=0, payment_status="paid")
+    audit = Audit.objects.create(declaration=declaration, customs_office_id=declaration.customs_office_id,
+                                 selected_at=timezone.now() - timedelta(days=200), deadline=today + timedelta(days=400))
+
+    def raised(days_ago):
+        return timezone.make_aware(datetime.combine(today - timedelta(days=days_ago), time(8)))
+
+    assessment = AdditionalAssessment.objects.create(
+        audit=audit, declaration=declaration, taxes={"import_duty": "700000"}, tax_amount=Decimal("700000"),
+        due_date=today - timedelta(days=150), raised_at=raised(90))
+    assert compliance_figures(on=today)[trader1.enterprise.pk].overdue_tax == 0
+    assert registration_block_of(enterprise=trader1.enterprise, on=today) is None
+    AdditionalAssessment.objects.filter(pk=assessment.pk).update(raised_at=raised(91))
+    assert compliance_figures(on=today)[trader1.enterprise.pk].overdue_tax == 1
+    assert compliance_figures(on=today, enterprise_ids=[trader1.enterprise.pk])[trader1.enterprise.pk].overdue_tax == 1
+    assert registration_block_of(enterprise=trader1.enterprise, on=today) is not None
+    AdditionalAssessment.objects.filter(pk=assessment.pk).update(settled_at=timezone.now())
+    assert compliance_figures(on=today)[trader1.enterprise.pk].overdue_tax == 0
 
 
 # --- Computing, priority, overrides, history -------------------------------------------------

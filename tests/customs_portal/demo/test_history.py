@@ -150,6 +150,21 @@ def test_running_it_again_changes_nothing(history):
             User.objects.count()) == before
 
 
+def test_unpaid_plans_are_recent_enough_for_the_15_day_validity_and_never_trader1s():
+    """The declarations the history leaves awaiting payment were registered within the last 14 days (the
+    beat cancels one 15 days after its registration), only by low and new enterprises."""
+    today = date(2026, 12, 3)
+    enterprises = enterprises_plan(rng=random.Random(15), today=today)
+    plans = declarations_plan(enterprises=enterprises, count=1500, start=today - timedelta(days=90),
+                              end=today + timedelta(days=1), rng=random.Random(16), seed=15)
+    unpaid = [plan for plan in plans if plan.overdue]
+    assert len(unpaid) >= 5
+    for plan in unpaid:
+        assert today - timedelta(days=13) <= plan.registered.date() <= today - timedelta(days=1), plan.registered
+        assert plan.registered + timedelta(days=15) > timezone.make_aware(datetime.combine(today, time(23, 59)))
+        assert plan.owner.profile in ("low", "new") and plan.owner.tax_code != TRADER1_TAX_CODE
+
+
 def test_the_partitions_cover_every_planned_declaration_once_with_each_class_whole():
     """The replay's groups (one worker process each): every plan in exactly one group, each compliance
     class in one group only (its cap window and post-clearance share are read by one process), each
