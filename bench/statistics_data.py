@@ -566,6 +566,7 @@ def _chunk(pop: Population, rng, *, reg: np.ndarray, now: float, changes: bool, 
         "assessed_at": _times(assessed), "cleared_at": _times(cleared_t), "released_at": _times(gate_t),
         "amendment_request_id": NULL, "assigned_to_id": np.where(held_done, officer.astype(str), NULL).tolist(),
         "assigned_at": _times(np.where(held_done, assessed, np.nan)),
+        "branch_of_id": NULL, "branch_index": NULL, "branch_count": NULL,  # single declarations
     }, m)
     counts["goods items"] = _rows(GoodsItem, {
         "declaration_id": _ints(ids[owner]), "line_no": _ints(line_no), "hs_code": pop.tariff_hs[tariff].tolist(),
@@ -578,6 +579,7 @@ def _chunk(pop: Population, rng, *, reg: np.ndarray, now: float, changes: bool, 
         "customs_value": [f"{c // 100}.{c % 100:02d}" for c in value_cents.tolist()], "taxable_value": _ints(taxable),
         "import_duty": _ints(import_duty), "export_duty": _ints(export_duty), "special_consumption_tax": _ints(sct),
         "environmental_tax": "0", "vat": _ints(vat), "rates": "{}", "duty_assessment": "tariff",
+        "exemptions": "{}",
     }, total, with_id=False)
 
     # Assessments, and the rule versions that fired on them.
