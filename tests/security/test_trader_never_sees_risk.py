@@ -70,7 +70,9 @@ API_READS = [
     ("POST", "/api/v1/declarations/{review}/submit/", None, 409),
     ("POST", "/api/v1/declarations/{review}/amend/", {"items": []}, 400),
     ("POST", "/api/v1/declarations/{review}/amend/", {"partner": {"country": "XX"}}, 400),
-    ("POST", "/api/v1/declarations/{paid}/amend/", {"packages": 3}, 409),
+    # Cleared: within 60 days an amendment is a request for an officer (issue 18).
+    ("POST", "/api/v1/declarations/{paid}/amend/preview/", {"packages": 3}, 200),
+    ("POST", "/api/v1/declarations/{paid}/amend/", {"packages": 3}, 202),
     ("POST", "/api/v1/declarations/{paid}/cancel/", {"reason": "too late"}, 409),
     ("POST", "/api/v1/declarations/{paid}/payments/", None, 409),
     ("POST", "/api/v1/declarations/{review}/decisions/", {"action": "release"}, 403),
@@ -95,6 +97,7 @@ PAGES = [
     ("/declarations/{paid}/", 200),
     ("/declarations/{review}/documents/", 200),
     ("/declarations/{review}/amend/", 200),
+    ("/declarations/{paid}/amend/", 200),  # an amendment after clearance (issue 18)
     ("/payments/declarations/{review}/panel/", 200),
     ("/payments/declarations/{paid}/panel/", 200),
     ("/declarations/{review}/review/", 403),
@@ -113,7 +116,6 @@ REDIRECTED = [
     ("GET", "/declarations/{review}/edit/", None),
     ("POST", "/declarations/{review}/submit/", None),
     ("POST", "/declarations/{paid}/cancel/", {"reason": "too late"}),
-    ("GET", "/declarations/{paid}/amend/", None),
     ("POST", "/payments/declarations/{paid}/pay/", None),
 ]
 
